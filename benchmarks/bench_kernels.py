@@ -1,0 +1,131 @@
+"""Speed of the soft-DTW kernels, in nanoseconds per cell of the dynamic program.
+
+A cell is one (pair, i, j) of the recursion, so figures compare across sizes.
+Peers are timed in the same run when installed: tslearn and the authors'
+``soft-dtw`` package (``pip install --no-build-isolation soft-dtw==0.1.6``).
+
+Usage::
+
+    python benchmarks/bench_kernels.py [--quick] [--threads 1 2]
+
+Each figure is the best of several repetitions (the least disturbed by other
+work on the machine).
+"""
+import argparse
+import platform
+import time
+
+import numpy as np
+
+import sksoftdtw
+from sksoftdtw import cdist_dtw, cdist_soft_dtw, soft_dtw, soft_dtw_batch, soft_dtw_value_and_grad
+
+
+def best_time(fn, repeat):
+    fn()  # warm-up (and JIT compilation for numba peers)
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def peers():
+    """Callables of the installed peers: name -> dict of kind -> fn(x, y)."""
+    out = {}
+    try:
+        from tslearn.metrics import cdist_soft_dtw as ts_cdist
+        from tslearn.metrics import soft_dtw as ts_soft_dtw
+        from tslearn.metrics.softdtw_variants import SoftDTW as TsSoftDTW
+        from tslearn.metrics.softdtw_variants import SquaredEuclidean as TsSqEuc
+
+        def ts_grad(x, y):
+            D = TsSqEuc(x, y)
+            sdtw = TsSoftDTW(D, gamma=1.0)
+            value = sdtw.compute()
+            return value, D.jacobian_product(sdtw.grad())
+
+        out["tslearn"] = {
+            "value": lambda x, y: ts_soft_dtw(x, y, gamma=1.0),
+            "value+grad": ts_grad,
+            "cdist": lambda X: ts_cdist(X, gamma=1.0, n_jobs=-1),
+        }
+    except ImportError:
+        pass
+    try:
+        from sdtw import SoftDTW
+        from sdtw.distance import SquaredEuclidean
+
+        def sd_value(x, y):
+            return SoftDTW(SquaredEuclidean(x, y), gamma=1.0).compute()
+
+        def sd_grad(x, y):
+            D = SquaredEuclidean(x, y)
+            sdtw = SoftDTW(D, gamma=1.0)
+            value = sdtw.compute()
+            return value, D.jacobian_product(sdtw.grad())
+
+        out["soft-dtw"] = {"value": sd_value, "value+grad": sd_grad}
+    except ImportError:
+        pass
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    repeat = 2 if args.quick else 5
+    rng = np.random.default_rng(0)
+    others = peers()
+    print(f"sksoftdtw {sksoftdtw.__version__}, {platform.processor() or platform.machine()}, "
+          f"peers: {', '.join(others) or 'none'}")
+    print("\n## One pair, gamma = 1, one thread (ns per cell; ratio = peer / sksoftdtw)")
+    print(f"{'n=m':>6} {'d':>3} {'kind':>10} {'sksoftdtw':>10} " +
+          " ".join(f"{name:>16}" for name in others))
+    sizes = [100, 500] if args.quick else [100, 500, 1000]
+    for n in sizes:
+        for d in (1, 10):
+            x = rng.standard_normal((n, d))
+            y = rng.standard_normal((n, d))
+            cells = n * n
+            for kind, ours in (("value", lambda: soft_dtw(x, y)),
+                               ("value+grad", lambda: soft_dtw_value_and_grad(x, y))):
+                t = best_time(ours, repeat) / cells * 1e9
+                row = f"{n:>6} {d:>3} {kind:>10} {t:>10.2f} "
+                for fns in others.values():
+                    tp = best_time(lambda: fns[kind](x, y), repeat) / cells * 1e9
+                    row += f" {tp:>8.1f} ({tp / t:>4.1f}x)"
+                print(row)
+
+    n_ts, sz = (200, 128) if args.quick else (1000, 128)
+    X = rng.standard_normal((n_ts, sz))
+    cells = n_ts * n_ts * sz * sz
+    print(f"\n## Pairwise matrix: {n_ts} x {n_ts} series of length {sz}, d = 1 (ns per cell)")
+    for threads in args.threads:
+        t_soft = best_time(lambda: cdist_soft_dtw(X, X, n_jobs=threads), 1) / cells * 1e9
+        t_hard = best_time(lambda: cdist_dtw(X, X, n_jobs=threads), 1) / cells * 1e9
+        print(f"cdist_soft_dtw, {threads} thread(s): {t_soft:.2f}   cdist_dtw: {t_hard:.2f}")
+    if "tslearn" in others:
+        # tslearn is timed on a subset (the whole matrix takes minutes); both
+        # compute only the upper triangle of a self-distance matrix.
+        sub = X[:200]
+        ours = best_time(lambda: cdist_soft_dtw(sub, n_jobs=max(args.threads)), 1)
+        theirs = best_time(lambda: others["tslearn"]["cdist"](sub), 1)
+        print(f"cdist_soft_dtw(X) on 200 series, {max(args.threads)} threads vs tslearn "
+              f"n_jobs=-1: {theirs / ours:.1f}x faster")
+
+    n_pairs = 256
+    A = rng.standard_normal((n_pairs, sz))
+    B = rng.standard_normal((n_pairs, sz))
+    cells = n_pairs * sz * sz
+    print(f"\n## Batched value + gradient: {n_pairs} pairs of length {sz}, d = 1 (ns per cell)")
+    for threads in args.threads:
+        t = best_time(lambda: soft_dtw_batch(A, B, return_grad="x", n_jobs=threads), repeat)
+        print(f"soft_dtw_batch, {threads} thread(s): {t / cells * 1e9:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""sksoftdtw: soft-DTW for Python.
+
+Fast Cython kernels for soft-DTW (Cuturi & Blondel, 2017), its gradients and
+expected alignments, hard DTW, and the soft-DTW divergence, with
+scikit-learn-compatible estimators built on them.
+"""
+from .metrics import (
+    cdist_dtw,
+    cdist_soft_dtw,
+    cdist_soft_dtw_divergence,
+    dtw,
+    dtw_path,
+    soft_dtw,
+    soft_dtw_alignment,
+    soft_dtw_batch,
+    soft_dtw_divergence,
+    soft_dtw_from_cost,
+    soft_dtw_value_and_grad,
+)
+from .utils import to_time_series_dataset
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "cdist_dtw",
+    "cdist_soft_dtw",
+    "cdist_soft_dtw_divergence",
+    "dtw",
+    "dtw_path",
+    "soft_dtw",
+    "soft_dtw_alignment",
+    "soft_dtw_batch",
+    "soft_dtw_divergence",
+    "soft_dtw_from_cost",
+    "soft_dtw_value_and_grad",
+    "to_time_series_dataset",
+]

@@ -1,0 +1,572 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""Soft-DTW and DTW recursions on cost matrices, and their batched drivers.
+
+The recursions (`_forward_row`, `_backward`) only ever see a cost matrix, one
+row at a time; the squared Euclidean cost (`_sqeuclidean_row`) and its
+Jacobian-vector product (`_sqeuclidean_jvp_row`) live beside them. ``gamma = 0``
+runs hard DTW through the same code, with one-hot weights on the minimum.
+
+Conventions
+-----------
+R rows have ``m + 1`` entries: ``R[j + 1]`` belongs to cost column ``j`` and
+``R[0]`` is the ``+inf`` boundary column. The forward pass stores, for every
+cell, the normalised soft-min weights of its three predecessors (diagonal, up,
+left). They lie in [0, 1] and sum to 1 by construction, which is what keeps
+the backward pass (a sum-product of those weights) inside [0, 1] for any gamma:
+the classical backward recursion instead exponentiates differences of large
+R entries divided by gamma and loses all precision when gamma is tiny.
+
+A dataset is a flat C-contiguous ``(n_samples_total, d)`` array plus offsets:
+series ``k`` is ``X[off[k]:off[k + 1]]``, so variable lengths need no padding.
+"""
+import numpy as np
+
+cimport cython
+from cython.parallel cimport parallel, prange
+from libc.math cimport INFINITY, exp, fmin, log
+from libc.stdint cimport int64_t
+from libc.stdlib cimport calloc, free
+from libc.string cimport memset
+
+cdef extern from "_expdomain.h" nogil:
+    int64_t SDTW_ZERO_EXP
+    double sdtw_pow2(int64_t k)
+    double sdtw_split(double v, int64_t* k)
+    double sdtw_exp_neg(double c, double scale, int64_t* e)
+
+cdef double LN2 = 0.6931471805599453
+
+
+cdef inline void _band(Py_ssize_t i, Py_ssize_t n, Py_ssize_t m, Py_ssize_t radius,
+                       Py_ssize_t* lo, Py_ssize_t* hi) noexcept nogil:
+    """Columns ``[lo, hi)`` of row ``i`` inside the Sakoe-Chiba band.
+
+    The band follows the diagonal and widens by ``|n - m|`` on the side of the
+    longer series, so that the last cell is always reachable.
+    """
+    if radius < 0:
+        lo[0] = 0
+        hi[0] = m
+    elif n <= m:
+        lo[0] = max(0, i - radius)
+        hi[0] = min(m, i + (m - n) + radius + 1)
+    else:
+        lo[0] = max(0, i - (n - m) - radius)
+        hi[0] = min(m, i + radius + 1)
+
+
+cdef inline double _softmin3(double a, double b, double c, double gamma) noexcept nogil:
+    """min^gamma(a, b, c), shifted by the minimum so no exp overflows."""
+    cdef double mn = fmin(a, fmin(b, c))
+    if mn == INFINITY or gamma == 0.0:
+        return mn
+    return mn - gamma * log(exp((mn - a) / gamma) + exp((mn - b) / gamma)
+                            + exp((mn - c) / gamma))
+
+
+cdef inline double _softmin3_w(double a, double b, double c, double gamma,
+                               double* w) noexcept nogil:
+    """min^gamma(a, b, c) and its gradient (the soft-argmin weights) in ``w``."""
+    cdef double mn = fmin(a, fmin(b, c))
+    cdef double ea, eb, ec, inv
+    if mn == INFINITY:
+        w[0] = 0.0
+        w[1] = 0.0
+        w[2] = 0.0
+        return mn
+    if gamma == 0.0:
+        # A subgradient: all the weight on one minimiser, the diagonal first.
+        w[0] = 1.0 if a == mn else 0.0
+        w[1] = 1.0 if (b == mn and a != mn) else 0.0
+        w[2] = 1.0 if (w[0] == 0.0 and w[1] == 0.0) else 0.0
+        return mn
+    ea = exp((mn - a) / gamma)
+    eb = exp((mn - b) / gamma)
+    ec = exp((mn - c) / gamma)
+    inv = 1.0 / (ea + eb + ec)
+    w[0] = ea * inv
+    w[1] = eb * inv
+    w[2] = ec * inv
+    return mn - gamma * log(ea + eb + ec)
+
+
+cdef void _forward_row(const double* cost, const double* prev, double* cur,
+                       Py_ssize_t lo, Py_ssize_t hi, double gamma,
+                       double* W) noexcept nogil:
+    """One row of the forward recursion over the band columns ``[lo, hi)``.
+
+    ``prev`` is the previous R row; entries of it outside its band must be
+    ``+inf``. When ``W`` is not NULL, the three weights of cell ``j`` are
+    written to ``W[3 * j:3 * j + 3]``.
+    """
+    cdef Py_ssize_t j
+    cur[lo] = INFINITY  # left neighbour of the first cell: outside the band
+    if W == NULL:
+        for j in range(lo, hi):
+            cur[j + 1] = cost[j] + _softmin3(prev[j], prev[j + 1], cur[j], gamma)
+    else:
+        for j in range(lo, hi):
+            cur[j + 1] = cost[j] + _softmin3_w(prev[j], prev[j + 1], cur[j], gamma,
+                                               W + 3 * j)
+
+
+cdef void _sqeuclidean_row(const double* xi, const double* y, Py_ssize_t d,
+                           Py_ssize_t lo, Py_ssize_t hi, double* cost) noexcept nogil:
+    """Cost row ``cost[j] = ||x_i - y_j||^2`` for ``j`` in ``[lo, hi)``."""
+    cdef Py_ssize_t j, k
+    cdef double s, diff
+    if d == 1:
+        for j in range(lo, hi):
+            diff = xi[0] - y[j]
+            cost[j] = diff * diff
+        return
+    for j in range(lo, hi):
+        s = 0.0
+        for k in range(d):
+            diff = xi[k] - y[j * d + k]
+            s += diff * diff
+        cost[j] = s
+
+
+cdef void _sqeuclidean_jvp_row(const double* e, const double* xi, const double* y,
+                               Py_ssize_t d, Py_ssize_t lo, Py_ssize_t hi,
+                               double* gxi, double* gy) noexcept nogil:
+    """Add row ``i`` of ``(dDelta/dX)^T E`` to ``gxi`` and of ``(dDelta/dY)^T E`` to ``gy``.
+
+    d||x_i - y_j||^2 / dx_i = 2 (x_i - y_j); either output may be NULL.
+    """
+    cdef Py_ssize_t j, k
+    cdef double c, acc = 0.0
+    if d == 1 and gxi != NULL and gy == NULL:
+        for j in range(lo, hi):
+            acc += e[j] * (xi[0] - y[j])
+        gxi[0] += 2.0 * acc
+        return
+    for j in range(lo, hi):
+        if e[j] == 0.0:
+            continue
+        for k in range(d):
+            c = 2.0 * e[j] * (xi[k] - y[j * d + k])
+            if gxi != NULL:
+                gxi[k] += c
+            if gy != NULL:
+                gy[j * d + k] -= c
+
+
+cdef double _forward(const double* x, const double* y, const double* D,
+                     Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
+                     Py_ssize_t radius, double* rows, double* cost,
+                     double* W) noexcept nogil:
+    """Soft-DTW value by the forward recursion in two rows of memory.
+
+    The cost comes from ``D`` (an ``n x m`` matrix) when it is not NULL, else
+    row by row from the series ``x`` and ``y``. ``rows`` holds ``2 (m + 1)``
+    doubles and ``cost`` ``m`` (unused with ``D``). ``W``, when not NULL, holds
+    ``3 n m`` doubles and receives the weights.
+    """
+    cdef Py_ssize_t i, j, lo, hi
+    cdef double* prev = rows
+    cdef double* cur = rows + (m + 1)
+    cdef double* tmp
+    cdef const double* crow
+    for j in range(2 * (m + 1)):
+        rows[j] = INFINITY
+    prev[0] = 0.0
+    for i in range(n):
+        _band(i, n, m, radius, &lo, &hi)
+        if D != NULL:
+            crow = D + i * m
+        else:
+            _sqeuclidean_row(x + i * d, y, d, lo, hi, cost)
+            crow = cost
+        _forward_row(crow, prev, cur, lo, hi, gamma, NULL if W == NULL else W + 3 * i * m)
+        if i == 0:
+            prev[0] = INFINITY  # R[0, 0] = 0 is the start only
+        tmp = prev
+        prev = cur
+        cur = tmp
+    return prev[m]
+
+
+cdef void _backward(const double* W, Py_ssize_t n, Py_ssize_t m, Py_ssize_t radius,
+                    double* erows, double* E, const double* x, const double* y,
+                    Py_ssize_t d, double* gx, double* gy) noexcept nogil:
+    """Expected alignment from the forward weights, bottom row first.
+
+    E_ij = sum over the successors s of (i, j) of E_s times the weight that s
+    gives to (i, j). ``erows`` holds ``2 (m + 1)`` doubles. Each finished row
+    is copied to ``E`` (``n x m``) when not NULL, and its Jacobian-vector
+    product with the squared Euclidean cost is added to ``gx``/``gy`` when
+    either is not NULL.
+    """
+    cdef Py_ssize_t i, j, lo, hi
+    cdef double* nxt = erows   # row i + 1 of E, entry m is a zero pad
+    cdef double* cur = erows + (m + 1)
+    cdef double* tmp
+    cdef const double* w_nxt
+    cdef const double* w_cur
+    memset(erows, 0, 2 * (m + 1) * sizeof(double))
+    for i in range(n - 1, -1, -1):
+        _band(i, n, m, radius, &lo, &hi)
+        memset(cur, 0, (m + 1) * sizeof(double))
+        w_cur = W + 3 * i * m
+        if i == n - 1:
+            cur[m - 1] = 1.0
+            hi = m - 1
+        w_nxt = W + 3 * (i + 1) * m
+        for j in range(hi - 1, lo - 1, -1):
+            # successors: (i, j + 1) via "left", (i + 1, j) via "up",
+            # (i + 1, j + 1) via "diagonal"
+            if j + 1 < m:
+                cur[j] = cur[j + 1] * w_cur[3 * (j + 1) + 2]
+            if i + 1 < n:
+                cur[j] += nxt[j] * w_nxt[3 * j + 1]
+                if j + 1 < m:
+                    cur[j] += nxt[j + 1] * w_nxt[3 * (j + 1)]
+        if i == n - 1:
+            _band(i, n, m, radius, &lo, &hi)
+        if E != NULL:
+            for j in range(lo, hi):
+                E[i * m + j] = cur[j]
+        if gx != NULL or gy != NULL:
+            _sqeuclidean_jvp_row(cur, x + i * d, y, d, lo, hi,
+                                 NULL if gx == NULL else gx + i * d, gy)
+        tmp = nxt
+        nxt = cur
+        cur = tmp
+
+
+# --- Exp domain ---------------------------------------------------------------
+#
+# The fast path keeps alpha_ij = exp(-r_ij / gamma) = f * 2^e per cell (f in
+# [1, 2), e an int64), so a cell costs multiply-adds and bit operations on its
+# dependency chain instead of an exp and a log: alpha_ij = g_ij (alpha_diag +
+# alpha_up + alpha_left) with g_ij = exp(-Delta_ij / gamma). Exponent
+# arithmetic is exact integer arithmetic, so values and E keep a relative
+# precision of about (n + m) eps for any gamma, as long as the exponents stay
+# below 2^52; the caller checks a bound on them and otherwise uses the
+# log-domain recursion above.
+
+
+cdef void _exp_g_row(const double* cost, Py_ssize_t lo, Py_ssize_t hi, double scale,
+                     double* gf, int64_t* ge) noexcept nogil:
+    """g_j = exp(-cost_j / gamma) as gf * 2^ge; ``scale = 1 / (gamma ln 2)``."""
+    cdef Py_ssize_t j
+    for j in range(lo, hi):
+        gf[j] = sdtw_exp_neg(cost[j], scale, &ge[j])
+
+
+cdef void _exp_forward_row(const double* gf, const int64_t* ge,
+                           const double* pf, const int64_t* pe,
+                           double* cf, int64_t* ce,
+                           Py_ssize_t lo, Py_ssize_t hi) noexcept nogil:
+    """One row of alpha over columns ``[lo, hi)``; same layout as `_forward_row`."""
+    cdef Py_ssize_t j
+    cdef int64_t e, k
+    cf[lo] = 0.0
+    ce[lo] = SDTW_ZERO_EXP
+    for j in range(lo, hi):
+        e = max(max(pe[j], pe[j + 1]), ce[j])
+        cf[j + 1] = sdtw_split(gf[j] * (pf[j] * sdtw_pow2(pe[j] - e)
+                                        + pf[j + 1] * sdtw_pow2(pe[j + 1] - e)
+                                        + cf[j] * sdtw_pow2(ce[j] - e)), &k)
+        ce[j + 1] = e + ge[j] + k
+
+
+cdef double _exp_forward(const double* x, const double* y, const double* D,
+                         Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
+                         Py_ssize_t radius, double* rows, int64_t* erows,
+                         double* cost, double* gf, int64_t* ge,
+                         double* Af, int64_t* Ae) noexcept nogil:
+    """Soft-DTW value by the exp-domain forward pass, like `_forward`.
+
+    ``rows``/``erows`` hold ``2 (m + 1)`` entries, ``cost``, ``gf``, ``ge``
+    ``m``. When ``Af`` is not NULL, alpha is kept in ``Af``/``Ae`` (``n x m``).
+    """
+    cdef Py_ssize_t i, j, lo, hi
+    cdef double scale = 1.0 / (gamma * LN2)
+    cdef double* pf = rows
+    cdef double* cf = rows + (m + 1)
+    cdef int64_t* pe = erows
+    cdef int64_t* ce = erows + (m + 1)
+    cdef double* tf
+    cdef int64_t* te
+    cdef const double* crow
+    for j in range(2 * (m + 1)):
+        rows[j] = 0.0
+        erows[j] = SDTW_ZERO_EXP
+    pf[0] = 1.0  # alpha_00 = exp(0)
+    pe[0] = 0
+    for i in range(n):
+        _band(i, n, m, radius, &lo, &hi)
+        if D != NULL:
+            crow = D + i * m
+        else:
+            _sqeuclidean_row(x + i * d, y, d, lo, hi, cost)
+            crow = cost
+        _exp_g_row(crow, lo, hi, scale, gf, ge)
+        _exp_forward_row(gf, ge, pf, pe, cf, ce, lo, hi)
+        if Af != NULL:
+            for j in range(lo, hi):
+                Af[i * m + j] = cf[j + 1]
+                Ae[i * m + j] = ce[j + 1]
+        if i == 0:
+            pf[0] = 0.0
+            pe[0] = SDTW_ZERO_EXP
+        tf = pf
+        pf = cf
+        cf = tf
+        te = pe
+        pe = ce
+        ce = te
+    return -gamma * (pe[m] * LN2 + log(pf[m]))
+
+
+cdef void _exp_backward(const double* x, const double* y, const double* D,
+                        Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
+                        Py_ssize_t radius, const double* Af, const int64_t* Ae,
+                        double* rows, int64_t* erows, double* cost,
+                        double* gf, int64_t* ge, double* E,
+                        double* gx, double* gy) noexcept nogil:
+    """E = alpha beta / alpha_nm, with beta (the sum over path suffixes) by rows.
+
+    beta_ij = sum over the successors s of g_s beta_s. ``rows``/``erows`` hold
+    ``2 (m + 1)`` entries, ``cost`` ``m`` and ``gf``/``ge`` ``2 (m + 1)``
+    (g of rows i and i + 1, recomputed from the cost). Rows of E go to ``E``
+    and/or into the Jacobian-vector products, as in `_backward`.
+    """
+    cdef Py_ssize_t i, j, lo, hi
+    cdef double scale = 1.0 / (gamma * LN2)
+    cdef double* nf = rows          # beta of row i + 1; entry m is a zero pad
+    cdef double* bf = rows + (m + 1)
+    cdef int64_t* ne = erows
+    cdef int64_t* be = erows + (m + 1)
+    cdef double* gnf = gf           # g of row i + 1
+    cdef double* gcf = gf + (m + 1)
+    cdef int64_t* gne = ge
+    cdef int64_t* gce = ge + (m + 1)
+    cdef double* tf
+    cdef int64_t* te
+    cdef const double* crow
+    cdef double inv_zf = 1.0 / Af[n * m - 1], s
+    cdef int64_t ze = Ae[n * m - 1], e, el, eu, ed, k
+    for j in range(2 * (m + 1)):
+        rows[j] = 0.0
+        erows[j] = SDTW_ZERO_EXP
+        gf[j] = 1.0
+        ge[j] = 0
+    for i in range(n - 1, -1, -1):
+        _band(i, n, m, radius, &lo, &hi)
+        for j in range(lo, min(hi + 1, m + 1)):
+            bf[j] = 0.0
+            be[j] = SDTW_ZERO_EXP
+        if D != NULL:
+            crow = D + i * m
+        else:
+            _sqeuclidean_row(x + i * d, y, d, lo, hi, cost)
+            crow = cost
+        _exp_g_row(crow, lo, hi, scale, gcf, gce)
+        if i == n - 1:
+            bf[m - 1] = 1.0
+            be[m - 1] = 0
+        for j in range(hi - 2 if i == n - 1 else hi - 1, lo - 1, -1):
+            # successors: left (i, j + 1), up (i + 1, j), diagonal (i + 1, j + 1)
+            el = gce[j + 1] + be[j + 1]
+            eu = gne[j] + ne[j]
+            ed = gne[j + 1] + ne[j + 1]
+            e = max(max(eu, ed), el)
+            s = (gcf[j + 1] * bf[j + 1] * sdtw_pow2(el - e)
+                 + gnf[j] * nf[j] * sdtw_pow2(eu - e)
+                 + gnf[j + 1] * nf[j + 1] * sdtw_pow2(ed - e))
+            bf[j] = sdtw_split(s, &k)
+            be[j] = e + k
+        # E_ij = alpha_ij beta_ij / alpha_nm, reusing the cost row as storage
+        for j in range(lo, hi):
+            cost[j] = fmin(1.0, Af[i * m + j] * bf[j] * inv_zf
+                           * sdtw_pow2(min(Ae[i * m + j] + be[j] - ze, 1023)))
+        if E != NULL:
+            for j in range(lo, hi):
+                E[i * m + j] = cost[j]
+        if gx != NULL or gy != NULL:
+            _sqeuclidean_jvp_row(cost, x + i * d, y, d, lo, hi,
+                                 NULL if gx == NULL else gx + i * d, gy)
+        tf = nf
+        nf = bf
+        bf = tf
+        te = ne
+        ne = be
+        be = te
+        tf = gnf
+        gnf = gcf
+        gcf = tf
+        te = gne
+        gne = gce
+        gce = te
+
+
+cdef inline Py_ssize_t _max_len(const Py_ssize_t[::1] off) noexcept nogil:
+    cdef Py_ssize_t k, best = 0
+    for k in range(off.shape[0] - 1):
+        best = max(best, off[k + 1] - off[k])
+    return best
+
+
+cdef struct Workspace:
+    # Per-thread buffers for one pair of lengths up to (max_n, max_m).
+    double* rows      # 2 (m + 1): R, alpha or E/beta rows
+    int64_t* erows    # 2 (m + 1): exponents of alpha/beta rows
+    double* cost      # m + 1: a cost row, then an E row
+    double* gf        # 2 (m + 1): g rows (exp domain)
+    int64_t* ge       # 2 (m + 1)
+    double* W         # 3 n m: soft-min weights (log domain, with gradients)
+    double* Af        # n m: alpha mantissas (exp domain, with gradients)
+    int64_t* Ae       # n m: alpha exponents
+
+
+cdef void _ws_free(Workspace* ws) noexcept nogil:
+    if ws == NULL:
+        return
+    free(ws.rows)
+    free(ws.erows)
+    free(ws.cost)
+    free(ws.gf)
+    free(ws.ge)
+    free(ws.W)
+    free(ws.Af)
+    free(ws.Ae)
+    free(ws)
+
+
+cdef Workspace* _ws_new(Py_ssize_t max_m, Py_ssize_t max_nm, bint grad,
+                        bint exp_domain) noexcept nogil:
+    """Allocate the buffers a pair needs; NULL when memory is short.
+
+    Called inside ``parallel()`` blocks, where assigning the returned pointer
+    makes it private to each thread.
+    """
+    cdef Workspace* ws = <Workspace*> calloc(1, sizeof(Workspace))
+    if ws == NULL:
+        return NULL
+    ws.rows = <double*> calloc(2 * (max_m + 1), sizeof(double))
+    ws.erows = <int64_t*> calloc(2 * (max_m + 1), sizeof(int64_t))
+    ws.cost = <double*> calloc(max_m + 1, sizeof(double))
+    ws.gf = <double*> calloc(2 * (max_m + 1), sizeof(double))
+    ws.ge = <int64_t*> calloc(2 * (max_m + 1), sizeof(int64_t))
+    if grad and exp_domain:
+        ws.Af = <double*> calloc(max_nm, sizeof(double))
+        ws.Ae = <int64_t*> calloc(max_nm, sizeof(int64_t))
+    elif grad:
+        ws.W = <double*> calloc(3 * max_nm, sizeof(double))
+    if ws.rows == NULL or ws.erows == NULL or ws.cost == NULL or ws.gf == NULL \
+            or ws.ge == NULL or (grad and ws.W == NULL and ws.Af == NULL) \
+            or (ws.Af != NULL and ws.Ae == NULL):
+        _ws_free(ws)
+        return NULL
+    return ws
+
+
+cdef double _pair(const double* x, const double* y, const double* D,
+                  Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
+                  Py_ssize_t radius, bint exp_domain, Workspace* ws,
+                  bint grad, double* E, double* gx, double* gy) noexcept nogil:
+    """Value of one pair and, when ``grad``, E and/or its products with the cost.
+
+    The cost is ``D`` when not NULL, else the squared Euclidean cost of
+    ``x`` and ``y``. Hard DTW (``gamma = 0``) and the log domain share
+    `_forward`; the exp domain is the fast path for ``gamma > 0``.
+    """
+    cdef double value
+    if exp_domain and gamma > 0.0:
+        value = _exp_forward(x, y, D, n, m, d, gamma, radius, ws.rows, ws.erows,
+                             ws.cost, ws.gf, ws.ge, ws.Af if grad else NULL, ws.Ae)
+        if grad:
+            _exp_backward(x, y, D, n, m, d, gamma, radius, ws.Af, ws.Ae, ws.rows,
+                          ws.erows, ws.cost, ws.gf, ws.ge, E, gx, gy)
+        return value
+    value = _forward(x, y, D, n, m, d, gamma, radius, ws.rows, ws.cost,
+                     ws.W if grad else NULL)
+    if grad:
+        _backward(ws.W, n, m, radius, ws.rows, E, x, y, d, gx, gy)
+    return value
+
+
+def pairs_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
+                const double[:, ::1] Y, const Py_ssize_t[::1] yoff,   # IN
+                const Py_ssize_t[::1] pi, const Py_ssize_t[::1] pj,   # IN
+                double gamma, Py_ssize_t radius, bint exp_domain, int n_threads,
+                double[::1] out):                                     # OUT
+    """``out[k] = dtw_gamma(X[pi[k]], Y[pj[k]])`` in O(m) memory per thread."""
+    cdef Py_ssize_t k, a, b, n_pairs = pi.shape[0], d = X.shape[1]
+    cdef Py_ssize_t max_m = _max_len(yoff)
+    cdef Workspace* ws
+    with nogil, parallel(num_threads=n_threads):
+        ws = _ws_new(max_m, 0, False, exp_domain)
+        if ws == NULL:
+            with gil:
+                raise MemoryError()
+        for k in prange(n_pairs, schedule="dynamic"):
+            a = pi[k]
+            b = pj[k]
+            out[k] = _pair(&X[xoff[a], 0], &Y[yoff[b], 0], NULL,
+                           xoff[a + 1] - xoff[a], yoff[b + 1] - yoff[b], d, gamma,
+                           radius, exp_domain, ws, False, NULL, NULL, NULL)
+        _ws_free(ws)
+
+
+def batch_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
+                     const double[:, ::1] Y, const Py_ssize_t[::1] yoff,  # IN
+                     double gamma, Py_ssize_t radius, bint exp_domain, int n_threads,
+                     double[::1] values,                                  # OUT
+                     double[:, ::1] gX, double[:, ::1] gY):               # OUT
+    """Values of the pairs ``(X[k], Y[k])`` and gradients w.r.t. ``X`` and ``Y``.
+
+    ``gX`` and ``gY`` have the layouts of ``X`` and ``Y`` (zeroed by the
+    caller); pass an empty ``(0, d)`` array to skip one of them.
+    """
+    cdef Py_ssize_t k, n, m, n_pairs = values.shape[0], d = X.shape[1]
+    cdef Py_ssize_t max_m = _max_len(yoff), max_nm = 0
+    cdef bint want_x = gX.shape[0] > 0, want_y = gY.shape[0] > 0
+    cdef Workspace* ws
+    for k in range(n_pairs):
+        max_nm = max(max_nm, (xoff[k + 1] - xoff[k]) * (yoff[k + 1] - yoff[k]))
+    with nogil, parallel(num_threads=n_threads):
+        ws = _ws_new(max_m, max_nm, True, exp_domain)
+        if ws == NULL:
+            with gil:
+                raise MemoryError()
+        for k in prange(n_pairs, schedule="dynamic"):
+            n = xoff[k + 1] - xoff[k]
+            m = yoff[k + 1] - yoff[k]
+            values[k] = _pair(&X[xoff[k], 0], &Y[yoff[k], 0], NULL, n, m, d, gamma,
+                              radius, exp_domain, ws, True, NULL,
+                              &gX[xoff[k], 0] if want_x else NULL,
+                              &gY[yoff[k], 0] if want_y else NULL)
+        _ws_free(ws)
+
+
+def cost_alignment(const double[:, ::1] D, double gamma, Py_ssize_t radius,
+                   bint exp_domain):
+    """Value and expected alignment ``E`` (``n x m``) of a cost matrix."""
+    cdef Py_ssize_t n = D.shape[0], m = D.shape[1]
+    cdef double value
+    cdef double[:, ::1] E = np.zeros((n, m))
+    cdef Workspace* ws
+    with nogil:
+        ws = _ws_new(m, n * m, True, exp_domain)
+        if ws == NULL:
+            with gil:
+                raise MemoryError()
+        value = _pair(NULL, NULL, &D[0, 0], n, m, 0, gamma, radius, exp_domain, ws,
+                      True, &E[0, 0], NULL, NULL)
+        _ws_free(ws)
+    return value, np.asarray(E)
+
+
+def sqeuclidean_cost(const double[:, ::1] x, const double[:, ::1] y):
+    """The cost matrix ``||x_i - y_j||^2``, shape ``(len(x), len(y))``."""
+    cdef Py_ssize_t i, n = x.shape[0], m = y.shape[0], d = x.shape[1]
+    cdef double[:, ::1] D = np.empty((n, m))
+    with nogil:
+        for i in range(n):
+            _sqeuclidean_row(&x[i, 0], &y[0, 0], d, 0, m, &D[i, 0])
+    return np.asarray(D)

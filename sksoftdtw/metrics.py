@@ -1,0 +1,534 @@
+r"""Soft-DTW, DTW and the soft-DTW divergence: values, gradients, alignments.
+
+Every function validates its input here and hands flat float64 arrays to the
+Cython kernels of :mod:`sksoftdtw._soft_dtw_fast`. Results are float64
+whatever the input dtype (float32 inputs are converted).
+
+Soft-DTW (Cuturi & Blondel, 2017) between :math:`x \in \mathbb{R}^{n \times d}`
+and :math:`y \in \mathbb{R}^{m \times d}` is
+
+.. math::
+
+    \mathrm{dtw}_\gamma(x, y) = \min{}^\gamma_{A \in \mathcal{A}_{n,m}}
+    \langle A, \Delta(x, y) \rangle, \qquad
+    \min{}^\gamma(u) = -\gamma \log \sum_k e^{-u_k / \gamma},
+
+with :math:`\Delta_{ij} = \|x_i - y_j\|^2` and :math:`\mathcal{A}_{n,m}` the
+monotone alignment paths. :math:`\gamma = 0` is hard DTW, in the same squared
+units.
+"""
+import numpy as np
+
+from . import _soft_dtw_fast as _fast
+from .utils._validation import (
+    FlatDataset,
+    check_dataset,
+    check_gamma,
+    check_n_jobs,
+    check_radius,
+    check_same_dim,
+    check_time_series,
+)
+
+__all__ = [
+    "soft_dtw",
+    "soft_dtw_value_and_grad",
+    "soft_dtw_alignment",
+    "soft_dtw_from_cost",
+    "soft_dtw_batch",
+    "soft_dtw_divergence",
+    "dtw",
+    "dtw_path",
+    "cdist_soft_dtw",
+    "cdist_soft_dtw_divergence",
+    "cdist_dtw",
+]
+
+_SEE_BAND = """sakoe_chiba_radius : int or None, default=None
+        Radius of the Sakoe-Chiba band: cell ``(i, j)`` may be aligned only
+        if ``i - r <= j <= i + (m - n) + r`` (``n <= m``; symmetric
+        otherwise). The band widens by the length difference so that the
+        last cell is always reachable. ``None`` means no band."""
+
+
+def _pair(x, y):
+    x = check_time_series(x, "x")
+    y = check_time_series(y, "y")
+    check_same_dim(y.shape[1], x.shape[1], "y")
+    return x, y
+
+
+def _as_dataset(*series):
+    """Validated ``(sz, d)`` series as a `FlatDataset`, skipping re-validation."""
+    offsets = np.zeros(len(series) + 1, dtype=np.intp)
+    np.cumsum([len(ts) for ts in series], out=offsets[1:])
+    return FlatDataset(np.concatenate(series) if len(series) > 1 else series[0],
+                       offsets, "list")
+
+
+# Largest exponent of alpha = exp(-r / gamma) in base 2 that the exp-domain
+# kernels accept; beyond it their int64 exponents would no longer be exact
+# after (n + m) additions, and the log-domain kernels are used.
+_MAX_EXPONENT = 2.0**50
+
+
+def _exp_domain(max_cost, length, gamma):
+    """Whether the fast exp-domain recursion is exact enough for this input."""
+    # Written without a division so that a subnormal gamma cannot overflow.
+    return gamma > 0 and length * max_cost < _MAX_EXPONENT * gamma * np.log(2)
+
+
+def _exp_domain_pairs(X, Y, gamma):
+    """`_exp_domain` with a bound on the squared Euclidean cost of any pair."""
+    amplitude = float(np.abs(X.data).max()) + float(np.abs(Y.data).max())
+    if not amplitude**2 * X.d < np.finfo(np.float64).max:
+        raise ValueError(
+            f"the values of X and Y are too large (up to {amplitude:.3g} in absolute value): "
+            "their squared distances overflow float64; rescale the data"
+        )
+    return _exp_domain(amplitude**2 * X.d, X.lengths.max() + Y.lengths.max(), gamma)
+
+
+def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs):
+    out = np.empty(len(pi))
+    _fast.pairs_value(X.data, X.offsets, Y.data, Y.offsets,
+                      np.ascontiguousarray(pi, dtype=np.intp),
+                      np.ascontiguousarray(pj, dtype=np.intp),
+                      gamma, radius, _exp_domain_pairs(X, Y, gamma),
+                      check_n_jobs(n_jobs), out)
+    return out
+
+
+def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
+    r"""Soft-DTW value between two time series.
+
+    Computed in ``O(len(y))`` memory: no ``n x m`` matrix is allocated, so
+    series of length :math:`10^5` and more are fine.
+
+    Parameters
+    ----------
+    x : array-like of shape (n,) or (n, d)
+    y : array-like of shape (m,) or (m, d)
+    gamma : float, default=1.0
+        Smoothing parameter, ``>= 0``; ``0`` gives hard DTW.
+    {band}
+
+    Returns
+    -------
+    value : float
+        :math:`\mathrm{{dtw}}_\gamma(x, y)`. It can be negative when
+        ``gamma > 0``, and ``soft_dtw(x, x) != 0`` in general: see
+        :func:`soft_dtw_divergence` for a non-negative discrepancy.
+
+    See Also
+    --------
+    soft_dtw_value_and_grad, soft_dtw_divergence, dtw
+
+    References
+    ----------
+    .. [1] M. Cuturi and M. Blondel, "Soft-DTW: a Differentiable Loss Function
+       for Time-Series", ICML 2017.
+
+    Examples
+    --------
+    >>> from sksoftdtw import soft_dtw
+    >>> round(soft_dtw([0.0, 1.0, 2.0], [0.0, 2.0], gamma=0.0), 6)
+    1.0
+    >>> soft_dtw([0.0, 1.0, 2.0], [0.0, 2.0], gamma=1.0) < 1.0
+    True
+    """
+    x, y = _pair(x, y)
+    gamma = check_gamma(gamma)
+    radius = check_radius(sakoe_chiba_radius)
+    return float(_pairs_value(_as_dataset(x), _as_dataset(y), [0], [0], gamma, radius,
+                              None)[0])
+
+
+def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None,
+                   n_jobs=None):
+    r"""Soft-DTW values (and gradients) of many pairs ``(X[k], Y[k])`` in one call.
+
+    This is the entry point of the estimators: a barycenter, k-means or
+    neural-network step evaluates all its pairs at once, in parallel, with the
+    GIL released.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_pairs, n) or (n_pairs, n, d), or list of series
+    Y : array-like of shape (n_pairs, m) or (n_pairs, m, d), or list of series
+    gamma : float, default=1.0
+        Smoothing parameter, ``>= 0``. At ``0`` the gradients are a
+        subgradient of hard DTW (the optimal path's indicator).
+    {band}
+    return_grad : {{None, "x", "y", "both"}}, default=None
+        Which gradients to return.
+    n_jobs : int, default=None
+        Number of threads; ``None`` means 1 and ``-1`` all cores.
+
+    Returns
+    -------
+    values : ndarray of shape (n_pairs,)
+    grad_X, grad_Y : ndarray or list of ndarray
+        Gradients of ``values[k]`` w.r.t. ``X[k]`` (resp. ``Y[k]``), in the
+        layout of ``X`` (resp. ``Y``): a list for variable-length input.
+        Returned as asked by ``return_grad``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksoftdtw import soft_dtw_batch
+    >>> X = np.array([[0.0, 1.0, 2.0], [1.0, 1.0, 0.0]])
+    >>> Y = np.array([[0.0, 2.0], [1.0, 0.0]])
+    >>> values, grad_X = soft_dtw_batch(X, Y, gamma=0.1, return_grad="x")
+    >>> values.shape, grad_X.shape
+    ((2,), (2, 3))
+    """
+    gamma = check_gamma(gamma)
+    radius = check_radius(sakoe_chiba_radius)
+    if return_grad not in (None, "x", "y", "both"):
+        raise ValueError(
+            f"return_grad must be None, 'x', 'y' or 'both', got {return_grad!r}"
+        )
+    Xd = check_dataset(X, "X")
+    Yd = check_dataset(Y, "Y", d=Xd.d)
+    if Xd.n_ts != Yd.n_ts:
+        raise ValueError(
+            f"X and Y must hold the same number of series, got {Xd.n_ts} and {Yd.n_ts}"
+        )
+    if return_grad is None:
+        idx = np.arange(Xd.n_ts)
+        return _pairs_value(Xd, Yd, idx, idx, gamma, radius, n_jobs)
+    want_x = return_grad in ("x", "both")
+    want_y = return_grad in ("y", "both")
+    values = np.empty(Xd.n_ts)
+    gX = np.zeros_like(Xd.data) if want_x else np.zeros((0, Xd.d))
+    gY = np.zeros_like(Yd.data) if want_y else np.zeros((0, Xd.d))
+    _fast.batch_value_grad(Xd.data, Xd.offsets, Yd.data, Yd.offsets, gamma, radius,
+                           _exp_domain_pairs(Xd, Yd, gamma), check_n_jobs(n_jobs),
+                           values, gX, gY)
+    out = [values]
+    if want_x:
+        out.append(Xd.unflatten(gX))
+    if want_y:
+        out.append(Yd.unflatten(gY))
+    return tuple(out)
+
+
+def soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
+    r"""Soft-DTW value and its gradient with respect to ``x``.
+
+    The gradient is :math:`(\partial \Delta / \partial x)^\top E` with
+    :math:`E` the expected alignment (see :func:`soft_dtw_alignment`).
+
+    Parameters
+    ----------
+    x : array-like of shape (n,) or (n, d)
+    y : array-like of shape (m,) or (m, d)
+    gamma : float, default=1.0
+        Smoothing parameter, ``>= 0``; at ``0`` a subgradient of hard DTW.
+    {band}
+
+    Returns
+    -------
+    value : float
+    grad : ndarray of the shape of ``x``
+
+    Examples
+    --------
+    >>> from sksoftdtw import soft_dtw_value_and_grad
+    >>> value, grad = soft_dtw_value_and_grad([0.0, 1.0, 2.0], [0.0, 2.0], gamma=0.0)
+    >>> value, grad
+    (1.0, array([0., 2., 0.]))
+    """
+    x_arr, y = _pair(x, y)
+    values, grad = soft_dtw_batch(x_arr[None], y[None], gamma,
+                                  sakoe_chiba_radius=sakoe_chiba_radius, return_grad="x")
+    return float(values[0]), grad[0].reshape(np.shape(x))
+
+
+def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
+    r"""Soft-DTW value and expected alignment of any precomputed cost matrix.
+
+    The recursion never looks at the series, only at :math:`\Delta`, so any
+    cost (absolute, cosine, learned...) can be used; chain rule
+    :math:`\nabla_\theta = (\partial \Delta / \partial \theta)^\top E`.
+
+    Parameters
+    ----------
+    D : array-like of shape (n, m)
+        Cost matrix.
+    gamma : float, default=1.0
+        Smoothing parameter, ``>= 0``.
+    {band}
+
+    Returns
+    -------
+    value : float
+    E : ndarray of shape (n, m)
+        :math:`E = \nabla_\Delta \mathrm{{dtw}}_\gamma`, the expected alignment
+        under the Gibbs distribution over paths; entries in [0, 1].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksoftdtw import soft_dtw_from_cost
+    >>> value, E = soft_dtw_from_cost(np.array([[0.0, 1.0], [1.0, 0.0]]), gamma=0.0)
+    >>> value, E
+    (0.0, array([[1., 0.],
+           [0., 1.]]))
+    """
+    if np.ndim(D) != 2:
+        raise ValueError(f"D must be a 2-D cost matrix, got {np.ndim(D)} dimensions")
+    D = check_time_series(D, "D")
+    return _cost_alignment(D, check_gamma(gamma), check_radius(sakoe_chiba_radius))
+
+
+def _cost_alignment(D, gamma, radius):
+    exp_domain = _exp_domain(np.abs(D).max(), sum(D.shape), gamma)
+    return _fast.cost_alignment(D, gamma, radius, exp_domain)
+
+
+def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
+    r"""Expected alignment matrix between two series, and the soft-DTW value.
+
+    Parameters
+    ----------
+    x : array-like of shape (n,) or (n, d)
+    y : array-like of shape (m,) or (m, d)
+    gamma : float, default=1.0
+        Smoothing parameter, ``>= 0``; at ``0`` the optimal path's indicator.
+    {band}
+
+    Returns
+    -------
+    E : ndarray of shape (n, m)
+        Probability that ``x[i]`` is aligned with ``y[j]`` under the Gibbs
+        distribution over alignments; ``E = grad_Delta dtw_gamma``.
+    value : float
+
+    Examples
+    --------
+    >>> from sksoftdtw import soft_dtw_alignment
+    >>> E, value = soft_dtw_alignment([0.0, 1.0, 2.0], [0.0, 2.0], gamma=0.0)
+    >>> E
+    array([[1., 0.],
+           [1., 0.],
+           [0., 1.]])
+    """
+    x, y = _pair(x, y)
+    gamma = check_gamma(gamma)
+    radius = check_radius(sakoe_chiba_radius)
+    _exp_domain_pairs(_as_dataset(x), _as_dataset(y), gamma)  # rejects overflowing costs
+    value, E = _cost_alignment(_fast.sqeuclidean_cost(x, y), gamma, radius)
+    return E, value
+
+
+def dtw(x, y, *, sakoe_chiba_radius=None):
+    r"""Hard DTW: the cost of the best alignment, in squared units.
+
+    ``dtw(x, y) == soft_dtw(x, y, gamma=0)``: the sum of squared Euclidean
+    distances along the optimal path, with no square root (unlike tslearn's
+    ``dtw``, which returns its square root).
+
+    Parameters
+    ----------
+    x : array-like of shape (n,) or (n, d)
+    y : array-like of shape (m,) or (m, d)
+    {band}
+
+    Returns
+    -------
+    value : float
+
+    Examples
+    --------
+    >>> from sksoftdtw import dtw
+    >>> dtw([0.0, 1.0, 2.0], [0.0, 2.0])
+    1.0
+    """
+    return soft_dtw(x, y, 0.0, sakoe_chiba_radius=sakoe_chiba_radius)
+
+
+def dtw_path(x, y, *, sakoe_chiba_radius=None):
+    """Optimal DTW alignment path and its cost (squared units).
+
+    Parameters
+    ----------
+    x : array-like of shape (n,) or (n, d)
+    y : array-like of shape (m,) or (m, d)
+    {band}
+
+    Returns
+    -------
+    path : list of (int, int)
+        Aligned index pairs from ``(0, 0)`` to ``(n - 1, m - 1)``.
+    value : float
+
+    Examples
+    --------
+    >>> from sksoftdtw import dtw_path
+    >>> dtw_path([0.0, 1.0, 2.0], [0.0, 2.0])
+    ([(0, 0), (1, 0), (2, 1)], 1.0)
+    """
+    E, value = soft_dtw_alignment(x, y, 0.0, sakoe_chiba_radius=sakoe_chiba_radius)
+    # A monotone path listed in row-major order is listed in path order.
+    return [(int(i), int(j)) for i, j in np.argwhere(E > 0.5)], value
+
+
+def _cdist(X, Y, gamma, radius, n_jobs):
+    Xd = check_dataset(X, "X")
+    if Y is None:
+        iu, ju = np.triu_indices(Xd.n_ts)
+        vals = _pairs_value(Xd, Xd, iu, ju, gamma, radius, n_jobs)
+        out = np.empty((Xd.n_ts, Xd.n_ts))
+        out[iu, ju] = vals
+        out[ju, iu] = vals
+        return out
+    Yd = check_dataset(Y, "Y", d=Xd.d)
+    pi, pj = np.divmod(np.arange(Xd.n_ts * Yd.n_ts), Yd.n_ts)
+    return _pairs_value(Xd, Yd, pi, pj, gamma, radius, n_jobs).reshape(Xd.n_ts, Yd.n_ts)
+
+
+def cdist_soft_dtw(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None, n_jobs=None):
+    r"""Soft-DTW between every series of ``X`` and every series of ``Y``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_x, sz) or (n_x, sz, d), or list of series
+    Y : array-like of shape (n_y, sz) or (n_y, sz, d), list of series, or None
+        ``None`` means ``Y = X``; only the upper triangle is computed then.
+    gamma : float, default=1.0
+        Smoothing parameter, ``>= 0``.
+    {band}
+    n_jobs : int, default=None
+        Number of threads; ``None`` means 1 and ``-1`` all cores.
+
+    Returns
+    -------
+    D : ndarray of shape (n_x, n_y)
+
+    Examples
+    --------
+    >>> from sksoftdtw import cdist_soft_dtw
+    >>> cdist_soft_dtw([[0.0, 1.0, 2.0], [0.0, 2.0, 2.0]], gamma=0.0)
+    array([[0., 1.],
+           [1., 0.]])
+    """
+    return _cdist(X, Y, check_gamma(gamma), check_radius(sakoe_chiba_radius), n_jobs)
+
+
+def cdist_dtw(X, Y=None, *, sakoe_chiba_radius=None, n_jobs=None):
+    """Hard DTW (squared units) between every series of ``X`` and of ``Y``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_x, sz) or (n_x, sz, d), or list of series
+    Y : array-like of shape (n_y, sz) or (n_y, sz, d), list of series, or None
+    {band}
+    n_jobs : int, default=None
+
+    Returns
+    -------
+    D : ndarray of shape (n_x, n_y)
+
+    Examples
+    --------
+    >>> from sksoftdtw import cdist_dtw
+    >>> cdist_dtw([[0.0, 1.0, 2.0]], [[0.0, 2.0], [0.0, 0.0]])
+    array([[1., 5.]])
+    """
+    return _cdist(X, Y, 0.0, check_radius(sakoe_chiba_radius), n_jobs)
+
+
+def soft_dtw_divergence(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
+    r"""Soft-DTW divergence: soft-DTW debiased so that it is zero at ``x = y``.
+
+    .. math::
+
+        D_\gamma(x, y) = \mathrm{{dtw}}_\gamma(x, y)
+        - \tfrac12 \left(\mathrm{{dtw}}_\gamma(x, x) + \mathrm{{dtw}}_\gamma(y, y)\right)
+
+    Soft-DTW itself can be negative and ``soft_dtw(x, x) < 0`` for
+    ``gamma > 0``, because the soft minimum also rewards the many near-optimal
+    paths; the divergence (Blondel, Mensch & Vert, 2021) removes that bias:
+    it is non-negative, zero if and only if ``x == y``, and tends to hard DTW
+    as ``gamma -> 0``.
+
+    Parameters
+    ----------
+    x : array-like of shape (n,) or (n, d)
+    y : array-like of shape (m,) or (m, d)
+    gamma : float, default=1.0
+    {band}
+
+    Returns
+    -------
+    value : float
+
+    References
+    ----------
+    .. [1] M. Blondel, A. Mensch and J.-P. Vert, "Differentiable Divergences
+       Between Time Series", AISTATS 2021.
+
+    Examples
+    --------
+    >>> from sksoftdtw import soft_dtw, soft_dtw_divergence
+    >>> soft_dtw([1.0, 2.0], [1.0, 2.0]) < 0
+    True
+    >>> soft_dtw_divergence([1.0, 2.0], [1.0, 2.0])
+    0.0
+    """
+    x, y = _pair(x, y)
+    X = _as_dataset(x, y, x)
+    Y = _as_dataset(y, y, x)
+    xy, yy, xx = _pairs_value(X, Y, [0, 1, 2], [0, 1, 2], check_gamma(gamma),
+                              check_radius(sakoe_chiba_radius), None)
+    return float(xy - 0.5 * (xx + yy))
+
+
+def cdist_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None,
+                              n_jobs=None):
+    """Soft-DTW divergence between every series of ``X`` and of ``Y``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_x, sz) or (n_x, sz, d), or list of series
+    Y : array-like, list of series, or None
+    gamma : float, default=1.0
+    {band}
+    n_jobs : int, default=None
+
+    Returns
+    -------
+    D : ndarray of shape (n_x, n_y)
+        Non-negative, with a zero diagonal when ``Y`` is None.
+
+    Examples
+    --------
+    >>> from sksoftdtw import cdist_soft_dtw_divergence
+    >>> D = cdist_soft_dtw_divergence([[0.0, 1.0, 2.0], [0.0, 2.0, 2.0]])
+    >>> bool(D[0, 1] > 0), float(D[0, 0])
+    (True, 0.0)
+    """
+    kw = dict(gamma=gamma, sakoe_chiba_radius=sakoe_chiba_radius, n_jobs=n_jobs)
+    cross = cdist_soft_dtw(X, Y, **kw)
+    self_x = _self_values(X, "X", kw)
+    self_y = self_x if Y is None else _self_values(Y, "Y", kw)
+    out = cross - 0.5 * (self_x[:, None] + self_y[None, :])
+    if Y is None:
+        np.fill_diagonal(out, 0.0)
+    return out
+
+
+def _self_values(X, name, kw):
+    ds = check_dataset(X, name)
+    idx = np.arange(ds.n_ts)
+    return _pairs_value(ds, ds, idx, idx, check_gamma(kw["gamma"]),
+                        check_radius(kw["sakoe_chiba_radius"]), kw["n_jobs"])
+
+
+for _f in (soft_dtw, soft_dtw_batch, soft_dtw_value_and_grad, soft_dtw_from_cost,
+           soft_dtw_alignment, dtw, dtw_path, cdist_soft_dtw, cdist_dtw,
+           soft_dtw_divergence, cdist_soft_dtw_divergence):
+    _f.__doc__ = _f.__doc__.format(band=_SEE_BAND)
+del _f

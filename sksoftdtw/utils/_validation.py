@@ -1,0 +1,262 @@
+"""Input validation for time series, datasets and the shared parameters."""
+import numbers
+from typing import NamedTuple
+
+import numpy as np
+
+
+class FlatDataset(NamedTuple):
+    """A dataset of ``n_ts`` series laid end to end.
+
+    Series ``k`` is ``data[offsets[k]:offsets[k + 1]]``; ``data`` is a
+    C-contiguous float64 array of shape ``(n_samples_total, d)``. ``kind``
+    remembers the caller's layout so results can be returned in it: ``"2d"``
+    for ``(n_ts, sz)``, ``"3d"`` for ``(n_ts, sz, d)``, ``"list"`` for
+    variable lengths (a list, or trailing NaN padding).
+    """
+
+    data: np.ndarray
+    offsets: np.ndarray
+    kind: str
+    univariate_list: bool = False
+
+    @property
+    def n_ts(self):
+        return len(self.offsets) - 1
+
+    @property
+    def d(self):
+        return self.data.shape[1]
+
+    @property
+    def lengths(self):
+        return np.diff(self.offsets)
+
+    def series(self, k):
+        return self.data[self.offsets[k]:self.offsets[k + 1]]
+
+    def unflatten(self, flat, kind=None):
+        """Split a flat ``(n_samples_total, d)`` array back into this layout."""
+        kind = self.kind if kind is None else kind
+        if kind == "list":
+            parts = [flat[a:b] for a, b in zip(self.offsets[:-1], self.offsets[1:])]
+            return [p[:, 0] for p in parts] if self.univariate_list else parts
+        out = flat.reshape(self.n_ts, -1, self.d)
+        return out[:, :, 0] if kind == "2d" else out
+
+
+def _as_float_array(x, name):
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged nested sequences, objects numpy refuses
+        raise TypeError(f"{name} must be array-like of numbers: {exc}") from None
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or arr.dtype == bool
+    ):
+        raise TypeError(f"{name} must contain numbers, got dtype {arr.dtype}")
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(f"{name} must be real-valued, got dtype {arr.dtype}")
+    return arr.astype(np.float64, copy=False)
+
+
+def check_time_series(x, name="x"):
+    """Validate one series and return it as a C-contiguous float64 ``(sz, d)`` array.
+
+    Parameters
+    ----------
+    x : array-like of shape (sz,) or (sz, d)
+        A time series; ``(sz,)`` is univariate.
+    name : str, default="x"
+        Name used in error messages.
+
+    Returns
+    -------
+    x : ndarray of shape (sz, d), dtype float64
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is empty, has a wrong number of dimensions, or holds NaN or
+        infinite values.
+    TypeError
+        If ``x`` is not numeric.
+
+    Examples
+    --------
+    >>> from sksoftdtw.utils import check_time_series
+    >>> check_time_series([1, 2, 3]).shape
+    (3, 1)
+    """
+    arr = _as_float_array(x, name)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    elif arr.ndim != 2:
+        raise ValueError(
+            f"{name} must be a time series of shape (sz,) or (sz, d), got an array "
+            f"with {arr.ndim} dimensions and shape {arr.shape}"
+        )
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(f"{name} is an empty time series (shape {arr.shape})")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return np.ascontiguousarray(arr)
+
+
+def _strip_padding(ts, name, k):
+    """Drop trailing all-NaN rows of one series; any other NaN/inf is an error."""
+    finite = np.isfinite(ts)
+    nan_rows = np.isnan(ts).all(axis=1)
+    length = len(ts)
+    while length > 0 and nan_rows[length - 1]:
+        length -= 1
+    if length == 0:
+        raise ValueError(f"{name}[{k}] is an empty time series (all values NaN)")
+    if not finite[:length].all():
+        raise ValueError(
+            f"{name}[{k}] contains NaN or infinite values other than trailing NaN padding"
+        )
+    return ts[:length]
+
+
+def check_dataset(X, name="X", *, d=None):
+    """Validate a dataset of time series and lay it out flat.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of series
+        ``(n_ts, sz)`` is ``n_ts`` univariate series. Series of different
+        lengths are given as a list of arrays of shape ``(sz_k,)`` or
+        ``(sz_k, d)``, or as an array padded with trailing NaN (the layout of
+        :func:`~sksoftdtw.utils.to_time_series_dataset`).
+    name : str, default="X"
+        Name used in error messages.
+    d : int, optional
+        Required dimension of the series.
+
+    Returns
+    -------
+    dataset : FlatDataset
+    """
+    if isinstance(X, (list, tuple)) and len(X) > 0 and _is_ragged(X):
+        series = [_as_float_array(ts, f"{name}[{k}]") for k, ts in enumerate(X)]
+        kind = "list"
+    else:
+        arr = _as_float_array(X, name)
+        if arr.ndim == 2:
+            arr = arr[:, :, None]
+            kind = "2d"
+        elif arr.ndim == 3:
+            kind = "3d"
+        else:
+            raise ValueError(
+                f"{name} must be a dataset of shape (n_ts, sz) or (n_ts, sz, d) or a list "
+                f"of time series, got an array with {arr.ndim} dimensions and shape {arr.shape}"
+            )
+        series = list(arr)
+    if len(series) == 0:
+        raise ValueError(f"{name} is an empty dataset (0 time series)")
+    out = []
+    univariate_list = kind == "list" and all(ts.ndim == 1 for ts in series)
+    for k, ts in enumerate(series):
+        if ts.ndim == 1:
+            ts = ts[:, None]
+        if ts.ndim != 2:
+            raise ValueError(
+                f"{name}[{k}] must be a time series of shape (sz,) or (sz, d), got shape "
+                f"{ts.shape}"
+            )
+        if ts.shape[0] == 0 or ts.shape[1] == 0:
+            raise ValueError(f"{name}[{k}] is an empty time series (shape {ts.shape})")
+        stripped = _strip_padding(ts, name, k)
+        if len(stripped) != len(ts):
+            kind = "list"
+        out.append(stripped)
+    dims = {ts.shape[1] for ts in out}
+    if len(dims) > 1:
+        raise ValueError(f"the series of {name} have different dimensions: {sorted(dims)}")
+    check_same_dim(out[0].shape[1], d, name)
+    offsets = np.zeros(len(out) + 1, dtype=np.intp)
+    np.cumsum([len(ts) for ts in out], out=offsets[1:])
+    data = np.ascontiguousarray(np.concatenate(out, axis=0))
+    return FlatDataset(data, offsets, kind, univariate_list)
+
+
+def _is_ragged(X):
+    shapes = {np.shape(ts) for ts in X}
+    return len(shapes) > 1
+
+
+def check_same_dim(d, expected, name):
+    """Raise if a series' dimension ``d`` differs from the ``expected`` one."""
+    if expected is not None and d != expected:
+        raise ValueError(
+            f"{name} has series of dimension d={d}, but d={expected} is expected "
+            "(mismatched dimensions)"
+        )
+
+
+def check_gamma(gamma, *, allow_zero=True):
+    """Validate the smoothing parameter; ``0`` means hard DTW."""
+    if isinstance(gamma, bool) or not isinstance(gamma, numbers.Real):
+        raise TypeError(f"gamma must be a real number, got {gamma!r}")
+    gamma = float(gamma)
+    if not np.isfinite(gamma) or gamma < 0 or (gamma == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"gamma must be a finite number {bound}, got {gamma!r}")
+    return gamma
+
+
+def check_radius(sakoe_chiba_radius):
+    """Validate a Sakoe-Chiba radius; returns -1 for no band."""
+    if sakoe_chiba_radius is None:
+        return -1
+    if isinstance(sakoe_chiba_radius, bool) or not isinstance(
+        sakoe_chiba_radius, numbers.Integral
+    ):
+        raise TypeError(
+            f"sakoe_chiba_radius must be None or an integer, got {sakoe_chiba_radius!r}"
+        )
+    if sakoe_chiba_radius < 0:
+        raise ValueError(f"sakoe_chiba_radius must be >= 0, got {sakoe_chiba_radius}")
+    return int(sakoe_chiba_radius)
+
+
+def check_n_jobs(n_jobs):
+    """Validate ``n_jobs`` and return the number of kernel threads."""
+    from .._openmp_helpers import effective_n_threads
+
+    if n_jobs is not None and (
+        isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0
+    ):
+        raise ValueError(f"n_jobs must be None or a non-zero integer, got {n_jobs!r}")
+    return effective_n_threads(n_jobs)
+
+
+def to_time_series_dataset(X):
+    """Stack series of possibly different lengths into one NaN-padded array.
+
+    Parameters
+    ----------
+    X : array-like or list of array-like
+        A dataset in any layout accepted by the package: ``(n_ts, sz)``,
+        ``(n_ts, sz, d)``, or a list of series of shape ``(sz_k,)`` or
+        ``(sz_k, d)``.
+
+    Returns
+    -------
+    dataset : ndarray of shape (n_ts, max_sz, d), dtype float64
+        Shorter series are padded with trailing NaN.
+
+    Examples
+    --------
+    >>> from sksoftdtw import to_time_series_dataset
+    >>> to_time_series_dataset([[1, 2, 3], [4, 5]])[:, :, 0]
+    array([[ 1.,  2.,  3.],
+           [ 4.,  5., nan]])
+    """
+    ds = check_dataset(X, "X")
+    out = np.full((ds.n_ts, ds.lengths.max(), ds.d), np.nan)
+    for k in range(ds.n_ts):
+        ts = ds.series(k)
+        out[k, : len(ts)] = ts
+    return out
