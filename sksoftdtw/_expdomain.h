@@ -1,49 +1,63 @@
-/* Numbers as a mantissa and an integer power of two, for the exp-domain
- * soft-DTW recursion: v = f * 2^e with f in [1, 2) (or f = 0 with e very
- * negative). Multiplying, adding and renormalising such numbers needs no exp
- * or log and never overflows or underflows, whatever gamma and the data. */
+/* Numbers as a mantissa and a power of two, for the exp-domain soft-DTW
+ * recursion: v = f * 2^e with f in [1, 2) (or f = 0 for zero). Exponents are
+ * integer-valued doubles, exact while below 2^52 in magnitude (the callers
+ * check a bound), so that multiplying, adding and renormalising needs no exp
+ * or log and never overflows, whatever gamma and the data. All functions are
+ * branch-free bit manipulations that compilers vectorize over SIMD lanes. */
 #ifndef SKSOFTDTW_EXPDOMAIN_H
 #define SKSOFTDTW_EXPDOMAIN_H
 #include <stdint.h>
 #include <string.h>
 
-/* Exponent of zero: far below any reachable one, and still far from int64
- * overflow when two of them are added. */
-#define SDTW_ZERO_EXP (-(INT64_C(1) << 60))
+/* Exponent of zero: far below any reachable exponent. */
+#define SDTW_ZERO_EXP (-1e300)
+/* Adding it to |x| < 2^51 rounds x to an integer; its low mantissa bits then
+ * hold that integer. */
+#define SDTW_ROUND_MAGIC 6755399441055744.0 /* 1.5 * 2^52 */
+#define SDTW_INT_MAGIC 4503599627370496.0   /* 2^52 */
 
-/* 2^k for an integer k <= 1023; exactly 0 for k <= -1023. */
-static inline double sdtw_pow2(int64_t k)
+static inline uint64_t sdtw_bits(double v)
 {
-    double r;
-    int64_t bits;
-    k = k < -1023 ? -1023 : k;
-    bits = (k + 1023) << 52;
-    memcpy(&r, &bits, sizeof r);
-    return r;
+    uint64_t b;
+    memcpy(&b, &v, sizeof b);
+    return b;
 }
 
-/* Write v > 0 (finite, normal) as f * 2^k with f in [1, 2); return f. */
-static inline double sdtw_split(double v, int64_t *k)
+static inline double sdtw_double(uint64_t b)
 {
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    *k = (int64_t)(bits >> 52) - 1023;
-    bits = (bits & UINT64_C(0x000FFFFFFFFFFFFF)) | UINT64_C(0x3FF0000000000000);
-    memcpy(&v, &bits, sizeof v);
+    double v;
+    memcpy(&v, &b, sizeof v);
     return v;
 }
 
-/* exp(-c / gamma) as f * 2^e, for scale = 1 / (gamma ln 2) and c * scale below
- * 2^52 in magnitude. Branch-free and inline so that rows vectorize: 2^t =
- * 2^floor(t) * sqrt(2) * exp((t - floor(t) - 1/2) ln 2), the last factor by
- * its Taylor series to degree 13 (|u| <= 0.35: truncation below 1e-17). */
-static inline double sdtw_exp_neg(double c, double scale, int64_t *e)
+/* 2^k for an integer-valued k <= 1023; exactly 0 for k <= -1023. */
+static inline double sdtw_pow2(double k)
+{
+    k = k < -1023.0 ? -1023.0 : k;
+    /* k + 1023 lands in the low mantissa bits of 2^52 + k + 1023; shifting
+     * them into the exponent field builds 2^k (the field 0 gives 0.0). */
+    return sdtw_double(sdtw_bits(k + (SDTW_INT_MAGIC + 1023.0)) << 52);
+}
+
+/* Write v > 0 (finite, normal) as f * 2^k with f in [1, 2); return f. */
+static inline double sdtw_split(double v, double *k)
+{
+    uint64_t b = sdtw_bits(v);
+    *k = sdtw_double((b >> 52) | sdtw_bits(SDTW_INT_MAGIC)) - (SDTW_INT_MAGIC + 1023.0);
+    return sdtw_double((b & UINT64_C(0x000FFFFFFFFFFFFF)) | UINT64_C(0x3FF0000000000000));
+}
+
+/* exp(-c / gamma) as f * 2^e, for scale = 1 / (gamma ln 2) and |c * scale|
+ * below 2^51: 2^t = 2^floor(t) * sqrt(2) * exp((t - floor(t) - 1/2) ln 2), the
+ * last factor by its Taylor series to degree 13 (|u| <= 0.35: truncation
+ * below 1e-17). */
+static inline double sdtw_exp_neg(double c, double scale, double *e)
 {
     double t = -c * scale;
-    int64_t k = (int64_t)t;
+    double r = (t + SDTW_ROUND_MAGIC) - SDTW_ROUND_MAGIC;
     double u, p;
-    k -= (double)k > t;  /* floor for negative t */
-    u = (t - (double)k - 0.5) * 0.6931471805599453;
+    r -= r > t ? 1.0 : 0.0;
+    u = (t - r - 0.5) * 0.6931471805599453;
     p = 1.0 / 6227020800.0;
     p = p * u + 1.0 / 479001600.0;
     p = p * u + 1.0 / 39916800.0;
@@ -58,7 +72,7 @@ static inline double sdtw_exp_neg(double c, double scale, int64_t *e)
     p = p * u + 0.5;
     p = p * u + 1.0;
     p = p * u + 1.0;
-    *e = k;
+    *e = r;
     return p * 1.4142135623730951;
 }
 #endif

@@ -24,15 +24,14 @@ import numpy as np
 cimport cython
 from cython.parallel cimport parallel, prange
 from libc.math cimport INFINITY, exp, fmin, log
-from libc.stdint cimport int64_t
 from libc.stdlib cimport calloc, free
 from libc.string cimport memset
 
 cdef extern from "_expdomain.h" nogil:
-    int64_t SDTW_ZERO_EXP
-    double sdtw_pow2(int64_t k)
-    double sdtw_split(double v, int64_t* k)
-    double sdtw_exp_neg(double c, double scale, int64_t* e)
+    double SDTW_ZERO_EXP
+    double sdtw_pow2(double k)
+    double sdtw_split(double v, double* k)
+    double sdtw_exp_neg(double c, double scale, double* e)
 
 cdef double LN2 = 0.6931471805599453
 
@@ -239,30 +238,30 @@ cdef void _backward(const double* W, Py_ssize_t n, Py_ssize_t m, Py_ssize_t radi
 # --- Exp domain ---------------------------------------------------------------
 #
 # The fast path keeps alpha_ij = exp(-r_ij / gamma) = f * 2^e per cell (f in
-# [1, 2), e an int64), so a cell costs multiply-adds and bit operations on its
+# [1, 2), e an integer), so a cell costs multiply-adds and bit operations on its
 # dependency chain instead of an exp and a log: alpha_ij = g_ij (alpha_diag +
-# alpha_up + alpha_left) with g_ij = exp(-Delta_ij / gamma). Exponent
-# arithmetic is exact integer arithmetic, so values and E keep a relative
+# alpha_up + alpha_left) with g_ij = exp(-Delta_ij / gamma). Exponents are
+# integer-valued doubles and their arithmetic is exact, so values and E keep a relative
 # precision of about (n + m) eps for any gamma, as long as the exponents stay
 # below 2^52; the caller checks a bound on them and otherwise uses the
 # log-domain recursion above.
 
 
 cdef void _exp_g_row(const double* cost, Py_ssize_t lo, Py_ssize_t hi, double scale,
-                     double* gf, int64_t* ge) noexcept nogil:
+                     double* gf, double* ge) noexcept nogil:
     """g_j = exp(-cost_j / gamma) as gf * 2^ge; ``scale = 1 / (gamma ln 2)``."""
     cdef Py_ssize_t j
     for j in range(lo, hi):
         gf[j] = sdtw_exp_neg(cost[j], scale, &ge[j])
 
 
-cdef void _exp_forward_row(const double* gf, const int64_t* ge,
-                           const double* pf, const int64_t* pe,
-                           double* cf, int64_t* ce,
+cdef void _exp_forward_row(const double* gf, const double* ge,
+                           const double* pf, const double* pe,
+                           double* cf, double* ce,
                            Py_ssize_t lo, Py_ssize_t hi) noexcept nogil:
     """One row of alpha over columns ``[lo, hi)``; same layout as `_forward_row`."""
     cdef Py_ssize_t j
-    cdef int64_t e, k
+    cdef double e, k
     cf[lo] = 0.0
     ce[lo] = SDTW_ZERO_EXP
     for j in range(lo, hi):
@@ -275,9 +274,9 @@ cdef void _exp_forward_row(const double* gf, const int64_t* ge,
 
 cdef double _exp_forward(const double* x, const double* y, const double* D,
                          Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
-                         Py_ssize_t radius, double* rows, int64_t* erows,
-                         double* cost, double* gf, int64_t* ge,
-                         double* Af, int64_t* Ae) noexcept nogil:
+                         Py_ssize_t radius, double* rows, double* erows,
+                         double* cost, double* gf, double* ge,
+                         double* Af, double* Ae) noexcept nogil:
     """Soft-DTW value by the exp-domain forward pass, like `_forward`.
 
     ``rows``/``erows`` hold ``2 (m + 1)`` entries, ``cost``, ``gf``, ``ge``
@@ -287,10 +286,10 @@ cdef double _exp_forward(const double* x, const double* y, const double* D,
     cdef double scale = 1.0 / (gamma * LN2)
     cdef double* pf = rows
     cdef double* cf = rows + (m + 1)
-    cdef int64_t* pe = erows
-    cdef int64_t* ce = erows + (m + 1)
+    cdef double* pe = erows
+    cdef double* ce = erows + (m + 1)
     cdef double* tf
-    cdef int64_t* te
+    cdef double* te
     cdef const double* crow
     for j in range(2 * (m + 1)):
         rows[j] = 0.0
@@ -324,9 +323,9 @@ cdef double _exp_forward(const double* x, const double* y, const double* D,
 
 cdef void _exp_backward(const double* x, const double* y, const double* D,
                         Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
-                        Py_ssize_t radius, const double* Af, const int64_t* Ae,
-                        double* rows, int64_t* erows, double* cost,
-                        double* gf, int64_t* ge, double* E,
+                        Py_ssize_t radius, const double* Af, const double* Ae,
+                        double* rows, double* erows, double* cost,
+                        double* gf, double* ge, double* E,
                         double* gx, double* gy) noexcept nogil:
     """E = alpha beta / alpha_nm, with beta (the sum over path suffixes) by rows.
 
@@ -339,17 +338,17 @@ cdef void _exp_backward(const double* x, const double* y, const double* D,
     cdef double scale = 1.0 / (gamma * LN2)
     cdef double* nf = rows          # beta of row i + 1; entry m is a zero pad
     cdef double* bf = rows + (m + 1)
-    cdef int64_t* ne = erows
-    cdef int64_t* be = erows + (m + 1)
+    cdef double* ne = erows
+    cdef double* be = erows + (m + 1)
     cdef double* gnf = gf           # g of row i + 1
     cdef double* gcf = gf + (m + 1)
-    cdef int64_t* gne = ge
-    cdef int64_t* gce = ge + (m + 1)
+    cdef double* gne = ge
+    cdef double* gce = ge + (m + 1)
     cdef double* tf
-    cdef int64_t* te
+    cdef double* te
     cdef const double* crow
     cdef double inv_zf = 1.0 / Af[n * m - 1], s
-    cdef int64_t ze = Ae[n * m - 1], e, el, eu, ed, k
+    cdef double ze = Ae[n * m - 1], e, el, eu, ed, k
     for j in range(2 * (m + 1)):
         rows[j] = 0.0
         erows[j] = SDTW_ZERO_EXP
@@ -383,7 +382,7 @@ cdef void _exp_backward(const double* x, const double* y, const double* D,
         # E_ij = alpha_ij beta_ij / alpha_nm, reusing the cost row as storage
         for j in range(lo, hi):
             cost[j] = fmin(1.0, Af[i * m + j] * bf[j] * inv_zf
-                           * sdtw_pow2(min(Ae[i * m + j] + be[j] - ze, 1023)))
+                           * sdtw_pow2(Ae[i * m + j] + be[j] - ze))
         if E != NULL:
             for j in range(lo, hi):
                 E[i * m + j] = cost[j]
@@ -414,13 +413,13 @@ cdef inline Py_ssize_t _max_len(const Py_ssize_t[::1] off) noexcept nogil:
 cdef struct Workspace:
     # Per-thread buffers for one pair of lengths up to (max_n, max_m).
     double* rows      # 2 (m + 1): R, alpha or E/beta rows
-    int64_t* erows    # 2 (m + 1): exponents of alpha/beta rows
+    double* erows    # 2 (m + 1): exponents of alpha/beta rows
     double* cost      # m + 1: a cost row, then an E row
     double* gf        # 2 (m + 1): g rows (exp domain)
-    int64_t* ge       # 2 (m + 1)
+    double* ge       # 2 (m + 1)
     double* W         # 3 n m: soft-min weights (log domain, with gradients)
     double* Af        # n m: alpha mantissas (exp domain, with gradients)
-    int64_t* Ae       # n m: alpha exponents
+    double* Ae       # n m: alpha exponents
 
 
 cdef void _ws_free(Workspace* ws) noexcept nogil:
@@ -448,13 +447,13 @@ cdef Workspace* _ws_new(Py_ssize_t max_m, Py_ssize_t max_nm, bint grad,
     if ws == NULL:
         return NULL
     ws.rows = <double*> calloc(2 * (max_m + 1), sizeof(double))
-    ws.erows = <int64_t*> calloc(2 * (max_m + 1), sizeof(int64_t))
+    ws.erows = <double*> calloc(2 * (max_m + 1), sizeof(double))
     ws.cost = <double*> calloc(max_m + 1, sizeof(double))
     ws.gf = <double*> calloc(2 * (max_m + 1), sizeof(double))
-    ws.ge = <int64_t*> calloc(2 * (max_m + 1), sizeof(int64_t))
+    ws.ge = <double*> calloc(2 * (max_m + 1), sizeof(double))
     if grad and exp_domain:
         ws.Af = <double*> calloc(max_nm, sizeof(double))
-        ws.Ae = <int64_t*> calloc(max_nm, sizeof(int64_t))
+        ws.Ae = <double*> calloc(max_nm, sizeof(double))
     elif grad:
         ws.W = <double*> calloc(3 * max_nm, sizeof(double))
     if ws.rows == NULL or ws.erows == NULL or ws.cost == NULL or ws.gf == NULL \
