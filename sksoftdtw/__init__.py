@@ -17,16 +17,28 @@ from .metrics import (
     soft_dtw_from_cost,
     soft_dtw_value_and_grad,
 )
+from .neural_network import (
+    MLPRegressor,
+    mean_dtw_loss,
+    mean_dtw_scorer,
+    mean_squared_loss,
+    mean_squared_scorer,
+)
 from .utils import to_time_series_dataset
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "MLPRegressor",
     "cdist_dtw",
     "cdist_soft_dtw",
     "cdist_soft_dtw_divergence",
     "dtw",
     "dtw_path",
+    "mean_dtw_loss",
+    "mean_dtw_scorer",
+    "mean_squared_loss",
+    "mean_squared_scorer",
     "soft_dtw",
     "soft_dtw_alignment",
     "soft_dtw_batch",

@@ -1,4 +1,8 @@
-"""The one place that decides how many OpenMP threads a kernel call uses."""
+"""Run-time facts about the machine: OpenMP threads and CPU features.
+
+The one place that decides how many threads a kernel call uses, and that tells
+which instruction sets the CPU has (for the choice of kernel build).
+"""
 import os
 
 
@@ -14,6 +18,31 @@ cdef extern from *:
     """
     int SKSOFTDTW_OPENMP
     int omp_get_max_threads() nogil
+
+cdef extern from *:
+    """
+    #include <string.h>
+    #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+    static int sksoftdtw_cpu_has(const char *f) {
+        __builtin_cpu_init();
+        if (!strcmp(f, "avx2")) return __builtin_cpu_supports("avx2");
+        if (!strcmp(f, "fma")) return __builtin_cpu_supports("fma");
+        if (!strcmp(f, "avx512f")) return __builtin_cpu_supports("avx512f");
+        if (!strcmp(f, "avx512dq")) return __builtin_cpu_supports("avx512dq");
+        if (!strcmp(f, "avx512vl")) return __builtin_cpu_supports("avx512vl");
+        if (!strcmp(f, "avx512bw")) return __builtin_cpu_supports("avx512bw");
+        return 0;
+    }
+    #else
+    static int sksoftdtw_cpu_has(const char *f) { (void)f; return 0; }
+    #endif
+    """
+    int sksoftdtw_cpu_has(const char* f)
+
+
+def cpu_has(feature):
+    """Whether the CPU has an x86 feature: avx2, fma, avx512f/dq/vl/bw."""
+    return bool(sksoftdtw_cpu_has(feature.encode()))
 
 
 def openmp_enabled():

@@ -403,6 +403,181 @@ cdef void _exp_backward(const double* x, const double* y, const double* D,
         gce = te
 
 
+# --- Pairs in SIMD lanes -------------------------------------------------------
+#
+# Estimators and pairwise matrices evaluate many pairs of equal lengths. The
+# lane kernels run LANES such pairs at once with the exp-domain step of
+# `_exp_forward_row`: data are laid out pair-minor (``[i][k][lane]``), so each
+# step of the recursion is one contiguous loop over lanes that compilers turn
+# into SIMD instructions, and the lanes' dependency chains overlap.
+
+cdef enum:
+    LANES = 16
+
+N_LANES = LANES  # for the Python side, which groups the pairs
+
+
+cdef void _lanes_gather(const double[:, ::1] X, const Py_ssize_t[::1] off,
+                        const Py_ssize_t* idx, Py_ssize_t count, double* out) noexcept nogil:
+    """Interleave series ``idx[:count]`` of a flat dataset as ``[i][k][lane]``.
+
+    Lanes past ``count`` repeat the last series, so every lane computes
+    something finite; their results are discarded.
+    """
+    cdef Py_ssize_t lane, i, k, s, n, d = X.shape[1]
+    for lane in range(LANES):
+        s = idx[min(lane, count - 1)]
+        n = off[s + 1] - off[s]
+        for i in range(n):
+            for k in range(d):
+                out[(i * d + k) * LANES + lane] = X[off[s] + i, k]
+
+
+cdef inline void _lanes_cost(const double* xi, const double* yj, Py_ssize_t d,
+                             double* c) noexcept nogil:
+    """``c[lane] = ||x_i - y_j||^2`` for every lane."""
+    cdef Py_ssize_t k, l
+    cdef double diff
+    for l in range(LANES):
+        diff = xi[l] - yj[l]
+        c[l] = diff * diff
+    for k in range(1, d):
+        for l in range(LANES):
+            diff = xi[k * LANES + l] - yj[k * LANES + l]
+            c[l] += diff * diff
+
+
+cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
+                              Py_ssize_t m, Py_ssize_t d, Py_ssize_t radius,
+                              double* rows, double* out) noexcept nogil:
+    """Hard DTW values of LANES pairs: `_forward` at gamma = 0, lane by lane.
+
+    ``rows`` holds ``2 (m + 1) LANES`` doubles.
+    """
+    cdef Py_ssize_t i, j, l, lo, hi
+    cdef double* prev = rows
+    cdef double* cur = rows + (m + 1) * LANES
+    cdef double* tmp
+    cdef double c[LANES]
+    for j in range(2 * (m + 1) * LANES):
+        rows[j] = INFINITY
+    for l in range(LANES):
+        prev[l] = 0.0
+    for i in range(n):
+        _band(i, n, m, radius, &lo, &hi)
+        for l in range(LANES):
+            cur[lo * LANES + l] = INFINITY
+        for j in range(lo, hi):
+            _lanes_cost(xl + i * d * LANES, yl + j * d * LANES, d, c)
+            for l in range(LANES):
+                cur[(j + 1) * LANES + l] = c[l] + min(
+                    min(prev[j * LANES + l], prev[(j + 1) * LANES + l]), cur[j * LANES + l])
+        if i == 0:
+            for l in range(LANES):
+                prev[l] = INFINITY
+        tmp = prev
+        prev = cur
+        cur = tmp
+    for l in range(LANES):
+        out[l] = prev[m * LANES + l]
+
+
+cdef void _lanes_forward(const double* xl, const double* yl, Py_ssize_t n, Py_ssize_t m,
+                         Py_ssize_t d, double gamma, Py_ssize_t radius, double* rows,
+                         double* out) noexcept nogil:
+    """Soft-DTW values of LANES pairs of lengths ``(n, m)`` in the exp domain.
+
+    ``rows`` holds ``4 (m + 1) LANES`` doubles: mantissas and exponents of two
+    rows of alpha.
+    """
+    cdef Py_ssize_t i, j, k, l, lo, hi
+    cdef double scale = 1.0 / (gamma * LN2)
+    cdef double* pf = rows
+    cdef double* pe = rows + (m + 1) * LANES
+    cdef double* cf = rows + 2 * (m + 1) * LANES
+    cdef double* ce = rows + 3 * (m + 1) * LANES
+    cdef double* tmp
+    cdef const double* xi
+    cdef double c[LANES]
+    cdef double g, ge, e, kk
+    for j in range((m + 1) * LANES):
+        pf[j] = 0.0
+        pe[j] = SDTW_ZERO_EXP
+        cf[j] = 0.0
+        ce[j] = SDTW_ZERO_EXP
+    for l in range(LANES):
+        pf[l] = 1.0
+        pe[l] = 0.0
+    for i in range(n):
+        _band(i, n, m, radius, &lo, &hi)
+        xi = xl + i * d * LANES
+        for l in range(LANES):
+            cf[lo * LANES + l] = 0.0
+            ce[lo * LANES + l] = SDTW_ZERO_EXP
+        for j in range(lo, hi):
+            _lanes_cost(xi, yl + j * d * LANES, d, c)
+            for l in range(LANES):
+                g = sdtw_exp_neg(c[l], scale, &ge)
+                e = max(max(pe[j * LANES + l], pe[(j + 1) * LANES + l]), ce[j * LANES + l])
+                cf[(j + 1) * LANES + l] = sdtw_split(
+                    g * (pf[j * LANES + l] * sdtw_pow2(pe[j * LANES + l] - e)
+                         + pf[(j + 1) * LANES + l] * sdtw_pow2(pe[(j + 1) * LANES + l] - e)
+                         + cf[j * LANES + l] * sdtw_pow2(ce[j * LANES + l] - e)), &kk)
+                ce[(j + 1) * LANES + l] = e + ge + kk
+        if i == 0:
+            for l in range(LANES):
+                pf[l] = 0.0
+                pe[l] = SDTW_ZERO_EXP
+        tmp = pf
+        pf = cf
+        cf = tmp
+        tmp = pe
+        pe = ce
+        ce = tmp
+    for l in range(LANES):
+        out[l] = -gamma * (pe[m * LANES + l] * LN2 + log(pf[m * LANES + l]))
+
+
+def groups_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
+                 const double[:, ::1] Y, const Py_ssize_t[::1] yoff,   # IN
+                 const Py_ssize_t[::1] pi, const Py_ssize_t[::1] pj,   # IN
+                 const Py_ssize_t[::1] starts,                         # IN
+                 double gamma, Py_ssize_t radius, int n_threads,
+                 double[::1] out):                                     # OUT
+    """Like `pairs_value` (exp domain or hard DTW), for pairs sorted into groups.
+
+    Group ``g`` is the pairs ``starts[g]:starts[g + 1]``: at most LANES pairs
+    whose series have equal lengths, computed together in SIMD lanes.
+    """
+    cdef Py_ssize_t g, a, b, n, m, count, l, n_groups = starts.shape[0] - 1
+    cdef Py_ssize_t d = X.shape[1], max_n = _max_len(xoff), max_m = _max_len(yoff)
+    cdef double* buf
+    cdef double* res
+    with nogil, parallel(num_threads=n_threads):
+        buf = <double*> calloc((max_n + max_m) * d * LANES + (4 * max_m + 5) * LANES,
+                               sizeof(double))
+        if buf == NULL:
+            with gil:
+                raise MemoryError()
+        for g in prange(n_groups, schedule="dynamic"):
+            a = starts[g]
+            count = starts[g + 1] - a
+            n = xoff[pi[a] + 1] - xoff[pi[a]]
+            m = yoff[pj[a] + 1] - yoff[pj[a]]
+            res = buf + (max_n + max_m) * d * LANES + 4 * (max_m + 1) * LANES
+            _lanes_gather(X, xoff, &pi[a], count, buf)
+            _lanes_gather(Y, yoff, &pj[a], count, buf + max_n * d * LANES)
+            if gamma == 0.0:
+                _lanes_hard_forward(buf, buf + max_n * d * LANES, n, m, d, radius,
+                                    buf + (max_n + max_m) * d * LANES, res)
+            else:
+                _lanes_forward(buf, buf + max_n * d * LANES, n, m, d, gamma, radius,
+                               buf + (max_n + max_m) * d * LANES, res)
+            for l in range(count):
+                out[a + l] = res[l]
+        free(buf)
+
+
 cdef inline Py_ssize_t _max_len(const Py_ssize_t[::1] off) noexcept nogil:
     cdef Py_ssize_t k, best = 0
     for k in range(off.shape[0] - 1):
@@ -495,6 +670,7 @@ def pairs_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
                 double gamma, Py_ssize_t radius, bint exp_domain, int n_threads,
                 double[::1] out):                                     # OUT
     """``out[k] = dtw_gamma(X[pi[k]], Y[pj[k]])`` in O(m) memory per thread."""
+    exp_domain = exp_domain and gamma > 0.0  # hard DTW runs in the log domain
     cdef Py_ssize_t k, a, b, n_pairs = pi.shape[0], d = X.shape[1]
     cdef Py_ssize_t max_m = _max_len(yoff)
     cdef Workspace* ws
@@ -522,6 +698,7 @@ def batch_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
     ``gX`` and ``gY`` have the layouts of ``X`` and ``Y`` (zeroed by the
     caller); pass an empty ``(0, d)`` array to skip one of them.
     """
+    exp_domain = exp_domain and gamma > 0.0  # hard DTW runs in the log domain
     cdef Py_ssize_t k, n, m, n_pairs = values.shape[0], d = X.shape[1]
     cdef Py_ssize_t max_m = _max_len(yoff), max_nm = 0
     cdef bint want_x = gX.shape[0] > 0, want_y = gY.shape[0] > 0
@@ -546,6 +723,7 @@ def batch_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
 def cost_alignment(const double[:, ::1] D, double gamma, Py_ssize_t radius,
                    bint exp_domain):
     """Value and expected alignment ``E`` (``n x m``) of a cost matrix."""
+    exp_domain = exp_domain and gamma > 0.0  # hard DTW runs in the log domain
     cdef Py_ssize_t n = D.shape[0], m = D.shape[1]
     cdef double value
     cdef double[:, ::1] E = np.zeros((n, m))

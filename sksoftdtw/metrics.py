@@ -19,7 +19,7 @@ units.
 """
 import numpy as np
 
-from . import _soft_dtw_fast as _fast
+from ._kernels import fast as _fast
 from .utils._validation import (
     FlatDataset,
     check_dataset,
@@ -89,13 +89,37 @@ def _exp_domain_pairs(X, Y, gamma):
     return _exp_domain(amplitude**2 * X.d, X.lengths.max() + Y.lengths.max(), gamma)
 
 
+def _lane_groups(X, Y, pi, pj):
+    """Sort pairs by lengths and cut them into groups for the lane kernels.
+
+    Returns the permutation and the start of each group: at most
+    ``_fast.N_LANES`` pairs whose series have the same lengths.
+    """
+    lx, ly = X.lengths[pi], Y.lengths[pj]
+    order = np.lexsort((ly, lx))
+    lx, ly = lx[order], ly[order]
+    run_starts = np.flatnonzero(np.r_[True, (lx[1:] != lx[:-1]) | (ly[1:] != ly[:-1])])
+    run_ends = np.r_[run_starts[1:], len(order)]
+    starts = np.concatenate([np.arange(a, b, _fast.N_LANES)
+                             for a, b in zip(run_starts, run_ends)] + [[len(order)]])
+    return order, starts.astype(np.intp)
+
+
 def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs):
+    pi = np.ascontiguousarray(pi, dtype=np.intp)
+    pj = np.ascontiguousarray(pj, dtype=np.intp)
     out = np.empty(len(pi))
-    _fast.pairs_value(X.data, X.offsets, Y.data, Y.offsets,
-                      np.ascontiguousarray(pi, dtype=np.intp),
-                      np.ascontiguousarray(pj, dtype=np.intp),
-                      gamma, radius, _exp_domain_pairs(X, Y, gamma),
-                      check_n_jobs(n_jobs), out)
+    exp_domain = _exp_domain_pairs(X, Y, gamma)
+    n_threads = check_n_jobs(n_jobs)
+    if (exp_domain or gamma == 0) and len(pi) > 1:
+        order, starts = _lane_groups(X, Y, pi, pj)
+        sorted_out = np.empty(len(pi))
+        _fast.groups_value(X.data, X.offsets, Y.data, Y.offsets, pi[order], pj[order],
+                           starts, gamma, radius, n_threads, sorted_out)
+        out[order] = sorted_out
+        return out
+    _fast.pairs_value(X.data, X.offsets, Y.data, Y.offsets, pi, pj, gamma, radius,
+                      exp_domain, n_threads, out)
     return out
 
 

@@ -1,0 +1,56 @@
+"""Every kernel build this CPU can run gives the results of the baseline build."""
+import importlib
+
+import numpy as np
+import pytest
+
+from sksoftdtw import _kernels
+from sksoftdtw._openmp_helpers import cpu_has
+from sksoftdtw.metrics import _lane_groups
+from sksoftdtw.utils import check_dataset
+
+
+def _runnable_builds():
+    builds = []
+    for isa, features in _kernels._BUILDS:
+        if not all(cpu_has(f) for f in features):
+            continue
+        try:
+            builds.append(importlib.import_module(f"sksoftdtw._soft_dtw_fast_{isa}"))
+        except ImportError:
+            pass
+    return builds
+
+
+BASELINE = importlib.import_module("sksoftdtw._soft_dtw_fast")
+
+
+def test_selected_build_is_runnable():
+    assert _kernels.fast in _runnable_builds() + [BASELINE]
+
+
+@pytest.mark.parametrize("build", _runnable_builds(), ids=lambda m: m.__name__)
+@pytest.mark.parametrize("gamma", [0.0, 0.01, 1.0])
+@pytest.mark.parametrize("d", [1, 3])
+def test_builds_agree(build, gamma, d):
+    rng = np.random.default_rng(0)
+    X = check_dataset([rng.standard_normal((sz, d)) for sz in (7, 7, 9, 12, 7, 9)] * 4)
+    pi, pj = (a.ravel().astype(np.intp) for a in np.meshgrid(np.arange(X.n_ts),
+                                                              np.arange(X.n_ts)))
+    order, starts = _lane_groups(X, X, pi, pj)
+    ref, out = np.empty(len(pi)), np.empty(len(pi))
+    BASELINE.pairs_value(X.data, X.offsets, X.data, X.offsets, pi[order], pj[order],
+                         gamma, 2, gamma > 0, 1, ref)
+    build.groups_value(X.data, X.offsets, X.data, X.offsets, pi[order], pj[order],
+                       starts, gamma, 2, 2, out)
+    np.testing.assert_allclose(out, ref, rtol=1e-12, atol=1e-12)
+    values, gX, gY = (np.empty(X.n_ts), np.zeros_like(X.data), np.zeros_like(X.data))
+    ref_values, ref_gX, ref_gY = (np.empty(X.n_ts), np.zeros_like(X.data), np.zeros_like(X.data))
+    Y = check_dataset(list(reversed([X.series(k) for k in range(X.n_ts)])))
+    BASELINE.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, -1, True, 1,
+                              ref_values, ref_gX, ref_gY)
+    build.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, -1, True, 2,
+                           values, gX, gY)
+    np.testing.assert_allclose(values, ref_values, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(gX, ref_gX, rtol=1e-9, atol=1e-10)
+    np.testing.assert_allclose(gY, ref_gY, rtol=1e-9, atol=1e-10)
