@@ -4,6 +4,12 @@ Fast Cython kernels for soft-DTW (Cuturi & Blondel, 2017), its gradients and
 expected alignments, hard DTW, and the soft-DTW divergence, with
 scikit-learn-compatible estimators built on them.
 """
+from ._barycenter import (
+    SoftDTWBarycenter,
+    dtw_barycenter_averaging,
+    dtw_barycenter_subgradient,
+    softdtw_barycenter,
+)
 from .metrics import (
     cdist_dtw,
     cdist_soft_dtw,
@@ -30,6 +36,10 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "MLPRegressor",
+    "SoftDTWBarycenter",
+    "dtw_barycenter_averaging",
+    "dtw_barycenter_subgradient",
+    "softdtw_barycenter",
     "cdist_dtw",
     "cdist_soft_dtw",
     "cdist_soft_dtw_divergence",

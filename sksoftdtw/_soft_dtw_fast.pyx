@@ -25,7 +25,7 @@ cimport cython
 from cython.parallel cimport parallel, prange
 from libc.math cimport INFINITY, exp, fmin, log
 from libc.stdlib cimport calloc, free
-from libc.string cimport memset
+from libc.string cimport memcpy, memset
 
 cdef extern from "_expdomain.h" nogil:
     double SDTW_ZERO_EXP
@@ -484,11 +484,12 @@ cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
 
 cdef void _lanes_forward(const double* xl, const double* yl, Py_ssize_t n, Py_ssize_t m,
                          Py_ssize_t d, double gamma, Py_ssize_t radius, double* rows,
-                         double* out) noexcept nogil:
+                         double* out, double* Af, double* Ae) noexcept nogil:
     """Soft-DTW values of LANES pairs of lengths ``(n, m)`` in the exp domain.
 
     ``rows`` holds ``4 (m + 1) LANES`` doubles: mantissas and exponents of two
-    rows of alpha.
+    rows of alpha. When ``Af`` is not NULL, alpha is kept in ``Af``/``Ae``
+    (``n m LANES`` each, laid out ``[i][j][lane]``).
     """
     cdef Py_ssize_t i, j, k, l, lo, hi
     cdef double scale = 1.0 / (gamma * LN2)
@@ -524,6 +525,11 @@ cdef void _lanes_forward(const double* xl, const double* yl, Py_ssize_t n, Py_ss
                          + pf[(j + 1) * LANES + l] * sdtw_pow2(pe[(j + 1) * LANES + l] - e)
                          + cf[j * LANES + l] * sdtw_pow2(ce[j * LANES + l] - e)), &kk)
                 ce[(j + 1) * LANES + l] = e + ge + kk
+        if Af != NULL:
+            memcpy(Af + (i * m + lo) * LANES, cf + (lo + 1) * LANES,
+                   (hi - lo) * LANES * sizeof(double))
+            memcpy(Ae + (i * m + lo) * LANES, ce + (lo + 1) * LANES,
+                   (hi - lo) * LANES * sizeof(double))
         if i == 0:
             for l in range(LANES):
                 pf[l] = 0.0
@@ -572,9 +578,194 @@ def groups_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
                                     buf + (max_n + max_m) * d * LANES, res)
             else:
                 _lanes_forward(buf, buf + max_n * d * LANES, n, m, d, gamma, radius,
-                               buf + (max_n + max_m) * d * LANES, res)
+                               buf + (max_n + max_m) * d * LANES, res, NULL, NULL)
             for l in range(count):
                 out[a + l] = res[l]
+        free(buf)
+
+
+cdef inline void _lanes_beta_step(double* bf, double* be, const double* lf,
+                                  const double* le, const double* gcf,
+                                  const double* gce, const double* gnf,
+                                  const double* gne, const double* nf,
+                                  const double* ne) noexcept nogil:
+    """beta_ij = g_left beta_left + g_up beta_up + g_diag beta_diag, all lanes.
+
+    ``bf``/``be`` receive cell j of the current row and ``lf``/``le`` are its
+    cell j + 1 (separate pointers, so compilers see no dependence);
+    ``gcf``/``gce`` point at g of cell j + 1 of the current row, the others at
+    cell j of the next row.
+    """
+    cdef Py_ssize_t l
+    cdef double el, eu, ed, e, kk
+    for l in range(LANES):
+        el = gce[l] + le[l]
+        eu = gne[l] + ne[l]
+        ed = gne[LANES + l] + ne[LANES + l]
+        e = max(max(eu, ed), el)
+        bf[l] = sdtw_split(gcf[l] * lf[l] * sdtw_pow2(el - e)
+                           + gnf[l] * nf[l] * sdtw_pow2(eu - e)
+                           + gnf[LANES + l] * nf[LANES + l] * sdtw_pow2(ed - e), &kk)
+        be[l] = e + kk
+
+
+cdef inline void _lanes_weight(const double* af, const double* ae, const double* bf,
+                               const double* be, const double* inv_z, const double* z_e,
+                               double* c) noexcept nogil:
+    """``c = 2 E_ij = 2 alpha_ij beta_ij / alpha_nm`` (E clipped to 1), all lanes."""
+    cdef Py_ssize_t l
+    for l in range(LANES):
+        c[l] = 2.0 * min(1.0, af[l] * bf[l] * inv_z[l] * sdtw_pow2(ae[l] + be[l] - z_e[l]))
+
+
+cdef inline void _lanes_jvp(const double* c, const double* xik, const double* yjk,
+                            double* gxik, double* gyjk) noexcept nogil:
+    """Add ``c (x_ik - y_jk)`` to the x gradient and subtract it from y's."""
+    cdef Py_ssize_t l
+    cdef double diff
+    for l in range(LANES):
+        diff = c[l] * (xik[l] - yjk[l])
+        gxik[l] += diff
+        gyjk[l] -= diff
+
+
+cdef void _lanes_backward(const double* xl, const double* yl, Py_ssize_t n, Py_ssize_t m,
+                          Py_ssize_t d, double gamma, Py_ssize_t radius,
+                          const double* Af, const double* Ae, double* rows,
+                          double* gxl, double* gyl) noexcept nogil:
+    """`_exp_backward` for LANES pairs: gradients into ``gxl``/``gyl`` (zeroed).
+
+    ``rows`` holds ``8 (m + 1) LANES`` doubles: two rows of beta and two of g
+    (mantissas and exponents). Gradients are laid out like the data.
+    """
+    cdef Py_ssize_t i, j, k, l, lo, hi, w = (m + 1) * LANES
+    cdef double scale = 1.0 / (gamma * LN2)
+    cdef double* nf = rows            # beta of row i + 1
+    cdef double* ne = rows + w
+    cdef double* bf = rows + 2 * w    # beta of row i
+    cdef double* be = rows + 3 * w
+    cdef double* gnf = rows + 4 * w   # g of row i + 1
+    cdef double* gne = rows + 5 * w
+    cdef double* gcf = rows + 6 * w   # g of row i
+    cdef double* gce = rows + 7 * w
+    cdef double* tmp
+    cdef double c[LANES]
+    cdef double inv_z[LANES]
+    cdef double z_e[LANES]
+    for j in range(w):
+        nf[j] = 0.0
+        ne[j] = SDTW_ZERO_EXP
+        bf[j] = 0.0
+        be[j] = SDTW_ZERO_EXP
+        gnf[j] = 1.0
+        gne[j] = 0.0
+        gcf[j] = 1.0
+        gce[j] = 0.0
+    for l in range(LANES):
+        inv_z[l] = 1.0 / Af[(n * m - 1) * LANES + l]
+        z_e[l] = Ae[(n * m - 1) * LANES + l]
+    for i in range(n - 1, -1, -1):
+        _band(i, n, m, radius, &lo, &hi)
+        for j in range(lo * LANES, min(hi + 1, m + 1) * LANES):
+            bf[j] = 0.0
+            be[j] = SDTW_ZERO_EXP
+        for j in range(lo, hi):
+            _lanes_cost(xl + i * d * LANES, yl + j * d * LANES, d, c)
+            for l in range(LANES):
+                gcf[j * LANES + l] = sdtw_exp_neg(c[l], scale, &gce[j * LANES + l])
+        if i == n - 1:
+            for l in range(LANES):
+                bf[(m - 1) * LANES + l] = 1.0
+                be[(m - 1) * LANES + l] = 0.0
+        for j in range(hi - 2 if i == n - 1 else hi - 1, lo - 1, -1):
+            # successors: left (i, j + 1), up (i + 1, j), diagonal (i + 1, j + 1)
+            _lanes_beta_step(bf + j * LANES, be + j * LANES, bf + (j + 1) * LANES,
+                             be + (j + 1) * LANES, gcf + (j + 1) * LANES,
+                             gce + (j + 1) * LANES, gnf + j * LANES, gne + j * LANES,
+                             nf + j * LANES, ne + j * LANES)
+        for j in range(lo, hi):
+            # 2 E_ij = 2 alpha_ij beta_ij / alpha_nm, then its products with the cost
+            _lanes_weight(Af + (i * m + j) * LANES, Ae + (i * m + j) * LANES,
+                          bf + j * LANES, be + j * LANES, inv_z, z_e, c)
+            for k in range(d):
+                _lanes_jvp(c, xl + (i * d + k) * LANES, yl + (j * d + k) * LANES,
+                           gxl + (i * d + k) * LANES, gyl + (j * d + k) * LANES)
+        tmp = nf
+        nf = bf
+        bf = tmp
+        tmp = ne
+        ne = be
+        be = tmp
+        tmp = gnf
+        gnf = gcf
+        gcf = tmp
+        tmp = gne
+        gne = gce
+        gce = tmp
+
+
+def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
+                      const double[:, ::1] Y, const Py_ssize_t[::1] yoff,  # IN
+                      const Py_ssize_t[::1] order,                         # IN
+                      const Py_ssize_t[::1] starts,                        # IN
+                      double gamma, Py_ssize_t radius, int n_threads,
+                      double[::1] values,                                  # OUT
+                      double[:, ::1] gX, double[:, ::1] gY):               # OUT
+    """`batch_value_grad` in the exp domain with pairs in SIMD lanes.
+
+    The pairs ``(X[k], Y[k])`` are taken in the ``order`` given, in groups
+    ``order[starts[g]:starts[g + 1]]`` of at most LANES pairs of equal lengths.
+    """
+    cdef Py_ssize_t g, a, p, n, m, count, i, k, l, n_groups = starts.shape[0] - 1
+    cdef Py_ssize_t d = X.shape[1], max_n = _max_len(xoff), max_m = _max_len(yoff)
+    cdef Py_ssize_t max_nm = 0
+    cdef bint want_x = gX.shape[0] > 0, want_y = gY.shape[0] > 0
+    cdef double* buf
+    cdef double* xl
+    cdef double* yl
+    cdef double* gxl
+    cdef double* gyl
+    cdef double* rows
+    cdef double* Af
+    cdef double* Ae
+    cdef double* res
+    for p in range(values.shape[0]):
+        max_nm = max(max_nm, (xoff[p + 1] - xoff[p]) * (yoff[p + 1] - yoff[p]))
+    with nogil, parallel(num_threads=n_threads):
+        buf = <double*> calloc((2 * (max_n + max_m) * d + 8 * (max_m + 1)
+                                + 2 * max_nm + 1) * LANES, sizeof(double))
+        if buf == NULL:
+            with gil:
+                raise MemoryError()
+        for g in prange(n_groups, schedule="dynamic"):
+            xl = buf
+            yl = xl + max_n * d * LANES
+            gxl = yl + max_m * d * LANES
+            gyl = gxl + max_n * d * LANES
+            rows = gyl + max_m * d * LANES
+            Af = rows + 8 * (max_m + 1) * LANES
+            Ae = Af + max_nm * LANES
+            res = Ae + max_nm * LANES
+            a = starts[g]
+            count = starts[g + 1] - a
+            n = xoff[order[a] + 1] - xoff[order[a]]
+            m = yoff[order[a] + 1] - yoff[order[a]]
+            _lanes_gather(X, xoff, &order[a], count, xl)
+            _lanes_gather(Y, yoff, &order[a], count, yl)
+            memset(gxl, 0, (max_n + max_m) * d * LANES * sizeof(double))
+            _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, res, Af, Ae)
+            _lanes_backward(xl, yl, n, m, d, gamma, radius, Af, Ae, rows, gxl, gyl)
+            for l in range(count):
+                p = order[a + l]
+                values[p] = res[l]
+                if want_x:
+                    for i in range(n):
+                        for k in range(d):
+                            gX[xoff[p] + i, k] = gxl[(i * d + k) * LANES + l]
+                if want_y:
+                    for i in range(m):
+                        for k in range(d):
+                            gY[yoff[p] + i, k] = gyl[(i * d + k) * LANES + l]
         free(buf)
 
 

@@ -102,7 +102,12 @@ def _lane_groups(X, Y, pi, pj):
     run_ends = np.r_[run_starts[1:], len(order)]
     starts = np.concatenate([np.arange(a, b, _fast.N_LANES)
                              for a, b in zip(run_starts, run_ends)] + [[len(order)]])
-    return order, starts.astype(np.intp)
+    return order.astype(np.intp), starts.astype(np.intp)
+
+
+def _lanes_pay(starts):
+    # A group costs about as much as LANES / 8 pairs run one by one.
+    return (starts[-1] / (len(starts) - 1)) * 8 >= _fast.N_LANES
 
 
 def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs):
@@ -111,8 +116,8 @@ def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs):
     out = np.empty(len(pi))
     exp_domain = _exp_domain_pairs(X, Y, gamma)
     n_threads = check_n_jobs(n_jobs)
-    if (exp_domain or gamma == 0) and len(pi) > 1:
-        order, starts = _lane_groups(X, Y, pi, pj)
+    order, starts = _lane_groups(X, Y, pi, pj)
+    if (exp_domain or gamma == 0) and _lanes_pay(starts):
         sorted_out = np.empty(len(pi))
         _fast.groups_value(X.data, X.offsets, Y.data, Y.offsets, pi[order], pj[order],
                            starts, gamma, radius, n_threads, sorted_out)
@@ -142,7 +147,7 @@ def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     value : float
         :math:`\mathrm{{dtw}}_\gamma(x, y)`. It can be negative when
         ``gamma > 0``, and ``soft_dtw(x, x) != 0`` in general: see
-        :func:`soft_dtw_divergence` for a non-negative discrepancy.
+        :func:`soft_dtw_divergence` for a debiased discrepancy.
 
     See Also
     --------
@@ -227,9 +232,15 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
     values = np.empty(Xd.n_ts)
     gX = np.zeros_like(Xd.data) if want_x else np.zeros((0, Xd.d))
     gY = np.zeros_like(Yd.data) if want_y else np.zeros((0, Xd.d))
-    _fast.batch_value_grad(Xd.data, Xd.offsets, Yd.data, Yd.offsets, gamma, radius,
-                           _exp_domain_pairs(Xd, Yd, gamma), check_n_jobs(n_jobs),
-                           values, gX, gY)
+    exp_domain = _exp_domain_pairs(Xd, Yd, gamma)
+    idx = np.arange(Xd.n_ts)
+    order, starts = _lane_groups(Xd, Yd, idx, idx)
+    if exp_domain and _lanes_pay(starts):
+        _fast.groups_value_grad(Xd.data, Xd.offsets, Yd.data, Yd.offsets, order, starts,
+                                gamma, radius, check_n_jobs(n_jobs), values, gX, gY)
+    else:
+        _fast.batch_value_grad(Xd.data, Xd.offsets, Yd.data, Yd.offsets, gamma, radius,
+                               exp_domain, check_n_jobs(n_jobs), values, gX, gY)
     out = [values]
     if want_x:
         out.append(Xd.unflatten(gX))
@@ -475,8 +486,12 @@ def soft_dtw_divergence(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     Soft-DTW itself can be negative and ``soft_dtw(x, x) < 0`` for
     ``gamma > 0``, because the soft minimum also rewards the many near-optimal
     paths; the divergence (Blondel, Mensch & Vert, 2021) removes that bias:
-    it is non-negative, zero if and only if ``x == y``, and tends to hard DTW
-    as ``gamma -> 0``.
+    it is zero at ``x == y``, symmetric, and tends to hard DTW as
+    ``gamma -> 0``. It is non-negative whenever the alignment kernel
+    :math:`\sum_A e^{{-\langle A, \Delta \rangle / \gamma}}` is positive
+    definite; with the squared Euclidean cost that is not guaranteed, and
+    values slightly below zero (of the order of ``1e-5`` at ``gamma = 0.1``)
+    can occur for series very close to each other.
 
     Parameters
     ----------
@@ -525,7 +540,8 @@ def cdist_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None,
     Returns
     -------
     D : ndarray of shape (n_x, n_y)
-        Non-negative, with a zero diagonal when ``Y`` is None.
+        With a zero diagonal when ``Y`` is None; see
+        :func:`soft_dtw_divergence` on its sign.
 
     Examples
     --------

@@ -46,16 +46,22 @@ class FlatDataset(NamedTuple):
 
 
 def _as_float_array(x, name):
+    if hasattr(x, "toarray") or hasattr(x, "tocsr"):
+        raise TypeError(f"{name} is a sparse matrix: sparse data is not supported, "
+                        "pass a dense array")
     try:
         arr = np.asarray(x)
     except Exception as exc:  # ragged nested sequences, objects numpy refuses
         raise TypeError(f"{name} must be array-like of numbers: {exc}") from None
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.number) or arr.dtype == bool
-    ):
-        raise TypeError(f"{name} must contain numbers, got dtype {arr.dtype}")
     if np.issubdtype(arr.dtype, np.complexfloating):
-        raise TypeError(f"{name} must be real-valued, got dtype {arr.dtype}")
+        raise ValueError(f"Complex data not supported: {name} has dtype {arr.dtype}")
+    if arr.dtype == object:
+        try:
+            return arr.astype(np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must contain numbers, got objects that are not") from None
+    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(f"{name} must contain numbers, got dtype {arr.dtype}")
     return arr.astype(np.float64, copy=False)
 
 
@@ -148,9 +154,17 @@ def check_dataset(X, name="X", *, d=None):
         elif arr.ndim == 3:
             kind = "3d"
         else:
+            hint = (" Reshape your data: X.reshape(-1, 1) if it is one series per "
+                    "sample, X.reshape(1, -1) if it is one series") if arr.ndim == 1 else ""
             raise ValueError(
                 f"{name} must be a dataset of shape (n_ts, sz) or (n_ts, sz, d) or a list "
-                f"of time series, got an array with {arr.ndim} dimensions and shape {arr.shape}"
+                f"of time series, got an array with {arr.ndim} dimensions and shape "
+                f"{arr.shape}.{hint}"
+            )
+        if arr.shape[0] > 0 and arr.shape[1] == 0:
+            raise ValueError(
+                f"Found array with 0 feature(s) (shape={arr.shape[:2]}) while a minimum of 1 "
+                f"is required: {name} holds empty time series"
             )
         series = list(arr)
     if len(series) == 0:

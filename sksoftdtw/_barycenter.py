@@ -1,0 +1,905 @@
+r"""Barycenters of time series under soft-DTW and DTW.
+
+The soft-DTW barycenter (Cuturi & Blondel, 2017) of series
+:math:`y_1, \dots, y_n` of lengths :math:`m_1, \dots, m_n`, with weights
+:math:`w_j \ge 0` summing to one, is a series :math:`z` of a chosen length that
+minimises
+
+.. math::
+
+    F_\gamma(z) = \sum_{j=1}^n \frac{w_j}{m_j} \mathrm{dtw}_\gamma(z, y_j),
+
+a smooth function minimised with L-BFGS. Dividing each term by its length keeps
+long series from dominating short ones and makes the loss a per-time-step
+squared error. The same normalised loss at :math:`\gamma = 0` (hard DTW) is the
+"DTW loss" minimised by the two baselines, DBA (Petitjean et al., 2011) and
+the subgradient method.
+
+Every evaluation of a loss or gradient here is one batched kernel call over
+all the series (:func:`~sksoftdtw.metrics.soft_dtw_batch`), never a Python
+loop over series or cells.
+"""
+import numbers
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+from scipy.optimize import minimize
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils.validation import check_is_fitted
+
+from .metrics import cdist_soft_dtw, cdist_soft_dtw_divergence, soft_dtw_batch
+from .utils import FlatDataset, check_dataset, check_radius, check_time_series
+from .utils._validation import check_same_dim
+
+__all__ = [
+    "softdtw_barycenter",
+    "dtw_barycenter_averaging",
+    "dtw_barycenter_subgradient",
+    "SoftDTWBarycenter",
+]
+
+_INITS = ("euclidean", "random", "medoid")
+
+# Parameters shared by the three barycenter functions and the estimator.
+_COMMON_CONSTRAINTS = {
+    "X": ["array-like"],
+    "weights": ["array-like", None],
+    "init": [StrOptions(set(_INITS)), "array-like"],
+    "barycenter_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+    "max_iter": [Interval(numbers.Integral, 0, None, closed="left")],
+    "sakoe_chiba_radius": [Interval(numbers.Integral, 0, None, closed="left"), None],
+    "random_state": ["random_state"],
+    "n_jobs": [Interval(numbers.Integral, None, -1, closed="right"),
+               Interval(numbers.Integral, 1, None, closed="left"), None],
+}
+
+_PARAMS_DOC = """X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of series
+        The series to average: ``(n_ts, sz)`` is ``n_ts`` univariate series;
+        series of different lengths are given as a list of arrays or as an
+        array padded with trailing NaN.
+    {extra}weights : array-like of shape (n_ts,), default=None
+        Non-negative weights of the series, normalised to sum to one; ``None``
+        gives every series the same weight. A zero weight removes a series
+        and an integer weight ``k`` is the same as ``k`` copies of it.
+    init : {{"euclidean", "random", "medoid"}} or array-like of shape \
+(barycenter_size, d) or (barycenter_size,), default="euclidean"
+        Starting point.
+
+        - ``"euclidean"``: the weighted mean of the series, each first
+          resampled linearly to ``barycenter_size`` points.
+        - ``"random"``: the random initialization of Cuturi & Blondel
+          (2017): independent Gaussian values with the mean and standard
+          deviation of the data (per dimension), drawn from
+          ``random_state``.
+        - ``"medoid"``: the series, resampled to ``barycenter_size`` points,
+          with the smallest value of the loss minimised here: the best
+          barycenter among the data.
+        - an array: used as given; it fixes ``barycenter_size``.
+    barycenter_size : int, default=None
+        Length of the barycenter. ``None`` means the length of the series,
+        or the median length (rounded) when they differ, or the length of
+        `init` when it is an array.
+    max_iter : int, default={max_iter}
+        Maximum number of iterations."""
+
+_BAND_DOC = """sakoe_chiba_radius : int, default=None
+        Radius of the Sakoe-Chiba band of every alignment (see
+        :func:`~sksoftdtw.soft_dtw`); ``None`` means no band.
+    random_state : int, RandomState instance or None, default=None
+        Seeds ``init="random"``; unused otherwise.
+    n_jobs : int, default=None
+        Number of threads of the kernels; ``None`` means 1 and ``-1`` all
+        cores."""
+
+
+class _BarycenterResult(NamedTuple):
+    """What the optimisers return: the estimators read all four fields."""
+
+    barycenter: np.ndarray  # (barycenter_size, d)
+    n_iter: int
+    loss: float  # the objective at `barycenter`
+    converged: bool
+
+
+# ----------------------------------------------------------------------------
+# Data, weights, layouts
+# ----------------------------------------------------------------------------
+def _as_dataset(X, name="X"):
+    return X if isinstance(X, FlatDataset) else check_dataset(X, name)
+
+
+def _check_weights(weights, n_ts, name="weights"):
+    """Validate weights of the series and normalise them to sum to one."""
+    if weights is None:
+        return np.full(n_ts, 1.0 / n_ts)
+    w = np.asarray(weights, dtype=np.float64)
+    if w.shape != (n_ts,):
+        raise ValueError(
+            f"{name} must be a 1-D array of length n_ts={n_ts} (one weight per "
+            f"series), got shape {w.shape}"
+        )
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise ValueError(f"{name} must be finite and non-negative, got {w!r}")
+    total = w.sum()
+    if total <= 0:
+        raise ValueError(f"{name} must have a positive sum, got all zeros")
+    return w / total
+
+
+def _subset(ds, keep):
+    """The series of `ds` where the boolean mask `keep` is true."""
+    if keep.all():
+        return ds
+    idx = np.flatnonzero(keep)
+    lengths = ds.lengths[idx]
+    offsets = np.zeros(len(idx) + 1, dtype=np.intp)
+    np.cumsum(lengths, out=offsets[1:])
+    data = np.ascontiguousarray(np.concatenate([ds.series(k) for k in idx]))
+    return FlatDataset(data, offsets, ds.kind)
+
+
+def _prepare(X, weights, weights_name="weights"):
+    """Validated dataset restricted to the positive weights, and those weights."""
+    ds = _as_dataset(X)
+    w = _check_weights(weights, ds.n_ts, weights_name)
+    keep = w > 0
+    return _subset(ds, keep), w[keep]
+
+
+def _batch_layout(ds, data=None):
+    """The series of `ds` (or of `data`, laid out as `ds`) as soft_dtw_batch input.
+
+    Equal lengths give one 3-D array, so the gradients come back as one array.
+    """
+    data = ds.data if data is None else data
+    lengths = ds.lengths
+    if (lengths == lengths[0]).all():
+        return data.reshape(ds.n_ts, lengths[0], -1)
+    return [data[a:b] for a, b in zip(ds.offsets[:-1], ds.offsets[1:])]
+
+
+def _repeat(Z, n):
+    """`n` read-only views of the series `Z`, as the first argument of soft_dtw_batch."""
+    return np.broadcast_to(Z, (n,) + Z.shape)
+
+
+def _default_size(ds):
+    lengths = ds.lengths
+    if (lengths == lengths[0]).all():
+        return int(lengths[0])
+    return int(np.round(np.median(lengths)))
+
+
+def _resample(ts, size):
+    """Linear interpolation of a (sz, d) series on `size` equally spaced points."""
+    if len(ts) == size:
+        return ts
+    old = np.linspace(0.0, 1.0, len(ts))
+    new = np.linspace(0.0, 1.0, size)
+    return np.stack([np.interp(new, old, ts[:, k]) for k in range(ts.shape[1])], axis=1)
+
+
+def _data_location_scale(ds, weights):
+    """Per-dimension mean and standard deviation of all the values of `ds`.
+
+    Each value counts with its series' weight, so that an integer weight and
+    as many copies of the series give the same statistics.
+    """
+    w = np.repeat(weights, ds.lengths)
+    loc = np.average(ds.data, axis=0, weights=w)
+    scale = np.sqrt(np.average((ds.data - loc) ** 2, axis=0, weights=w))
+    return loc, scale
+
+
+# ----------------------------------------------------------------------------
+# Losses
+# ----------------------------------------------------------------------------
+def _loss_values(ds, Z, gamma, metric, radius, n_jobs):
+    """Per-series loss between `Z` and each series of `ds`, in one kernel call.
+
+    ``metric="softdtw"``: dtw_gamma(Z, y_j); ``"divergence"``: the soft-DTW
+    divergence, whose self terms ride in the same call.
+    """
+    n = ds.n_ts
+    if metric == "softdtw":
+        return soft_dtw_batch(_repeat(Z, n), _batch_layout(ds), gamma,
+                              sakoe_chiba_radius=radius, n_jobs=n_jobs)
+    series = list(_batch_layout(ds))
+    values = soft_dtw_batch([Z] * n + series + [Z], series + series + [Z], gamma,
+                            sakoe_chiba_radius=radius, n_jobs=n_jobs)
+    return values[:n] - 0.5 * (values[n:2 * n] + values[-1])
+
+
+class _Objective:
+    r"""The barycenter loss :math:`\sum_j c_j \ell(z, y_j)`, :math:`c_j = w_j / m_j`.
+
+    Calling it on ``Z`` returns the value and the gradient w.r.t. ``Z`` from
+    one :func:`soft_dtw_batch` call over all the series, and leaves in
+    ``excess`` the loss in excess of a perfect fit: the same weighted sum of
+    soft-DTW divergences, which removes soft-DTW's entropic offset (equal to
+    the value for ``metric="divergence"`` or ``gamma=0``).
+    """
+
+    def __init__(self, ds, weights, gamma, metric, radius, n_jobs):
+        self.n = ds.n_ts
+        self.coef = weights / ds.lengths
+        self.gamma = gamma
+        self.metric = metric
+        self.radius = radius
+        self.n_jobs = n_jobs
+        self.Y = list(_batch_layout(ds))
+        # The -1/2 dtw_gamma(y_j, y_j) terms of the divergence do not depend on
+        # Z: computed once.
+        self_values = soft_dtw_batch(self.Y, self.Y, gamma, sakoe_chiba_radius=radius,
+                                     n_jobs=n_jobs)
+        self.self_term = -0.5 * self.coef @ self_values
+        self.excess = np.nan
+
+    def __call__(self, Z):
+        # The pair (Z, Z) rides in the batch: the divergence needs its value
+        # and gradient, the excess of soft-DTW its value. The divergence's term
+        # -1/2 dtw_gamma(Z, Z) depends on Z through both arguments, so its
+        # gradient is -1/2 (grad_x + grad_y) dtw_gamma(Z, Z); soft-DTW is
+        # symmetric (transposing the cost matrix maps alignments to
+        # alignments), hence grad_y = grad_x at (Z, Z) and the term's gradient
+        # is -grad_x dtw_gamma(Z, Z).
+        values, grads = soft_dtw_batch(_repeat(Z, self.n + 1), self.Y + [Z], self.gamma,
+                                       sakoe_chiba_radius=self.radius, return_grad="x",
+                                       n_jobs=self.n_jobs)
+        total = self.coef.sum()
+        value = self.coef @ values[:-1]
+        grad = np.tensordot(self.coef, grads[:-1], axes=1)
+        self.excess = value - 0.5 * total * values[-1] + self.self_term
+        if self.metric == "softdtw":
+            return value, grad
+        return self.excess, grad - total * grads[-1]
+
+
+def _weighted_loss(ds, weights, Z, gamma, metric, radius, n_jobs):
+    """The objective value alone (the loss reported for any barycenter)."""
+    values = _loss_values(ds, Z, gamma, metric, radius, n_jobs)
+    return float((weights / ds.lengths) @ values)
+
+
+# ----------------------------------------------------------------------------
+# Initialization (shared by all the methods)
+# ----------------------------------------------------------------------------
+def _initial_barycenter(ds, weights, init, barycenter_size, random_state, *,
+                        gamma, metric, radius, n_jobs):
+    """Starting barycenter, shape (barycenter_size, d).
+
+    ``gamma`` and ``metric`` define the loss used by ``init="medoid"``.
+    """
+    if not isinstance(init, str):
+        Z = check_time_series(init, "init")
+        check_same_dim(Z.shape[1], ds.d, "init")
+        if barycenter_size is not None and len(Z) != barycenter_size:
+            raise ValueError(
+                f"init has {len(Z)} time steps but barycenter_size={barycenter_size}; "
+                "leave barycenter_size to None to use the length of init"
+            )
+        return Z.copy()
+    if init not in _INITS:
+        raise ValueError(f"init must be one of {_INITS} or an array, got {init!r}")
+    size = _default_size(ds) if barycenter_size is None else barycenter_size
+    if init == "random":
+        loc, scale = _data_location_scale(ds, weights)
+        rng = check_random_state(random_state)
+        return loc + scale * rng.standard_normal((size, ds.d))
+    candidates = [_resample(ds.series(k), size) for k in range(ds.n_ts)]
+    if init == "euclidean":
+        return np.tensordot(weights, np.stack(candidates), axes=1)
+    # "medoid": the candidate with the smallest objective value.
+    cdist = cdist_soft_dtw_divergence if metric == "divergence" else cdist_soft_dtw
+    costs = cdist(np.stack(candidates), _batch_layout(ds), gamma=gamma,
+                  sakoe_chiba_radius=radius, n_jobs=n_jobs)
+    return candidates[int(np.argmin(costs @ (weights / ds.lengths)))].copy()
+
+
+def _warn_not_converged(name, max_iter):
+    warnings.warn(
+        f"{name} did not converge within max_iter={max_iter} iterations; "
+        "increase max_iter or tol for a converged barycenter.",
+        ConvergenceWarning,
+        stacklevel=3,
+    )
+
+
+# ----------------------------------------------------------------------------
+# Soft-DTW barycenter
+# ----------------------------------------------------------------------------
+def _softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
+                        barycenter_size=None, max_iter=100, tol=1e-3,
+                        sakoe_chiba_radius=None, random_state=None, n_jobs=None,
+                        metric="softdtw", weights_name="weights", warn=True):
+    """Soft-DTW barycenter with its diagnostics; parameters as in softdtw_barycenter.
+
+    `X` may be an already validated :class:`~sksoftdtw.utils.FlatDataset`.
+    Returns a :class:`_BarycenterResult`; warns ConvergenceWarning when L-BFGS
+    stops at `max_iter` (if `warn`).
+    """
+    ds, w = _prepare(X, weights, weights_name)
+    radius = None if sakoe_chiba_radius is None else check_radius(sakoe_chiba_radius)
+    Z0 = _initial_barycenter(ds, w, init, barycenter_size, random_state, gamma=gamma,
+                             metric=metric, radius=radius, n_jobs=n_jobs)
+    objective = _Objective(ds, w, gamma, metric, radius, n_jobs)
+    f0, g0 = objective(Z0)
+    if max_iter == 0:
+        return _BarycenterResult(Z0, 0, float(f0), False)
+
+    # L-BFGS works in standardized coordinates u = (Z - loc) / s on the
+    # dimensionless objective c F, c = len(Z) / (d s^2): the squared error per
+    # barycenter point relative to the data variance, summed over the
+    # barycenter. The barycenter is then invariant to the units of the data
+    # (gamma being in squared units), and gtol means the same at any scale.
+    # The decrease test is relative to the excess loss rather than to |F| (as
+    # scipy's ftol is): soft-DTW's entropic offset, about -gamma log(#paths),
+    # dwarfs the loss at large gamma and would end L-BFGS far too early.
+    loc, scale = _data_location_scale(ds, w)
+    s = float(np.sqrt(np.mean(scale ** 2)))
+    s = s if s > 0 else 1.0
+    c = len(Z0) / (ds.d * s * s)
+    u0 = ((Z0 - loc) / s).ravel()
+    cache = {"u": u0, "value": f0, "grad": g0, "excess": objective.excess}
+
+    def fun(u):
+        if not np.array_equal(u, cache["u"]):
+            value, grad = objective(loc + s * u.reshape(Z0.shape))
+            cache.update(u=u.copy(), value=value, grad=grad, excess=objective.excess)
+        return c * cache["value"], (c * s) * cache["grad"].ravel()
+
+    previous = [f0]
+
+    def stop_on_small_decrease(intermediate_result):
+        fun(intermediate_result.x)  # the last evaluation in practice: cached
+        if previous[0] - cache["value"] <= tol * max(cache["excess"], 0.0):
+            raise StopIteration
+        previous[0] = cache["value"]
+
+    res = minimize(fun, u0, method="L-BFGS-B", jac=True, callback=stop_on_small_decrease,
+                   options=dict(maxiter=max_iter, ftol=0.0, gtol=tol))
+    Z = loc + s * res.x.reshape(Z0.shape)
+    # status 0: gtol reached; 99: the decrease test above; 1: the iteration (or
+    # function evaluation) limit; 2: the line search failed (no progress possible
+    # at machine precision, common near the kinks of small-gamma soft-DTW).
+    if res.status == 1 and warn:
+        _warn_not_converged("softdtw_barycenter", max_iter)
+    fun(res.x)
+    return _BarycenterResult(Z, int(res.nit), float(cache["value"]), res.status in (0, 99))
+
+
+@validate_params(
+    {**_COMMON_CONSTRAINTS,
+     "gamma": [Interval(numbers.Real, 0, None, closed="left")],
+     "tol": [Interval(numbers.Real, 0, None, closed="left")],
+     "metric": [StrOptions({"softdtw", "divergence"})]},
+    prefer_skip_nested_validation=True,
+)
+def softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
+                       barycenter_size=None, max_iter=100, tol=1e-3,
+                       sakoe_chiba_radius=None, random_state=None, n_jobs=None,
+                       metric="softdtw"):
+    r"""Soft-DTW barycenter of a set of time series.
+
+    Minimises, with L-BFGS over the barycenter :math:`z`,
+
+    .. math::
+
+        F(z) = \sum_{{j=1}}^n \frac{{w_j}}{{m_j}} \ell_\gamma(z, y_j),
+
+    where :math:`m_j` is the length of :math:`y_j`, the weights sum to one and
+    :math:`\ell_\gamma` is soft-DTW (``metric="softdtw"``, Cuturi & Blondel,
+    2017, Eq. 4, with each term divided by its length) or the soft-DTW
+    divergence (``metric="divergence"``, Blondel et al., 2021). Each
+    evaluation of :math:`F` and its gradient is one batched kernel call over
+    all the series.
+
+    Parameters
+    ----------
+    {params}
+    tol : float, default=1e-3
+        Stopping tolerance of L-BFGS. It stops when an iteration decreases
+        the objective by less than `tol` times the excess loss, the
+        objective minus its value for a perfect fit, that is
+        :math:`\sum_j \frac{{w_j}}{{m_j}} D_\gamma(z, y_j)` with
+        :math:`D_\gamma` the soft-DTW divergence (soft-DTW's entropic offset
+        would make a test relative to the objective itself stop far too
+        early at large ``gamma``); or when the largest entry of the gradient
+        falls below `tol`, the gradient being that of the objective divided
+        by the data's variance and summed over the barycenter's points, in
+        coordinates standardized by the data's standard deviation.
+    {band}
+    metric : {{"softdtw", "divergence"}}, default="softdtw"
+        Loss between the barycenter and each series. The divergence is zero
+        between equal series and removes most of soft-DTW's entropic bias:
+        identical series are a stationary point of its objective and their
+        barycenter stays close to them, where soft-DTW's smooths them. (With
+        the squared Euclidean cost the divergence can be slightly negative,
+        so they need not be the exact minimiser at every ``gamma``.)
+
+    Returns
+    -------
+    barycenter : ndarray of shape (barycenter_size, d)
+
+    Warns
+    -----
+    ConvergenceWarning
+        When L-BFGS stops at `max_iter` iterations.
+
+    See Also
+    --------
+    SoftDTWBarycenter : The same as a scikit-learn estimator, with the
+        number of iterations and the final loss.
+    dtw_barycenter_averaging : DBA, the classical DTW barycenter.
+    dtw_barycenter_subgradient : Subgradient descent on the DTW loss.
+
+    Notes
+    -----
+    ``gamma`` is in the squared units of the data: scaling the data by
+    :math:`a` and ``gamma`` by :math:`a^2` scales the barycenter by
+    :math:`a`. Small ``gamma`` approaches the hard DTW barycenter; large
+    ``gamma`` gives smoother barycenters.
+
+    References
+    ----------
+    .. [1] M. Cuturi and M. Blondel, "Soft-DTW: a Differentiable Loss Function
+       for Time-Series", ICML 2017.
+    .. [2] M. Blondel, A. Mensch and J.-P. Vert, "Differentiable Divergences
+       Between Time Series", AISTATS 2021.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksoftdtw import softdtw_barycenter
+    >>> t = np.linspace(0, 2 * np.pi, 40)
+    >>> X = np.stack([np.sin(t - shift) for shift in (-0.5, 0.0, 0.5)])
+    >>> Z = softdtw_barycenter(X, gamma=0.01)
+    >>> Z.shape
+    (40, 1)
+    >>> bool(np.abs(Z.ravel() - np.sin(t)).max() < 0.2)  # a sine, not flattened
+    True
+    """
+    return _softdtw_barycenter(
+        X, gamma, weights=weights, init=init, barycenter_size=barycenter_size,
+        max_iter=max_iter, tol=tol, sakoe_chiba_radius=sakoe_chiba_radius,
+        random_state=random_state, n_jobs=n_jobs, metric=metric,
+    ).barycenter
+
+
+# ----------------------------------------------------------------------------
+# DBA
+# ----------------------------------------------------------------------------
+# DBA needs, for every barycenter point i, the weighted number of points
+# aligned to it, C_i = sum_j c_j sum_k E^j_ik, besides the gradient
+# G_i = 2 sum_j c_j sum_k E^j_ik (z_i - y_jk). One extra coordinate, equal to
+# _TINY on the barycenter and 0 on the series, gives both in the same kernel
+# call: its squared difference 2**-1200 underflows to exactly 0, so every cost
+# and hence the optimal path are unchanged, while its gradient entry is
+# exactly 2 * _TINY * C_i (sums of integer multiples of a power of two).
+_TINY = 2.0 ** -600
+
+
+def _dba(X, *, weights=None, init="euclidean", barycenter_size=None, max_iter=30,
+         tol=1e-5, sakoe_chiba_radius=None, random_state=None, n_jobs=None,
+         weights_name="weights", warn=True):
+    """DBA with its diagnostics; parameters as in dtw_barycenter_averaging."""
+    ds, w = _prepare(X, weights, weights_name)
+    radius = None if sakoe_chiba_radius is None else check_radius(sakoe_chiba_radius)
+    Z = _initial_barycenter(ds, w, init, barycenter_size, random_state, gamma=0.0,
+                            metric="softdtw", radius=radius, n_jobs=n_jobs)
+    coef = w / ds.lengths
+    Y = _batch_layout(ds, np.column_stack([ds.data, np.zeros(len(ds.data))]))
+    tiny = np.full((len(Z), 1), _TINY)
+    prev = np.inf
+    for it in range(max_iter + 1):
+        values, grads = soft_dtw_batch(_repeat(np.hstack([Z, tiny]), ds.n_ts), Y, 0.0,
+                                       sakoe_chiba_radius=radius, return_grad="x",
+                                       n_jobs=n_jobs)
+        loss = float(coef @ values)
+        # The loss never increases, so its decrease measures progress.
+        if prev - loss <= tol * abs(loss):
+            return _BarycenterResult(Z, it, loss, True)
+        if it == max_iter:
+            break
+        G = np.tensordot(coef, grads, axes=1)
+        counts = G[:, -1:] / (2.0 * _TINY)
+        # z_i <- sum_j c_j sum_k E^j_ik y_jk / C_i, the weighted mean of the
+        # points aligned to z_i, written as a step from z_i.
+        Z = Z - G[:, :-1] / (2.0 * counts)
+        prev = loss
+    if warn and max_iter > 0:
+        _warn_not_converged("dtw_barycenter_averaging", max_iter)
+    return _BarycenterResult(Z, max_iter, loss, False)
+
+
+@validate_params(
+    {**_COMMON_CONSTRAINTS, "tol": [Interval(numbers.Real, 0, None, closed="left")]},
+    prefer_skip_nested_validation=True,
+)
+def dtw_barycenter_averaging(X, *, barycenter_size=None, init="euclidean", max_iter=30,
+                             tol=1e-5, weights=None, sakoe_chiba_radius=None,
+                             random_state=None, n_jobs=None):
+    r"""DTW Barycenter Averaging (DBA) of a set of time series.
+
+    DBA (Petitjean et al., 2011) alternates two steps: align every series to
+    the current barycenter with its optimal DTW path, then replace every
+    barycenter point by the weighted mean of the points aligned to it. Each
+    step can only decrease the DTW loss
+
+    .. math::
+
+        L(z) = \sum_{{j=1}}^n \frac{{w_j}}{{m_j}} \mathrm{{dtw}}(z, y_j),
+
+    the objective of :func:`softdtw_barycenter` at ``gamma=0`` (each series
+    weighted by :math:`w_j / m_j`), so the loss never increases. All the
+    alignments of an iteration come from one batched kernel call.
+
+    Parameters
+    ----------
+    {params}
+    tol : float, default=1e-5
+        DBA stops when an iteration decreases the loss by less than `tol`
+        times the loss.
+    {band}
+
+    Returns
+    -------
+    barycenter : ndarray of shape (barycenter_size, d)
+
+    Warns
+    -----
+    ConvergenceWarning
+        When `max_iter` iterations do not reach the tolerance.
+
+    See Also
+    --------
+    softdtw_barycenter : The smooth soft-DTW counterpart, minimised with
+        L-BFGS.
+    dtw_barycenter_subgradient : Subgradient descent on the same loss.
+
+    References
+    ----------
+    .. [1] F. Petitjean, A. Ketterlin and P. Gancarski, "A global averaging
+       method for dynamic time warping, with applications to clustering",
+       Pattern Recognition 44(3), 678-693, 2011.
+
+    Examples
+    --------
+    >>> from sksoftdtw import dtw_barycenter_averaging
+    >>> dtw_barycenter_averaging([[1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 4.0, 5.0]])
+    array([[1. ],
+           [2. ],
+           [3.5],
+           [4.5]])
+    """
+    return _dba(X, weights=weights, init=init, barycenter_size=barycenter_size,
+                max_iter=max_iter, tol=tol, sakoe_chiba_radius=sakoe_chiba_radius,
+                random_state=random_state, n_jobs=n_jobs).barycenter
+
+
+# ----------------------------------------------------------------------------
+# Subgradient method
+# ----------------------------------------------------------------------------
+def _dtw_subgradient(X, *, weights=None, init="euclidean", barycenter_size=None,
+                     max_iter=100, learning_rate=1.0, sakoe_chiba_radius=None,
+                     random_state=None, n_jobs=None, weights_name="weights"):
+    """Subgradient method with its diagnostics; see dtw_barycenter_subgradient."""
+    ds, w = _prepare(X, weights, weights_name)
+    radius = None if sakoe_chiba_radius is None else check_radius(sakoe_chiba_radius)
+    Z = _initial_barycenter(ds, w, init, barycenter_size, random_state, gamma=0.0,
+                            metric="softdtw", radius=radius, n_jobs=n_jobs)
+    coef = w / ds.lengths
+    Y = _batch_layout(ds)
+    best_Z, best_loss = Z, np.inf
+    for it in range(max_iter + 1):
+        values, grads = soft_dtw_batch(_repeat(Z, ds.n_ts), Y, 0.0,
+                                       sakoe_chiba_radius=radius, return_grad="x",
+                                       n_jobs=n_jobs)
+        loss = float(coef @ values)
+        if loss < best_loss:
+            best_Z, best_loss = Z, loss
+        if it == max_iter:
+            break
+        G = np.tensordot(coef, grads, axes=1)
+        if not G.any():  # zero subgradient: every point is its aligned mean
+            return _BarycenterResult(best_Z, it, best_loss, True)
+        # Each series weighs about c_j m_j / len(Z) = w_j / len(Z) on each
+        # barycenter point, so the loss has curvature about 2 / len(Z) there:
+        # scaling the step by len(Z) / 2 makes learning_rate=1 a full
+        # (DBA-like) step, whatever the length of the series.
+        Z = Z - (learning_rate * len(Z) / (2.0 * np.sqrt(it + 1.0))) * G
+    return _BarycenterResult(best_Z, max_iter, best_loss, False)
+
+
+@validate_params(
+    {**_COMMON_CONSTRAINTS,
+     "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")]},
+    prefer_skip_nested_validation=True,
+)
+def dtw_barycenter_subgradient(X, *, barycenter_size=None, init="euclidean", max_iter=100,
+                               learning_rate=1.0, weights=None, sakoe_chiba_radius=None,
+                               random_state=None, n_jobs=None):
+    r"""DTW barycenter by the subgradient method.
+
+    Plain subgradient descent on the DTW loss
+    :math:`L(z) = \sum_j \frac{{w_j}}{{m_j}} \mathrm{{dtw}}(z, y_j)` (the
+    objective of :func:`softdtw_barycenter` at ``gamma=0``), the second
+    baseline of Cuturi & Blondel (2017). A subgradient is the gradient along
+    the optimal paths (one batched kernel call per iteration); the step at
+    iteration :math:`t = 0, 1, \dots` is
+
+    .. math::
+
+        z \leftarrow z - \frac{{\eta \, \mathrm{{len}}(z)}}{{2 \sqrt{{t + 1}}}} g_t,
+
+    a decreasing step, as subgradient methods need. The loss is not monotone,
+    so the best iterate is returned. There is no stopping test: the method
+    runs `max_iter` iterations unless the subgradient vanishes.
+
+    Parameters
+    ----------
+    {params}
+    learning_rate : float, default=1.0
+        The relative step :math:`\eta`. The factor :math:`\mathrm{{len}}(z)/2`
+        is the inverse of the loss's typical curvature at a barycenter point,
+        so ``learning_rate=1`` starts with steps of the size of DBA's and the
+        same value suits series of any length.
+    {band}
+
+    Returns
+    -------
+    barycenter : ndarray of shape (barycenter_size, d)
+        The iterate with the smallest loss.
+
+    See Also
+    --------
+    dtw_barycenter_averaging : DBA, a majorize-minimize method on the same
+        loss.
+    softdtw_barycenter : The smooth soft-DTW barycenter.
+
+    References
+    ----------
+    .. [1] M. Cuturi and M. Blondel, "Soft-DTW: a Differentiable Loss Function
+       for Time-Series", ICML 2017.
+    .. [2] D. Schultz and B. Jain, "Nonsmooth analysis and subgradient methods
+       for averaging in dynamic time warping spaces", Pattern Recognition 74,
+       340-358, 2018.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksoftdtw import dtw_barycenter_subgradient, dtw
+    >>> t = np.linspace(0, 2 * np.pi, 40)
+    >>> X = np.stack([np.sin(t - shift) for shift in (-1.0, 0.0, 1.0)])
+    >>> Z = dtw_barycenter_subgradient(X, max_iter=20)
+    >>> Z.shape
+    (40, 1)
+    >>> mean = X.mean(axis=0)  # the Euclidean mean, also the starting point
+    >>> bool(sum(dtw(Z, x) for x in X) < 0.5 * sum(dtw(mean, x) for x in X))
+    True
+    """
+    return _dtw_subgradient(X, weights=weights, init=init, barycenter_size=barycenter_size,
+                            max_iter=max_iter, learning_rate=learning_rate,
+                            sakoe_chiba_radius=sakoe_chiba_radius,
+                            random_state=random_state, n_jobs=n_jobs).barycenter
+
+
+# ----------------------------------------------------------------------------
+# Estimator
+# ----------------------------------------------------------------------------
+class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    r"""Soft-DTW barycenter as a scikit-learn estimator.
+
+    :meth:`fit` computes the barycenter of the training series with
+    :func:`softdtw_barycenter`; :meth:`transform` maps a series to its loss
+    to the barycenter; :meth:`score` is minus the mean hard DTW loss of
+    held-out series to the barycenter, so that a grid search over ``gamma``
+    picks the value giving the best DTW barycenter.
+
+    Parameters
+    ----------
+    gamma : float, default=1.0
+        Smoothing parameter of soft-DTW, ``>= 0``, in squared data units.
+    init : {{"euclidean", "random", "medoid"}} or array-like of shape \
+(barycenter_size, d) or (barycenter_size,), default="euclidean"
+        Starting point; see :func:`softdtw_barycenter`.
+    barycenter_size : int, default=None
+        Length of the barycenter; ``None`` means the length of the training
+        series (their median length if they differ).
+    max_iter : int, default=100
+        Maximum number of L-BFGS iterations.
+    tol : float, default=1e-3
+        Stopping tolerance of L-BFGS; see :func:`softdtw_barycenter`.
+    {band}
+    metric : {{"softdtw", "divergence"}}, default="softdtw"
+        Loss minimised by the barycenter and returned by :meth:`transform`.
+
+    Attributes
+    ----------
+    barycenter_ : ndarray of shape (barycenter_size, d)
+        The barycenter.
+    n_iter_ : int
+        Number of L-BFGS iterations run.
+    loss_ : float
+        The objective of :func:`softdtw_barycenter` at ``barycenter_``: the
+        weighted mean over the training series of their loss to it, each
+        divided by the series' length.
+    n_features_in_ : int
+        Number of time steps of the training data: ``X.shape[1]`` for an
+        array (the padded length if padded with NaN), the longest length for
+        a list of series. :meth:`transform` and :meth:`score` accept series of
+        any length, as DTW compares series of different lengths, so unlike
+        most scikit-learn estimators they do not check it.
+
+    See Also
+    --------
+    softdtw_barycenter : The function behind :meth:`fit`.
+    dtw_barycenter_averaging : DBA, the classical DTW barycenter.
+
+    Notes
+    -----
+    The input may hold trailing NaN, as padding of shorter series; any other
+    NaN is an error.
+
+    References
+    ----------
+    .. [1] M. Cuturi and M. Blondel, "Soft-DTW: a Differentiable Loss Function
+       for Time-Series", ICML 2017.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksoftdtw import SoftDTWBarycenter
+    >>> t = np.linspace(0, 2 * np.pi, 30)
+    >>> X = np.stack([np.sin(t - shift) for shift in np.linspace(-1.0, 1.0, 9)])
+    >>> est = SoftDTWBarycenter(gamma=0.01).fit(X)
+    >>> est.barycenter_.shape
+    (30, 1)
+    >>> est.transform(X[:2]).shape
+    (2, 1)
+    >>> mean = SoftDTWBarycenter(max_iter=0).fit(X)  # the starting point, unoptimized
+    >>> bool(est.score(X) > mean.score(X))  # minus the DTW loss: higher is better
+    True
+
+    Choosing ``gamma`` by cross-validation on held-out series:
+
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> search = GridSearchCV(SoftDTWBarycenter(), {{"gamma": [1.0, 0.01]}}, cv=3).fit(X)
+    >>> search.best_params_
+    {{'gamma': 0.01}}
+    """
+
+    _parameter_constraints: dict = {
+        "gamma": [Interval(numbers.Real, 0, None, closed="left")],
+        "init": _COMMON_CONSTRAINTS["init"],
+        "barycenter_size": _COMMON_CONSTRAINTS["barycenter_size"],
+        "max_iter": _COMMON_CONSTRAINTS["max_iter"],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "sakoe_chiba_radius": _COMMON_CONSTRAINTS["sakoe_chiba_radius"],
+        "random_state": ["random_state"],
+        "n_jobs": _COMMON_CONSTRAINTS["n_jobs"],
+        "metric": [StrOptions({"softdtw", "divergence"})],
+    }
+
+    def __init__(self, gamma=1.0, *, init="euclidean", barycenter_size=None, max_iter=100,
+                 tol=1e-3, sakoe_chiba_radius=None, random_state=None, n_jobs=None,
+                 metric="softdtw"):
+        self.gamma = gamma
+        self.init = init
+        self.barycenter_size = barycenter_size
+        self.max_iter = max_iter
+        self.tol = tol
+        self.sakoe_chiba_radius = sakoe_chiba_radius
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.metric = metric
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None, sample_weight=None):
+        """Compute the soft-DTW barycenter of the series of `X`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of series
+            Training series; variable lengths as a list or NaN-padded array.
+        y : None
+            Ignored.
+        sample_weight : array-like of shape (n_ts,), default=None
+            Non-negative weights of the series; see :func:`softdtw_barycenter`.
+
+        Returns
+        -------
+        self : SoftDTWBarycenter
+            The fitted estimator.
+        """
+        ds = check_dataset(X, "X")
+        result = _softdtw_barycenter(
+            ds, self.gamma, weights=sample_weight, init=self.init,
+            barycenter_size=self.barycenter_size, max_iter=self.max_iter, tol=self.tol,
+            sakoe_chiba_radius=self.sakoe_chiba_radius, random_state=self.random_state,
+            n_jobs=self.n_jobs, metric=self.metric, weights_name="sample_weight",
+        )
+        self.barycenter_ = result.barycenter
+        self.n_iter_ = result.n_iter
+        self.loss_ = result.loss
+        # A list of series of different lengths has no X.shape[1].
+        ragged = ds.kind == "list" and isinstance(X, (list, tuple))
+        self.n_features_in_ = int(ds.lengths.max()) if ragged else np.asarray(X).shape[1]
+        return self
+
+    def _check_X(self, X):
+        check_is_fitted(self)
+        return check_dataset(X, "X", d=self.barycenter_.shape[1])
+
+    def transform(self, X):
+        """Loss of each series to the barycenter.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of series
+            Series of any lengths, of the dimension of the training series.
+
+        Returns
+        -------
+        loss : ndarray of shape (n_ts, 1)
+            Soft-DTW (or, with ``metric="divergence"``, the soft-DTW
+            divergence) between each series and ``barycenter_``, with the
+            estimator's ``gamma``; not divided by the series' lengths.
+        """
+        ds = self._check_X(X)
+        return _loss_values(ds, self.barycenter_, self.gamma, self.metric,
+                            self.sakoe_chiba_radius, self.n_jobs)[:, None]
+
+    def score(self, X, y=None):
+        """Minus the mean DTW loss of the series of `X` to the barycenter.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of series
+            Series, typically held out.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            :math:`-\\frac{1}{n} \\sum_j \\mathrm{dtw}(z, y_j) / m_j`: hard DTW
+            (``gamma=0``, whatever the estimator's ``gamma``), each series
+            divided by its length as in the objective. Higher is better.
+        """
+        ds = self._check_X(X)
+        return -_weighted_loss(ds, np.full(ds.n_ts, 1.0 / ds.n_ts), self.barycenter_, 0.0,
+                               "softdtw", self.sakoe_chiba_radius, self.n_jobs)
+
+    @property
+    def _n_features_out(self):
+        return 1
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.input_tags.allow_nan = False  # trailing NaN padding only
+        tags.target_tags.required = False
+        return tags
+
+
+for _f in (softdtw_barycenter, dtw_barycenter_averaging, dtw_barycenter_subgradient):
+    _f.__doc__ = _f.__doc__.format(
+        params=_PARAMS_DOC.format(
+            extra="" if _f is not softdtw_barycenter else (
+                "gamma : float, default=1.0\n        Smoothing parameter of soft-DTW, "
+                "``>= 0``, in squared data units.\n    "),
+            max_iter={softdtw_barycenter: 100, dtw_barycenter_averaging: 30,
+                      dtw_barycenter_subgradient: 100}[_f]),
+        band=_BAND_DOC)
+SoftDTWBarycenter.__doc__ = SoftDTWBarycenter.__doc__.format(band=_BAND_DOC)
+del _f

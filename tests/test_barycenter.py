@@ -1,0 +1,498 @@
+"""Tests of the soft-DTW barycenter, DBA, the subgradient method and SoftDTWBarycenter.
+
+Expected values come from the plain-Python oracles of ``_oracles.py``
+(recursions, brute-force paths, finite differences), from invariances
+(weights as repetitions, change of units) and from tslearn where installed.
+"""
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV
+
+import sksoftdtw._barycenter as bary
+from sksoftdtw._barycenter import (
+    SoftDTWBarycenter,
+    dtw_barycenter_averaging,
+    dtw_barycenter_subgradient,
+    softdtw_barycenter,
+)
+
+from _oracles import (
+    brute_force_min_path,
+    central_diff,
+    divergence_xy,
+    dtw_xy,
+    sdtw_xy,
+    sq_euclidean_cost,
+)
+
+
+def shifted_sines(n=6, sz=40, max_shift=0.6, seed=0):
+    """Sines shifted in time: their DTW barycenter is a sine, their mean is flattened."""
+    t = np.linspace(0, 2 * np.pi, sz)
+    shifts = np.random.RandomState(seed).uniform(-max_shift, max_shift, n)
+    return np.stack([np.sin(t - s) for s in shifts])
+
+
+def dtw_loss(Z, X, weights=None):
+    """Oracle of the DTW loss: sum_j w_j dtw(Z, x_j) / len(x_j), weights summing to 1."""
+    w = np.ones(len(X)) if weights is None else np.asarray(weights, float)
+    w = w / w.sum()
+    return sum(wj * dtw_xy(Z, x) / len(x) for wj, x in zip(w, X))
+
+
+def sdtw_objective(Z, X, gamma, weights=None, metric="softdtw"):
+    """Oracle of the soft-DTW barycenter objective."""
+    w = np.ones(len(X)) if weights is None else np.asarray(weights, float)
+    w = w / w.sum()
+    term = sdtw_xy if metric == "softdtw" else divergence_xy
+    return sum(wj * term(Z, x, gamma) / len(x) for wj, x in zip(w, X))
+
+
+@pytest.fixture
+def ragged():
+    rng = np.random.RandomState(0)
+    return [rng.randn(5, 2), rng.randn(4, 2), rng.randn(6, 2)]
+
+
+# ----------------------------------------------------------------------------
+# Objective and gradient
+# ----------------------------------------------------------------------------
+@pytest.mark.parametrize("metric", ["softdtw", "divergence"])
+@pytest.mark.parametrize("radius", [None, 1])
+def test_objective_value_and_gradient_against_oracles(ragged, metric, radius):
+    weights = np.array([0.5, 1.0, 2.0])
+    ds, w = bary._prepare(ragged, weights)
+    objective = bary._Objective(ds, w, 0.3, metric, radius, None)
+    Z = np.random.RandomState(1).randn(5, 2)
+    term = {"softdtw": sdtw_xy, "divergence": divergence_xy}[metric]
+
+    def f(Z):
+        return sum(wj * term(Z, x, 0.3, radius) / len(x)
+                   for wj, x in zip(weights / weights.sum(), ragged))
+
+    value, grad = objective(Z)
+    assert value == pytest.approx(f(Z), rel=1e-10, abs=1e-12)
+    assert_allclose(grad, central_diff(f, Z, 1e-5), rtol=1e-5, atol=1e-7)
+
+
+def test_one_kernel_call_per_objective_evaluation(ragged, monkeypatch):
+    calls = []
+    real = bary.soft_dtw_batch
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    for metric in ["softdtw", "divergence"]:
+        ds, w = bary._prepare(ragged, None)
+        objective = bary._Objective(ds, w, 1.0, metric, None, None)
+        monkeypatch.setattr(bary, "soft_dtw_batch", counting)
+        calls.clear()
+        objective(np.zeros((5, 2)))
+        assert len(calls) == 1
+        monkeypatch.setattr(bary, "soft_dtw_batch", real)
+
+
+# ----------------------------------------------------------------------------
+# Soft-DTW barycenter
+# ----------------------------------------------------------------------------
+def test_identical_series_are_a_stationary_point_of_the_divergence():
+    y = np.sin(np.linspace(0, 3, 12))[:, None] + np.linspace(0, 1, 12)[:, None]
+    for gamma in [1.0, 0.1, 0.01]:
+        ds, w = bary._prepare([y, y, y], None)
+        value, grad = bary._Objective(ds, w, gamma, "divergence", None, None)(y)
+        assert value == pytest.approx(0.0, abs=1e-12)
+        assert np.abs(grad).max() < 1e-12
+        # Soft-DTW's gradient at y is not zero: its barycenter is biased.
+        assert np.abs(bary._Objective(ds, w, gamma, "softdtw", None, None)(y)[1]).max() > 1e-3
+
+
+def test_identical_series_barycenter():
+    y = np.sin(np.linspace(0, 3, 12))[:, None] + np.linspace(0, 1, 12)[:, None]
+    Z0 = y + 0.1 * np.random.RandomState(0).randn(*y.shape)
+    Z = softdtw_barycenter([y, y], 0.01, metric="divergence", init=Z0, tol=1e-9, max_iter=300)
+    assert_allclose(Z, y, atol=1e-3)
+    # Soft-DTW at large gamma: the entropic bias moves the barycenter away.
+    Z1 = softdtw_barycenter([y, y], 1.0, init=Z0, tol=1e-9, max_iter=300)
+    assert np.abs(Z1 - y).max() > 0.1
+    # With the squared Euclidean cost the divergence can be slightly negative
+    # (its kernel is not positive definite), so y is only near its minimiser at
+    # large gamma, though much nearer than soft-DTW's.
+    Zd1 = softdtw_barycenter([y, y], 1.0, metric="divergence", init=Z0, tol=1e-9, max_iter=300)
+    assert np.abs(Zd1 - y).max() < 0.2 * np.abs(Z1 - y).max()
+    assert divergence_xy(Zd1, y, 1.0) <= 1e-12
+
+
+def test_small_gamma_beats_euclidean_mean_on_shifted_sines():
+    X = shifted_sines(n=6, sz=60, max_shift=1.0)
+    mean_loss = dtw_loss(X.mean(axis=0), X)
+    Z = softdtw_barycenter(X, 0.001)
+    assert dtw_loss(Z, X) < 0.85 * mean_loss
+    # Large gamma smooths: no better than the mean there.
+    assert dtw_loss(softdtw_barycenter(X, 10.0), X) > 0.85 * mean_loss
+
+
+def test_reported_loss_is_the_objective(ragged):
+    for metric in ["softdtw", "divergence"]:
+        res = bary._softdtw_barycenter(ragged, 0.5, max_iter=5, metric=metric, warn=False)
+        assert res.loss == pytest.approx(
+            sdtw_objective(res.barycenter, ragged, 0.5, metric=metric), rel=1e-9)
+        assert res.n_iter <= 5
+
+
+def test_optimisation_decreases_the_objective():
+    X = shifted_sines()
+    init = bary._softdtw_barycenter(X, 0.1, max_iter=0)
+    res = bary._softdtw_barycenter(X, 0.1)
+    assert res.converged and 0 < res.n_iter <= 100
+    assert res.loss < init.loss
+
+
+def test_change_of_units():
+    # gamma is in squared units: (a X, a^2 gamma) gives a times the barycenter.
+    X = shifted_sines(n=4, sz=20)
+    Z = softdtw_barycenter(X + 1.0, 0.1, max_iter=20)
+    Z4 = softdtw_barycenter(4.0 * (X + 1.0), 1.6, max_iter=20)
+    assert_allclose(Z4, 4.0 * Z, rtol=1e-9, atol=1e-9)
+
+
+def test_convergence_warning_at_max_iter():
+    X = shifted_sines()
+    with pytest.warns(ConvergenceWarning, match="max_iter=1"):
+        softdtw_barycenter(X, 0.1, max_iter=1)
+    with pytest.warns(ConvergenceWarning, match="max_iter=1"):
+        dtw_barycenter_averaging(X, max_iter=1, init="random", random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        softdtw_barycenter(X, 0.1, max_iter=0)  # the initialization, as asked
+
+
+# ----------------------------------------------------------------------------
+# Weights
+# ----------------------------------------------------------------------------
+@pytest.mark.parametrize("method", ["softdtw", "dba", "subgradient"])
+def test_zero_weight_removes_a_series(ragged, method):
+    fit = {"softdtw": lambda X, **kw: softdtw_barycenter(X, 0.5, max_iter=10, **kw),
+           "dba": lambda X, **kw: dtw_barycenter_averaging(X, max_iter=3, **kw),
+           "subgradient": lambda X, **kw: dtw_barycenter_subgradient(X, max_iter=3, **kw)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        Z = fit[method](ragged, weights=[1.0, 0.0, 2.0], barycenter_size=5)
+        Z_without = fit[method]([ragged[0], ragged[2]], weights=[1.0, 2.0], barycenter_size=5)
+    assert_allclose(Z, Z_without, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("method", ["softdtw", "dba", "subgradient"])
+@pytest.mark.parametrize("init", ["euclidean", "random", "medoid"])
+def test_integer_weights_equal_repetition(ragged, method, init):
+    fit = {"softdtw": lambda X, **kw: softdtw_barycenter(X, 0.5, max_iter=10, **kw),
+           "dba": lambda X, **kw: dtw_barycenter_averaging(X, max_iter=3, **kw),
+           "subgradient": lambda X, **kw: dtw_barycenter_subgradient(X, max_iter=3, **kw)}
+    kw = dict(init=init, random_state=0, barycenter_size=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        Z = fit[method](ragged, weights=[2, 1, 3], **kw)
+        repeated = [ragged[0]] * 2 + [ragged[1]] + [ragged[2]] * 3
+        Z_rep = fit[method](repeated, **kw)
+    assert_allclose(Z, Z_rep, rtol=1e-7, atol=1e-9)
+
+
+def test_weights_pull_the_barycenter():
+    X = np.array([[0.0] * 6, [1.0] * 6])
+    # The weighted mean of constant series (at gamma=0.01 the longer paths of
+    # the nearer series would still bias it by 1%).
+    Z = softdtw_barycenter(X, 0.001, weights=[3.0, 1.0])
+    assert_allclose(Z, 0.25, atol=1e-6)
+
+
+# ----------------------------------------------------------------------------
+# Inputs and initializations
+# ----------------------------------------------------------------------------
+def test_variable_length_list_and_nan_padding_agree(ragged):
+    from sksoftdtw.utils import to_time_series_dataset
+
+    Z_list = softdtw_barycenter(ragged, 0.5, max_iter=10)
+    Z_pad = softdtw_barycenter(to_time_series_dataset(ragged), 0.5, max_iter=10)
+    assert Z_list.shape == (5, 2)  # the median length
+    assert_allclose(Z_list, Z_pad)
+    Z_long = softdtw_barycenter(ragged, 0.5, max_iter=10, barycenter_size=8)
+    assert Z_long.shape == (8, 2)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_output_shapes():
+    X = shifted_sines(n=3, sz=10)
+    assert softdtw_barycenter(X, max_iter=2).shape == (10, 1)
+    assert softdtw_barycenter(X[:, :, None], max_iter=2).shape == (10, 1)
+    assert dtw_barycenter_averaging(X, barycenter_size=7).shape == (7, 1)
+    assert dtw_barycenter_subgradient(X, init=X[0, :8]).shape == (8, 1)
+
+
+def test_init_euclidean_is_the_resampled_weighted_mean(ragged):
+    Z = softdtw_barycenter(ragged, weights=[1, 1, 2], max_iter=0, barycenter_size=4)
+    # Oracle: linear interpolation of each series on 4 equally spaced points.
+    def resample(x, size):
+        t = np.linspace(0, len(x) - 1, size)
+        lo = np.minimum(np.floor(t).astype(int), len(x) - 2)
+        frac = (t - lo)[:, None]
+        return (1 - frac) * x[lo] + frac * x[lo + 1]
+
+    expected = (resample(ragged[0], 4) + resample(ragged[1], 4) + 2 * resample(ragged[2], 4)) / 4
+    assert_allclose(Z, expected, atol=1e-12)
+
+
+def test_init_random_is_reproducible_and_has_the_data_scale():
+    X = 5.0 + 3.0 * np.random.RandomState(0).randn(50, 40)
+    Z0 = softdtw_barycenter(X, init="random", random_state=1, max_iter=0)
+    assert_allclose(Z0, softdtw_barycenter(X, init="random", random_state=1, max_iter=0))
+    assert not np.allclose(Z0, softdtw_barycenter(X, init="random", random_state=2, max_iter=0))
+    assert abs(Z0.mean() - 5.0) < 1.5 and 2.0 < Z0.std() < 4.0
+
+
+@pytest.mark.parametrize("gamma", [0.0, 1.0])
+def test_init_medoid_is_the_best_series(gamma):
+    rng = np.random.RandomState(3)
+    X = rng.randn(5, 6)
+    Z0 = softdtw_barycenter(X, gamma, init="medoid", max_iter=0)
+    costs = [sdtw_objective(x, X, gamma) for x in X]
+    assert_allclose(Z0.ravel(), X[int(np.argmin(costs))])
+
+
+def test_init_array(ragged):
+    init = np.zeros((7, 2))
+    assert softdtw_barycenter(ragged, init=init, max_iter=0).shape == (7, 2)
+    assert_allclose(dtw_barycenter_averaging(ragged, init=init, max_iter=0), init)
+    uni = shifted_sines(n=2, sz=9)
+    assert softdtw_barycenter(uni, init=uni[0], max_iter=0).shape == (9, 1)
+    with pytest.raises(ValueError, match="barycenter_size"):
+        softdtw_barycenter(ragged, init=init, barycenter_size=5)
+    with pytest.raises(ValueError, match="init"):
+        softdtw_barycenter(ragged, init=np.zeros((7, 3)))
+    with pytest.raises(ValueError, match="init"):
+        softdtw_barycenter(ragged, init=np.full((7, 2), np.nan))
+
+
+@pytest.mark.parametrize("func, kwargs, name", [
+    (softdtw_barycenter, dict(gamma=-1.0), "gamma"),
+    (softdtw_barycenter, dict(max_iter=-1), "max_iter"),
+    (softdtw_barycenter, dict(tol=-1.0), "tol"),
+    (softdtw_barycenter, dict(init="mean"), "init"),
+    (softdtw_barycenter, dict(metric="euclidean"), "metric"),
+    (softdtw_barycenter, dict(barycenter_size=0), "barycenter_size"),
+    (softdtw_barycenter, dict(sakoe_chiba_radius=-1), "sakoe_chiba_radius"),
+    (softdtw_barycenter, dict(n_jobs=0), "n_jobs"),
+    (softdtw_barycenter, dict(weights=[1.0, -1.0, 1.0]), "weights"),
+    (softdtw_barycenter, dict(weights=[1.0, 1.0]), "weights"),
+    (softdtw_barycenter, dict(weights=[0.0, 0.0, 0.0]), "weights"),
+    (dtw_barycenter_averaging, dict(tol=-1.0), "tol"),
+    (dtw_barycenter_averaging, dict(init="mean"), "init"),
+    (dtw_barycenter_subgradient, dict(learning_rate=0.0), "learning_rate"),
+    (dtw_barycenter_subgradient, dict(max_iter=1.5), "max_iter"),
+])
+def test_bad_parameters_name_the_parameter(func, kwargs, name):
+    X = shifted_sines(n=3, sz=8)
+    with pytest.raises(ValueError, match=name):
+        func(X, **kwargs)
+
+
+def test_bad_data_raises():
+    with pytest.raises(ValueError, match="X"):
+        softdtw_barycenter(np.zeros(5))
+    with pytest.raises(ValueError, match="NaN"):
+        softdtw_barycenter([[0.0, np.nan, 1.0], [0.0, 1.0, 2.0]])
+
+
+# ----------------------------------------------------------------------------
+# DBA
+# ----------------------------------------------------------------------------
+def test_dba_step_against_brute_force_paths(ragged):
+    weights = np.array([0.5, 1.0, 2.0])
+    Z0 = np.random.RandomState(5).randn(5, 2)
+    coef = weights / weights.sum() / np.array([len(x) for x in ragged])
+    num = np.zeros_like(Z0)
+    den = np.zeros(len(Z0))
+    for c, x in zip(coef, ragged):
+        _, path = brute_force_min_path(sq_euclidean_cost(Z0, x))
+        for i, j in path:
+            num[i] += c * x[j]
+            den[i] += c
+    res = bary._dba(ragged, weights=weights, init=Z0, max_iter=1, tol=0.0, warn=False)
+    assert_allclose(res.barycenter, num / den[:, None], rtol=1e-12, atol=1e-12)
+
+
+def test_dba_loss_is_non_increasing():
+    X = shifted_sines(n=8, sz=30, max_shift=1.0)
+    losses = []
+    for k in range(8):
+        res = bary._dba(X, init="random", random_state=0, max_iter=k, tol=-np.inf, warn=False)
+        assert res.loss == pytest.approx(dtw_loss(res.barycenter, X), rel=1e-12)
+        losses.append(res.loss)
+    assert np.all(np.diff(losses) <= 1e-12)
+    assert losses[-1] < 0.5 * losses[0]
+
+
+def test_dba_fixed_point_and_early_stop():
+    X = shifted_sines(n=5, sz=25)
+    res = bary._dba(X, max_iter=200, tol=0.0)
+    assert res.converged and res.n_iter < 200
+    # One more DBA step from the result changes nothing.
+    again = bary._dba(X, init=res.barycenter, max_iter=1, tol=-np.inf, warn=False)
+    assert_allclose(again.barycenter, res.barycenter, atol=1e-12)
+
+
+def test_dba_one_kernel_call_per_iteration(monkeypatch):
+    calls = []
+    real = bary.soft_dtw_batch
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bary, "soft_dtw_batch", counting)
+    res = bary._dba(shifted_sines(), max_iter=4, tol=-np.inf, warn=False)
+    assert len(calls) == res.n_iter + 1  # the last call scores the final barycenter
+
+
+@pytest.mark.slow  # tslearn's numba compilation
+def test_dba_matches_tslearn():
+    tsb = pytest.importorskip("tslearn.barycenters")
+    X = np.random.RandomState(0).randn(6, 15, 2)
+    init = X.mean(axis=0)
+    ours = dtw_barycenter_averaging(X, init=init, max_iter=5, tol=0.0)
+    theirs = tsb.dtw_barycenter_averaging(X, init_barycenter=init, max_iter=5, tol=0.0)
+    assert_allclose(ours, theirs, atol=1e-10)
+
+
+# ----------------------------------------------------------------------------
+# Subgradient method
+# ----------------------------------------------------------------------------
+def test_subgradient_returns_the_best_iterate():
+    X = shifted_sines(n=6, sz=30, max_shift=1.0)
+    kw = dict(init="random", random_state=0)
+    start = bary._dtw_subgradient(X, max_iter=0, **kw)
+    res = bary._dtw_subgradient(X, max_iter=30, **kw)
+    assert res.loss == pytest.approx(dtw_loss(res.barycenter, X), rel=1e-12)
+    assert res.loss < 0.5 * start.loss
+    # The best of 30 iterations is at least as good as any prefix's best.
+    for k in [1, 5, 10]:
+        assert res.loss <= bary._dtw_subgradient(X, max_iter=k, **kw).loss
+
+
+def test_subgradient_first_step():
+    # Step 0: z - learning_rate * len(z) / 2 * g, g the subgradient of the loss.
+    X = np.random.RandomState(2).randn(3, 6)
+    Z0 = np.random.RandomState(3).randn(6, 1)
+    g = np.zeros_like(Z0)
+    for x in X:
+        x = x[:, None]
+        _, path = brute_force_min_path(sq_euclidean_cost(Z0, x))
+        for i, j in path:
+            g[i] += 2 * (Z0[i] - x[j]) / (3 * len(x))
+    res = bary._dtw_subgradient(X, init=Z0, max_iter=1, learning_rate=0.1)
+    expected = Z0 - 0.1 * 6 / 2 * g
+    if res.loss < dtw_loss(Z0, X):
+        assert_allclose(res.barycenter, expected, atol=1e-12)
+    else:
+        assert_allclose(res.barycenter, Z0)
+
+
+# ----------------------------------------------------------------------------
+# Peer: tslearn
+# ----------------------------------------------------------------------------
+@pytest.mark.slow  # tslearn's numba compilation
+@pytest.mark.parametrize("gamma", [1.0, 0.1])
+def test_tslearn_reaches_a_comparable_loss(gamma):
+    tsb = pytest.importorskip("tslearn.barycenters")
+    X = shifted_sines(n=5, sz=25)[:, :, None]
+    init = X.mean(axis=0)
+    ours = softdtw_barycenter(X, gamma, init=init, max_iter=50, tol=1e-6)
+    theirs = tsb.softdtw_barycenter(X, gamma=gamma, init=init, max_iter=50, tol=1e-6)
+    f = [sdtw_objective(Z, X, gamma) for Z in (init, ours, theirs)]
+    assert f[1] < f[0]
+    # At least 99% of tslearn's decrease of the objective.
+    assert f[1] <= f[2] + 0.01 * (f[0] - f[2])
+
+
+# ----------------------------------------------------------------------------
+# Estimator
+# ----------------------------------------------------------------------------
+def test_estimator_fit_attributes_and_function_agree():
+    X = shifted_sines()
+    est = SoftDTWBarycenter(gamma=0.1).fit(X)
+    assert_allclose(est.barycenter_, softdtw_barycenter(X, 0.1))
+    assert est.n_features_in_ == X.shape[1]
+    assert 0 < est.n_iter_ <= 100
+    assert est.loss_ == pytest.approx(sdtw_objective(est.barycenter_, X, 0.1), rel=1e-9)
+
+
+def test_estimator_sample_weight():
+    X = shifted_sines(n=3)
+    est = SoftDTWBarycenter(gamma=0.1).fit(X, sample_weight=[2, 0, 1])
+    assert_allclose(est.barycenter_, softdtw_barycenter(X, 0.1, weights=[2, 0, 1]))
+    with pytest.raises(ValueError, match="sample_weight"):
+        SoftDTWBarycenter().fit(X, sample_weight=[1.0, 2.0])
+
+
+@pytest.mark.parametrize("metric", ["softdtw", "divergence"])
+def test_estimator_transform(ragged, metric):
+    est = SoftDTWBarycenter(gamma=0.5, max_iter=5, metric=metric).fit(ragged)
+    new = [np.random.RandomState(9).randn(3, 2), ragged[1]]
+    out = est.transform(new)
+    assert out.shape == (2, 1)
+    term = sdtw_xy if metric == "softdtw" else divergence_xy
+    expected = [term(est.barycenter_, x, 0.5) for x in new]
+    assert_allclose(out[:, 0], expected, rtol=1e-10)
+    assert est.get_feature_names_out().tolist() == ["softdtwbarycenter0"]
+    with pytest.raises(ValueError, match="dimension"):
+        est.transform(np.zeros((2, 4, 3)))
+
+
+def test_estimator_score_is_minus_the_dtw_loss(ragged):
+    est = SoftDTWBarycenter(gamma=0.5, max_iter=5).fit(ragged)
+    held_out = [np.random.RandomState(4).randn(7, 2), ragged[0]]
+    assert est.score(held_out) == pytest.approx(-dtw_loss(est.barycenter_, held_out), rel=1e-10)
+
+
+def test_grid_search_prefers_small_gamma_on_shifted_sines():
+    X = shifted_sines(n=9, sz=30, max_shift=0.8)
+    search = GridSearchCV(SoftDTWBarycenter(max_iter=30), {"gamma": [10.0, 0.01]}, cv=3).fit(X)
+    assert search.best_params_ == {"gamma": 0.01}
+
+
+def test_estimator_not_fitted_clone_and_pickle():
+    from sklearn.exceptions import NotFittedError
+
+    X = shifted_sines(n=4, sz=20)
+    est = SoftDTWBarycenter(gamma=0.1, init="random", random_state=0, max_iter=10)
+    with pytest.raises(NotFittedError):
+        est.transform(X)
+    cloned = clone(est)
+    assert cloned.get_params() == est.get_params()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X)
+    restored = pickle.loads(pickle.dumps(est))
+    assert_allclose(restored.barycenter_, est.barycenter_)
+    assert_allclose(restored.transform(X), est.transform(X))
+    assert restored.score(X) == est.score(X)
+
+
+def test_estimator_bad_parameter_names_it():
+    X = shifted_sines(n=3, sz=8)
+    for params, name in [({"gamma": -1.0}, "gamma"), ({"init": "mean"}, "init"),
+                         ({"max_iter": -2}, "max_iter"), ({"metric": "l2"}, "metric")]:
+        with pytest.raises(ValueError, match=name):
+            SoftDTWBarycenter(**params).fit(X)
+
+
+def test_estimator_tags():
+    tags = SoftDTWBarycenter().__sklearn_tags__()
+    assert tags.input_tags.three_d_array and tags.input_tags.two_d_array
+    assert not tags.target_tags.required
+    assert tags.requires_fit
