@@ -258,29 +258,41 @@ cdef void _exp_g_row(const double* cost, Py_ssize_t lo, Py_ssize_t hi, double sc
 cdef void _exp_forward_row(const double* gf, const double* ge,
                            const double* pf, const double* pe,
                            double* cf, double* ce,
-                           Py_ssize_t lo, Py_ssize_t hi) noexcept nogil:
-    """One row of alpha over columns ``[lo, hi)``; same layout as `_forward_row`."""
+                           Py_ssize_t lo, Py_ssize_t hi, double* W) noexcept nogil:
+    """One row of alpha over columns ``[lo, hi)``; same layout as `_forward_row`.
+
+    When ``W`` is not NULL it receives the shares of the three predecessors
+    in each alpha_ij (the soft-min weights, as in `_forward_row`): computed
+    from the same terms as alpha, off the dependency chain.
+    """
     cdef Py_ssize_t j
-    cdef double e, k
+    cdef double e, k, td, tu, tl, inv
     cf[lo] = 0.0
     ce[lo] = SDTW_ZERO_EXP
     for j in range(lo, hi):
         e = max(max(pe[j], pe[j + 1]), ce[j])
-        cf[j + 1] = sdtw_split(gf[j] * (pf[j] * sdtw_pow2(pe[j] - e)
-                                        + pf[j + 1] * sdtw_pow2(pe[j + 1] - e)
-                                        + cf[j] * sdtw_pow2(ce[j] - e)), &k)
+        td = pf[j] * sdtw_pow2(pe[j] - e)
+        tu = pf[j + 1] * sdtw_pow2(pe[j + 1] - e)
+        tl = cf[j] * sdtw_pow2(ce[j] - e)
+        cf[j + 1] = sdtw_split(gf[j] * (td + tu + tl), &k)
         ce[j + 1] = e + ge[j] + k
+        if W != NULL:
+            inv = 1.0 / (td + tu + tl)
+            W[3 * j] = td * inv
+            W[3 * j + 1] = tu * inv
+            W[3 * j + 2] = tl * inv
 
 
 cdef double _exp_forward(const double* x, const double* y, const double* D,
                          Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
                          Py_ssize_t radius, double* rows, double* erows,
                          double* cost, double* gf, double* ge,
-                         double* Af, double* Ae) noexcept nogil:
+                         double* W) noexcept nogil:
     """Soft-DTW value by the exp-domain forward pass, like `_forward`.
 
     ``rows``/``erows`` hold ``2 (m + 1)`` entries, ``cost``, ``gf``, ``ge``
-    ``m``. When ``Af`` is not NULL, alpha is kept in ``Af``/``Ae`` (``n x m``).
+    ``m``. When ``W`` is not NULL it receives the soft-min weights of every
+    cell (``3 n m`` doubles), for `_backward`.
     """
     cdef Py_ssize_t i, j, lo, hi
     cdef double scale = 1.0 / (gamma * LN2)
@@ -304,11 +316,7 @@ cdef double _exp_forward(const double* x, const double* y, const double* D,
             _sqeuclidean_row(x + i * d, y, d, lo, hi, cost)
             crow = cost
         _exp_g_row(crow, lo, hi, scale, gf, ge)
-        _exp_forward_row(gf, ge, pf, pe, cf, ce, lo, hi)
-        if Af != NULL:
-            for j in range(lo, hi):
-                Af[i * m + j] = cf[j + 1]
-                Ae[i * m + j] = ce[j + 1]
+        _exp_forward_row(gf, ge, pf, pe, cf, ce, lo, hi, NULL if W == NULL else W + 3 * i * m)
         if i == 0:
             pf[0] = 0.0
             pe[0] = SDTW_ZERO_EXP
@@ -319,88 +327,6 @@ cdef double _exp_forward(const double* x, const double* y, const double* D,
         pe = ce
         ce = te
     return -gamma * (pe[m] * LN2 + log(pf[m]))
-
-
-cdef void _exp_backward(const double* x, const double* y, const double* D,
-                        Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
-                        Py_ssize_t radius, const double* Af, const double* Ae,
-                        double* rows, double* erows, double* cost,
-                        double* gf, double* ge, double* E,
-                        double* gx, double* gy) noexcept nogil:
-    """E = alpha beta / alpha_nm, with beta (the sum over path suffixes) by rows.
-
-    beta_ij = sum over the successors s of g_s beta_s. ``rows``/``erows`` hold
-    ``2 (m + 1)`` entries, ``cost`` ``m`` and ``gf``/``ge`` ``2 (m + 1)``
-    (g of rows i and i + 1, recomputed from the cost). Rows of E go to ``E``
-    and/or into the Jacobian-vector products, as in `_backward`.
-    """
-    cdef Py_ssize_t i, j, lo, hi
-    cdef double scale = 1.0 / (gamma * LN2)
-    cdef double* nf = rows          # beta of row i + 1; entry m is a zero pad
-    cdef double* bf = rows + (m + 1)
-    cdef double* ne = erows
-    cdef double* be = erows + (m + 1)
-    cdef double* gnf = gf           # g of row i + 1
-    cdef double* gcf = gf + (m + 1)
-    cdef double* gne = ge
-    cdef double* gce = ge + (m + 1)
-    cdef double* tf
-    cdef double* te
-    cdef const double* crow
-    cdef double inv_zf = 1.0 / Af[n * m - 1], s
-    cdef double ze = Ae[n * m - 1], e, el, eu, ed, k
-    for j in range(2 * (m + 1)):
-        rows[j] = 0.0
-        erows[j] = SDTW_ZERO_EXP
-        gf[j] = 1.0
-        ge[j] = 0
-    for i in range(n - 1, -1, -1):
-        _band(i, n, m, radius, &lo, &hi)
-        for j in range(lo, min(hi + 1, m + 1)):
-            bf[j] = 0.0
-            be[j] = SDTW_ZERO_EXP
-        if D != NULL:
-            crow = D + i * m
-        else:
-            _sqeuclidean_row(x + i * d, y, d, lo, hi, cost)
-            crow = cost
-        _exp_g_row(crow, lo, hi, scale, gcf, gce)
-        if i == n - 1:
-            bf[m - 1] = 1.0
-            be[m - 1] = 0
-        for j in range(hi - 2 if i == n - 1 else hi - 1, lo - 1, -1):
-            # successors: left (i, j + 1), up (i + 1, j), diagonal (i + 1, j + 1)
-            el = gce[j + 1] + be[j + 1]
-            eu = gne[j] + ne[j]
-            ed = gne[j + 1] + ne[j + 1]
-            e = max(max(eu, ed), el)
-            s = (gcf[j + 1] * bf[j + 1] * sdtw_pow2(el - e)
-                 + gnf[j] * nf[j] * sdtw_pow2(eu - e)
-                 + gnf[j + 1] * nf[j + 1] * sdtw_pow2(ed - e))
-            bf[j] = sdtw_split(s, &k)
-            be[j] = e + k
-        # E_ij = alpha_ij beta_ij / alpha_nm, reusing the cost row as storage
-        for j in range(lo, hi):
-            cost[j] = fmin(1.0, Af[i * m + j] * bf[j] * inv_zf
-                           * sdtw_pow2(Ae[i * m + j] + be[j] - ze))
-        if E != NULL:
-            for j in range(lo, hi):
-                E[i * m + j] = cost[j]
-        if gx != NULL or gy != NULL:
-            _sqeuclidean_jvp_row(cost, x + i * d, y, d, lo, hi,
-                                 NULL if gx == NULL else gx + i * d, gy)
-        tf = nf
-        nf = bf
-        bf = tf
-        te = ne
-        ne = be
-        be = te
-        tf = gnf
-        gnf = gcf
-        gcf = tf
-        te = gne
-        gne = gce
-        gce = te
 
 
 # --- Pairs in SIMD lanes -------------------------------------------------------
@@ -484,12 +410,12 @@ cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
 
 cdef void _lanes_forward(const double* xl, const double* yl, Py_ssize_t n, Py_ssize_t m,
                          Py_ssize_t d, double gamma, Py_ssize_t radius, double* rows,
-                         double* out, double* Af, double* Ae) noexcept nogil:
+                         double* out, double* W) noexcept nogil:
     """Soft-DTW values of LANES pairs of lengths ``(n, m)`` in the exp domain.
 
     ``rows`` holds ``4 (m + 1) LANES`` doubles: mantissas and exponents of two
-    rows of alpha. When ``Af`` is not NULL, alpha is kept in ``Af``/``Ae``
-    (``n m LANES`` each, laid out ``[i][j][lane]``).
+    rows of alpha. When ``W`` is not NULL, it receives the soft-min weights
+    (``3 n m LANES`` doubles laid out ``[i][j][predecessor][lane]``).
     """
     cdef Py_ssize_t i, j, k, l, lo, hi
     cdef double scale = 1.0 / (gamma * LN2)
@@ -500,6 +426,9 @@ cdef void _lanes_forward(const double* xl, const double* yl, Py_ssize_t n, Py_ss
     cdef double* tmp
     cdef const double* xi
     cdef double c[LANES]
+    cdef double td[LANES]
+    cdef double tu[LANES]
+    cdef double tl[LANES]
     cdef double g, ge, e, kk
     for j in range((m + 1) * LANES):
         pf[j] = 0.0
@@ -520,16 +449,13 @@ cdef void _lanes_forward(const double* xl, const double* yl, Py_ssize_t n, Py_ss
             for l in range(LANES):
                 g = sdtw_exp_neg(c[l], scale, &ge)
                 e = max(max(pe[j * LANES + l], pe[(j + 1) * LANES + l]), ce[j * LANES + l])
-                cf[(j + 1) * LANES + l] = sdtw_split(
-                    g * (pf[j * LANES + l] * sdtw_pow2(pe[j * LANES + l] - e)
-                         + pf[(j + 1) * LANES + l] * sdtw_pow2(pe[(j + 1) * LANES + l] - e)
-                         + cf[j * LANES + l] * sdtw_pow2(ce[j * LANES + l] - e)), &kk)
+                td[l] = pf[j * LANES + l] * sdtw_pow2(pe[j * LANES + l] - e)
+                tu[l] = pf[(j + 1) * LANES + l] * sdtw_pow2(pe[(j + 1) * LANES + l] - e)
+                tl[l] = cf[j * LANES + l] * sdtw_pow2(ce[j * LANES + l] - e)
+                cf[(j + 1) * LANES + l] = sdtw_split(g * (td[l] + tu[l] + tl[l]), &kk)
                 ce[(j + 1) * LANES + l] = e + ge + kk
-        if Af != NULL:
-            memcpy(Af + (i * m + lo) * LANES, cf + (lo + 1) * LANES,
-                   (hi - lo) * LANES * sizeof(double))
-            memcpy(Ae + (i * m + lo) * LANES, ce + (lo + 1) * LANES,
-                   (hi - lo) * LANES * sizeof(double))
+            if W != NULL:
+                _lanes_weights(td, tu, tl, W + 3 * (i * m + j) * LANES)
         if i == 0:
             for l in range(LANES):
                 pf[l] = 0.0
@@ -578,130 +504,83 @@ def groups_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
                                     buf + (max_n + max_m) * d * LANES, res)
             else:
                 _lanes_forward(buf, buf + max_n * d * LANES, n, m, d, gamma, radius,
-                               buf + (max_n + max_m) * d * LANES, res, NULL, NULL)
+                               buf + (max_n + max_m) * d * LANES, res, NULL)
             for l in range(count):
                 out[a + l] = res[l]
         free(buf)
 
 
-cdef inline void _lanes_beta_step(double* bf, double* be, const double* lf,
-                                  const double* le, const double* gcf,
-                                  const double* gce, const double* gnf,
-                                  const double* gne, const double* nf,
-                                  const double* ne) noexcept nogil:
-    """beta_ij = g_left beta_left + g_up beta_up + g_diag beta_diag, all lanes.
-
-    ``bf``/``be`` receive cell j of the current row and ``lf``/``le`` are its
-    cell j + 1 (separate pointers, so compilers see no dependence);
-    ``gcf``/``gce`` point at g of cell j + 1 of the current row, the others at
-    cell j of the next row.
-    """
+cdef inline void _lanes_weights(const double* td, const double* tu, const double* tl,
+                                double* w) noexcept nogil:
+    """The shares of the three predecessors in the sum ``td + tu + tl``."""
     cdef Py_ssize_t l
-    cdef double el, eu, ed, e, kk
+    cdef double inv
     for l in range(LANES):
-        el = gce[l] + le[l]
-        eu = gne[l] + ne[l]
-        ed = gne[LANES + l] + ne[LANES + l]
-        e = max(max(eu, ed), el)
-        bf[l] = sdtw_split(gcf[l] * lf[l] * sdtw_pow2(el - e)
-                           + gnf[l] * nf[l] * sdtw_pow2(eu - e)
-                           + gnf[LANES + l] * nf[LANES + l] * sdtw_pow2(ed - e), &kk)
-        be[l] = e + kk
+        inv = 1.0 / (td[l] + tu[l] + tl[l])
+        w[l] = td[l] * inv
+        w[LANES + l] = tu[l] * inv
+        w[2 * LANES + l] = tl[l] * inv
 
 
-cdef inline void _lanes_weight(const double* af, const double* ae, const double* bf,
-                               const double* be, const double* inv_z, const double* z_e,
-                               double* c) noexcept nogil:
-    """``c = 2 E_ij = 2 alpha_ij beta_ij / alpha_nm`` (E clipped to 1), all lanes."""
+cdef inline void _lanes_e_step(double* e, const double* e_left, const double* w_left,
+                               const double* e_up, const double* w_up,
+                               const double* e_diag, const double* w_diag) noexcept nogil:
+    """E_ij = sum over the successors of E_s times the weight s gives to (i, j)."""
     cdef Py_ssize_t l
     for l in range(LANES):
-        c[l] = 2.0 * min(1.0, af[l] * bf[l] * inv_z[l] * sdtw_pow2(ae[l] + be[l] - z_e[l]))
+        e[l] = e_left[l] * w_left[l] + e_up[l] * w_up[l] + e_diag[l] * w_diag[l]
 
 
-cdef inline void _lanes_jvp(const double* c, const double* xik, const double* yjk,
+cdef inline void _lanes_jvp(const double* e, const double* xik, const double* yjk,
                             double* gxik, double* gyjk) noexcept nogil:
-    """Add ``c (x_ik - y_jk)`` to the x gradient and subtract it from y's."""
+    """Add ``2 E_ij (x_ik - y_jk)`` to the x gradient and subtract it from y's."""
     cdef Py_ssize_t l
     cdef double diff
     for l in range(LANES):
-        diff = c[l] * (xik[l] - yjk[l])
+        diff = 2.0 * e[l] * (xik[l] - yjk[l])
         gxik[l] += diff
         gyjk[l] -= diff
 
 
 cdef void _lanes_backward(const double* xl, const double* yl, Py_ssize_t n, Py_ssize_t m,
-                          Py_ssize_t d, double gamma, Py_ssize_t radius,
-                          const double* Af, const double* Ae, double* rows,
-                          double* gxl, double* gyl) noexcept nogil:
-    """`_exp_backward` for LANES pairs: gradients into ``gxl``/``gyl`` (zeroed).
+                          Py_ssize_t d, Py_ssize_t radius, const double* W,
+                          double* rows, double* gxl, double* gyl) noexcept nogil:
+    """`_backward` for LANES pairs: gradients into ``gxl``/``gyl`` (zeroed).
 
-    ``rows`` holds ``8 (m + 1) LANES`` doubles: two rows of beta and two of g
-    (mantissas and exponents). Gradients are laid out like the data.
+    ``rows`` holds ``2 (m + 1) LANES`` doubles: two rows of E, each with a
+    zero pad at column m. Gradients are laid out like the data.
     """
     cdef Py_ssize_t i, j, k, l, lo, hi, w = (m + 1) * LANES
-    cdef double scale = 1.0 / (gamma * LN2)
-    cdef double* nf = rows            # beta of row i + 1
-    cdef double* ne = rows + w
-    cdef double* bf = rows + 2 * w    # beta of row i
-    cdef double* be = rows + 3 * w
-    cdef double* gnf = rows + 4 * w   # g of row i + 1
-    cdef double* gne = rows + 5 * w
-    cdef double* gcf = rows + 6 * w   # g of row i
-    cdef double* gce = rows + 7 * w
+    cdef double* nxt = rows          # E of row i + 1
+    cdef double* cur = rows + w      # E of row i
     cdef double* tmp
-    cdef double c[LANES]
-    cdef double inv_z[LANES]
-    cdef double z_e[LANES]
-    for j in range(w):
-        nf[j] = 0.0
-        ne[j] = SDTW_ZERO_EXP
-        bf[j] = 0.0
-        be[j] = SDTW_ZERO_EXP
-        gnf[j] = 1.0
-        gne[j] = 0.0
-        gcf[j] = 1.0
-        gce[j] = 0.0
-    for l in range(LANES):
-        inv_z[l] = 1.0 / Af[(n * m - 1) * LANES + l]
-        z_e[l] = Ae[(n * m - 1) * LANES + l]
+    cdef const double* wc
+    cdef const double* wn
+    cdef double zero[3 * LANES]
+    memset(rows, 0, 2 * w * sizeof(double))
+    memset(zero, 0, 3 * LANES * sizeof(double))
     for i in range(n - 1, -1, -1):
         _band(i, n, m, radius, &lo, &hi)
-        for j in range(lo * LANES, min(hi + 1, m + 1) * LANES):
-            bf[j] = 0.0
-            be[j] = SDTW_ZERO_EXP
-        for j in range(lo, hi):
-            _lanes_cost(xl + i * d * LANES, yl + j * d * LANES, d, c)
-            for l in range(LANES):
-                gcf[j * LANES + l] = sdtw_exp_neg(c[l], scale, &gce[j * LANES + l])
+        memset(cur + lo * LANES, 0, (min(hi + 1, m + 1) - lo) * LANES * sizeof(double))
         if i == n - 1:
             for l in range(LANES):
-                bf[(m - 1) * LANES + l] = 1.0
-                be[(m - 1) * LANES + l] = 0.0
+                cur[(m - 1) * LANES + l] = 1.0
+        wc = W + 3 * i * m * LANES
+        wn = W + 3 * (i + 1) * m * LANES if i + 1 < n else zero
         for j in range(hi - 2 if i == n - 1 else hi - 1, lo - 1, -1):
-            # successors: left (i, j + 1), up (i + 1, j), diagonal (i + 1, j + 1)
-            _lanes_beta_step(bf + j * LANES, be + j * LANES, bf + (j + 1) * LANES,
-                             be + (j + 1) * LANES, gcf + (j + 1) * LANES,
-                             gce + (j + 1) * LANES, gnf + j * LANES, gne + j * LANES,
-                             nf + j * LANES, ne + j * LANES)
+            # successors: left (i, j + 1), up (i + 1, j), diagonal (i + 1, j + 1);
+            # beyond the last row or column their E is a zero pad
+            _lanes_e_step(cur + j * LANES,
+                          cur + (j + 1) * LANES, wc + (3 * (j + 1) + 2) * LANES,
+                          nxt + j * LANES, (wn + (3 * j + 1) * LANES) if i + 1 < n else zero,
+                          nxt + (j + 1) * LANES, (wn + 3 * (j + 1) * LANES) if i + 1 < n else zero)
         for j in range(lo, hi):
-            # 2 E_ij = 2 alpha_ij beta_ij / alpha_nm, then its products with the cost
-            _lanes_weight(Af + (i * m + j) * LANES, Ae + (i * m + j) * LANES,
-                          bf + j * LANES, be + j * LANES, inv_z, z_e, c)
             for k in range(d):
-                _lanes_jvp(c, xl + (i * d + k) * LANES, yl + (j * d + k) * LANES,
+                _lanes_jvp(cur + j * LANES, xl + (i * d + k) * LANES, yl + (j * d + k) * LANES,
                            gxl + (i * d + k) * LANES, gyl + (j * d + k) * LANES)
-        tmp = nf
-        nf = bf
-        bf = tmp
-        tmp = ne
-        ne = be
-        be = tmp
-        tmp = gnf
-        gnf = gcf
-        gcf = tmp
-        tmp = gne
-        gne = gce
-        gce = tmp
+        tmp = nxt
+        nxt = cur
+        cur = tmp
 
 
 def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
@@ -726,14 +605,13 @@ def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
     cdef double* gxl
     cdef double* gyl
     cdef double* rows
-    cdef double* Af
-    cdef double* Ae
+    cdef double* W
     cdef double* res
     for p in range(values.shape[0]):
         max_nm = max(max_nm, (xoff[p + 1] - xoff[p]) * (yoff[p + 1] - yoff[p]))
     with nogil, parallel(num_threads=n_threads):
-        buf = <double*> calloc((2 * (max_n + max_m) * d + 8 * (max_m + 1)
-                                + 2 * max_nm + 1) * LANES, sizeof(double))
+        buf = <double*> calloc((2 * (max_n + max_m) * d + 4 * (max_m + 1)
+                                + 3 * max_nm + 1) * LANES, sizeof(double))
         if buf == NULL:
             with gil:
                 raise MemoryError()
@@ -743,9 +621,8 @@ def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
             gxl = yl + max_m * d * LANES
             gyl = gxl + max_n * d * LANES
             rows = gyl + max_m * d * LANES
-            Af = rows + 8 * (max_m + 1) * LANES
-            Ae = Af + max_nm * LANES
-            res = Ae + max_nm * LANES
+            W = rows + 4 * (max_m + 1) * LANES
+            res = W + 3 * max_nm * LANES
             a = starts[g]
             count = starts[g + 1] - a
             n = xoff[order[a] + 1] - xoff[order[a]]
@@ -753,8 +630,8 @@ def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
             _lanes_gather(X, xoff, &order[a], count, xl)
             _lanes_gather(Y, yoff, &order[a], count, yl)
             memset(gxl, 0, (max_n + max_m) * d * LANES * sizeof(double))
-            _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, res, Af, Ae)
-            _lanes_backward(xl, yl, n, m, d, gamma, radius, Af, Ae, rows, gxl, gyl)
+            _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, res, W)
+            _lanes_backward(xl, yl, n, m, d, radius, W, rows, gxl, gyl)
             for l in range(count):
                 p = order[a + l]
                 values[p] = res[l]
@@ -778,14 +655,12 @@ cdef inline Py_ssize_t _max_len(const Py_ssize_t[::1] off) noexcept nogil:
 
 cdef struct Workspace:
     # Per-thread buffers for one pair of lengths up to (max_n, max_m).
-    double* rows      # 2 (m + 1): R, alpha or E/beta rows
-    double* erows    # 2 (m + 1): exponents of alpha/beta rows
-    double* cost      # m + 1: a cost row, then an E row
-    double* gf        # 2 (m + 1): g rows (exp domain)
-    double* ge       # 2 (m + 1)
-    double* W         # 3 n m: soft-min weights (log domain, with gradients)
-    double* Af        # n m: alpha mantissas (exp domain, with gradients)
-    double* Ae       # n m: alpha exponents
+    double* rows      # 2 (m + 1): R or alpha rows, then E rows
+    double* erows     # 2 (m + 1): exponents of alpha rows
+    double* cost      # m + 1: a cost row
+    double* gf        # m + 1: a row of g = exp(-cost / gamma) (exp domain)
+    double* ge        # m + 1
+    double* W         # 3 n m: soft-min weights (with gradients)
 
 
 cdef void _ws_free(Workspace* ws) noexcept nogil:
@@ -797,13 +672,10 @@ cdef void _ws_free(Workspace* ws) noexcept nogil:
     free(ws.gf)
     free(ws.ge)
     free(ws.W)
-    free(ws.Af)
-    free(ws.Ae)
     free(ws)
 
 
-cdef Workspace* _ws_new(Py_ssize_t max_m, Py_ssize_t max_nm, bint grad,
-                        bint exp_domain) noexcept nogil:
+cdef Workspace* _ws_new(Py_ssize_t max_m, Py_ssize_t max_nm, bint grad) noexcept nogil:
     """Allocate the buffers a pair needs; NULL when memory is short.
 
     Called inside ``parallel()`` blocks, where assigning the returned pointer
@@ -815,16 +687,12 @@ cdef Workspace* _ws_new(Py_ssize_t max_m, Py_ssize_t max_nm, bint grad,
     ws.rows = <double*> calloc(2 * (max_m + 1), sizeof(double))
     ws.erows = <double*> calloc(2 * (max_m + 1), sizeof(double))
     ws.cost = <double*> calloc(max_m + 1, sizeof(double))
-    ws.gf = <double*> calloc(2 * (max_m + 1), sizeof(double))
-    ws.ge = <double*> calloc(2 * (max_m + 1), sizeof(double))
-    if grad and exp_domain:
-        ws.Af = <double*> calloc(max_nm, sizeof(double))
-        ws.Ae = <double*> calloc(max_nm, sizeof(double))
-    elif grad:
+    ws.gf = <double*> calloc(max_m + 1, sizeof(double))
+    ws.ge = <double*> calloc(max_m + 1, sizeof(double))
+    if grad:
         ws.W = <double*> calloc(3 * max_nm, sizeof(double))
     if ws.rows == NULL or ws.erows == NULL or ws.cost == NULL or ws.gf == NULL \
-            or ws.ge == NULL or (grad and ws.W == NULL and ws.Af == NULL) \
-            or (ws.Af != NULL and ws.Ae == NULL):
+            or ws.ge == NULL or (grad and ws.W == NULL):
         _ws_free(ws)
         return NULL
     return ws
@@ -837,21 +705,19 @@ cdef double _pair(const double* x, const double* y, const double* D,
     """Value of one pair and, when ``grad``, E and/or its products with the cost.
 
     The cost is ``D`` when not NULL, else the squared Euclidean cost of
-    ``x`` and ``y``. Hard DTW (``gamma = 0``) and the log domain share
-    `_forward`; the exp domain is the fast path for ``gamma > 0``.
+    ``x`` and ``y``. Either forward pass (exp domain, the fast path for
+    ``gamma > 0``, or log domain, also hard DTW at ``gamma = 0``) leaves the
+    soft-min weights for the one backward pass.
     """
     cdef double value
+    cdef double* W = ws.W if grad else NULL
     if exp_domain and gamma > 0.0:
         value = _exp_forward(x, y, D, n, m, d, gamma, radius, ws.rows, ws.erows,
-                             ws.cost, ws.gf, ws.ge, ws.Af if grad else NULL, ws.Ae)
-        if grad:
-            _exp_backward(x, y, D, n, m, d, gamma, radius, ws.Af, ws.Ae, ws.rows,
-                          ws.erows, ws.cost, ws.gf, ws.ge, E, gx, gy)
-        return value
-    value = _forward(x, y, D, n, m, d, gamma, radius, ws.rows, ws.cost,
-                     ws.W if grad else NULL)
+                             ws.cost, ws.gf, ws.ge, W)
+    else:
+        value = _forward(x, y, D, n, m, d, gamma, radius, ws.rows, ws.cost, W)
     if grad:
-        _backward(ws.W, n, m, radius, ws.rows, E, x, y, d, gx, gy)
+        _backward(W, n, m, radius, ws.rows, E, x, y, d, gx, gy)
     return value
 
 
@@ -866,7 +732,7 @@ def pairs_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
     cdef Py_ssize_t max_m = _max_len(yoff)
     cdef Workspace* ws
     with nogil, parallel(num_threads=n_threads):
-        ws = _ws_new(max_m, 0, False, exp_domain)
+        ws = _ws_new(max_m, 0, False)
         if ws == NULL:
             with gil:
                 raise MemoryError()
@@ -897,7 +763,7 @@ def batch_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
     for k in range(n_pairs):
         max_nm = max(max_nm, (xoff[k + 1] - xoff[k]) * (yoff[k + 1] - yoff[k]))
     with nogil, parallel(num_threads=n_threads):
-        ws = _ws_new(max_m, max_nm, True, exp_domain)
+        ws = _ws_new(max_m, max_nm, True)
         if ws == NULL:
             with gil:
                 raise MemoryError()
@@ -920,7 +786,7 @@ def cost_alignment(const double[:, ::1] D, double gamma, Py_ssize_t radius,
     cdef double[:, ::1] E = np.zeros((n, m))
     cdef Workspace* ws
     with nogil:
-        ws = _ws_new(m, n * m, True, exp_domain)
+        ws = _ws_new(m, n * m, True)
         if ws == NULL:
             with gil:
                 raise MemoryError()
