@@ -152,89 +152,6 @@ cdef void _sqeuclidean_jvp_row(const double* e, const double* xi, const double* 
                 gy[j * d + k] -= c
 
 
-cdef double _forward(const double* x, const double* y, const double* D,
-                     Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
-                     Py_ssize_t radius, double* rows, double* cost,
-                     double* W) noexcept nogil:
-    """Soft-DTW value by the forward recursion in two rows of memory.
-
-    The cost comes from ``D`` (an ``n x m`` matrix) when it is not NULL, else
-    row by row from the series ``x`` and ``y``. ``rows`` holds ``2 (m + 1)``
-    doubles and ``cost`` ``m`` (unused with ``D``). ``W``, when not NULL, holds
-    ``3 n m`` doubles and receives the weights.
-    """
-    cdef Py_ssize_t i, j, lo, hi
-    cdef double* prev = rows
-    cdef double* cur = rows + (m + 1)
-    cdef double* tmp
-    cdef const double* crow
-    for j in range(2 * (m + 1)):
-        rows[j] = INFINITY
-    prev[0] = 0.0
-    for i in range(n):
-        _band(i, n, m, radius, &lo, &hi)
-        if D != NULL:
-            crow = D + i * m
-        else:
-            _sqeuclidean_row(x + i * d, y, d, lo, hi, cost)
-            crow = cost
-        _forward_row(crow, prev, cur, lo, hi, gamma, NULL if W == NULL else W + 3 * i * m)
-        if i == 0:
-            prev[0] = INFINITY  # R[0, 0] = 0 is the start only
-        tmp = prev
-        prev = cur
-        cur = tmp
-    return prev[m]
-
-
-cdef void _backward(const double* W, Py_ssize_t n, Py_ssize_t m, Py_ssize_t radius,
-                    double* erows, double* E, const double* x, const double* y,
-                    Py_ssize_t d, double* gx, double* gy) noexcept nogil:
-    """Expected alignment from the forward weights, bottom row first.
-
-    E_ij = sum over the successors s of (i, j) of E_s times the weight that s
-    gives to (i, j). ``erows`` holds ``2 (m + 1)`` doubles. Each finished row
-    is copied to ``E`` (``n x m``) when not NULL, and its Jacobian-vector
-    product with the squared Euclidean cost is added to ``gx``/``gy`` when
-    either is not NULL.
-    """
-    cdef Py_ssize_t i, j, lo, hi
-    cdef double* nxt = erows   # row i + 1 of E, entry m is a zero pad
-    cdef double* cur = erows + (m + 1)
-    cdef double* tmp
-    cdef const double* w_nxt
-    cdef const double* w_cur
-    memset(erows, 0, 2 * (m + 1) * sizeof(double))
-    for i in range(n - 1, -1, -1):
-        _band(i, n, m, radius, &lo, &hi)
-        memset(cur, 0, (m + 1) * sizeof(double))
-        w_cur = W + 3 * i * m
-        if i == n - 1:
-            cur[m - 1] = 1.0
-            hi = m - 1
-        w_nxt = W + 3 * (i + 1) * m
-        for j in range(hi - 1, lo - 1, -1):
-            # successors: (i, j + 1) via "left", (i + 1, j) via "up",
-            # (i + 1, j + 1) via "diagonal"
-            if j + 1 < m:
-                cur[j] = cur[j + 1] * w_cur[3 * (j + 1) + 2]
-            if i + 1 < n:
-                cur[j] += nxt[j] * w_nxt[3 * j + 1]
-                if j + 1 < m:
-                    cur[j] += nxt[j + 1] * w_nxt[3 * (j + 1)]
-        if i == n - 1:
-            _band(i, n, m, radius, &lo, &hi)
-        if E != NULL:
-            for j in range(lo, hi):
-                E[i * m + j] = cur[j]
-        if gx != NULL or gy != NULL:
-            _sqeuclidean_jvp_row(cur, x + i * d, y, d, lo, hi,
-                                 NULL if gx == NULL else gx + i * d, gy)
-        tmp = nxt
-        nxt = cur
-        cur = tmp
-
-
 # --- Exp domain ---------------------------------------------------------------
 #
 # The fast path keeps alpha_ij = exp(-r_ij / gamma) = f * 2^e per cell (f in
@@ -283,50 +200,168 @@ cdef void _exp_forward_row(const double* gf, const double* ge,
             W[3 * j + 2] = tl * inv
 
 
-cdef double _exp_forward(const double* x, const double* y, const double* D,
-                         Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
-                         Py_ssize_t radius, double* rows, double* erows,
-                         double* cost, double* gf, double* ge,
-                         double* W) noexcept nogil:
-    """Soft-DTW value by the exp-domain forward pass, like `_forward`.
+# --- Whole passes, for both domains ---------------------------------------------
+#
+# The forward pass runs by segments of rows so that a long pair can keep
+# checkpoints of a few rows instead of the weights of every cell: the backward
+# pass then recomputes the weights one segment at a time (twice the forward
+# work, O(sqrt(n) m) memory).
 
-    ``rows``/``erows`` hold ``2 (m + 1)`` entries, ``cost``, ``gf``, ``ge``
-    ``m``. When ``W`` is not NULL it receives the soft-min weights of every
-    cell (``3 n m`` doubles), for `_backward`.
+# Pairs with more cells than this keep checkpoints instead of all weights
+# (3 doubles a cell: 200 MB).
+cdef Py_ssize_t MAX_FULL_CELLS = 1 << 23
+
+
+def set_max_full_cells(Py_ssize_t cells):
+    """Set the size above which pairs keep checkpoints; return the previous one.
+
+    For tests, which check the segmented backward pass on small pairs.
     """
-    cdef Py_ssize_t i, j, lo, hi
-    cdef double scale = 1.0 / (gamma * LN2)
-    cdef double* pf = rows
-    cdef double* cf = rows + (m + 1)
-    cdef double* pe = erows
-    cdef double* ce = erows + (m + 1)
-    cdef double* tf
-    cdef double* te
-    cdef const double* crow
-    for j in range(2 * (m + 1)):
-        rows[j] = 0.0
+    global MAX_FULL_CELLS
+    previous = MAX_FULL_CELLS
+    MAX_FULL_CELLS = max(1, cells)
+    return previous
+
+
+cdef inline Py_ssize_t _segment_rows(Py_ssize_t n, Py_ssize_t m) noexcept nogil:
+    """Rows per segment: all of them, or about sqrt(n) for a long pair."""
+    cdef Py_ssize_t k = 1
+    if n * m <= MAX_FULL_CELLS:
+        return n
+    while (k + 1) * (k + 1) <= n:
+        k += 1
+    return max(1, min(k, MAX_FULL_CELLS // m))
+
+
+cdef void _forward_start(double* rows, double* erows, Py_ssize_t m,
+                         bint expd) noexcept nogil:
+    """Row -1 of the recursion: the start cell and +inf (alpha = 0) elsewhere."""
+    cdef Py_ssize_t j
+    for j in range(m + 1):
+        rows[j] = 0.0 if expd else INFINITY
         erows[j] = SDTW_ZERO_EXP
-    pf[0] = 1.0  # alpha_00 = exp(0)
-    pe[0] = 0
-    for i in range(n):
+    rows[0] = 1.0 if expd else 0.0
+    erows[0] = 0.0
+
+
+cdef void _forward_rows(const double* x, const double* y, const double* D,
+                        Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
+                        Py_ssize_t radius, bint expd, Py_ssize_t i0, Py_ssize_t i1,
+                        double* rows, double* erows, double* cost, double* gf,
+                        double* ge, double* W, double* ckpt,
+                        Py_ssize_t every) noexcept nogil:
+    """Rows ``i0`` to ``i1 - 1`` of the forward recursion.
+
+    ``rows[:m + 1]`` holds row ``i0 - 1`` of R (log domain) or of the alpha
+    mantissas, with their exponents in ``erows[:m + 1]`` (exp domain), on
+    entry, and row ``i1 - 1`` on exit; the second halves are scratch. The
+    cost comes from ``D`` (``n x m``) when not NULL, else row by row from
+    ``x`` and ``y`` into ``cost``; ``gf``/``ge`` hold a row of g. ``W``,
+    when not NULL, receives the weights of row ``i`` at ``W + 3 (i - i0) m``.
+    When ``ckpt`` is not NULL, every row ``i`` with ``(i + 1) % every == 0``
+    is copied to ``ckpt + 2 (m + 1) ((i + 1) / every - 1)``.
+    """
+    cdef Py_ssize_t i, j, lo, hi, w = m + 1
+    cdef double scale = 1.0 / (gamma * LN2) if expd else 0.0
+    cdef double* prev = rows
+    cdef double* cur = rows + w
+    cdef double* pe = erows
+    cdef double* ce = erows + w
+    cdef double* tmp
+    cdef const double* crow
+    for j in range(w):  # rows outside the band must read +inf (alpha = 0)
+        cur[j] = 0.0 if expd else INFINITY
+        ce[j] = SDTW_ZERO_EXP
+    for i in range(i0, i1):
         _band(i, n, m, radius, &lo, &hi)
         if D != NULL:
             crow = D + i * m
         else:
             _sqeuclidean_row(x + i * d, y, d, lo, hi, cost)
             crow = cost
-        _exp_g_row(crow, lo, hi, scale, gf, ge)
-        _exp_forward_row(gf, ge, pf, pe, cf, ce, lo, hi, NULL if W == NULL else W + 3 * i * m)
-        if i == 0:
-            pf[0] = 0.0
+        if expd:
+            _exp_g_row(crow, lo, hi, scale, gf, ge)
+            _exp_forward_row(gf, ge, prev, pe, cur, ce, lo, hi,
+                             NULL if W == NULL else W + 3 * (i - i0) * m)
+        else:
+            _forward_row(crow, prev, cur, lo, hi, gamma,
+                         NULL if W == NULL else W + 3 * (i - i0) * m)
+        if i == 0:  # the start cell belongs to row -1 only
+            prev[0] = 0.0 if expd else INFINITY
             pe[0] = SDTW_ZERO_EXP
-        tf = pf
-        pf = cf
-        cf = tf
-        te = pe
+        tmp = prev
+        prev = cur
+        cur = tmp
+        tmp = pe
         pe = ce
-        ce = te
-    return -gamma * (pe[m] * LN2 + log(pf[m]))
+        ce = tmp
+        if ckpt != NULL and (i + 1) % every == 0:
+            memcpy(ckpt + 2 * w * ((i + 1) // every - 1), prev, w * sizeof(double))
+            memcpy(ckpt + 2 * w * ((i + 1) // every - 1) + w, pe, w * sizeof(double))
+    if prev != rows:
+        memcpy(rows, prev, w * sizeof(double))
+        memcpy(erows, pe, w * sizeof(double))
+
+
+cdef inline double _forward_value(const double* rows, const double* erows, Py_ssize_t m,
+                                  double gamma, bint expd) noexcept nogil:
+    """r_nm from the last row of the forward pass."""
+    if expd:
+        return -gamma * (erows[m] * LN2 + log(rows[m]))
+    return rows[m]
+
+
+cdef void _backward_rows(const double* W, const double* W_below, Py_ssize_t i0,
+                         Py_ssize_t i1, Py_ssize_t n, Py_ssize_t m, Py_ssize_t radius,
+                         double* erows, double* E, const double* x, const double* y,
+                         Py_ssize_t d, double* gx, double* gy) noexcept nogil:
+    """Rows ``i1 - 1`` down to ``i0`` of the expected alignment.
+
+    E_ij = sum over the successors s of (i, j) of E_s times the weight that s
+    gives to (i, j). ``W`` holds the weights of rows ``i0`` to ``i1 - 1``
+    (row ``i`` at ``W + 3 (i - i0) m``) and ``W_below`` those of row ``i1``.
+    ``erows[:m + 1]`` holds E row ``i1`` on entry (zeros when ``i1 == n``)
+    and row ``i0`` on exit, with a zero pad at column m; the second half is
+    scratch. Each finished row goes to ``E`` (``n x m``) when not NULL, and
+    its Jacobian-vector product with the squared Euclidean cost into
+    ``gx``/``gy`` when either is not NULL.
+    """
+    cdef Py_ssize_t i, j, lo, hi
+    cdef double* nxt = erows
+    cdef double* cur = erows + (m + 1)
+    cdef double* tmp
+    cdef const double* w_nxt
+    cdef const double* w_cur
+    for i in range(i1 - 1, i0 - 1, -1):
+        _band(i, n, m, radius, &lo, &hi)
+        memset(cur, 0, (m + 1) * sizeof(double))
+        w_cur = W + 3 * (i - i0) * m
+        w_nxt = W + 3 * (i + 1 - i0) * m if i + 1 < i1 else W_below
+        if i == n - 1:
+            cur[m - 1] = 1.0
+            hi = m - 1
+        for j in range(hi - 1, lo - 1, -1):
+            # successors: (i, j + 1) via "left", (i + 1, j) via "up",
+            # (i + 1, j + 1) via "diagonal"
+            if j + 1 < m:
+                cur[j] = cur[j + 1] * w_cur[3 * (j + 1) + 2]
+            if i + 1 < n:
+                cur[j] += nxt[j] * w_nxt[3 * j + 1]
+                if j + 1 < m:
+                    cur[j] += nxt[j + 1] * w_nxt[3 * (j + 1)]
+        if i == n - 1:
+            _band(i, n, m, radius, &lo, &hi)
+        if E != NULL:
+            for j in range(lo, hi):
+                E[i * m + j] = cur[j]
+        if gx != NULL or gy != NULL:
+            _sqeuclidean_jvp_row(cur, x + i * d, y, d, lo, hi,
+                                 NULL if gx == NULL else gx + i * d, gy)
+        tmp = nxt
+        nxt = cur
+        cur = tmp
+    if nxt != erows:
+        memcpy(erows, nxt, (m + 1) * sizeof(double))
 
 
 # --- Pairs in SIMD lanes -------------------------------------------------------
@@ -655,12 +690,15 @@ cdef inline Py_ssize_t _max_len(const Py_ssize_t[::1] off) noexcept nogil:
 
 cdef struct Workspace:
     # Per-thread buffers for one pair of lengths up to (max_n, max_m).
-    double* rows      # 2 (m + 1): R or alpha rows, then E rows
+    double* rows      # 2 (m + 1): R or alpha rows
     double* erows     # 2 (m + 1): exponents of alpha rows
+    double* brows     # 2 (m + 1): E rows
     double* cost      # m + 1: a cost row
     double* gf        # m + 1: a row of g = exp(-cost / gamma) (exp domain)
     double* ge        # m + 1
-    double* W         # 3 n m: soft-min weights (with gradients)
+    double* W         # 3 (cells of a segment): soft-min weights
+    double* W_below   # 3 m: weights of the row below a segment
+    double* ckpt      # 2 (m + 1) per checkpoint row
 
 
 cdef void _ws_free(Workspace* ws) noexcept nogil:
@@ -668,31 +706,49 @@ cdef void _ws_free(Workspace* ws) noexcept nogil:
         return
     free(ws.rows)
     free(ws.erows)
+    free(ws.brows)
     free(ws.cost)
     free(ws.gf)
     free(ws.ge)
     free(ws.W)
+    free(ws.W_below)
+    free(ws.ckpt)
     free(ws)
 
 
-cdef Workspace* _ws_new(Py_ssize_t max_m, Py_ssize_t max_nm, bint grad) noexcept nogil:
-    """Allocate the buffers a pair needs; NULL when memory is short.
+cdef Workspace* _ws_new(const Py_ssize_t[::1] lengths_x, const Py_ssize_t[::1] lengths_y,
+                        bint grad) noexcept nogil:
+    """Allocate what the largest pair ``(lengths_x[k], lengths_y[k])`` needs.
 
-    Called inside ``parallel()`` blocks, where assigning the returned pointer
-    makes it private to each thread.
+    NULL when memory is short. Called inside ``parallel()`` blocks, where
+    assigning the returned pointer makes it private to each thread.
     """
+    cdef Py_ssize_t k, n, m, seg, max_m = 0, max_w = 0, max_ckpt = 0
     cdef Workspace* ws = <Workspace*> calloc(1, sizeof(Workspace))
     if ws == NULL:
         return NULL
+    for k in range(lengths_x.shape[0]):
+        n = lengths_x[k]
+        m = lengths_y[k]
+        max_m = max(max_m, m)
+        if grad:
+            seg = _segment_rows(n, m)
+            max_w = max(max_w, seg * m)
+            if seg < n:
+                max_ckpt = max(max_ckpt, (n // seg) * 2 * (m + 1))
     ws.rows = <double*> calloc(2 * (max_m + 1), sizeof(double))
     ws.erows = <double*> calloc(2 * (max_m + 1), sizeof(double))
+    ws.brows = <double*> calloc(2 * (max_m + 1), sizeof(double))
     ws.cost = <double*> calloc(max_m + 1, sizeof(double))
     ws.gf = <double*> calloc(max_m + 1, sizeof(double))
     ws.ge = <double*> calloc(max_m + 1, sizeof(double))
     if grad:
-        ws.W = <double*> calloc(3 * max_nm, sizeof(double))
-    if ws.rows == NULL or ws.erows == NULL or ws.cost == NULL or ws.gf == NULL \
-            or ws.ge == NULL or (grad and ws.W == NULL):
+        ws.W = <double*> calloc(3 * max_w, sizeof(double))
+        ws.W_below = <double*> calloc(3 * max_m, sizeof(double))
+        ws.ckpt = <double*> calloc(max_ckpt, sizeof(double))
+    if ws.rows == NULL or ws.erows == NULL or ws.brows == NULL or ws.cost == NULL \
+            or ws.gf == NULL or ws.ge == NULL \
+            or (grad and (ws.W == NULL or ws.W_below == NULL or ws.ckpt == NULL)):
         _ws_free(ws)
         return NULL
     return ws
@@ -707,17 +763,37 @@ cdef double _pair(const double* x, const double* y, const double* D,
     The cost is ``D`` when not NULL, else the squared Euclidean cost of
     ``x`` and ``y``. Either forward pass (exp domain, the fast path for
     ``gamma > 0``, or log domain, also hard DTW at ``gamma = 0``) leaves the
-    soft-min weights for the one backward pass.
+    soft-min weights for the one backward pass; a long pair keeps checkpoint
+    rows and recomputes the weights segment by segment, bottom first.
     """
+    cdef bint expd = exp_domain and gamma > 0.0
+    cdef Py_ssize_t s0, s1, seg = _segment_rows(n, m) if grad else n
     cdef double value
-    cdef double* W = ws.W if grad else NULL
-    if exp_domain and gamma > 0.0:
-        value = _exp_forward(x, y, D, n, m, d, gamma, radius, ws.rows, ws.erows,
-                             ws.cost, ws.gf, ws.ge, W)
-    else:
-        value = _forward(x, y, D, n, m, d, gamma, radius, ws.rows, ws.cost, W)
-    if grad:
-        _backward(W, n, m, radius, ws.rows, E, x, y, d, gx, gy)
+    _forward_start(ws.rows, ws.erows, m, expd)
+    _forward_rows(x, y, D, n, m, d, gamma, radius, expd, 0, n, ws.rows, ws.erows,
+                  ws.cost, ws.gf, ws.ge, ws.W if grad and seg == n else NULL,
+                  ws.ckpt if grad and seg < n else NULL, seg)
+    value = _forward_value(ws.rows, ws.erows, m, gamma, expd)
+    if not grad:
+        return value
+    memset(ws.brows, 0, 2 * (m + 1) * sizeof(double))
+    if seg == n:
+        _backward_rows(ws.W, NULL, 0, n, n, m, radius, ws.brows, E, x, y, d, gx, gy)
+        return value
+    s0 = ((n - 1) // seg) * seg
+    while s0 >= 0:
+        s1 = min(n, s0 + seg)
+        if s0 == 0:
+            _forward_start(ws.rows, ws.erows, m, expd)
+        else:
+            memcpy(ws.rows, ws.ckpt + 2 * (m + 1) * (s0 // seg - 1), (m + 1) * sizeof(double))
+            memcpy(ws.erows, ws.ckpt + 2 * (m + 1) * (s0 // seg - 1) + (m + 1),
+                   (m + 1) * sizeof(double))
+        _forward_rows(x, y, D, n, m, d, gamma, radius, expd, s0, s1, ws.rows, ws.erows,
+                      ws.cost, ws.gf, ws.ge, ws.W, NULL, seg)
+        _backward_rows(ws.W, ws.W_below, s0, s1, n, m, radius, ws.brows, E, x, y, d, gx, gy)
+        memcpy(ws.W_below, ws.W, 3 * m * sizeof(double))
+        s0 -= seg
     return value
 
 
@@ -727,12 +803,11 @@ def pairs_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
                 double gamma, Py_ssize_t radius, bint exp_domain, int n_threads,
                 double[::1] out):                                     # OUT
     """``out[k] = dtw_gamma(X[pi[k]], Y[pj[k]])`` in O(m) memory per thread."""
-    exp_domain = exp_domain and gamma > 0.0  # hard DTW runs in the log domain
     cdef Py_ssize_t k, a, b, n_pairs = pi.shape[0], d = X.shape[1]
-    cdef Py_ssize_t max_m = _max_len(yoff)
+    cdef Py_ssize_t[::1] lengths_y = np.diff(yoff)
     cdef Workspace* ws
     with nogil, parallel(num_threads=n_threads):
-        ws = _ws_new(max_m, 0, False)
+        ws = _ws_new(lengths_y, lengths_y, False)
         if ws == NULL:
             with gil:
                 raise MemoryError()
@@ -755,15 +830,12 @@ def batch_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
     ``gX`` and ``gY`` have the layouts of ``X`` and ``Y`` (zeroed by the
     caller); pass an empty ``(0, d)`` array to skip one of them.
     """
-    exp_domain = exp_domain and gamma > 0.0  # hard DTW runs in the log domain
     cdef Py_ssize_t k, n, m, n_pairs = values.shape[0], d = X.shape[1]
-    cdef Py_ssize_t max_m = _max_len(yoff), max_nm = 0
+    cdef Py_ssize_t[::1] lengths_x = np.diff(xoff), lengths_y = np.diff(yoff)
     cdef bint want_x = gX.shape[0] > 0, want_y = gY.shape[0] > 0
     cdef Workspace* ws
-    for k in range(n_pairs):
-        max_nm = max(max_nm, (xoff[k + 1] - xoff[k]) * (yoff[k + 1] - yoff[k]))
     with nogil, parallel(num_threads=n_threads):
-        ws = _ws_new(max_m, max_nm, True)
+        ws = _ws_new(lengths_x, lengths_y, True)
         if ws == NULL:
             with gil:
                 raise MemoryError()
@@ -780,13 +852,14 @@ def batch_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
 def cost_alignment(const double[:, ::1] D, double gamma, Py_ssize_t radius,
                    bint exp_domain):
     """Value and expected alignment ``E`` (``n x m``) of a cost matrix."""
-    exp_domain = exp_domain and gamma > 0.0  # hard DTW runs in the log domain
     cdef Py_ssize_t n = D.shape[0], m = D.shape[1]
     cdef double value
     cdef double[:, ::1] E = np.zeros((n, m))
+    cdef Py_ssize_t[::1] lengths_x = np.array([n], dtype=np.intp)
+    cdef Py_ssize_t[::1] lengths_y = np.array([m], dtype=np.intp)
     cdef Workspace* ws
     with nogil:
-        ws = _ws_new(m, n * m, True)
+        ws = _ws_new(lengths_x, lengths_y, True)
         if ws == NULL:
             with gil:
                 raise MemoryError()

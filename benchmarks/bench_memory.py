@@ -1,0 +1,47 @@
+"""Peak memory and time of soft-DTW value + gradient on one long pair.
+
+Usage::
+
+    python benchmarks/bench_memory.py [--n 20000] [--d 1]
+
+Runs in a fresh process so that the peak resident memory (``ru_maxrss``) is
+that of the computation alone.
+"""
+import argparse
+import resource
+import time
+
+import numpy as np
+
+from sksoftdtw import soft_dtw, soft_dtw_value_and_grad
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=20000)
+    parser.add_argument("--d", type=int, default=1)
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((args.n, args.d))
+    y = rng.standard_normal((args.n, args.d))
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    value = soft_dtw(x, y)
+    t_value = time.perf_counter() - t0
+    after_value = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    value_g, grad = soft_dtw_value_and_grad(x, y)
+    t_grad = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    cells = args.n * args.n
+    print(f"n = m = {args.n}, d = {args.d} ({cells:.2e} cells); peak RSS before: "
+          f"{base / 1024:.0f} MB")
+    print(f"value:        {t_value / cells * 1e9:6.2f} ns/cell, peak RSS "
+          f"{after_value / 1024:.0f} MB")
+    print(f"value + grad: {t_grad / cells * 1e9:6.2f} ns/cell, peak RSS {peak / 1024:.0f} MB "
+          f"(full float64 R, E and cost matrices would need {3 * cells * 8 / 2**30:.1f} GB)")
+    assert np.isfinite(value) and abs(value - value_g) <= 1e-9 * abs(value)
+
+
+if __name__ == "__main__":
+    main()
