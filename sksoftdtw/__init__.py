@@ -10,6 +10,7 @@ from ._barycenter import (
     dtw_barycenter_subgradient,
     softdtw_barycenter,
 )
+from ._kmeans import SoftDTWKMeans, dtw_kmeans
 from .metrics import (
     cdist_dtw,
     cdist_soft_dtw,
@@ -37,8 +38,10 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "MLPRegressor",
     "SoftDTWBarycenter",
+    "SoftDTWKMeans",
     "dtw_barycenter_averaging",
     "dtw_barycenter_subgradient",
+    "dtw_kmeans",
     "softdtw_barycenter",
     "cdist_dtw",
     "cdist_soft_dtw",

@@ -1,6 +1,7 @@
-"""``python -m sksoftdtw``: the command-line interface."""
+"""``python -m sksoftdtw``: the command-line interface (see ``sksoftdtw --help``)."""
 import sys
 
 from ._cli import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

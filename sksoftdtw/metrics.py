@@ -20,6 +20,7 @@ units.
 import numpy as np
 
 from ._kernels import fast as _fast
+from .parallel import batch_blocks, cdist_blocks, distributed_backend_active
 from .utils._validation import (
     FlatDataset,
     check_dataset,
@@ -212,6 +213,10 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
     >>> values.shape, grad_X.shape
     ((2,), (2, 3))
     """
+    if distributed_backend_active():
+        return batch_blocks(soft_dtw_batch, X, Y, gamma=gamma,
+                            sakoe_chiba_radius=sakoe_chiba_radius, return_grad=return_grad,
+                            n_jobs=n_jobs)
     gamma = check_gamma(gamma)
     radius = check_radius(sakoe_chiba_radius)
     if return_grad not in (None, "x", "y", "both"):
@@ -449,6 +454,9 @@ def cdist_soft_dtw(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None, n_jobs=None
     array([[0., 1.],
            [1., 0.]])
     """
+    if distributed_backend_active():
+        return cdist_blocks(cdist_soft_dtw, X, Y, gamma=gamma,
+                            sakoe_chiba_radius=sakoe_chiba_radius, n_jobs=n_jobs)
     return _cdist(X, Y, check_gamma(gamma), check_radius(sakoe_chiba_radius), n_jobs)
 
 
@@ -472,6 +480,9 @@ def cdist_dtw(X, Y=None, *, sakoe_chiba_radius=None, n_jobs=None):
     >>> cdist_dtw([[0.0, 1.0, 2.0]], [[0.0, 2.0], [0.0, 0.0]])
     array([[1., 5.]])
     """
+    if distributed_backend_active():
+        return cdist_blocks(cdist_dtw, X, Y, sakoe_chiba_radius=sakoe_chiba_radius,
+                            n_jobs=n_jobs)
     return _cdist(X, Y, 0.0, check_radius(sakoe_chiba_radius), n_jobs)
 
 
@@ -550,6 +561,9 @@ def cdist_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None,
     >>> bool(D[0, 1] > 0), float(D[0, 0])
     (True, 0.0)
     """
+    if distributed_backend_active():
+        return cdist_blocks(cdist_soft_dtw_divergence, X, Y, gamma=gamma,
+                            sakoe_chiba_radius=sakoe_chiba_radius, n_jobs=n_jobs)
     kw = dict(gamma=gamma, sakoe_chiba_radius=sakoe_chiba_radius, n_jobs=n_jobs)
     cross = cdist_soft_dtw(X, Y, **kw)
     self_x = _self_values(X, "X", kw)

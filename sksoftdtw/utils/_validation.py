@@ -12,7 +12,17 @@ class FlatDataset(NamedTuple):
     C-contiguous float64 array of shape ``(n_samples_total, d)``. ``kind``
     remembers the caller's layout so results can be returned in it: ``"2d"``
     for ``(n_ts, sz)``, ``"3d"`` for ``(n_ts, sz, d)``, ``"list"`` for
-    variable lengths (a list, or trailing NaN padding).
+    variable lengths (a list, or trailing NaN padding); ``univariate_list``
+    tells that a list was made of 1-D series.
+
+    Examples
+    --------
+    >>> from sksoftdtw.utils import check_dataset
+    >>> ds = check_dataset([[1.0, 2.0, 3.0], [4.0, 5.0]])
+    >>> ds.n_ts, ds.d, ds.lengths.tolist(), ds.kind
+    (2, 1, [3, 2], 'list')
+    >>> ds.series(1).ravel().tolist()
+    [4.0, 5.0]
     """
 
     data: np.ndarray
@@ -58,8 +68,8 @@ def _as_float_array(x, name):
     if arr.dtype == object:
         try:
             return arr.astype(np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(f"{name} must contain numbers, got objects that are not") from None
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} must contain numbers: {exc}") from None
     if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise TypeError(f"{name} must contain numbers, got dtype {arr.dtype}")
     return arr.astype(np.float64, copy=False)
@@ -142,6 +152,21 @@ def check_dataset(X, name="X", *, d=None):
     Returns
     -------
     dataset : FlatDataset
+
+    Raises
+    ------
+    ValueError
+        On an empty dataset or series, a wrong number of dimensions, series of
+        different dimensions, or NaN and infinite values other than trailing
+        padding; the message names ``name``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksoftdtw.utils import check_dataset
+    >>> ds = check_dataset(np.array([[1.0, 2.0, np.nan], [3.0, 4.0, 5.0]]))
+    >>> ds.lengths.tolist(), ds.kind
+    ([2, 3], 'list')
     """
     if isinstance(X, (list, tuple)) and len(X) > 0 and _is_ragged(X):
         series = [_as_float_array(ts, f"{name}[{k}]") for k, ts in enumerate(X)]
@@ -210,7 +235,18 @@ def check_same_dim(d, expected, name):
 
 
 def check_gamma(gamma, *, allow_zero=True):
-    """Validate the smoothing parameter; ``0`` means hard DTW."""
+    """Validate the smoothing parameter; ``0`` means hard DTW.
+
+    Examples
+    --------
+    >>> from sksoftdtw.utils import check_gamma
+    >>> check_gamma(1)
+    1.0
+    >>> check_gamma(-0.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: gamma must be a finite number >= 0, got -0.5
+    """
     if isinstance(gamma, bool) or not isinstance(gamma, numbers.Real):
         raise TypeError(f"gamma must be a real number, got {gamma!r}")
     gamma = float(gamma)
@@ -221,7 +257,14 @@ def check_gamma(gamma, *, allow_zero=True):
 
 
 def check_radius(sakoe_chiba_radius):
-    """Validate a Sakoe-Chiba radius; returns -1 for no band."""
+    """Validate a Sakoe-Chiba radius; returns -1 for no band.
+
+    Examples
+    --------
+    >>> from sksoftdtw.utils import check_radius
+    >>> check_radius(None), check_radius(3)
+    (-1, 3)
+    """
     if sakoe_chiba_radius is None:
         return -1
     if isinstance(sakoe_chiba_radius, bool) or not isinstance(
@@ -236,7 +279,18 @@ def check_radius(sakoe_chiba_radius):
 
 
 def check_n_jobs(n_jobs):
-    """Validate ``n_jobs`` and return the number of kernel threads."""
+    """Validate ``n_jobs`` and return the number of kernel threads.
+
+    ``None`` means 1, ``-1`` every core the process may use (within the
+    OpenMP limit that ``threadpoolctl`` and ``OMP_NUM_THREADS`` set), ``-2``
+    one fewer, and so on.
+
+    Examples
+    --------
+    >>> from sksoftdtw.utils import check_n_jobs
+    >>> check_n_jobs(None), check_n_jobs(2)
+    (1, 2)
+    """
     from .._openmp_helpers import effective_n_threads
 
     if n_jobs is not None and (
