@@ -349,6 +349,7 @@ cdef void _backward_rows(const double* W, const double* W_below, Py_ssize_t i0,
                 cur[j] += nxt[j] * w_nxt[3 * j + 1]
                 if j + 1 < m:
                     cur[j] += nxt[j + 1] * w_nxt[3 * (j + 1)]
+            cur[j] = min(cur[j], 1.0)  # a probability: no rounding above 1
         if i == n - 1:
             _band(i, n, m, radius, &lo, &hi)
         if E != NULL:
@@ -563,7 +564,7 @@ cdef inline void _lanes_e_step(double* e, const double* e_left, const double* w_
     """E_ij = sum over the successors of E_s times the weight s gives to (i, j)."""
     cdef Py_ssize_t l
     for l in range(LANES):
-        e[l] = e_left[l] * w_left[l] + e_up[l] * w_up[l] + e_diag[l] * w_diag[l]
+        e[l] = min(1.0, e_left[l] * w_left[l] + e_up[l] * w_up[l] + e_diag[l] * w_diag[l])
 
 
 cdef inline void _lanes_jvp(const double* e, const double* xik, const double* yjk,
