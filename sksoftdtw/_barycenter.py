@@ -38,7 +38,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .metrics import cdist_soft_dtw, cdist_soft_dtw_divergence, soft_dtw_batch
 from .utils import FlatDataset, check_dataset, check_radius, check_time_series
-from .utils._validation import check_same_dim
+from .utils._validation import check_same_dim, n_features_in
 
 __all__ = [
     "softdtw_barycenter",
@@ -831,9 +831,7 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         self.barycenter_ = result.barycenter
         self.n_iter_ = result.n_iter
         self.loss_ = result.loss
-        # A list of series of different lengths has no X.shape[1].
-        ragged = ds.kind == "list" and isinstance(X, (list, tuple))
-        self.n_features_in_ = int(ds.lengths.max()) if ragged else np.asarray(X).shape[1]
+        self.n_features_in_ = n_features_in(X, ds)
         return self
 
     def _check_X(self, X):

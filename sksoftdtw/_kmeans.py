@@ -35,6 +35,7 @@ from threadpoolctl import threadpool_limits
 from ._barycenter import _dba, _default_size, _dtw_subgradient, _resample, _softdtw_barycenter
 from .metrics import cdist_dtw, cdist_soft_dtw, cdist_soft_dtw_divergence
 from .utils import check_dataset, check_n_jobs
+from .utils._validation import n_features_in
 
 __all__ = ["SoftDTWKMeans", "dtw_kmeans"]
 
@@ -541,7 +542,7 @@ class SoftDTWKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMi
 
     Attributes
     ----------
-    cluster_centers_ : ndarray of shape (n_clusters, centroid_size, n_features_in_)
+    cluster_centers_ : ndarray of shape (n_clusters, centroid_size, d)
         Centroids.
     labels_ : ndarray of shape (n_ts,)
         Index of the nearest centroid (under ``metric``) of every training
@@ -553,10 +554,11 @@ class SoftDTWKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMi
     n_iter_ : int
         Number of Lloyd iterations of the best run.
     n_features_in_ : int
-        Dimension ``d`` of the observations of each series (``1`` for
-        univariate series given as ``(n_ts, sz)``), **not** the series
-        length: the series of ``predict`` and ``transform`` may have any
-        length.
+        ``X.shape[1]`` of the training data, as in scikit-learn: the number of
+        time steps (the longest length for a list of series). The series of
+        ``predict`` and ``transform`` may have any length, as DTW compares
+        series of different lengths; their dimension must be that of the
+        centroids.
 
     See Also
     --------
@@ -663,13 +665,13 @@ class SoftDTWKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMi
         self.labels_ = best.labels
         self.inertia_ = best.inertia
         self.n_iter_ = best.n_iter
-        self.n_features_in_ = d
+        self.n_features_in_ = n_features_in(X, check_dataset(X))
         self._n_features_out = self.n_clusters
         return self
 
     def _distances(self, X, metric):
         check_is_fitted(self)
-        X, _ = _validate_X(X, d=self.n_features_in_)
+        X, _ = _validate_X(X, d=self.cluster_centers_.shape[2])
         return _pairwise(X, self.cluster_centers_, metric, self.gamma,
                          self.sakoe_chiba_radius, self.n_jobs)
 

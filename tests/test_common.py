@@ -94,14 +94,7 @@ EXPECTED_FAILURES = {
 
 # Failures that a known fix outside this file removes; delete an entry with
 # its fix (the checks are strict: the fixed check fails until then).
-PENDING_FIXES = {
-    "SoftDTWKMeans": {
-        "check_n_features_in": (
-            "SoftDTWKMeans sets n_features_in_ to the dimension d instead of X.shape[1] "
-            "(fix pending)"
-        ),
-    },
-}
+PENDING_FIXES = {}
 
 
 def _instance(cls, **params):

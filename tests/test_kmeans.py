@@ -283,10 +283,10 @@ def test_two_dimensional_and_multivariate_input(shapes):
     km2d = SoftDTWKMeans(3, gamma=0.1, random_state=0, **FAST).fit(X[:, :, 0])
     km3d = SoftDTWKMeans(3, gamma=0.1, random_state=0, **FAST).fit(X)
     np.testing.assert_array_equal(km2d.cluster_centers_, km3d.cluster_centers_)
-    assert km2d.n_features_in_ == 1
+    assert km2d.n_features_in_ == km3d.n_features_in_ == X.shape[1]
     Xm = np.concatenate([X, -X], axis=2)
     kmm = SoftDTWKMeans(3, gamma=0.1, random_state=0, **FAST).fit(Xm)
-    assert kmm.n_features_in_ == 2 and kmm.cluster_centers_.shape[2] == 2
+    assert kmm.n_features_in_ == X.shape[1] and kmm.cluster_centers_.shape[2] == 2
     assert adjusted_rand_score(y, kmm.labels_) == 1.0
     with pytest.raises(ValueError, match="dimension"):
         kmm.predict(X)

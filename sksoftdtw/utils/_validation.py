@@ -225,6 +225,19 @@ def _is_ragged(X):
     return len(shapes) > 1
 
 
+def n_features_in(X, dataset):
+    """scikit-learn's ``n_features_in_`` of a dataset: ``X.shape[1]``.
+
+    That is the number of time steps of an array (its padded length when
+    padded with NaN), and the longest length for a list of series of
+    different lengths. Estimators accept series of any length afterwards,
+    since DTW compares series of different lengths.
+    """
+    if dataset.kind == "list" and isinstance(X, (list, tuple)):
+        return int(dataset.lengths.max())
+    return int(np.asarray(X).shape[1])
+
+
 def check_same_dim(d, expected, name):
     """Raise if a series' dimension ``d`` differs from the ``expected`` one."""
     if expected is not None and d != expected:
