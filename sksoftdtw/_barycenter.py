@@ -38,7 +38,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .metrics import cdist_soft_dtw, cdist_soft_dtw_divergence, soft_dtw_batch
 from .utils import FlatDataset, check_dataset, check_radius, check_time_series
-from .utils._validation import check_same_dim, n_features_in
+from .utils._validation import check_same_dim, n_features_in, resample
 
 __all__ = [
     "softdtw_barycenter",
@@ -183,9 +183,8 @@ def _resample(ts, size):
     """Linear interpolation of a (sz, d) series on `size` equally spaced points."""
     if len(ts) == size:
         return ts
-    old = np.linspace(0.0, 1.0, len(ts))
-    new = np.linspace(0.0, 1.0, size)
-    return np.stack([np.interp(new, old, ts[:, k]) for k in range(ts.shape[1])], axis=1)
+    ts = np.ascontiguousarray(ts, dtype=np.float64)
+    return resample(FlatDataset(ts, np.array([0, len(ts)], dtype=np.intp), "3d"), size)[0]
 
 
 def _data_location_scale(ds, weights):

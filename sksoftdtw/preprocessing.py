@@ -25,7 +25,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
 
 from .utils import check_dataset
-from .utils._validation import _is_ragged
+from .utils._validation import _is_ragged, resample
 
 __all__ = ["TimeSeriesResampler", "TimeSeriesScalerMeanVariance"]
 
@@ -277,16 +277,7 @@ class TimeSeriesResampler(ClassNamePrefixFeaturesOutMixin, _TimeSeriesTransforme
         return self.sz
 
     def _transform(self, X, ds):
-        lengths = ds.lengths[:, None]
-        # Position of each output time on the input grid 0, ..., m - 1, and
-        # the input segment [i, i + 1] holding it (the last segment for the
-        # final point, so that it gets weight 1 on the last value).
-        pos = (lengths - 1) * np.linspace(0.0, 1.0, self.sz)[None, :]
-        left = np.minimum(np.floor(pos).astype(np.intp), np.maximum(lengths - 2, 0))
-        frac = (pos - left)[:, :, None]
-        left = left + ds.offsets[:-1, None]
-        right = np.minimum(left + 1, ds.offsets[1:, None] - 1)
-        out = (1.0 - frac) * ds.data[left] + frac * ds.data[right]
+        out = resample(ds, self.sz)
         univariate = ds.univariate_list if _is_series_list(X) else len(_input_shape(X)) == 2
         out = out.astype(_output_dtype(X), copy=False)
         return out[:, :, 0] if univariate else out

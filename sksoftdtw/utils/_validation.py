@@ -238,6 +238,37 @@ def n_features_in(X, dataset):
     return int(np.asarray(X).shape[1])
 
 
+def resample(dataset, sz):
+    """Resample every series of a `FlatDataset` linearly to length ``sz``.
+
+    Each series of length ``m`` is a piecewise-linear function on ``m``
+    equally spaced times of ``[0, 1]``, evaluated at ``sz`` equally spaced
+    times: the first and last values are kept.
+
+    Returns
+    -------
+    out : ndarray of shape (n_ts, sz, d)
+
+    Examples
+    --------
+    >>> from sksoftdtw.utils import check_dataset
+    >>> from sksoftdtw.utils._validation import resample
+    >>> resample(check_dataset([[0.0, 2.0, 4.0], [1.0, 3.0]]), 5)[:, :, 0]
+    array([[0. , 1. , 2. , 3. , 4. ],
+           [1. , 1.5, 2. , 2.5, 3. ]])
+    """
+    lengths = dataset.lengths[:, None]
+    # Position of each output time on the input grid 0, ..., m - 1, and the
+    # input segment [i, i + 1] holding it (the last segment for the final
+    # point, so that it gets weight 1 on the last value).
+    pos = (lengths - 1) * np.linspace(0.0, 1.0, sz)[None, :]
+    left = np.minimum(np.floor(pos).astype(np.intp), np.maximum(lengths - 2, 0))
+    frac = (pos - left)[:, :, None]
+    left = left + dataset.offsets[:-1, None]
+    right = np.minimum(left + 1, dataset.offsets[1:, None] - 1)
+    return (1.0 - frac) * dataset.data[left] + frac * dataset.data[right]
+
+
 def check_same_dim(d, expected, name):
     """Raise if a series' dimension ``d`` differs from the ``expected`` one."""
     if expected is not None and d != expected:
