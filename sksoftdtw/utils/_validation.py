@@ -191,6 +191,12 @@ def check_dataset(X, name="X", *, d=None):
                 f"Found array with 0 feature(s) (shape={arr.shape[:2]}) while a minimum of 1 "
                 f"is required: {name} holds empty time series"
             )
+        if arr.shape[0] > 0 and arr.shape[2] > 0 and np.isfinite(arr).all():
+            # The common case, without a Python loop over the series.
+            check_same_dim(arr.shape[2], d, name)
+            n_ts, sz = arr.shape[:2]
+            return FlatDataset(np.ascontiguousarray(arr.reshape(n_ts * sz, arr.shape[2])),
+                               np.arange(0, n_ts * sz + 1, sz, dtype=np.intp), kind)
         series = list(arr)
     if len(series) == 0:
         raise ValueError(f"{name} is an empty dataset (0 time series)")
