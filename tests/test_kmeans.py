@@ -409,11 +409,8 @@ def test_agrees_with_tslearn(shapes):
 # The Table 2 experiment script, on a tiny UCR-layout directory
 # --------------------------------------------------------------------------
 def test_paper_kmeans_script(tmp_path):
-    import os
-    import sys
+    from sksoftdtw.experiments import kmeans as paper_kmeans
 
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "benchmarks"))
-    paper_kmeans = pytest.importorskip("paper_kmeans")
     for name, seed in [("ShapesA", 0), ("ShapesB", 1)]:
         X, y = make_shapes(n_per=3, sz=16, seed=seed)
         folder = tmp_path / name

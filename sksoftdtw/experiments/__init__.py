@@ -13,13 +13,17 @@ One module per table of the paper:
 Each module documents its protocol and exposes the same functions:
 
 - ``run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=..., n_jobs=None,
-  progress=True, **options)``: run the protocol and return one ``dict`` per
-  run (the keys are the module's ``FIELDS``); ``progress`` is a bool (one
-  line per step on stderr) or a callable ``progress(done, total, message)``;
+  progress=True, out=None, **options)``: run the protocol and return one
+  ``dict`` per run (the keys are the module's ``FIELDS``). ``seeds`` is a
+  number of repetitions (seeds 0 to N-1) or a list of seeds; ``progress`` is
+  a bool (a progress bar on stderr) or a callable
+  ``progress(done, total, message)`` called after each dataset and seed;
+  ``out`` is a CSV file rewritten as the run goes;
 - ``summarize(rows)``: the paper's table computed from those rows (or from
-  rows read back from a CSV file), next to the paper's figures;
+  rows read back from a CSV file), next to the paper's figures, for any
+  gammas;
 - ``format_table(summary)``: that table as text;
-- ``write_csv(rows, path)``: the rows as a CSV file.
+- ``write_csv(rows, path)`` and ``read_csv(paths)``: the rows as CSV files.
 
 The command line runs them with a progress bar::
 

@@ -1,0 +1,192 @@
+"""Soft-DTW barycenters against DBA and the subgradient method (Cuturi & Blondel, 2017, Table 1).
+
+Protocol of the paper's Section 5.1: for every dataset and every repetition
+(seed), draw one class of the training split at random and 10 series of it
+(fewer if the class has fewer; classes of one series are never drawn);
+compute their barycenter with soft-DTW (gamma in {1, 0.1, 0.01, 0.001}), DBA
+and the subgradient method, each at most ``max_iter`` iterations (100), from
+the random and from the Euclidean-mean initialization (the same starting
+point for the three methods). Every barycenter is scored by the DTW loss: the
+mean over the series of hard DTW to the barycenter, each divided by the
+series' length (the objective at gamma = 0). The summary is the percentage of
+datasets where soft-DTW's loss, averaged over the repetitions (10 by
+default), is lower than DBA's (resp. the subgradient method's), next to the
+paper's figures.
+
+Repetition ``s`` uses seed ``s`` for the choice of class and series and for
+the random initialization.
+"""
+from functools import partial
+
+import numpy as np
+
+from . import _common
+from ._common import GAMMAS, INITS, read_csv, write_csv
+
+__all__ = ["FIELDS", "GAMMAS", "INITS", "N_SERIES", "PAPER", "format_table", "read_csv",
+           "run", "summarize", "write_csv"]
+
+N_SERIES = 10
+
+# Table 1 of Cuturi & Blondel (2017): percentage of datasets on which the
+# soft-DTW barycenter reaches a lower DTW loss, per (competitor, init, gamma).
+PAPER = {
+    ("dba", "random"): {1.0: 40.51, 0.1: 93.67, 0.01: 100.0, 0.001: 97.47},
+    ("dba", "euclidean"): {1.0: 3.80, 0.1: 46.83, 0.01: 79.75, 0.001: 89.87},
+    ("subgradient", "random"): {1.0: 96.20, 0.1: 97.47, 0.01: 97.47, 0.001: 97.47},
+    ("subgradient", "euclidean"): {1.0: 35.44, 0.1: 72.15, 0.01: 92.41, 0.001: 97.47},
+}
+
+FIELDS = ("dataset", "seed", "label", "n_series", "length", "init", "method", "gamma",
+          "dtw_loss", "n_iter", "time_s")
+
+
+def _dtw_loss(Z, X, n_jobs=None):
+    """Mean over the series of X of DTW(Z, x) / len(x): the objective at gamma = 0."""
+    from ..metrics import soft_dtw_batch
+
+    values = soft_dtw_batch(np.broadcast_to(Z, (len(X),) + Z.shape), X, 0.0, n_jobs=n_jobs)
+    return float(np.mean(values / X.shape[1]))
+
+
+def _pick_series(X, y, rng):
+    """Up to N_SERIES series of one class drawn at random (classes with >= 2 series)."""
+    labels, counts = np.unique(y, return_counts=True)
+    label = rng.choice(labels[counts >= 2])
+    idx = np.flatnonzero(y == label)
+    idx = rng.choice(idx, size=min(N_SERIES, len(idx)), replace=False)
+    return label, X[np.sort(idx)]
+
+
+def _methods(gammas, max_iter, n_jobs):
+    """(method, gamma, solver) triples; a solver maps (X, init, seed) to a result."""
+    from .._barycenter import _dba, _dtw_subgradient, _softdtw_barycenter
+
+    budget = {"max_iter": max_iter, "n_jobs": n_jobs}
+    out = [("dba", None, lambda X, init, seed: _dba(
+               X, init=init, random_state=seed, warn=False, **budget)),
+           ("subgradient", None, lambda X, init, seed: _dtw_subgradient(
+               X, init=init, random_state=seed, **budget))]
+    for gamma in gammas:
+        out.append(("softdtw", gamma, lambda X, init, seed, gamma=gamma: _softdtw_barycenter(
+            X, gamma, init=init, random_state=seed, warn=False, **budget)))
+    return out
+
+
+def _run_unit(name, seed, *, data_dir, gammas, max_iter, n_jobs):
+    """The barycenters of one dataset and one seed: rows and a progress message."""
+    X_train, y_train, _, _ = _common.load(name, data_dir)
+    label, X = _pick_series(X_train, y_train, np.random.RandomState(seed))
+    rows = []
+    for init in INITS:
+        for method, gamma, solve in _methods(gammas, max_iter, n_jobs):
+            result, seconds = _common.budgeted(solve, X, init, seed)
+            rows.append({
+                "dataset": name, "seed": seed, "label": label.item(), "n_series": len(X),
+                "length": X.shape[1], "init": init, "method": method,
+                "gamma": "" if gamma is None else gamma,
+                "dtw_loss": _dtw_loss(result.barycenter, X, n_jobs),
+                "n_iter": result.n_iter, "time_s": seconds})
+    return rows, f"{name} seed {seed} (class {label}, {len(X)} series)"
+
+
+def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=10, n_jobs=None, progress=True,
+        out=None, max_iter=100):
+    """Run the protocol of Table 1; return one row per barycenter computed.
+
+    Parameters
+    ----------
+    {data_parameters}
+    seeds : int or sequence of int, default=10
+        Repetitions per dataset. {seeds_values} Seed ``s``
+        draws the class and the series, and the random initialization.
+    {run_parameters}
+    max_iter : int, default=100
+        Iteration budget of every method.
+
+    Returns
+    -------
+    rows : list of dict
+        One per (dataset, seed, initialization, method, gamma), keys
+        ``FIELDS``: ``method`` is ``"softdtw"``, ``"dba"`` or
+        ``"subgradient"``, ``gamma`` is ``""`` for the last two, ``dtw_loss``
+        is the mean of DTW(barycenter, x) / len(x) over the series.
+
+    See Also
+    --------
+    summarize : The paper's table from these rows.
+    sksoftdtw.softdtw_barycenter, sksoftdtw.dtw_barycenter_averaging,
+    sksoftdtw.dtw_barycenter_subgradient : The three methods.
+
+    {bundled_example}
+    >>> from sksoftdtw.experiments.barycenter import run
+    >>> rows = run(bundled, datasets=["ItalyPowerDemand"], gammas=[0.1], seeds=1,
+    ...            max_iter=5, progress=False)
+    >>> [(r["init"], r["method"], r["gamma"]) for r in rows]  # doctest: +NORMALIZE_WHITESPACE
+    [('random', 'dba', ''), ('random', 'subgradient', ''), ('random', 'softdtw', 0.1),
+     ('euclidean', 'dba', ''), ('euclidean', 'subgradient', ''),
+     ('euclidean', 'softdtw', 0.1)]
+    >>> rows[0]["n_series"], rows[0]["length"]
+    (10, 24)
+    """
+    work = partial(_run_unit, data_dir=data_dir, gammas=_common.check_gammas(gammas),
+                   max_iter=max_iter, n_jobs=n_jobs)
+    return _common.run_units(work, data_dir, datasets, seeds, fields=FIELDS,
+                             label="barycenter", progress=progress, out=out)
+
+
+def summarize(rows):
+    """Percentage of datasets where the soft-DTW barycenter beats each competitor.
+
+    The DTW losses of each dataset are first averaged over its seeds; then,
+    per initialization and gamma, a dataset counts as a win when soft-DTW's
+    mean loss is lower than the competitor's.
+
+    {rows_parameter}
+
+    {win_returns}
+
+    Examples
+    --------
+    Soft-DTW beats DBA on dataset A only, on average over two seeds:
+
+    >>> from sksoftdtw.experiments.barycenter import summarize
+    >>> losses = {("A", "dba"): [3.0, 1.0], ("A", "softdtw"): [1.5, 1.5],
+    ...           ("B", "dba"): [1.0, 1.0], ("B", "softdtw"): [2.0, 0.5]}
+    >>> rows = [{"dataset": d, "seed": s, "init": "random", "method": m,
+    ...          "gamma": 0.1 if m == "softdtw" else "", "dtw_loss": v}
+    ...         for (d, m), values in losses.items() for s, v in enumerate(values)]
+    >>> (entry,) = [s for s in summarize(rows)
+    ...             if (s["competitor"], s["init"]) == ("dba", "random")]
+    >>> entry["ours"], entry["paper"], entry["n_datasets"]
+    (50.0, 93.67, 2)
+    """
+    return _common.win_percentages(rows, PAPER)
+
+
+def format_table(summary):
+    """The summary as a text table: rows gamma, columns competitor x initialization.
+
+    {table_parameters}
+
+    Examples
+    --------
+    The paper has no figure for gamma = 0.5:
+
+    >>> from sksoftdtw.experiments import barycenter
+    >>> entry = {"competitor": "dba", "init": "random", "ours": 75.0, "n_datasets": 4}
+    >>> summary = [{**entry, "gamma": 0.1, "paper": barycenter.PAPER["dba", "random"][0.1]},
+    ...            {**entry, "gamma": 0.5, "paper": None}]
+    >>> print(barycenter.format_table(summary))
+    Soft-DTW barycenter: % of 4 datasets with a lower DTW loss than the competitor (ours / paper)
+    gamma  vs dba (random)
+    -----  ---------------
+    0.1     75.00 /  93.67
+    0.5     75.00 /      -
+    """
+    return _common.format_wins(
+        summary, "Soft-DTW barycenter: % of {n} datasets with a lower DTW loss than "
+        "the competitor (ours / paper)")
+
+
+_common.fill_doc(run, summarize, format_table)
