@@ -90,12 +90,15 @@ def _exp_domain_pairs(X, Y, gamma):
     return _exp_domain(amplitude**2 * X.d, X.lengths.max() + Y.lengths.max(), gamma)
 
 
-def _lane_groups(X, Y, pi, pj):
-    """Sort pairs by lengths and cut them into groups for the lane kernels.
+def _lane_plan(X, Y, pi, pj):
+    """Groups of pairs for the lane kernels, or None when they would not pay.
 
-    Returns the permutation and the start of each group: at most
-    ``_fast.N_LANES`` pairs whose series have the same lengths.
+    Sorts the pairs by lengths and cuts them into groups of at most
+    ``_fast.N_LANES`` pairs whose series have the same lengths; returns the
+    permutation and the start of each group.
     """
+    if len(pi) < 2:
+        return None
     lx, ly = X.lengths[pi], Y.lengths[pj]
     order = np.lexsort((ly, lx))
     lx, ly = lx[order], ly[order]
@@ -103,12 +106,10 @@ def _lane_groups(X, Y, pi, pj):
     run_ends = np.r_[run_starts[1:], len(order)]
     starts = np.concatenate([np.arange(a, b, _fast.N_LANES)
                              for a, b in zip(run_starts, run_ends)] + [[len(order)]])
+    # A group costs about as much as N_LANES / 8 pairs run one by one.
+    if len(order) / (len(starts) - 1) * 8 < _fast.N_LANES:
+        return None
     return order.astype(np.intp), starts.astype(np.intp)
-
-
-def _lanes_pay(starts):
-    # A group costs about as much as LANES / 8 pairs run one by one.
-    return (starts[-1] / (len(starts) - 1)) * 8 >= _fast.N_LANES
 
 
 def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs):
@@ -117,8 +118,9 @@ def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs):
     out = np.empty(len(pi))
     exp_domain = _exp_domain_pairs(X, Y, gamma)
     n_threads = check_n_jobs(n_jobs)
-    order, starts = _lane_groups(X, Y, pi, pj)
-    if (exp_domain or gamma == 0) and _lanes_pay(starts):
+    plan = _lane_plan(X, Y, pi, pj) if exp_domain or gamma == 0 else None
+    if plan is not None:
+        order, starts = plan
         sorted_out = np.empty(len(pi))
         _fast.groups_value(X.data, X.offsets, Y.data, Y.offsets, pi[order], pj[order],
                            starts, gamma, radius, n_threads, sorted_out)
@@ -239,8 +241,9 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
     gY = np.zeros_like(Yd.data) if want_y else np.zeros((0, Xd.d))
     exp_domain = _exp_domain_pairs(Xd, Yd, gamma)
     idx = np.arange(Xd.n_ts)
-    order, starts = _lane_groups(Xd, Yd, idx, idx)
-    if exp_domain and _lanes_pay(starts):
+    plan = _lane_plan(Xd, Yd, idx, idx) if exp_domain else None
+    if plan is not None:
+        order, starts = plan
         _fast.groups_value_grad(Xd.data, Xd.offsets, Yd.data, Yd.offsets, order, starts,
                                 gamma, radius, check_n_jobs(n_jobs), values, gX, gY)
     else:
