@@ -798,6 +798,97 @@ cdef double _pair(const double* x, const double* y, const double* D,
     return value
 
 
+cdef void _wavefront_step(const double* gf, const double* ge, const double* f2,
+                          const double* e2, const double* f1, const double* e1,
+                          double* f0, double* e0, Py_ssize_t count) noexcept nogil:
+    """``count`` cells of an anti-diagonal: the step of `_exp_forward_row`.
+
+    Cell ``t`` has its diagonal predecessor at ``f2[t]``, its upper one at
+    ``f1[t]`` and its left one at ``f1[t + 1]``.
+    """
+    cdef Py_ssize_t t
+    cdef double e, kk
+    for t in range(count):
+        e = max(max(e2[t], e1[t]), e1[t + 1])
+        f0[t] = sdtw_split(gf[t] * (f2[t] * sdtw_pow2(e2[t] - e)
+                                    + f1[t] * sdtw_pow2(e1[t] - e)
+                                    + f1[t + 1] * sdtw_pow2(e1[t + 1] - e)), &kk)
+        e0[t] = e + ge[t] + kk
+
+
+cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
+                             Py_ssize_t m, Py_ssize_t d, double gamma,
+                             double* buf) noexcept nogil:
+    """Soft-DTW value of one long pair, anti-diagonal by anti-diagonal.
+
+    The cells of an anti-diagonal ``i + j = k`` depend only on the two
+    previous anti-diagonals, so the loop over them has no dependency chain and
+    compilers vectorize it: the single-pair counterpart of the lanes. ``yr``
+    is ``y`` reversed (so that ``y_{k - i}`` is contiguous in ``i``), no band.
+    ``buf`` holds ``8 (n + 2)`` doubles: three anti-diagonals of alpha
+    (mantissas and exponents), entry ``i + 1`` for row ``i`` and entry 0 for
+    row -1, and one of g (mantissas and exponents).
+    """
+    cdef Py_ssize_t k, i, t, lo, hi, w = n + 2
+    cdef double scale = 1.0 / (gamma * LN2)
+    cdef double* f2 = buf            # anti-diagonal k - 2
+    cdef double* e2 = buf + w
+    cdef double* f1 = buf + 2 * w    # k - 1
+    cdef double* e1 = buf + 3 * w
+    cdef double* f0 = buf + 4 * w    # k
+    cdef double* e0 = buf + 5 * w
+    cdef double* c = buf + 6 * w
+    cdef double* cg = buf + 7 * w
+    cdef double* tmp
+    cdef double diff
+    for i in range(6 * w):
+        buf[i] = 0.0 if (i // w) % 2 == 0 else SDTW_ZERO_EXP
+    f1[0] = 1.0  # alpha(-1, -1), on anti-diagonal -2 seen from k = 0
+    e1[0] = 0.0
+    for k in range(n + m - 1):
+        lo = max(0, k - m + 1)
+        hi = min(n - 1, k)
+        # cells outside [lo, hi] read as alpha = 0 by the next two diagonals
+        f0[lo] = 0.0
+        e0[lo] = SDTW_ZERO_EXP
+        f0[hi + 2] = 0.0
+        e0[hi + 2] = SDTW_ZERO_EXP
+        t = m - 1 - k  # yr[t + i] = y[k - i]
+        if d == 1:
+            for i in range(lo, hi + 1):
+                diff = x[i] - yr[t + i]
+                c[i] = diff * diff
+        else:
+            for i in range(lo, hi + 1):
+                _sqeuclidean_row(x + i * d, yr + (t + i) * d, d, 0, 1, c + i)
+        _exp_g_row(c, lo, hi + 1, scale, c, cg)
+        _wavefront_step(c + lo, cg + lo, f2 + lo, e2 + lo, f1 + lo, e1 + lo,
+                        f0 + lo + 1, e0 + lo + 1, hi + 1 - lo)
+        if k == 0:
+            f1[0] = 0.0  # the start cell is anti-diagonal -2 only
+            e1[0] = SDTW_ZERO_EXP
+        tmp = f2
+        f2 = f1
+        f1 = f0
+        f0 = tmp
+        tmp = e2
+        e2 = e1
+        e1 = e0
+        e0 = tmp
+    return -gamma * (e1[n] * LN2 + log(f1[n]))
+
+
+def wavefront_value(const double[:, ::1] x, const double[:, ::1] y, double gamma):
+    """Exp-domain soft-DTW value of one pair (no band) by anti-diagonals."""
+    cdef Py_ssize_t n = x.shape[0], m = y.shape[0], d = x.shape[1]
+    cdef double[:, ::1] yr = np.ascontiguousarray(y[::-1])
+    cdef double[::1] buf = np.empty(8 * (n + 2))
+    cdef double value
+    with nogil:
+        value = _wavefront_value(&x[0, 0], &yr[0, 0], n, m, d, gamma, &buf[0])
+    return value
+
+
 def pairs_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
                 const double[:, ::1] Y, const Py_ssize_t[::1] yoff,   # IN
                 const Py_ssize_t[::1] pi, const Py_ssize_t[::1] pj,   # IN

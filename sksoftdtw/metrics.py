@@ -73,6 +73,10 @@ def _as_dataset(*series):
 _MAX_EXPONENT = 2.0**50
 
 
+# From this length on, one pair runs faster by anti-diagonals than by rows.
+_WAVEFRONT_MIN_LENGTH = 64
+
+
 def _exp_domain(max_cost, length, gamma):
     """Whether the fast exp-domain recursion is exact enough for this input."""
     # Written without a division so that a subnormal gamma cannot overflow.
@@ -172,8 +176,11 @@ def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     x, y = _pair(x, y)
     gamma = check_gamma(gamma)
     radius = check_radius(sakoe_chiba_radius)
-    return float(_pairs_value(_as_dataset(x), _as_dataset(y), [0], [0], gamma, radius,
-                              None)[0])
+    X, Y = _as_dataset(x), _as_dataset(y)
+    if radius < 0 and min(len(x), len(y)) >= _WAVEFRONT_MIN_LENGTH \
+            and _exp_domain_pairs(X, Y, gamma):
+        return _fast.wavefront_value(x, y, gamma)
+    return float(_pairs_value(X, Y, [0], [0], gamma, radius, None)[0])
 
 
 def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None,

@@ -54,3 +54,19 @@ def test_builds_agree(build, gamma, d):
     np.testing.assert_allclose(values, ref_values, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(gX, ref_gX, rtol=1e-9, atol=1e-10)
     np.testing.assert_allclose(gY, ref_gY, rtol=1e-9, atol=1e-10)
+
+
+@pytest.mark.parametrize("build", _runnable_builds() + [BASELINE], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("shape", [(1, 1, 1), (1, 7, 2), (9, 1, 1), (70, 65, 1), (64, 90, 3)])
+@pytest.mark.parametrize("gamma", [1e-3, 0.1, 10.0])
+def test_wavefront_equals_rows(build, shape, gamma):
+    """The anti-diagonal order of one pair gives the value of the row order."""
+    n, m, d = shape
+    rng = np.random.default_rng(n * m)
+    x, y = rng.standard_normal((n, d)), rng.standard_normal((m, d))
+    X, Y = check_dataset(x[None]), check_dataset(y[None])
+    ref = np.empty(1)
+    BASELINE.pairs_value(X.data, X.offsets, Y.data, Y.offsets, np.zeros(1, np.intp),
+                         np.zeros(1, np.intp), gamma, -1, True, 1, ref)
+    value = build.wavefront_value(x, y, gamma)
+    assert value == pytest.approx(ref[0], rel=1e-12, abs=1e-12)
