@@ -70,9 +70,9 @@ _PARAMS_DOC = """X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of
         Non-negative weights of the series, normalised to sum to one; ``None``
         gives every series the same weight. A zero weight removes a series
         and an integer weight ``k`` is the same as ``k`` copies of it.
-    init : {{"euclidean", "random", "medoid"}} or array-like of shape \
-(barycenter_size, d) or (barycenter_size,), default="euclidean"
-        Starting point.
+    init : {{"euclidean", "random", "medoid"}} or array-like, default="euclidean"
+        Starting point; an array has shape ``(barycenter_size, d)`` or
+        ``(barycenter_size,)``.
 
         - ``"euclidean"``: the weighted mean of the series, each first
           resampled linearly to ``barycenter_size`` points.
@@ -708,9 +708,9 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
     ----------
     gamma : float, default=1.0
         Smoothing parameter of soft-DTW, ``>= 0``, in squared data units.
-    init : {{"euclidean", "random", "medoid"}} or array-like of shape \
-(barycenter_size, d) or (barycenter_size,), default="euclidean"
-        Starting point; see :func:`softdtw_barycenter`.
+    init : {{"euclidean", "random", "medoid"}} or array-like, default="euclidean"
+        Starting point, an array of shape ``(barycenter_size, d)`` or
+        ``(barycenter_size,)``; see :func:`softdtw_barycenter`.
     barycenter_size : int, default=None
         Length of the barycenter; ``None`` means the length of the training
         series (their median length if they differ).

@@ -499,8 +499,8 @@ class SoftDTWKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMi
         and zero only at identity; assignments then use
         :func:`~sksoftdtw.cdist_soft_dtw_divergence` and updates the
         divergence barycenter.
-    init : {"k-means++", "random"}, callable or array-like of shape \
-            (n_clusters, centroid_size[, d]), default="k-means++"
+    init : {"k-means++", "random"}, callable or array-like, default="k-means++"
+        An array has shape ``(n_clusters, centroid_size[, d])``.
         ``"k-means++"``: greedy k-means++ seeding (``2 + log(k)`` candidates
         per centroid, as in :class:`sklearn.cluster.KMeans`), with D^2
         sampling probabilities proportional to the **hard DTW** to the
