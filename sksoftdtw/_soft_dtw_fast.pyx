@@ -21,7 +21,6 @@ series ``k`` is ``X[off[k]:off[k + 1]]``, so variable lengths need no padding.
 """
 import numpy as np
 
-cimport cython
 from cython.parallel cimport parallel, prange
 from libc.math cimport INFINITY, exp, fmin, log
 from libc.stdlib cimport calloc, free

@@ -26,6 +26,7 @@ from .utils._validation import (
     check_dataset,
     check_gamma,
     check_n_jobs,
+    check_pairs,
     check_radius,
     check_same_dim,
     check_time_series,
@@ -232,12 +233,7 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
         raise ValueError(
             f"return_grad must be None, 'x', 'y' or 'both', got {return_grad!r}"
         )
-    Xd = check_dataset(X, "X")
-    Yd = check_dataset(Y, "Y", d=Xd.d)
-    if Xd.n_ts != Yd.n_ts:
-        raise ValueError(
-            f"X and Y must hold the same number of series, got {Xd.n_ts} and {Yd.n_ts}"
-        )
+    Xd, Yd = check_pairs(X, Y)
     if return_grad is None:
         idx = np.arange(Xd.n_ts)
         return _pairs_value(Xd, Yd, idx, idx, gamma, radius, n_jobs)

@@ -37,6 +37,7 @@ from joblib import Parallel, delayed, effective_n_jobs, parallel_config
 from joblib.parallel import get_active_backend
 
 from .utils import check_dataset
+from .utils._validation import check_pairs
 
 __all__ = ["batch_blocks", "cdist_blocks", "distributed_backend_active"]
 
@@ -333,12 +334,7 @@ def batch_blocks(func, X, Y, *, block_size=None, backend=None, **kwargs):
     True
     """
     _check_block_size(block_size)
-    Xd = check_dataset(X, "X")
-    Yd = check_dataset(Y, "Y", d=Xd.d)
-    if Xd.n_ts != Yd.n_ts:
-        raise ValueError(
-            f"X and Y must hold the same number of series, got {Xd.n_ts} and {Yd.n_ts}"
-        )
+    Xd, Yd = check_pairs(X, Y)
     if block_size is None:
         n_tasks = _n_tasks(float(Xd.lengths @ Yd.lengths), backend)
         if n_tasks == 1:

@@ -226,6 +226,30 @@ def check_dataset(X, name="X", *, d=None):
     return FlatDataset(data, offsets, kind, univariate_list)
 
 
+def check_pairs(X, Y):
+    """Validate two datasets whose series are paired: ``(X[k], Y[k])``.
+
+    Returns
+    -------
+    X, Y : FlatDataset
+        With the same number of series and the same dimension.
+
+    Examples
+    --------
+    >>> from sksoftdtw.utils._validation import check_pairs
+    >>> X, Y = check_pairs([[1.0, 2.0], [3.0, 4.0]], [[1.0], [2.0]])
+    >>> X.n_ts == Y.n_ts == 2
+    True
+    """
+    Xd = check_dataset(X, "X")
+    Yd = check_dataset(Y, "Y", d=Xd.d)
+    if Xd.n_ts != Yd.n_ts:
+        raise ValueError(
+            f"X and Y must hold the same number of series, got {Xd.n_ts} and {Yd.n_ts}"
+        )
+    return Xd, Yd
+
+
 def _is_ragged(X):
     shapes = {np.shape(ts) for ts in X}
     return len(shapes) > 1
