@@ -85,20 +85,21 @@ def main():
     print("\n## One pair, gamma = 1, one thread (ns per cell; ratio = peer / sksoftdtw)")
     print(f"{'n=m':>6} {'d':>3} {'kind':>10} {'sksoftdtw':>10} " +
           " ".join(f"{name:>16}" for name in others))
-    sizes = [100, 500] if args.quick else [100, 500, 1000]
-    for n in sizes:
-        for d in (1, 10):
-            x = rng.standard_normal((n, d))
-            y = rng.standard_normal((n, d))
-            cells = n * n
-            for kind, ours in (("value", lambda: soft_dtw(x, y)),
-                               ("value+grad", lambda: soft_dtw_value_and_grad(x, y))):
-                t = best_time(ours, repeat) / cells * 1e9
-                row = f"{n:>6} {d:>3} {kind:>10} {t:>10.2f} "
-                for fns in others.values():
-                    tp = best_time(lambda: fns[kind](x, y), repeat) / cells * 1e9
-                    row += f" {tp:>8.1f} ({tp / t:>4.1f}x)"
-                print(row)
+    cases = [(n, d) for n in (100, 500) for d in (1, 10, 16)]
+    if not args.quick:
+        cases += [(1000, 1), (1000, 10), (1000, 16), (2000, 1), (2000, 16)]
+    for n, d in cases:
+        x = rng.standard_normal((n, d))
+        y = rng.standard_normal((n, d))
+        cells = n * n
+        for kind, ours in (("value", lambda: soft_dtw(x, y)),
+                           ("value+grad", lambda: soft_dtw_value_and_grad(x, y))):
+            t = best_time(ours, repeat) / cells * 1e9
+            row = f"{n:>6} {d:>3} {kind:>10} {t:>10.2f} "
+            for fns in others.values():
+                tp = best_time(lambda: fns[kind](x, y), repeat) / cells * 1e9
+                row += f" {tp:>8.1f} ({tp / t:>4.1f}x)"
+            print(row)
 
     n_ts, sz = (200, 128) if args.quick else (1000, 128)
     X = rng.standard_normal((n_ts, sz))

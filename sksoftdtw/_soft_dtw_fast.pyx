@@ -21,7 +21,7 @@ series ``k`` is ``X[off[k]:off[k + 1]]``, so variable lengths need no padding.
 """
 import numpy as np
 
-from cython.parallel cimport parallel, prange
+from cython.parallel cimport parallel, prange, threadid
 from libc.math cimport INFINITY, exp, fmin, log
 from libc.stdlib cimport calloc, free
 from libc.string cimport memcpy, memset
@@ -220,6 +220,11 @@ def set_max_full_cells(Py_ssize_t cells):
     previous = MAX_FULL_CELLS
     MAX_FULL_CELLS = max(1, cells)
     return previous
+
+
+def max_full_cells():
+    """The size above which pairs keep checkpoints (see `set_max_full_cells`)."""
+    return MAX_FULL_CELLS
 
 
 cdef inline Py_ssize_t _segment_rows(Py_ssize_t n, Py_ssize_t m) noexcept nogil:
@@ -799,36 +804,54 @@ cdef double _pair(const double* x, const double* y, const double* D,
 
 cdef void _wavefront_step(const double* gf, const double* ge, const double* f2,
                           const double* e2, const double* f1, const double* e1,
-                          double* f0, double* e0, Py_ssize_t count) noexcept nogil:
+                          double* f0, double* e0, Py_ssize_t count, double* w) noexcept nogil:
     """``count`` cells of an anti-diagonal: the step of `_exp_forward_row`.
 
     Cell ``t`` has its diagonal predecessor at ``f2[t]``, its upper one at
-    ``f1[t]`` and its left one at ``f1[t + 1]``.
+    ``f1[t]`` and its left one at ``f1[t + 1]``. When ``w`` is not NULL it
+    receives the soft-min weights: ``w[t]`` diagonal, ``w[count + t]`` upper,
+    ``w[2 count + t]`` left.
     """
     cdef Py_ssize_t t
-    cdef double e, kk
+    cdef double e, kk, td, tu, tl, inv
+    if w == NULL:
+        for t in range(count):
+            e = max(max(e2[t], e1[t]), e1[t + 1])
+            f0[t] = sdtw_split(gf[t] * (f2[t] * sdtw_pow2(e2[t] - e)
+                                        + f1[t] * sdtw_pow2(e1[t] - e)
+                                        + f1[t + 1] * sdtw_pow2(e1[t + 1] - e)), &kk)
+            e0[t] = e + ge[t] + kk
+        return
     for t in range(count):
         e = max(max(e2[t], e1[t]), e1[t + 1])
-        f0[t] = sdtw_split(gf[t] * (f2[t] * sdtw_pow2(e2[t] - e)
-                                    + f1[t] * sdtw_pow2(e1[t] - e)
-                                    + f1[t + 1] * sdtw_pow2(e1[t + 1] - e)), &kk)
+        td = f2[t] * sdtw_pow2(e2[t] - e)
+        tu = f1[t] * sdtw_pow2(e1[t] - e)
+        tl = f1[t + 1] * sdtw_pow2(e1[t + 1] - e)
+        f0[t] = sdtw_split(gf[t] * (td + tu + tl), &kk)
         e0[t] = e + ge[t] + kk
+        inv = 1.0 / (td + tu + tl)
+        w[t] = td * inv
+        w[count + t] = tu * inv
+        w[2 * count + t] = tl * inv
 
 
 cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
                              Py_ssize_t m, Py_ssize_t d, double gamma,
-                             double* buf) noexcept nogil:
+                             double* buf, double* W) noexcept nogil:
     """Soft-DTW value of one long pair, anti-diagonal by anti-diagonal.
 
     The cells of an anti-diagonal ``i + j = k`` depend only on the two
     previous anti-diagonals, so the loop over them has no dependency chain and
-    compilers vectorize it: the single-pair counterpart of the lanes. ``yr``
-    is ``y`` reversed (so that ``y_{k - i}`` is contiguous in ``i``), no band.
+    compilers vectorize it: the single-pair counterpart of the lanes. The
+    series are laid out dimension by dimension (``x[c n + i]``) and ``yr`` is
+    ``y`` reversed, so that ``y_{k - i}`` is contiguous in ``i``; no band.
     ``buf`` holds ``8 (n + 2)`` doubles: three anti-diagonals of alpha
     (mantissas and exponents), entry ``i + 1`` for row ``i`` and entry 0 for
-    row -1, and one of g (mantissas and exponents).
+    row -1, and one of g (mantissas and exponents). When ``W`` is not NULL it
+    receives the soft-min weights of every cell (``3 n m`` doubles), the
+    anti-diagonals one after the other as laid out by `_wavefront_step`.
     """
-    cdef Py_ssize_t k, i, t, lo, hi, w = n + 2
+    cdef Py_ssize_t k, i, t, dim, lo, hi, w = n + 2, off = 0
     cdef double scale = 1.0 / (gamma * LN2)
     cdef double* f2 = buf            # anti-diagonal k - 2
     cdef double* e2 = buf + w
@@ -853,16 +876,18 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
         f0[hi + 2] = 0.0
         e0[hi + 2] = SDTW_ZERO_EXP
         t = m - 1 - k  # yr[t + i] = y[k - i]
-        if d == 1:
+        for i in range(lo, hi + 1):
+            diff = x[i] - yr[t + i]
+            c[i] = diff * diff
+        for dim in range(1, d):
             for i in range(lo, hi + 1):
-                diff = x[i] - yr[t + i]
-                c[i] = diff * diff
-        else:
-            for i in range(lo, hi + 1):
-                _sqeuclidean_row(x + i * d, yr + (t + i) * d, d, 0, 1, c + i)
+                diff = x[dim * n + i] - yr[dim * m + t + i]
+                c[i] += diff * diff
         _exp_g_row(c, lo, hi + 1, scale, c, cg)
         _wavefront_step(c + lo, cg + lo, f2 + lo, e2 + lo, f1 + lo, e1 + lo,
-                        f0 + lo + 1, e0 + lo + 1, hi + 1 - lo)
+                        f0 + lo + 1, e0 + lo + 1, hi + 1 - lo,
+                        W + 3 * off if W != NULL else NULL)
+        off += hi + 1 - lo
         if k == 0:
             f1[0] = 0.0  # the start cell is anti-diagonal -2 only
             e1[0] = SDTW_ZERO_EXP
@@ -877,15 +902,145 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
     return -gamma * (e1[n] * LN2 + log(f1[n]))
 
 
+cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
+                              Py_ssize_t m, Py_ssize_t d, const double* W, double* buf,
+                              double* gx, double* gyr) noexcept nogil:
+    """Gradients of `_wavefront_value` from its weights ``W``, anti-diagonal by anti-diagonal.
+
+    E on anti-diagonal ``k`` needs E on ``k + 1`` and ``k + 2`` only:
+    ``E_ij = w_left(i, j+1) E_i,j+1 + w_up(i+1, j) E_i+1,j + w_diag(i+1, j+1)
+    E_i+1,j+1``. The gradients w.r.t. ``x`` and the reversed ``y`` are added
+    to ``gx`` and ``gyr`` (zeroed by the caller), all in the layouts of
+    `_wavefront_value`. ``buf`` holds ``3 (n + 2)``
+    doubles; ``W`` must be readable one anti-diagonal (``n + 2`` doubles)
+    beyond both ends: those reads only meet E = 0.
+    """
+    cdef Py_ssize_t k, i, c, t, lo, hi, w = n + 2
+    cdef Py_ssize_t cnt1 = 0, cnt2 = 0, lo1 = n, lo2 = n, off1 = n * m, off2 = n * m
+    cdef double* b2 = buf            # E of anti-diagonal k + 2, entry i + 1 for row i
+    cdef double* b1 = buf + w        # k + 1
+    cdef double* b0 = buf + 2 * w    # k
+    cdef double* tmp
+    cdef const double* wl
+    cdef const double* wu
+    cdef const double* wd
+    cdef double diff
+    memset(buf, 0, 3 * w * sizeof(double))
+    for k in range(n + m - 2, -1, -1):
+        lo = max(0, k - m + 1)
+        hi = min(n - 1, k)
+        b0[lo] = 0.0
+        b0[hi + 2] = 0.0
+        if k == n + m - 2:
+            b0[n] = 1.0
+        else:
+            # row i of anti-diagonal k + 1 is at wl[i], of k + 2 at wd[i]
+            wl = W + 3 * off1 + 2 * cnt1 - lo1
+            wu = W + 3 * off1 + cnt1 - lo1
+            wd = W + 3 * off2 - lo2
+            for i in range(lo, hi + 1):
+                b0[i + 1] = min(1.0, wl[i] * b1[i + 1] + wu[i + 1] * b1[i + 2]
+                                + wd[i + 1] * b2[i + 2])
+        t = m - 1 - k  # yr[t + i] = y[k - i]
+        for c in range(d):
+            for i in range(lo, hi + 1):
+                diff = 2.0 * b0[i + 1] * (x[c * n + i] - yr[c * m + t + i])
+                gx[c * n + i] += diff
+                gyr[c * m + t + i] -= diff
+        off2 = off1
+        cnt2 = cnt1
+        lo2 = lo1
+        cnt1 = hi + 1 - lo
+        off1 -= cnt1
+        lo1 = lo
+        tmp = b2
+        b2 = b1
+        b1 = b0
+        b0 = tmp
+
+
 def wavefront_value(const double[:, ::1] x, const double[:, ::1] y, double gamma):
     """Exp-domain soft-DTW value of one pair (no band) by anti-diagonals."""
     cdef Py_ssize_t n = x.shape[0], m = y.shape[0], d = x.shape[1]
-    cdef double[:, ::1] yr = np.ascontiguousarray(y[::-1])
+    cdef double[:, ::1] xt = np.ascontiguousarray(np.asarray(x).T)
+    cdef double[:, ::1] yrt = np.ascontiguousarray(np.asarray(y)[::-1].T)
     cdef double[::1] buf = np.empty(8 * (n + 2))
     cdef double value
     with nogil:
-        value = _wavefront_value(&x[0, 0], &yr[0, 0], n, m, d, gamma, &buf[0])
+        value = _wavefront_value(&xt[0, 0], &yrt[0, 0], n, m, d, gamma, &buf[0], NULL)
     return value
+
+
+cdef inline Py_ssize_t _wavefront_work(Py_ssize_t max_n, Py_ssize_t max_m,
+                                       Py_ssize_t max_nm, Py_ssize_t d) noexcept nogil:
+    """Doubles of one thread's workspace in `batch_wavefront_value_grad`."""
+    return 3 * max_nm + 10 * (max_n + 2) + 2 * d * (max_n + max_m)
+
+
+def wavefront_work_size(const Py_ssize_t[::1] xoff, const Py_ssize_t[::1] yoff,
+                        Py_ssize_t d):
+    """Doubles of one thread's workspace for the pairs ``(X[k], Y[k])``."""
+    cdef Py_ssize_t k, max_nm = 0
+    for k in range(xoff.shape[0] - 1):
+        max_nm = max(max_nm, (xoff[k + 1] - xoff[k]) * (yoff[k + 1] - yoff[k]))
+    return _wavefront_work(_max_len(xoff), _max_len(yoff), max_nm, d)
+
+
+def batch_wavefront_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
+                               const double[:, ::1] Y, const Py_ssize_t[::1] yoff,  # IN
+                               double gamma, int n_threads,
+                               double[::1] work,                                    # SCRATCH
+                               double[::1] values,                                  # OUT
+                               double[:, ::1] gX, double[:, ::1] gY):               # OUT
+    """`batch_value_grad` by anti-diagonals, exp domain, no band: pair by pair.
+
+    For long pairs, whose weights would not fit in cache if 16 pairs ran in
+    lanes. ``work`` holds ``n_threads`` times `wavefront_work_size` doubles,
+    any content: callers reuse it from call to call, which saves the page
+    faults of a fresh buffer (about as long as the computation itself).
+    ``gX`` and ``gY`` as in `batch_value_grad`, but written, not added to.
+    """
+    cdef Py_ssize_t k, i, c, n, m, t, n_pairs = values.shape[0], d = X.shape[1]
+    cdef Py_ssize_t size = wavefront_work_size(xoff, yoff, d)
+    cdef Py_ssize_t max_n = _max_len(xoff), max_m = _max_len(yoff)
+    cdef bint want_x = gX.shape[0] > 0, want_y = gY.shape[0] > 0
+    cdef double* ws
+    cdef double* W
+    cdef double* buf
+    cdef double* xt
+    cdef double* yrt
+    cdef double* gxt
+    cdef double* gyrt
+    if work.shape[0] < n_threads * size:
+        raise ValueError("work is too small")
+    with nogil, parallel(num_threads=n_threads):
+        for k in prange(n_pairs, schedule="dynamic"):
+            ws = &work[0] + threadid() * size  # each thread has its own slice
+            n = xoff[k + 1] - xoff[k]
+            m = yoff[k + 1] - yoff[k]
+            buf = ws
+            xt = buf + 8 * (max_n + 2)
+            yrt = xt + d * max_n
+            gxt = yrt + d * max_m
+            gyrt = gxt + d * n
+            W = gxt + d * (max_n + max_m) + (n + 2)  # a pad of n + 2 on both sides
+            memset(W - (n + 2), 0, (n + 2) * sizeof(double))
+            memset(W + 3 * n * m, 0, (n + 2) * sizeof(double))
+            memset(gxt, 0, d * (n + m) * sizeof(double))
+            for c in range(d):
+                for i in range(n):
+                    xt[c * n + i] = X[xoff[k] + i, c]
+                for t in range(m):
+                    yrt[c * m + t] = Y[yoff[k] + m - 1 - t, c]
+            values[k] = _wavefront_value(xt, yrt, n, m, d, gamma, buf, W)
+            _wavefront_backward(xt, yrt, n, m, d, W, buf, gxt, gyrt)
+            for c in range(d):
+                if want_x:
+                    for i in range(n):
+                        gX[xoff[k] + i, c] = gxt[c * n + i]
+                if want_y:
+                    for t in range(m):
+                        gY[yoff[k] + m - 1 - t, c] = gyrt[c * m + t]
 
 
 def pairs_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN

@@ -17,6 +17,8 @@ with :math:`\Delta_{ij} = \|x_i - y_j\|^2` and :math:`\mathcal{A}_{n,m}` the
 monotone alignment paths. :math:`\gamma = 0` is hard DTW, in the same squared
 units.
 """
+import threading
+
 import numpy as np
 
 from ._kernels import fast as _fast
@@ -76,6 +78,41 @@ _MAX_EXPONENT = 2.0**50
 
 # From this length on, one pair runs faster by anti-diagonals than by rows.
 _WAVEFRONT_MIN_LENGTH = 64
+
+# Lanes keep the weights of 16 pairs: beyond this many cells per pair they no
+# longer fit in cache, and pairs run one by one by anti-diagonals instead.
+_LANES_MAX_CELLS = 2**14
+
+# The workspace of the anti-diagonal gradients, kept per thread from call to
+# call: a fresh buffer of that size costs as much in page faults as the
+# computation.
+_WAVEFRONT_WORK = threading.local()
+
+
+def _wavefront_pays(X, Y, radius, exp_domain):
+    """Whether the gradients of the pairs (X[k], Y[k]) run by anti-diagonals.
+
+    That order has no band, needs the exp domain and keeps the weights of
+    every cell (pairs above the checkpoint size use rows); it beats rows for
+    one pair of length 64 or more, and lanes for long pairs.
+    """
+    if not exp_domain or radius >= 0:
+        return False
+    cells = X.lengths * Y.lengths
+    if cells.max() > _fast.max_full_cells():
+        return False
+    if X.n_ts == 1:
+        return min(X.lengths[0], Y.lengths[0]) >= _WAVEFRONT_MIN_LENGTH
+    return np.median(cells) > _LANES_MAX_CELLS
+
+
+def _wavefront_value_grad(X, Y, gamma, n_threads, values, gX, gY):
+    size = n_threads * _fast.wavefront_work_size(X.offsets, Y.offsets, X.d)
+    work = getattr(_WAVEFRONT_WORK, "buffer", None)
+    if work is None or len(work) < size:
+        work = _WAVEFRONT_WORK.buffer = np.empty(size)
+    _fast.batch_wavefront_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, n_threads,
+                                     work, values, gX, gY)
 
 
 def _exp_domain(max_cost, length, gamma):
@@ -245,7 +282,9 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
     exp_domain = _exp_domain_pairs(Xd, Yd, gamma)
     idx = np.arange(Xd.n_ts)
     plan = _lane_plan(Xd, Yd, idx, idx) if exp_domain else None
-    if plan is not None:
+    if _wavefront_pays(Xd, Yd, radius, exp_domain):
+        _wavefront_value_grad(Xd, Yd, gamma, check_n_jobs(n_jobs), values, gX, gY)
+    elif plan is not None:
         order, starts = plan
         _fast.groups_value_grad(Xd.data, Xd.offsets, Yd.data, Yd.offsets, order, starts,
                                 gamma, radius, check_n_jobs(n_jobs), values, gX, gY)

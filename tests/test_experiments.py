@@ -25,7 +25,7 @@ FAST = {
 EXPERIMENTS = list(FAST)
 # Rows per (dataset, seed) unit with two gammas.
 ROWS_PER_UNIT = {
-    barycenter: 2 * (2 + len(GAMMAS)),  # inits x (DBA, subgradient, soft-DTW per gamma)
+    barycenter: 2 * (3 + len(GAMMAS)),  # inits x (DBA, two subgradient methods, soft-DTW)
     kmeans: 2 * (2 + len(GAMMAS)),
     prediction: 1 + 2 * len(GAMMAS),  # Euclidean, then soft-DTW per init and gamma
 }
@@ -92,7 +92,7 @@ def test_barycenter_rows(ucr_dir):
         assert np.isfinite(r["dtw_loss"]) and r["dtw_loss"] >= 0
         assert 0 <= r["n_iter"] <= FAST[barycenter]["max_iter"]
     assert {(r["method"], r["gamma"]) for r in rows} == {
-        ("dba", ""), ("subgradient", "")} | {("softdtw", g) for g in GAMMAS}
+        ("dba", ""), ("subgradient", ""), ("subgradient-lbfgs", "")} | {("softdtw", g) for g in GAMMAS}
 
 
 def test_prediction_rows(ucr_dir):
@@ -155,9 +155,10 @@ def test_explicit_seeds_repeat_the_same_runs(ucr_dir):
 
     kw = {"datasets": ["Alpha"], "gammas": [0.1], "n_jobs": 1, "progress": False, "max_iter": 2}
     both = barycenter.run(ucr_dir, seeds=2, **kw)
-    assert [r["seed"] for r in both] == [0] * 6 + [1] * 6
+    half = len(both) // 2
+    assert [r["seed"] for r in both] == [0] * half + [1] * half
     second = barycenter.run(ucr_dir, seeds=[1], **kw)
-    assert without_time(second) == without_time(both[6:])
+    assert without_time(second) == without_time(both[half:])
 
 
 def test_progress_true_draws_a_bar_on_stderr(ucr_dir, capsys):
@@ -202,7 +203,8 @@ def made_up_win_rows(gammas, n_datasets=5, seeds=2, seed=0):
     rng = np.random.RandomState(seed)
     rows = []
     for d, s, init in product(range(n_datasets), range(seeds), _common.INITS):
-        methods = [("dba", ""), ("subgradient", "")] + [("softdtw", g) for g in gammas]
+        methods = [(c, "") for c in ("dba", "subgradient", "subgradient-lbfgs")] + [
+            ("softdtw", g) for g in gammas]
         rows += [{"dataset": f"D{d}", "seed": s, "init": init, "method": m, "gamma": g,
                   "dtw_loss": rng.uniform(1, 2)} for m, g in methods]
     return rows
@@ -225,14 +227,14 @@ def expected_win(rows, competitor, init, gamma):
 def test_win_percentages_match_a_hand_computation(module, gammas):
     rows = made_up_win_rows(gammas)
     summary = module.summarize(rows)
-    assert len(summary) == 4 * len(gammas)
+    assert len(summary) == len(module.PAPER) * len(gammas)
     for s in summary:
         ours, n = expected_win(rows, s["competitor"], s["init"], s["gamma"])
         assert s["ours"] == pytest.approx(ours) and s["n_datasets"] == n == 5
         paper = module.PAPER[(s["competitor"], s["init"])]
         assert s["paper"] == paper.get(s["gamma"])
-    assert {s["gamma"] for s in summary if s["paper"] is None} == set(gammas) - set(
-        barycenter.GAMMAS)
+    assert {s["gamma"] for s in summary if s["paper"] is None
+            and module.PAPER[(s["competitor"], s["init"])]} == set(gammas) - set(barycenter.GAMMAS)
 
 
 def test_win_percentages_skip_datasets_without_both_methods():

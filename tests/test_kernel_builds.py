@@ -58,15 +58,51 @@ def test_builds_agree(build, gamma, d):
 
 @pytest.mark.parametrize("build", _runnable_builds() + [BASELINE], ids=lambda m: m.__name__)
 @pytest.mark.parametrize("shape", [(1, 1, 1), (1, 7, 2), (9, 1, 1), (70, 65, 1), (64, 90, 3)])
-@pytest.mark.parametrize("gamma", [1e-3, 0.1, 10.0])
+@pytest.mark.parametrize("gamma", [1e-3, 0.1, 10.0, 1e3])
 def test_wavefront_equals_rows(build, shape, gamma):
-    """The anti-diagonal order of one pair gives the value of the row order."""
+    """The anti-diagonal order of one pair gives the value and gradients of the row order."""
     n, m, d = shape
     rng = np.random.default_rng(n * m)
     x, y = rng.standard_normal((n, d)), rng.standard_normal((m, d))
     X, Y = check_dataset(x[None]), check_dataset(y[None])
     ref = np.empty(1)
-    BASELINE.pairs_value(X.data, X.offsets, Y.data, Y.offsets, np.zeros(1, np.intp),
-                         np.zeros(1, np.intp), gamma, -1, True, 1, ref)
-    value = build.wavefront_value(x, y, gamma)
-    assert value == pytest.approx(ref[0], rel=1e-12, abs=1e-12)
+    ref_gx, ref_gy = np.zeros_like(x), np.zeros_like(y)
+    BASELINE.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, -1, True, 1,
+                              ref, ref_gx, ref_gy)
+    assert build.wavefront_value(x, y, gamma) == pytest.approx(ref[0], rel=1e-12, abs=1e-12)
+    # The work buffer may hold anything, and be larger than needed.
+    work = np.full(2 * build.wavefront_work_size(X.offsets, Y.offsets, d) + 5, np.nan)
+    value, gx, gy = np.empty(1), np.full_like(x, np.nan), np.full_like(y, np.nan)
+    build.batch_wavefront_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, 2, work,
+                                     value, gx, gy)
+    assert value[0] == pytest.approx(ref[0], rel=1e-12, abs=1e-12)
+    scale = max(np.abs(ref_gx).max(), np.abs(ref_gy).max())
+    np.testing.assert_allclose(gx, ref_gx, rtol=1e-9, atol=1e-12 * scale)
+    np.testing.assert_allclose(gy, ref_gy, rtol=1e-9, atol=1e-12 * scale)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_wavefront_batch_of_many_lengths(threads):
+    """Pairs of many lengths in one call: each equals its own row-order result."""
+    rng = np.random.default_rng(3)
+    X = check_dataset([rng.standard_normal((n, 2)) for n in (80, 3, 64, 150, 1)])
+    Y = check_dataset([rng.standard_normal((m, 2)) for m in (70, 90, 1, 64, 5)])
+    ref, ref_gX, ref_gY = np.empty(5), np.zeros_like(X.data), np.zeros_like(Y.data)
+    BASELINE.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, 0.3, -1, True, 1,
+                              ref, ref_gX, ref_gY)
+    work = np.full(threads * BASELINE.wavefront_work_size(X.offsets, Y.offsets, 2), np.inf)
+    values, gX, gY = np.empty(5), np.empty_like(X.data), np.empty_like(Y.data)
+    BASELINE.batch_wavefront_value_grad(X.data, X.offsets, Y.data, Y.offsets, 0.3, threads,
+                                        work, values, gX, gY)
+    np.testing.assert_allclose(values, ref, rtol=1e-12)
+    np.testing.assert_allclose(gX, ref_gX, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(gY, ref_gY, rtol=1e-9, atol=1e-12)
+
+
+def test_wavefront_rejects_a_short_work_buffer():
+    X = check_dataset(np.zeros((1, 3, 1)))
+    size = BASELINE.wavefront_work_size(X.offsets, X.offsets, 1)
+    with pytest.raises(ValueError, match="work"):
+        BASELINE.batch_wavefront_value_grad(X.data, X.offsets, X.data, X.offsets, 1.0, 2,
+                                            np.empty(2 * size - 1), np.empty(1),
+                                            np.empty((3, 1)), np.empty((3, 1)))

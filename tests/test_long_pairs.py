@@ -39,3 +39,33 @@ def test_segmented_equals_full(small_segments, gamma, radius, shape):
             np.testing.assert_allclose(g, w, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(E, E_ref, rtol=1e-10, atol=1e-13)
     assert v == pytest.approx(v_ref, rel=1e-13)
+
+
+@pytest.mark.parametrize("shape", [(64, 70), (90, 64)])
+def test_one_long_pair_by_anti_diagonals(shape):
+    """A single long pair takes the anti-diagonal gradient: same result as rows
+    with checkpoints, central finite differences, and a reused buffer."""
+    from sksoftdtw import soft_dtw, soft_dtw_value_and_grad
+
+    rng = np.random.default_rng(1)
+    n, m = shape
+    x, y = rng.standard_normal((n, 2)), rng.standard_normal((m, 2))
+    big = rng.standard_normal((120, 2))
+    soft_dtw_value_and_grad(big, big, 0.5)  # leaves a larger buffer behind
+    value, grad = soft_dtw_value_and_grad(x, y, 0.5)
+    gy = soft_dtw_batch(x[None], y[None], 0.5, return_grad="y")[1][0]
+    previous = fast.set_max_full_cells(n * m - 1)  # rows, with checkpoints
+    try:
+        ref_value, ref_gx, ref_gy = soft_dtw_batch(x[None], y[None], 0.5, return_grad="both")
+    finally:
+        fast.set_max_full_cells(previous)
+    assert value == pytest.approx(ref_value[0], rel=1e-13)
+    np.testing.assert_allclose(grad, ref_gx[0], rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(gy, ref_gy[0], rtol=1e-10, atol=1e-13)
+    h = 1e-5
+    for i, k in [(0, 0), (n // 2, 1), (n - 1, 0)]:
+        xp, xm = x.copy(), x.copy()
+        xp[i, k] += h
+        xm[i, k] -= h
+        fd = (soft_dtw(xp, y, 0.5) - soft_dtw(xm, y, 0.5)) / (2 * h)
+        assert grad[i, k] == pytest.approx(fd, rel=1e-6, abs=1e-8)
