@@ -835,10 +835,30 @@ cdef void _wavefront_step(const double* gf, const double* ge, const double* f2,
         w[2 * count + t] = tl * inv
 
 
+cdef void _wavefront_hard_step(const double* c, const double* r2, const double* r1,
+                               double* r0, Py_ssize_t count, double* w) noexcept nogil:
+    """`_wavefront_step` for hard DTW: ``r0 = c + min(r2, r1[t], r1[t + 1])``.
+
+    The weights are those of `_softmin3_w` at gamma = 0: all on one
+    minimiser, the diagonal first, then up.
+    """
+    cdef Py_ssize_t t
+    cdef double mn, wd, wu
+    for t in range(count):
+        mn = min(r2[t], min(r1[t], r1[t + 1]))
+        r0[t] = c[t] + mn
+        if w != NULL:
+            wd = 1.0 if (r2[t] == mn and mn < INFINITY) else 0.0
+            wu = 1.0 if (r1[t] == mn and mn < INFINITY and wd == 0.0) else 0.0
+            w[t] = wd
+            w[count + t] = wu
+            w[2 * count + t] = 1.0 if (wd == 0.0 and wu == 0.0 and mn < INFINITY) else 0.0
+
+
 cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
                              Py_ssize_t m, Py_ssize_t d, double gamma,
                              double* buf, double* W) noexcept nogil:
-    """Soft-DTW value of one long pair, anti-diagonal by anti-diagonal.
+    """Soft-DTW value of one long pair, anti-diagonal by anti-diagonal; hard DTW at gamma = 0.
 
     The cells of an anti-diagonal ``i + j = k`` depend only on the two
     previous anti-diagonals, so the loop over them has no dependency chain and
@@ -852,7 +872,7 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
     anti-diagonals one after the other as laid out by `_wavefront_step`.
     """
     cdef Py_ssize_t k, i, t, dim, lo, hi, w = n + 2, off = 0
-    cdef double scale = 1.0 / (gamma * LN2)
+    cdef double scale = 1.0 / (gamma * LN2) if gamma > 0.0 else 0.0
     cdef double* f2 = buf            # anti-diagonal k - 2
     cdef double* e2 = buf + w
     cdef double* f1 = buf + 2 * w    # k - 1
@@ -863,17 +883,19 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
     cdef double* cg = buf + 7 * w
     cdef double* tmp
     cdef double diff
+    # hard DTW: f holds R itself and an outside cell reads R = +inf
+    cdef double outside = 0.0 if gamma > 0.0 else INFINITY
     for i in range(6 * w):
-        buf[i] = 0.0 if (i // w) % 2 == 0 else SDTW_ZERO_EXP
-    f1[0] = 1.0  # alpha(-1, -1), on anti-diagonal -2 seen from k = 0
+        buf[i] = outside if (i // w) % 2 == 0 else SDTW_ZERO_EXP
+    f1[0] = 1.0 if gamma > 0.0 else 0.0  # alpha(-1, -1) or R(-1, -1), seen from k = 0
     e1[0] = 0.0
     for k in range(n + m - 1):
         lo = max(0, k - m + 1)
         hi = min(n - 1, k)
         # cells outside [lo, hi] read as alpha = 0 by the next two diagonals
-        f0[lo] = 0.0
+        f0[lo] = outside
         e0[lo] = SDTW_ZERO_EXP
-        f0[hi + 2] = 0.0
+        f0[hi + 2] = outside
         e0[hi + 2] = SDTW_ZERO_EXP
         t = m - 1 - k  # yr[t + i] = y[k - i]
         for i in range(lo, hi + 1):
@@ -883,13 +905,17 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
             for i in range(lo, hi + 1):
                 diff = x[dim * n + i] - yr[dim * m + t + i]
                 c[i] += diff * diff
-        _exp_g_row(c, lo, hi + 1, scale, c, cg)
-        _wavefront_step(c + lo, cg + lo, f2 + lo, e2 + lo, f1 + lo, e1 + lo,
-                        f0 + lo + 1, e0 + lo + 1, hi + 1 - lo,
-                        W + 3 * off if W != NULL else NULL)
+        if gamma > 0.0:
+            _exp_g_row(c, lo, hi + 1, scale, c, cg)
+            _wavefront_step(c + lo, cg + lo, f2 + lo, e2 + lo, f1 + lo, e1 + lo,
+                            f0 + lo + 1, e0 + lo + 1, hi + 1 - lo,
+                            W + 3 * off if W != NULL else NULL)
+        else:
+            _wavefront_hard_step(c + lo, f2 + lo, f1 + lo, f0 + lo + 1, hi + 1 - lo,
+                                 W + 3 * off if W != NULL else NULL)
         off += hi + 1 - lo
         if k == 0:
-            f1[0] = 0.0  # the start cell is anti-diagonal -2 only
+            f1[0] = outside  # the start cell is anti-diagonal -2 only
             e1[0] = SDTW_ZERO_EXP
         tmp = f2
         f2 = f1
@@ -899,6 +925,8 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
         e2 = e1
         e1 = e0
         e0 = tmp
+    if gamma == 0.0:
+        return f1[n]
     return -gamma * (e1[n] * LN2 + log(f1[n]))
 
 

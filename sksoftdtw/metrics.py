@@ -89,14 +89,14 @@ _LANES_MAX_CELLS = 2**14
 _WAVEFRONT_WORK = threading.local()
 
 
-def _wavefront_pays(X, Y, radius, exp_domain):
+def _wavefront_pays(X, Y, gamma, radius, exp_domain):
     """Whether the gradients of the pairs (X[k], Y[k]) run by anti-diagonals.
 
-    That order has no band, needs the exp domain and keeps the weights of
-    every cell (pairs above the checkpoint size use rows); it beats rows for
-    one pair of length 64 or more, and lanes for long pairs.
+    That order has no band, needs the exp domain (or hard DTW) and keeps the
+    weights of every cell (pairs above the checkpoint size use rows); it
+    beats rows for one pair of length 64 or more, and lanes for long pairs.
     """
-    if not exp_domain or radius >= 0:
+    if not (exp_domain or gamma == 0) or radius >= 0:
         return False
     cells = X.lengths * Y.lengths
     if cells.max() > _fast.max_full_cells():
@@ -281,10 +281,9 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
     gY = np.zeros_like(Yd.data) if want_y else np.zeros((0, Xd.d))
     exp_domain = _exp_domain_pairs(Xd, Yd, gamma)
     idx = np.arange(Xd.n_ts)
-    plan = _lane_plan(Xd, Yd, idx, idx) if exp_domain else None
-    if _wavefront_pays(Xd, Yd, radius, exp_domain):
+    if _wavefront_pays(Xd, Yd, gamma, radius, exp_domain):
         _wavefront_value_grad(Xd, Yd, gamma, check_n_jobs(n_jobs), values, gX, gY)
-    elif plan is not None:
+    elif (plan := _lane_plan(Xd, Yd, idx, idx) if exp_domain else None) is not None:
         order, starts = plan
         _fast.groups_value_grad(Xd.data, Xd.offsets, Yd.data, Yd.offsets, order, starts,
                                 gamma, radius, check_n_jobs(n_jobs), values, gX, gY)

@@ -26,7 +26,7 @@ EXPERIMENTS = list(FAST)
 # Rows per (dataset, seed) unit with two gammas.
 ROWS_PER_UNIT = {
     barycenter: 2 * (3 + len(GAMMAS)),  # inits x (DBA, two subgradient methods, soft-DTW)
-    kmeans: 2 * (2 + len(GAMMAS)),
+    kmeans: 2 * (3 + len(GAMMAS)),
     prediction: 1 + 2 * len(GAMMAS),  # Euclidean, then soft-DTW per init and gamma
 }
 
