@@ -48,17 +48,15 @@ static inline double sdtw_split(double v, double *k)
 }
 
 /* exp(-c / gamma) as f * 2^e, for scale = 1 / (gamma ln 2) and |c * scale|
- * below 2^51: 2^t = 2^floor(t) * sqrt(2) * exp((t - floor(t) - 1/2) ln 2), the
- * last factor by its Taylor series to degree 13 (|u| <= 0.35: truncation
- * below 1e-17). */
+ * below 2^51: 2^t = 2^r * exp((t - r) ln 2) with r the integer nearest to t,
+ * the last factor by its Taylor series to degree 13 (|u| <= ln(2) / 2:
+ * truncation below 2e-17). */
 static inline double sdtw_exp_neg(double c, double scale, double *e)
 {
     double t = -c * scale;
     double r = (t + SDTW_ROUND_MAGIC) - SDTW_ROUND_MAGIC;
-    double u, p;
-    r -= r > t ? 1.0 : 0.0;
-    u = (t - r - 0.5) * 0.6931471805599453;
-    p = 1.0 / 6227020800.0;
+    double u = (t - r) * 0.6931471805599453;
+    double p = 1.0 / 6227020800.0;
     p = p * u + 1.0 / 479001600.0;
     p = p * u + 1.0 / 39916800.0;
     p = p * u + 1.0 / 3628800.0;
@@ -73,6 +71,6 @@ static inline double sdtw_exp_neg(double c, double scale, double *e)
     p = p * u + 1.0;
     p = p * u + 1.0;
     *e = r;
-    return p * 1.4142135623730951;
+    return p;
 }
 #endif
