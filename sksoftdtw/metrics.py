@@ -282,7 +282,7 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
     exp_domain = _exp_domain_pairs(Xd, Yd, gamma)
     idx = np.arange(Xd.n_ts)
     if _wavefront_pays(Xd, Yd, gamma, radius, exp_domain):
-        _wavefront_value_grad(Xd, Yd, gamma, check_n_jobs(n_jobs), values, gX, gY)
+        _wavefront_value_grad(Xd, Yd, gamma, min(check_n_jobs(n_jobs), Xd.n_ts), values, gX, gY)
     elif (plan := _lane_plan(Xd, Yd, idx, idx) if exp_domain else None) is not None:
         order, starts = plan
         _fast.groups_value_grad(Xd.data, Xd.offsets, Yd.data, Yd.offsets, order, starts,
