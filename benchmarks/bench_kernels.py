@@ -6,7 +6,8 @@ Peers are timed in the same run when installed: tslearn and the authors'
 
 Usage::
 
-    python benchmarks/bench_kernels.py [--quick] [--threads 1 2]
+    python benchmarks/bench_kernels.py [--quick] [--threads 1 2] [--sections pairs cdist batch]
+    SKSOFTDTW_ISA=avx2 python benchmarks/bench_kernels.py --threads 1 --sections cdist batch
 
 Each figure is the best of several repetitions (the least disturbed by other
 work on the machine).
@@ -18,6 +19,7 @@ import time
 import numpy as np
 
 import sksoftdtw
+from sksoftdtw import _kernels
 from sksoftdtw import cdist_dtw, cdist_soft_dtw, soft_dtw, soft_dtw_batch, soft_dtw_value_and_grad
 
 
@@ -76,12 +78,22 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--sections", nargs="+", default=["pairs", "cdist", "batch"],
+                        choices=["pairs", "cdist", "batch"],
+                        help="what to time (e.g. 'cdist batch' to compare the builds "
+                        "forced by SKSOFTDTW_ISA)")
     args = parser.parse_args()
     repeat = 2 if args.quick else 5
     rng = np.random.default_rng(0)
     others = peers()
     print(f"sksoftdtw {sksoftdtw.__version__}, {platform.processor() or platform.machine()}, "
+          f"kernels {_kernels.fast.__name__.rsplit('.', 1)[-1]}, "
           f"peers: {', '.join(others) or 'none'}")
+    for section in args.sections:
+        SECTIONS[section](args, rng, others, repeat)
+
+
+def bench_pairs(args, rng, others, repeat):
     print("\n## One pair, gamma = 1, one thread (ns per cell; ratio = peer / sksoftdtw)")
     print(f"{'n=m':>6} {'d':>3} {'kind':>10} {'sksoftdtw':>10} " +
           " ".join(f"{name:>16}" for name in others))
@@ -101,6 +113,8 @@ def main():
                 row += f" {tp:>8.1f} ({tp / t:>4.1f}x)"
             print(row)
 
+
+def bench_cdist(args, rng, others, repeat):
     n_ts, sz = (200, 128) if args.quick else (1000, 128)
     X = rng.standard_normal((n_ts, sz))
     cells = n_ts * n_ts * sz * sz
@@ -118,7 +132,9 @@ def main():
         print(f"cdist_soft_dtw(X) on 200 series, {max(args.threads)} threads vs tslearn "
               f"n_jobs=-1: {theirs / ours:.1f}x faster")
 
-    n_pairs = 256
+
+def bench_batch(args, rng, others, repeat):
+    n_pairs, sz = 256, 128
     A = rng.standard_normal((n_pairs, sz))
     B = rng.standard_normal((n_pairs, sz))
     cells = n_pairs * sz * sz
@@ -126,6 +142,9 @@ def main():
     for threads in args.threads:
         t = best_time(lambda: soft_dtw_batch(A, B, return_grad="x", n_jobs=threads), repeat)
         print(f"soft_dtw_batch, {threads} thread(s): {t / cells * 1e9:.2f}")
+
+
+SECTIONS = {"pairs": bench_pairs, "cdist": bench_cdist, "batch": bench_batch}
 
 
 if __name__ == "__main__":
