@@ -38,7 +38,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .metrics import cdist_soft_dtw, cdist_soft_dtw_divergence, soft_dtw_batch
 from .utils import FlatDataset, check_dataset, check_radius, check_time_series
-from .utils._validation import check_same_dim, n_features_in, resample
+from .utils._validation import check_same_dim, resample, set_features_in
 
 __all__ = [
     "softdtw_barycenter",
@@ -830,7 +830,7 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         self.barycenter_ = result.barycenter
         self.n_iter_ = result.n_iter
         self.loss_ = result.loss
-        self.n_features_in_ = n_features_in(X, ds)
+        set_features_in(self, X, ds)
         return self
 
     def _check_X(self, X):

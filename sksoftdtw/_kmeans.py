@@ -35,7 +35,7 @@ from threadpoolctl import threadpool_limits
 from ._barycenter import _dba, _default_size, _dtw_subgradient, _resample, _softdtw_barycenter
 from .metrics import cdist_dtw, cdist_soft_dtw, cdist_soft_dtw_divergence
 from .utils import check_dataset, check_n_jobs
-from .utils._validation import n_features_in
+from .utils._validation import set_features_in
 
 __all__ = ["SoftDTWKMeans", "dtw_kmeans"]
 
@@ -665,7 +665,7 @@ class SoftDTWKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMi
         self.labels_ = best.labels
         self.inertia_ = best.inertia
         self.n_iter_ = best.n_iter
-        self.n_features_in_ = n_features_in(X, check_dataset(X))
+        set_features_in(self, X, check_dataset(X))
         self._n_features_out = self.n_clusters
         return self
 

@@ -22,10 +22,9 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import validate_data
 
 from .utils import check_dataset
-from .utils._validation import _is_ragged, resample
+from .utils._validation import _is_ragged, resample, set_features_in
 
 __all__ = ["TimeSeriesResampler", "TimeSeriesScalerMeanVariance"]
 
@@ -99,13 +98,7 @@ class _TimeSeriesTransformer(TransformerMixin, BaseEstimator):
         self : object
             The transformer.
         """
-        ds = check_dataset(X, "X")
-        # feature_names_in_ for a DataFrame of univariate series (its columns
-        # are time steps); the array itself was validated by check_dataset, as
-        # validate_data does not handle 3-D or variable-length input.
-        validate_data(self, X, skip_check_array=True, reset=True)
-        self.n_features_in_ = (int(ds.lengths.max()) if _is_series_list(X)
-                               else _input_shape(X)[1])
+        set_features_in(self, X, check_dataset(X, "X"))
         return self
 
     def transform(self, X):

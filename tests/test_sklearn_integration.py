@@ -223,6 +223,18 @@ def test_set_output_pandas_through_a_pipeline():
     assert list(bary.transform(X).columns) == ["softdtwbarycenter0"]
 
 
+@pytest.mark.parametrize("make", [barycenter, kmeans, TimeSeriesScalerMeanVariance],
+                         ids=lambda f: f.__name__)
+def test_a_dataframe_of_time_steps_records_its_column_names(make):
+    pd = pytest.importorskip("pandas")
+    X = bumps_and_steps()
+    frame = pd.DataFrame(X, columns=[f"t{k}" for k in range(X.shape[1])])
+    est = make().fit(frame)
+    assert list(est.feature_names_in_) == list(frame.columns)
+    assert est.n_features_in_ == X.shape[1]
+    assert not hasattr(make().fit(X), "feature_names_in_")
+
+
 # --------------------------------------------------------------------------
 # Persistence
 # --------------------------------------------------------------------------

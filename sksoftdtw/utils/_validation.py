@@ -3,6 +3,7 @@ import numbers
 from typing import NamedTuple
 
 import numpy as np
+from sklearn.utils.validation import validate_data
 
 
 class FlatDataset(NamedTuple):
@@ -266,6 +267,17 @@ def n_features_in(X, dataset):
     if dataset.kind == "list" and isinstance(X, (list, tuple)):
         return int(dataset.lengths.max())
     return int(np.asarray(X).shape[1])
+
+
+def set_features_in(estimator, X, dataset):
+    """Record `n_features_in` on a fitted estimator, and the column names of a DataFrame.
+
+    ``feature_names_in_`` comes from scikit-learn's ``validate_data``, told
+    to skip the array checks: it handles neither 3-D nor variable-length
+    input, which `check_dataset` has validated already.
+    """
+    validate_data(estimator, X, skip_check_array=True, reset=True)
+    estimator.n_features_in_ = n_features_in(X, dataset)
 
 
 def resample(dataset, sz):
