@@ -66,6 +66,16 @@ def _positive_int(text):
     return value
 
 
+def _non_negative_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
 def _non_negative_number(text):
     try:
         value = float(text)
@@ -423,15 +433,17 @@ _EXPERIMENT_OPTIONS = {
          "datasets processed in parallel processes, each with --n-jobs threads (default: 1)"),
     ],
     "predict": [
-        ("--max-iter", _positive_int, "L-BFGS iterations of every fit (default: 100)"),
+        ("--max-iter", _positive_int, "L-BFGS iterations of every fit (default: 300)"),
         ("--hidden", _positive_int, "units of the hidden layer (default: 50)"),
-        ("--max-train", _positive_int, "training series per dataset at most (default: 100)"),
+        ("--max-train", _non_negative_int,
+         "training series per dataset at most; 0: the whole split (default: 0)"),
         ("--max-train-cells", _non_negative_number,
          ("at most this many soft-DTW cells, n_train * sz_out^2, per evaluation of the "
-          "training loss; 0: no cap (default: 3e5)")),
+          "training loss; 0: no cap (default: 0)")),
         ("--min-train", _positive_int,
          "training series at least, whatever --max-train-cells (default: 10)"),
-        ("--max-test", _positive_int, "test series per dataset at most (default: 200)"),
+        ("--max-test", _non_negative_int,
+         "test series per dataset at most; 0: the whole split (default: 0)"),
     ],
 }
 

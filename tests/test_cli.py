@@ -197,6 +197,7 @@ def test_bad_gamma_is_a_usage_error(command, gamma, capsys):
 
 
 @pytest.mark.parametrize("argv", [["demo", "--n-jobs", "0"], ["demo", "--max-iter", "-3"],
+                                  ["predict", "--max-train", "-1"],
                                   ["kmeans", "--seeds", "zero"], ["nosuchcommand"], []])
 def test_other_usage_errors(argv, capsys):
     with pytest.raises(SystemExit) as exc:
@@ -277,7 +278,7 @@ def test_experiment_passes_the_options_to_run(fake, tmp_path, capsys):
     out_file = tmp_path / "results.csv"
     extra = {"barycenter": ["--max-iter", "7"],
              "kmeans": ["--max-iter", "7", "--workers", "2"],
-             "predict": ["--max-iter", "7", "--max-train-cells", "1000"]}[command]
+             "predict": ["--max-iter", "7", "--max-train-cells", "1000", "--max-test", "0"]}[command]
     status = main([command, "--data-dir", str(BUNDLED_DIR), "--datasets", "GunPoint,Coffee",
                    "--gamma", "1", "0.01", "--seeds", "3", "--n-jobs", "2", "--quiet",
                    "--out", str(out_file)] + extra)
@@ -288,7 +289,7 @@ def test_experiment_passes_the_options_to_run(fake, tmp_path, capsys):
     assert call["gammas"] == [1.0, 0.01]
     assert call["seeds"] == 3 and call["n_jobs"] == 2
     expected = {"barycenter": {"max_iter": 7}, "kmeans": {"max_iter": 7, "workers": 2},
-                "predict": {"max_iter": 7, "max_train_cells": 1000.0}}[command]
+                "predict": {"max_iter": 7, "max_train_cells": 1000.0, "max_test": 0}}[command]
     assert call["options"] == expected
     with open(out_file, newline="") as f:
         rows = list(csv.DictReader(f))

@@ -16,18 +16,18 @@ Network (the same for every loss): one hidden layer of 50 logistic-sigmoid
 units, as in the paper (one hidden layer, sigmoid activation) and the
 authors' reference implementation (50 units), identity output, L2 penalty
 ``alpha=1e-4``, trained with L-BFGS for at most ``max_iter`` iterations
-(100). The Euclidean-initialized soft-DTW models get ``max_iter`` further
+(300). The Euclidean-initialized soft-DTW models get ``max_iter`` further
 iterations from the Euclidean model. Series with missing values are left
 out (the network needs one length).
 
 Run-time budget: training costs ``n_train * sz_out**2`` soft-DTW cells per
-evaluation of the objective, which is prohibitive for the long series of the
-archive on a small machine. By default each training split is therefore
-subsampled (at random, once per dataset and seed, the same subsample for
-every model) to at most ``max_train`` series (100) and to at most
-``max_train_cells`` cells (3e5, but never fewer than ``min_train`` series,
-10), and each test split to at most ``max_test`` series (200). Pass 0 to lift
-a cap; the paper used the full splits.
+evaluation of the objective. By default the full splits are used, as in the
+paper (about an hour for the 33 datasets of the shared archive on one core).
+For a shorter run, each training split can be subsampled (at random, once
+per dataset and seed, the same subsample for every model) to at most
+``max_train`` series and to at most ``max_train_cells`` cells (but never
+fewer than ``min_train`` series), and each test split to at most
+``max_test`` series; 0 lifts a cap.
 
 Repetitions: seed ``s`` draws the subsamples and the initial weights; one
 repetition (seed 0) by default. The losses of a dataset are averaged over
@@ -140,8 +140,8 @@ def _run_unit(name, seed, *, data_dir, gammas, max_iter, hidden, alpha, max_trai
 
 
 def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=1, n_jobs=None, progress=True,
-        out=None, max_iter=100, hidden=50, alpha=1e-4, max_train=100, max_train_cells=3e5,
-        min_train=10, max_test=200):
+        out=None, max_iter=300, hidden=50, alpha=1e-4, max_train=0, max_train_cells=0,
+        min_train=10, max_test=0):
     """Run the protocol of Table 3; return one row per trained model.
 
     Parameters
@@ -151,21 +151,21 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=1, n_jobs=None, progres
         Repetitions per dataset. {seeds_values} Seed ``s``
         draws the subsamples and the initial weights.
     {run_parameters}
-    max_iter : int, default=100
+    max_iter : int, default=300
         L-BFGS iterations of every fit (and of the warm-started soft-DTW fit
         after the Euclidean one).
     hidden : int, default=50
         Units of the hidden layer (logistic sigmoid).
     alpha : float, default=1e-4
         L2 penalty.
-    max_train : int, default=100
+    max_train : int, default=0
         Training series at most; 0 or None lifts this cap.
-    max_train_cells : float, default=3e5
+    max_train_cells : float, default=0
         Training series at most ``max_train_cells / sz_out**2``, but at
         least `min_train`; 0 or None lifts this cap.
     min_train : int, default=10
         See `max_train_cells`.
-    max_test : int, default=200
+    max_test : int, default=0
         Test series at most; 0 or None keeps the whole test split.
 
     Returns
