@@ -7,6 +7,7 @@ scikit-learn-compatible estimators built on them.
 from ._barycenter import (
     SoftDTWBarycenter,
     dtw_barycenter_averaging,
+    dtw_barycenter_stochastic_subgradient,
     dtw_barycenter_subgradient,
     softdtw_barycenter,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "SoftDTWBarycenter",
     "SoftDTWKMeans",
     "dtw_barycenter_averaging",
+    "dtw_barycenter_stochastic_subgradient",
     "dtw_barycenter_subgradient",
     "dtw_kmeans",
     "softdtw_barycenter",

@@ -17,7 +17,8 @@ the subgradient method.
 
 Every evaluation of a loss or gradient here is one batched kernel call over
 all the series (:func:`~sksoftdtw.metrics.soft_dtw_batch`), never a Python
-loop over series or cells.
+loop over series or cells; the one exception is the stochastic subgradient
+method, whose updates are sequential by definition.
 """
 import numbers
 import warnings
@@ -44,6 +45,7 @@ __all__ = [
     "softdtw_barycenter",
     "dtw_barycenter_averaging",
     "dtw_barycenter_subgradient",
+    "dtw_barycenter_stochastic_subgradient",
     "SoftDTWBarycenter",
 ]
 
@@ -693,6 +695,119 @@ def dtw_barycenter_subgradient(X, *, barycenter_size=None, init="euclidean", max
 
 
 # ----------------------------------------------------------------------------
+# Stochastic subgradient method (Schultz & Jain)
+# ----------------------------------------------------------------------------
+def _dtw_ssg(X, *, weights=None, init="euclidean", barycenter_size=None, max_iter=100,
+             initial_step=0.05, final_step=0.005, sakoe_chiba_radius=None,
+             random_state=None, n_jobs=None, weights_name="weights"):
+    """Stochastic subgradient method with its diagnostics; see
+    dtw_barycenter_stochastic_subgradient."""
+    ds, w = _prepare(X, weights, weights_name)
+    radius = None if sakoe_chiba_radius is None else check_radius(sakoe_chiba_radius)
+    rng = check_random_state(random_state)
+    Z = _initial_barycenter(ds, w, init, barycenter_size, rng, gamma=0.0,
+                            metric="softdtw", radius=radius, n_jobs=n_jobs)
+    n = ds.n_ts
+    scale = w * n  # weight 1 for every series when the weights are equal
+    series = [ds.series(k)[None] for k in range(n)]
+    best_Z, best_loss = Z, _weighted_loss(ds, w, Z, 0.0, "softdtw", radius, n_jobs)
+    step, decrement = initial_step, (initial_step - final_step) / n
+    for epoch in range(max_iter):
+        # One pass in random order, one series per update: the updates depend
+        # on each other, so each is its own kernel call.
+        for k in rng.permutation(n):
+            _, grad = soft_dtw_batch(Z[None], series[k], 0.0, sakoe_chiba_radius=radius,
+                                     return_grad="x")
+            Z = Z - (step * scale[k]) * grad[0]
+            if epoch == 0:
+                step -= decrement
+        loss = _weighted_loss(ds, w, Z, 0.0, "softdtw", radius, n_jobs)
+        if loss < best_loss:
+            best_Z, best_loss = Z, loss
+    return _BarycenterResult(best_Z, max_iter, best_loss, False)
+
+
+@validate_params(
+    {**_COMMON_CONSTRAINTS,
+     "initial_step": [Interval(numbers.Real, 0, None, closed="neither")],
+     "final_step": [Interval(numbers.Real, 0, None, closed="neither")]},
+    prefer_skip_nested_validation=True,
+)
+def dtw_barycenter_stochastic_subgradient(X, *, barycenter_size=None, init="euclidean",
+                                          max_iter=100, initial_step=0.05, final_step=0.005,
+                                          weights=None, sakoe_chiba_radius=None,
+                                          random_state=None, n_jobs=None):
+    r"""DTW barycenter by the stochastic subgradient method (SSG).
+
+    The method of Schultz & Jain (2018): each epoch visits the series in a
+    random order and, for each series :math:`y_j`, takes a step along a
+    subgradient of that series' term alone,
+
+    .. math::
+
+        z \leftarrow z - \eta \, n w_j \, \partial_z \mathrm{{dtw}}(z, y_j),
+
+    where :math:`\partial_z \mathrm{{dtw}}(z, y_j) = 2 \sum_{{(i, l) \in
+    \pi}} (z_i - y_{{j,l}}) e_i` along the optimal path :math:`\pi`. The step
+    :math:`\eta` decreases linearly from `initial_step` to `final_step`
+    during the first epoch, then stays at `final_step` (the schedule and
+    values of the reference). The DTW loss (that of
+    :func:`dtw_barycenter_subgradient`) is evaluated after every epoch and the
+    best epoch's barycenter is returned.
+
+    `random_state` draws the order of the series in every epoch (and the
+    random initialization). Unlike the other barycenter functions, each
+    update is its own kernel call (one pair), since every update starts from
+    the previous one.
+
+    Parameters
+    ----------
+    {params}
+        Here an iteration is an epoch: one pass over all the series.
+    initial_step, final_step : float, default=0.05 and 0.005
+        The step :math:`\eta` at the first update and from the second epoch
+        on. It multiplies a subgradient of the DTW itself (not divided by the
+        length), so a barycenter point aligned with one point of
+        :math:`y_j` moves the fraction :math:`2 \eta n w_j` of the way to it.
+    {band}
+
+    Returns
+    -------
+    barycenter : ndarray of shape (barycenter_size, d)
+        The epoch-end iterate with the smallest loss (the starting point if
+        no epoch improved on it).
+
+    See Also
+    --------
+    dtw_barycenter_subgradient : The full-batch subgradient method.
+    dtw_barycenter_averaging : DBA.
+
+    References
+    ----------
+    .. [1] D. Schultz and B. Jain, "Nonsmooth analysis and subgradient methods
+       for averaging in dynamic time warping spaces", Pattern Recognition 74,
+       340-358, 2018.
+
+    Examples
+    --------
+    Ten bumps at different places: their Euclidean mean (the starting point)
+    is flat, a DTW barycenter is a bump.
+
+    >>> import numpy as np
+    >>> from sksoftdtw import dtw_barycenter_stochastic_subgradient
+    >>> t = np.linspace(0, 1, 50)
+    >>> X = np.stack([np.exp(-((t - c) / 0.05) ** 2) for c in np.linspace(0.3, 0.7, 10)])
+    >>> Z = dtw_barycenter_stochastic_subgradient(X, random_state=0)
+    >>> Z.shape, bool(X.mean(axis=0).max() < 0.5 < Z.max())
+    ((50, 1), True)
+    """
+    return _dtw_ssg(X, weights=weights, init=init, barycenter_size=barycenter_size,
+                    max_iter=max_iter, initial_step=initial_step, final_step=final_step,
+                    sakoe_chiba_radius=sakoe_chiba_radius, random_state=random_state,
+                    n_jobs=n_jobs).barycenter
+
+
+# ----------------------------------------------------------------------------
 # Estimator
 # ----------------------------------------------------------------------------
 class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
@@ -889,14 +1004,16 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         return tags
 
 
-for _f in (softdtw_barycenter, dtw_barycenter_averaging, dtw_barycenter_subgradient):
+for _f in (softdtw_barycenter, dtw_barycenter_averaging, dtw_barycenter_subgradient,
+           dtw_barycenter_stochastic_subgradient):
     _f.__doc__ = _f.__doc__.format(
         params=_PARAMS_DOC.format(
             extra="" if _f is not softdtw_barycenter else (
                 "gamma : float, default=1.0\n        Smoothing parameter of soft-DTW, "
                 "``>= 0``, in squared data units.\n    "),
             max_iter={softdtw_barycenter: 100, dtw_barycenter_averaging: 30,
-                      dtw_barycenter_subgradient: 100}[_f]),
+                      dtw_barycenter_subgradient: 100,
+                      dtw_barycenter_stochastic_subgradient: 100}[_f]),
         band=_BAND_DOC)
 SoftDTWBarycenter.__doc__ = SoftDTWBarycenter.__doc__.format(band=_BAND_DOC)
 del _f

@@ -32,7 +32,14 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 from threadpoolctl import threadpool_limits
 
-from ._barycenter import _dba, _default_size, _dtw_subgradient, _resample, _softdtw_barycenter
+from ._barycenter import (
+    _dba,
+    _default_size,
+    _dtw_ssg,
+    _dtw_subgradient,
+    _resample,
+    _softdtw_barycenter,
+)
 from .metrics import cdist_dtw, cdist_soft_dtw, cdist_soft_dtw_divergence
 from .utils import check_dataset, check_n_jobs
 from .utils._validation import set_features_in
@@ -208,8 +215,10 @@ def _update(X, sample_weight, lengths, center, averaging, gamma, metric, max_ite
         res = _softdtw_barycenter(X, gamma, metric=metric, warn=False, **common)
     elif averaging == "dba":
         res = _dba(X, warn=False, **common)
-    else:
+    elif averaging == "subgradient":
         res = _dtw_subgradient(X, **common)
+    else:
+        res = _dtw_ssg(X, **common)
     return res
 
 
@@ -344,7 +353,8 @@ _COMMON_CONSTRAINTS = {
     {
         "X": ["array-like"],
         "n_clusters": [Interval(numbers.Integral, 1, None, closed="left")],
-        "averaging": [StrOptions({"softdtw", "dba", "subgradient"})],
+        "averaging": [StrOptions({"softdtw", "dba", "subgradient",
+                                  "stochastic-subgradient"})],
         "sample_weight": ["array-like", None],
         "return_n_iter": ["boolean"],
         **_COMMON_CONSTRAINTS,
@@ -366,8 +376,9 @@ def dtw_kmeans(X, n_clusters, *, averaging="softdtw", gamma=1.0, metric="softdtw
     the algorithm behind :class:`SoftDTWKMeans`: it minimises
     :math:`\sum_j w_j \min_i \mathrm{dtw}_\gamma(X_j, C_i)` (or the soft-DTW
     divergence with ``metric="divergence"``). ``"dba"`` (DTW barycenter
-    averaging, Petitjean et al., 2011) and ``"subgradient"`` (subgradient
-    descent on hard DTW) are the classical baselines for the hard-DTW
+    averaging, Petitjean et al., 2011), ``"subgradient"`` (subgradient
+    descent on hard DTW) and ``"stochastic-subgradient"`` (its stochastic
+    form, Schultz & Jain, 2018) are the classical baselines for the hard-DTW
     objective :math:`\sum_j w_j \min_i \mathrm{dtw}(X_j, C_i)`; with them,
     assignments use hard DTW and ``gamma`` and ``metric`` are ignored.
 
@@ -379,11 +390,13 @@ def dtw_kmeans(X, n_clusters, *, averaging="softdtw", gamma=1.0, metric="softdtw
         :func:`~sksoftdtw.utils.to_time_series_dataset`).
     n_clusters : int
         Number of clusters.
-    averaging : {"softdtw", "dba", "subgradient"}, default="softdtw"
+    averaging : {"softdtw", "dba", "subgradient", "stochastic-subgradient"}, \
+            default="softdtw"
         Barycenter used in the update step:
         :func:`~sksoftdtw.softdtw_barycenter`,
-        :func:`~sksoftdtw.dtw_barycenter_averaging` or
-        :func:`~sksoftdtw.dtw_barycenter_subgradient`.
+        :func:`~sksoftdtw.dtw_barycenter_averaging`,
+        :func:`~sksoftdtw.dtw_barycenter_subgradient` or
+        :func:`~sksoftdtw.dtw_barycenter_stochastic_subgradient`.
     gamma : float, default=1.0
         Soft-DTW smoothing, ``>= 0`` (``averaging="softdtw"`` only).
     metric : {"softdtw", "divergence"}, default="softdtw"

@@ -18,6 +18,7 @@ import sksoftdtw._barycenter as bary
 from sksoftdtw._barycenter import (
     SoftDTWBarycenter,
     dtw_barycenter_averaging,
+    dtw_barycenter_stochastic_subgradient,
     dtw_barycenter_subgradient,
     softdtw_barycenter,
 )
@@ -52,6 +53,16 @@ def sdtw_objective(Z, X, gamma, weights=None, metric="softdtw"):
     w = w / w.sum()
     term = sdtw_xy if metric == "softdtw" else divergence_xy
     return sum(wj * term(Z, x, gamma) / len(x) for wj, x in zip(w, X))
+
+
+def path_subgradient(Z, x):
+    """Oracle: 2 sum_{(i, j) on an optimal path} (Z_i - x_j) e_i, the path by brute force."""
+    x = np.reshape(x, (len(x), -1))
+    _, path = brute_force_min_path(sq_euclidean_cost(Z, x))
+    g = np.zeros_like(Z)
+    for i, j in path:
+        g[i] += 2 * (Z[i] - x[j])
+    return g
 
 
 @pytest.fixture
@@ -176,11 +187,13 @@ def test_convergence_warning_at_max_iter():
 # ----------------------------------------------------------------------------
 # Weights
 # ----------------------------------------------------------------------------
-@pytest.mark.parametrize("method", ["softdtw", "dba", "subgradient"])
+@pytest.mark.parametrize("method", ["softdtw", "dba", "subgradient", "ssg"])
 def test_zero_weight_removes_a_series(ragged, method):
     fit = {"softdtw": lambda X, **kw: softdtw_barycenter(X, 0.5, max_iter=10, **kw),
            "dba": lambda X, **kw: dtw_barycenter_averaging(X, max_iter=3, **kw),
-           "subgradient": lambda X, **kw: dtw_barycenter_subgradient(X, max_iter=3, **kw)}
+           "subgradient": lambda X, **kw: dtw_barycenter_subgradient(X, max_iter=3, **kw),
+           "ssg": lambda X, **kw: dtw_barycenter_stochastic_subgradient(
+               X, max_iter=3, random_state=0, **kw)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         Z = fit[method](ragged, weights=[1.0, 0.0, 2.0], barycenter_size=5)
@@ -294,6 +307,9 @@ def test_init_array(ragged):
     (dtw_barycenter_averaging, dict(init="mean"), "init"),
     (dtw_barycenter_subgradient, dict(learning_rate=0.0), "learning_rate"),
     (dtw_barycenter_subgradient, dict(max_iter=1.5), "max_iter"),
+    (dtw_barycenter_stochastic_subgradient, dict(initial_step=0.0), "initial_step"),
+    (dtw_barycenter_stochastic_subgradient, dict(final_step=-1.0), "final_step"),
+    (dtw_barycenter_stochastic_subgradient, dict(init="mean"), "init"),
 ])
 def test_bad_parameters_name_the_parameter(func, kwargs, name):
     X = shifted_sines(n=3, sz=8)
@@ -372,34 +388,70 @@ def test_dba_matches_tslearn():
 # ----------------------------------------------------------------------------
 # Subgradient method
 # ----------------------------------------------------------------------------
-def test_subgradient_returns_the_best_iterate():
-    X = shifted_sines(n=6, sz=30, max_shift=1.0)
+@pytest.mark.parametrize("solver, n", [(bary._dtw_subgradient, 6), (bary._dtw_ssg, 10)])
+def test_subgradient_methods_return_the_best_iterate(solver, n):
+    X = shifted_sines(n=n, sz=30, max_shift=1.0)
     kw = dict(init="random", random_state=0)
-    start = bary._dtw_subgradient(X, max_iter=0, **kw)
-    res = bary._dtw_subgradient(X, max_iter=30, **kw)
+    start = solver(X, max_iter=0, **kw)
+    res = solver(X, max_iter=30, **kw)
+    assert start.loss == pytest.approx(dtw_loss(start.barycenter, X), rel=1e-12)
     assert res.loss == pytest.approx(dtw_loss(res.barycenter, X), rel=1e-12)
     assert res.loss < 0.5 * start.loss
     # The best of 30 iterations is at least as good as any prefix's best.
     for k in [1, 5, 10]:
-        assert res.loss <= bary._dtw_subgradient(X, max_iter=k, **kw).loss
+        assert res.loss <= solver(X, max_iter=k, **kw).loss
 
 
 def test_subgradient_first_step():
     # Step 0: z - learning_rate * len(z) / 2 * g, g the subgradient of the loss.
     X = np.random.RandomState(2).randn(3, 6)
     Z0 = np.random.RandomState(3).randn(6, 1)
-    g = np.zeros_like(Z0)
-    for x in X:
-        x = x[:, None]
-        _, path = brute_force_min_path(sq_euclidean_cost(Z0, x))
-        for i, j in path:
-            g[i] += 2 * (Z0[i] - x[j]) / (3 * len(x))
+    g = sum(path_subgradient(Z0, x) / (3 * len(x)) for x in X)
     res = bary._dtw_subgradient(X, init=Z0, max_iter=1, learning_rate=0.1)
     expected = Z0 - 0.1 * 6 / 2 * g
     if res.loss < dtw_loss(Z0, X):
         assert_allclose(res.barycenter, expected, atol=1e-12)
     else:
         assert_allclose(res.barycenter, Z0)
+
+
+# ----------------------------------------------------------------------------
+# Stochastic subgradient method
+# ----------------------------------------------------------------------------
+def test_ssg_first_epoch_follows_the_schedule():
+    # Series in the order of the seeded permutation, one step each along
+    # 2 sum_{(i, l) on the optimal path} (z_i - y_l), with a step going down
+    # linearly from initial_step by (initial - final) / n per update.
+    X = np.random.RandomState(2).randn(3, 6)
+    Z = np.random.RandomState(3).randn(6, 1)
+    init = Z.copy()
+    order = np.random.RandomState(7).permutation(3)
+    step = 0.2
+    for k in order:
+        Z = Z - step * path_subgradient(Z, X[k])
+        step -= (0.2 - 0.02) / 3
+    res = bary._dtw_ssg(X, init=init, max_iter=1, initial_step=0.2, final_step=0.02,
+                        random_state=7)
+    assert dtw_loss(Z, X) < dtw_loss(init, X)  # so the epoch's end is returned
+    assert_allclose(res.barycenter, Z, atol=1e-12)
+    assert res.loss == pytest.approx(dtw_loss(Z, X), rel=1e-12)
+
+
+def test_ssg_later_epochs_take_the_final_step():
+    # From the second epoch on the step is final_step: with the same final
+    # step, two epochs from the first epoch's end equal epochs 2-3 of a run.
+    X = np.random.RandomState(4).randn(4, 6)  # short: the paths are enumerated
+    kw = dict(final_step=0.01, random_state=np.random.RandomState(5))
+    rng = np.random.RandomState(5)
+    rng.permutation(4)  # the first epoch's order
+    one = bary._dtw_ssg(X, max_iter=1, **kw).barycenter
+    for _ in range(2):
+        for k in rng.permutation(4):
+            one = one - 0.01 * path_subgradient(one, X[k])
+    three = bary._dtw_ssg(X, max_iter=3, final_step=0.01, random_state=5)
+    # Every epoch improves here, so the last one is returned.
+    assert three.loss == pytest.approx(dtw_loss(one, X), rel=1e-12)
+    assert_allclose(three.barycenter, one, atol=1e-10)
 
 
 # ----------------------------------------------------------------------------

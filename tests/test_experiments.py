@@ -25,8 +25,8 @@ FAST = {
 EXPERIMENTS = list(FAST)
 # Rows per (dataset, seed) unit with two gammas.
 ROWS_PER_UNIT = {
-    barycenter: 2 * (3 + len(GAMMAS)),  # inits x (DBA, two subgradient methods, soft-DTW)
-    kmeans: 2 * (3 + len(GAMMAS)),
+    barycenter: 2 * (4 + len(GAMMAS)),  # inits x (DBA, three subgradient methods, soft-DTW)
+    kmeans: 2 * (4 + len(GAMMAS)),
     prediction: 1 + 2 * len(GAMMAS),  # Euclidean, then soft-DTW per init and gamma
 }
 
@@ -92,7 +92,8 @@ def test_barycenter_rows(ucr_dir):
         assert np.isfinite(r["dtw_loss"]) and r["dtw_loss"] >= 0
         assert 0 <= r["n_iter"] <= FAST[barycenter]["max_iter"]
     assert {(r["method"], r["gamma"]) for r in rows} == {
-        ("dba", ""), ("subgradient", ""), ("subgradient-lbfgs", "")} | {("softdtw", g) for g in GAMMAS}
+        ("dba", ""), ("subgradient", ""), ("subgradient-ssg", ""), ("subgradient-lbfgs", "")
+    } | {("softdtw", g) for g in GAMMAS}
 
 
 def test_prediction_rows(ucr_dir):
@@ -203,7 +204,7 @@ def made_up_win_rows(gammas, n_datasets=5, seeds=2, seed=0):
     rng = np.random.RandomState(seed)
     rows = []
     for d, s, init in product(range(n_datasets), range(seeds), _common.INITS):
-        methods = [(c, "") for c in ("dba", "subgradient", "subgradient-lbfgs")] + [
+        methods = [(c, "") for c in kmeans.COMPETITORS] + [
             ("softdtw", g) for g in gammas]
         rows += [{"dataset": f"D{d}", "seed": s, "init": init, "method": m, "gamma": g,
                   "dtw_loss": rng.uniform(1, 2)} for m, g in methods]

@@ -364,7 +364,7 @@ def test_grid_search_over_gamma_uses_the_hard_dtw_score(shapes):
 # --------------------------------------------------------------------------
 # Baselines
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize("averaging", ["dba", "subgradient"])
+@pytest.mark.parametrize("averaging", ["dba", "subgradient", "stochastic-subgradient"])
 def test_dtw_baselines(shapes, averaging):
     X, y = shapes
     centers, labels, inertia, n_iter = dtw_kmeans(
