@@ -455,7 +455,8 @@ cdef void _lanes_forward(const double* xl, const double* yl, Py_ssize_t n, Py_ss
 
     ``rows`` holds ``4 (m + 1) LANES`` doubles: mantissas and exponents of two
     rows of alpha. When ``W`` is not NULL, it receives the soft-min weights
-    (``3 n m LANES`` doubles laid out ``[i][j][predecessor][lane]``).
+    of the diagonal and upper predecessors (``2 n m LANES`` doubles laid out
+    ``[i][j][predecessor][lane]``); the left one's is the rest of 1.
     """
     cdef Py_ssize_t i, j, k, l, lo, hi
     cdef double scale = 1.0 / (gamma * LN2)
@@ -495,7 +496,7 @@ cdef void _lanes_forward(const double* xl, const double* yl, Py_ssize_t n, Py_ss
                 cf[(j + 1) * LANES + l] = sdtw_split(g * (td[l] + tu[l] + tl[l]), &kk)
                 ce[(j + 1) * LANES + l] = e + ge + kk
             if W != NULL:
-                _lanes_weights(td, tu, tl, W + 3 * (i * m + j) * LANES)
+                _lanes_weights(td, tu, tl, W + 2 * (i * m + j) * LANES)
         if i == 0:
             for l in range(LANES):
                 pf[l] = 0.0
@@ -552,23 +553,28 @@ def groups_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
 
 cdef inline void _lanes_weights(const double* td, const double* tu, const double* tl,
                                 double* w) noexcept nogil:
-    """The shares of the three predecessors in the sum ``td + tu + tl``."""
+    """The shares of the diagonal and upper predecessors in ``td + tu + tl``."""
     cdef Py_ssize_t l
     cdef double inv
     for l in range(LANES):
         inv = 1.0 / (td[l] + tu[l] + tl[l])
         w[l] = td[l] * inv
         w[LANES + l] = tu[l] * inv
-        w[2 * LANES + l] = tl[l] * inv
 
 
 cdef inline void _lanes_e_step(double* e, const double* e_left, const double* w_left,
                                const double* e_up, const double* w_up,
                                const double* e_diag, const double* w_diag) noexcept nogil:
-    """E_ij = sum over the successors of E_s times the weight s gives to (i, j)."""
+    """E_ij = sum over the successors of E_s times the weight s gives to (i, j).
+
+    ``w_left`` points at the left successor's two stored weights (diagonal,
+    upper): the weight it gives to (i, j), its left predecessor, is the rest
+    of 1 (at most a few ulps off, clipped at 0).
+    """
     cdef Py_ssize_t l
     for l in range(LANES):
-        e[l] = min(1.0, e_left[l] * w_left[l] + e_up[l] * w_up[l] + e_diag[l] * w_diag[l])
+        e[l] = min(1.0, e_left[l] * max(0.0, 1.0 - w_left[l] - w_left[LANES + l])
+                   + e_up[l] * w_up[l] + e_diag[l] * w_diag[l])
 
 
 cdef inline void _lanes_jvp(const double* e, const double* xik, const double* yjk,
@@ -596,24 +602,24 @@ cdef void _lanes_backward(const double* xl, const double* yl, Py_ssize_t n, Py_s
     cdef double* tmp
     cdef const double* wc
     cdef const double* wn
-    cdef double zero[3 * LANES]
+    cdef double zero[2 * LANES]
     memset(rows, 0, 2 * w * sizeof(double))
-    memset(zero, 0, 3 * LANES * sizeof(double))
+    memset(zero, 0, 2 * LANES * sizeof(double))
     for i in range(n - 1, -1, -1):
         _band(i, n, m, radius, &lo, &hi)
         memset(cur + lo * LANES, 0, (min(hi + 1, m + 1) - lo) * LANES * sizeof(double))
         if i == n - 1:
             for l in range(LANES):
                 cur[(m - 1) * LANES + l] = 1.0
-        wc = W + 3 * i * m * LANES
-        wn = W + 3 * (i + 1) * m * LANES if i + 1 < n else zero
+        wc = W + 2 * i * m * LANES
+        wn = W + 2 * (i + 1) * m * LANES if i + 1 < n else zero
         for j in range(hi - 2 if i == n - 1 else hi - 1, lo - 1, -1):
             # successors: left (i, j + 1), up (i + 1, j), diagonal (i + 1, j + 1);
             # beyond the last row or column their E is a zero pad
             _lanes_e_step(cur + j * LANES,
-                          cur + (j + 1) * LANES, wc + (3 * (j + 1) + 2) * LANES,
-                          nxt + j * LANES, (wn + (3 * j + 1) * LANES) if i + 1 < n else zero,
-                          nxt + (j + 1) * LANES, (wn + 3 * (j + 1) * LANES) if i + 1 < n else zero)
+                          cur + (j + 1) * LANES, wc + 2 * (j + 1) * LANES,
+                          nxt + j * LANES, (wn + (2 * j + 1) * LANES) if i + 1 < n else zero,
+                          nxt + (j + 1) * LANES, (wn + 2 * (j + 1) * LANES) if i + 1 < n else zero)
         for j in range(lo, hi):
             for k in range(d):
                 _lanes_jvp(cur + j * LANES, xl + (i * d + k) * LANES, yl + (j * d + k) * LANES,
@@ -651,7 +657,7 @@ def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
         max_nm = max(max_nm, (xoff[p + 1] - xoff[p]) * (yoff[p + 1] - yoff[p]))
     with nogil, parallel(num_threads=n_threads):
         buf = <double*> calloc((2 * (max_n + max_m) * d + 4 * (max_m + 1)
-                                + 3 * max_nm + 1) * LANES, sizeof(double))
+                                + 2 * max_nm + 1) * LANES, sizeof(double))
         if buf == NULL:
             with gil:
                 raise MemoryError()
@@ -662,7 +668,7 @@ def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
             gyl = gxl + max_n * d * LANES
             rows = gyl + max_m * d * LANES
             W = rows + 4 * (max_m + 1) * LANES
-            res = W + 3 * max_nm * LANES
+            res = W + 2 * max_nm * LANES
             a = starts[g]
             count = starts[g + 1] - a
             n = xoff[order[a] + 1] - xoff[order[a]]

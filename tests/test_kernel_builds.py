@@ -57,6 +57,30 @@ def test_builds_agree(build, gamma, d):
 
 
 @pytest.mark.parametrize("build", _runnable_builds() + [BASELINE], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("gamma", [1e-3, 0.1, 10.0, 1e3])
+@pytest.mark.parametrize("radius", [-1, 3])
+def test_lanes_gradients_equal_rows(build, gamma, radius):
+    """Pairs in SIMD lanes (groups of equal lengths, a partial group among
+    them) give the values and gradients of the row kernel, pair by pair."""
+    rng = np.random.default_rng(1)
+    lengths = [(12, 9)] * 20 + [(5, 5)] * 3 + [(1, 4)] * 2
+    X = check_dataset([rng.standard_normal((n, 2)) for n, _ in lengths])
+    Y = check_dataset([3 * rng.standard_normal((m, 2)) for _, m in lengths])
+    order = np.arange(len(lengths), dtype=np.intp)
+    starts = np.array([0, 16, 20, 23, 25], dtype=np.intp)
+    ref, out = np.empty(len(lengths)), np.empty(len(lengths))
+    ref_gX, ref_gY = np.zeros_like(X.data), np.zeros_like(Y.data)
+    gX, gY = np.full_like(X.data, np.nan), np.full_like(Y.data, np.nan)
+    BASELINE.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, radius, True, 1,
+                              ref, ref_gX, ref_gY)
+    build.groups_value_grad(X.data, X.offsets, Y.data, Y.offsets, order, starts, gamma,
+                            radius, 2, out, gX, gY)
+    np.testing.assert_allclose(out, ref, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(gX, ref_gX, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(gY, ref_gY, rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("build", _runnable_builds() + [BASELINE], ids=lambda m: m.__name__)
 @pytest.mark.parametrize("shape", [(1, 1, 1), (1, 7, 2), (9, 1, 1), (70, 65, 1), (64, 90, 3)])
 @pytest.mark.parametrize("gamma", [0.0, 1e-3, 0.1, 10.0, 1e3])
 @pytest.mark.parametrize("ties", [False, True])
