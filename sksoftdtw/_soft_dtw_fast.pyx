@@ -579,19 +579,28 @@ cdef inline void _lanes_e_step(double* e, const double* e_left, const double* w_
 
 cdef inline void _lanes_jvp(const double* e, const double* xik, const double* yjk,
                             double* gxik, double* gyjk) noexcept nogil:
-    """Add ``2 E_ij (x_ik - y_jk)`` to the x gradient and subtract it from y's."""
+    """Add ``2 E_ij (x_ik - y_jk)`` to the x gradient and subtract it from y's
+    (either gradient may be NULL: not wanted)."""
     cdef Py_ssize_t l
     cdef double diff
-    for l in range(LANES):
-        diff = 2.0 * e[l] * (xik[l] - yjk[l])
-        gxik[l] += diff
-        gyjk[l] -= diff
+    if gyjk == NULL:
+        for l in range(LANES):
+            gxik[l] += 2.0 * e[l] * (xik[l] - yjk[l])
+    elif gxik == NULL:
+        for l in range(LANES):
+            gyjk[l] -= 2.0 * e[l] * (xik[l] - yjk[l])
+    else:
+        for l in range(LANES):
+            diff = 2.0 * e[l] * (xik[l] - yjk[l])
+            gxik[l] += diff
+            gyjk[l] -= diff
 
 
 cdef void _lanes_backward(const double* xl, const double* yl, Py_ssize_t n, Py_ssize_t m,
                           Py_ssize_t d, Py_ssize_t radius, const double* W,
                           double* rows, double* gxl, double* gyl) noexcept nogil:
-    """`_backward` for LANES pairs: gradients into ``gxl``/``gyl`` (zeroed).
+    """`_backward` for LANES pairs: gradients into ``gxl``/``gyl`` (zeroed;
+    NULL for a gradient not wanted).
 
     ``rows`` holds ``2 (m + 1) LANES`` doubles: two rows of E, each with a
     zero pad at column m. Gradients are laid out like the data.
@@ -623,7 +632,8 @@ cdef void _lanes_backward(const double* xl, const double* yl, Py_ssize_t n, Py_s
         for j in range(lo, hi):
             for k in range(d):
                 _lanes_jvp(cur + j * LANES, xl + (i * d + k) * LANES, yl + (j * d + k) * LANES,
-                           gxl + (i * d + k) * LANES, gyl + (j * d + k) * LANES)
+                           (gxl + (i * d + k) * LANES) if gxl != NULL else NULL,
+                           (gyl + (j * d + k) * LANES) if gyl != NULL else NULL)
         tmp = nxt
         nxt = cur
         cur = tmp
@@ -677,7 +687,8 @@ def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
             _lanes_gather(Y, yoff, &order[a], count, yl)
             memset(gxl, 0, (max_n + max_m) * d * LANES * sizeof(double))
             _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, res, W)
-            _lanes_backward(xl, yl, n, m, d, radius, W, rows, gxl, gyl)
+            _lanes_backward(xl, yl, n, m, d, radius, W, rows, gxl if want_x else NULL,
+                            gyl if want_y else NULL)
             for l in range(count):
                 p = order[a + l]
                 values[p] = res[l]
