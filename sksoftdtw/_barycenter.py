@@ -12,8 +12,8 @@ minimises
 a smooth function minimised with L-BFGS. Dividing each term by its length keeps
 long series from dominating short ones and makes the loss a per-time-step
 squared error. The same normalised loss at :math:`\gamma = 0` (hard DTW) is the
-"DTW loss" minimised by the two baselines, DBA (Petitjean et al., 2011) and
-the subgradient method.
+"DTW loss" minimised by the baselines: DBA (Petitjean et al., 2011) and
+the subgradient method, full or stochastic (Schultz & Jain, 2018).
 
 Every evaluation of a loss or gradient here is one batched kernel call over
 all the series (:func:`~sksoftdtw.metrics.soft_dtw_batch`), never a Python

@@ -28,7 +28,7 @@ Choices the paper leaves open, made here:
   ``gamma=0``);
 - budgets: at most ``max_iter`` Lloyd iterations (default 10) and
   ``max_iter_barycenter`` iterations of every barycenter update (default
-  30), the same for the three methods; every method stops earlier when its
+  30), the same for all the methods; every method stops earlier when its
   own objective changes by less than ``tol`` (relative, default 1e-4)
   between two iterations;
 - large training splits are subsampled (``max_train``, stratified, at least
