@@ -31,6 +31,21 @@ cdef extern from "_expdomain.h" nogil:
     double sdtw_pow2(double k)
     double sdtw_split(double v, double* k)
     double sdtw_exp_neg(double c, double scale, double* e)
+    # SDTW_LANES numbers in registers, and the exp-domain step on them
+    enum: SDTW_LANES
+    ctypedef struct sdtw_lanes:
+        pass
+    sdtw_lanes sdtw_lanes_load(const double* p)
+    void sdtw_lanes_store(double* p, sdtw_lanes a)
+    sdtw_lanes sdtw_lanes_sqdist(const double* x, const double* y, Py_ssize_t d)
+    sdtw_lanes sdtw_lanes_exp_neg(sdtw_lanes c, double scale, sdtw_lanes* e)
+    sdtw_lanes sdtw_lanes_cell(sdtw_lanes df, sdtw_lanes de, sdtw_lanes uf, sdtw_lanes ue,
+                               sdtw_lanes lf, sdtw_lanes le, sdtw_lanes g, sdtw_lanes ge,
+                               sdtw_lanes* e, double* w)
+    sdtw_lanes sdtw_lanes_e_step(sdtw_lanes el, const double* wl, sdtw_lanes eu,
+                                 const double* wu, sdtw_lanes ed, const double* wd)
+    void sdtw_lanes_jvp_row(const double* e, const double* xi, const double* yl,
+                            Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t d, double* gxi, double* gyl)
 
 cdef double LN2 = 0.6931471805599453
 
@@ -381,6 +396,19 @@ cdef enum:
     LANES = 16
 
 N_LANES = LANES  # for the Python side, which groups the pairs
+if SDTW_LANES != LANES:
+    raise ImportError("the lane width of _expdomain.h differs from LANES")
+
+
+# Lane blocks are 16 doubles, 128 bytes: a buffer starting on a cache line
+# keeps every vector load and store of a lane kernel within one line.
+cdef enum:
+    _ALIGN_PAD = 8
+
+
+cdef inline double* _aligned(double* p) noexcept nogil:
+    """``p`` rounded up to a multiple of 64 bytes (within ``_ALIGN_PAD`` doubles)."""
+    return p + ((64 - (<size_t> p) % 64) % 64) // sizeof(double)
 
 
 cdef void _lanes_gather(const double[:, ::1] X, const Py_ssize_t[::1] off,
@@ -456,9 +484,10 @@ cdef void _lanes_forward(const double* xl, const double* yl, Py_ssize_t n, Py_ss
     ``rows`` holds ``4 (m + 1) LANES`` doubles: mantissas and exponents of two
     rows of alpha. When ``W`` is not NULL, it receives the soft-min weights
     of the diagonal and upper predecessors (``2 n m LANES`` doubles laid out
-    ``[i][j][predecessor][lane]``); the left one's is the rest of 1.
+    ``[i][j][predecessor][lane]``); the left one's is the rest of 1. Along a
+    row, the left and diagonal neighbours stay in registers.
     """
-    cdef Py_ssize_t i, j, k, l, lo, hi
+    cdef Py_ssize_t i, j, l, lo, hi
     cdef double scale = 1.0 / (gamma * LN2)
     cdef double* pf = rows
     cdef double* pe = rows + (m + 1) * LANES
@@ -466,11 +495,7 @@ cdef void _lanes_forward(const double* xl, const double* yl, Py_ssize_t n, Py_ss
     cdef double* ce = rows + 3 * (m + 1) * LANES
     cdef double* tmp
     cdef const double* xi
-    cdef double c[LANES]
-    cdef double td[LANES]
-    cdef double tu[LANES]
-    cdef double tl[LANES]
-    cdef double g, ge, e, kk
+    cdef sdtw_lanes g, ge, df, de, uf, ue, lf, le
     for j in range((m + 1) * LANES):
         pf[j] = 0.0
         pe[j] = SDTW_ZERO_EXP
@@ -485,18 +510,20 @@ cdef void _lanes_forward(const double* xl, const double* yl, Py_ssize_t n, Py_ss
         for l in range(LANES):
             cf[lo * LANES + l] = 0.0
             ce[lo * LANES + l] = SDTW_ZERO_EXP
+        lf = sdtw_lanes_load(cf + lo * LANES)
+        le = sdtw_lanes_load(ce + lo * LANES)
+        df = sdtw_lanes_load(pf + lo * LANES)
+        de = sdtw_lanes_load(pe + lo * LANES)
         for j in range(lo, hi):
-            _lanes_cost(xi, yl + j * d * LANES, d, c)
-            for l in range(LANES):
-                g = sdtw_exp_neg(c[l], scale, &ge)
-                e = max(max(pe[j * LANES + l], pe[(j + 1) * LANES + l]), ce[j * LANES + l])
-                td[l] = pf[j * LANES + l] * sdtw_pow2(pe[j * LANES + l] - e)
-                tu[l] = pf[(j + 1) * LANES + l] * sdtw_pow2(pe[(j + 1) * LANES + l] - e)
-                tl[l] = cf[j * LANES + l] * sdtw_pow2(ce[j * LANES + l] - e)
-                cf[(j + 1) * LANES + l] = sdtw_split(g * (td[l] + tu[l] + tl[l]), &kk)
-                ce[(j + 1) * LANES + l] = e + ge + kk
-            if W != NULL:
-                _lanes_weights(td, tu, tl, W + 2 * (i * m + j) * LANES)
+            g = sdtw_lanes_exp_neg(sdtw_lanes_sqdist(xi, yl + j * d * LANES, d), scale, &ge)
+            uf = sdtw_lanes_load(pf + (j + 1) * LANES)
+            ue = sdtw_lanes_load(pe + (j + 1) * LANES)
+            lf = sdtw_lanes_cell(df, de, uf, ue, lf, le, g, ge, &le,
+                                 (W + 2 * (i * m + j) * LANES) if W != NULL else NULL)
+            sdtw_lanes_store(cf + (j + 1) * LANES, lf)
+            sdtw_lanes_store(ce + (j + 1) * LANES, le)
+            df = uf
+            de = ue
         if i == 0:
             for l in range(LANES):
                 pf[l] = 0.0
@@ -524,14 +551,16 @@ def groups_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
     """
     cdef Py_ssize_t g, a, b, n, m, count, l, n_groups = starts.shape[0] - 1
     cdef Py_ssize_t d = X.shape[1], max_n = _max_len(xoff), max_m = _max_len(yoff)
+    cdef double* mem
     cdef double* buf
     cdef double* res
     with nogil, parallel(num_threads=n_threads):
-        buf = <double*> calloc((max_n + max_m) * d * LANES + (4 * max_m + 5) * LANES,
-                               sizeof(double))
-        if buf == NULL:
+        mem = <double*> calloc((max_n + max_m) * d * LANES + (4 * max_m + 5) * LANES
+                               + _ALIGN_PAD, sizeof(double))
+        if mem == NULL:
             with gil:
                 raise MemoryError()
+        buf = _aligned(mem)
         for g in prange(n_groups, schedule="dynamic"):
             a = starts[g]
             count = starts[g + 1] - a
@@ -548,52 +577,7 @@ def groups_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
                                buf + (max_n + max_m) * d * LANES, res, NULL)
             for l in range(count):
                 out[a + l] = res[l]
-        free(buf)
-
-
-cdef inline void _lanes_weights(const double* td, const double* tu, const double* tl,
-                                double* w) noexcept nogil:
-    """The shares of the diagonal and upper predecessors in ``td + tu + tl``."""
-    cdef Py_ssize_t l
-    cdef double inv
-    for l in range(LANES):
-        inv = 1.0 / (td[l] + tu[l] + tl[l])
-        w[l] = td[l] * inv
-        w[LANES + l] = tu[l] * inv
-
-
-cdef inline void _lanes_e_step(double* e, const double* e_left, const double* w_left,
-                               const double* e_up, const double* w_up,
-                               const double* e_diag, const double* w_diag) noexcept nogil:
-    """E_ij = sum over the successors of E_s times the weight s gives to (i, j).
-
-    ``w_left`` points at the left successor's two stored weights (diagonal,
-    upper): the weight it gives to (i, j), its left predecessor, is the rest
-    of 1 (at most a few ulps off, clipped at 0).
-    """
-    cdef Py_ssize_t l
-    for l in range(LANES):
-        e[l] = min(1.0, e_left[l] * max(0.0, 1.0 - w_left[l] - w_left[LANES + l])
-                   + e_up[l] * w_up[l] + e_diag[l] * w_diag[l])
-
-
-cdef inline void _lanes_jvp(const double* e, const double* xik, const double* yjk,
-                            double* gxik, double* gyjk) noexcept nogil:
-    """Add ``2 E_ij (x_ik - y_jk)`` to the x gradient and subtract it from y's
-    (either gradient may be NULL: not wanted)."""
-    cdef Py_ssize_t l
-    cdef double diff
-    if gyjk == NULL:
-        for l in range(LANES):
-            gxik[l] += 2.0 * e[l] * (xik[l] - yjk[l])
-    elif gxik == NULL:
-        for l in range(LANES):
-            gyjk[l] -= 2.0 * e[l] * (xik[l] - yjk[l])
-    else:
-        for l in range(LANES):
-            diff = 2.0 * e[l] * (xik[l] - yjk[l])
-            gxik[l] += diff
-            gyjk[l] -= diff
+        free(mem)
 
 
 cdef void _lanes_backward(const double* xl, const double* yl, Py_ssize_t n, Py_ssize_t m,
@@ -603,15 +587,18 @@ cdef void _lanes_backward(const double* xl, const double* yl, Py_ssize_t n, Py_s
     NULL for a gradient not wanted).
 
     ``rows`` holds ``2 (m + 1) LANES`` doubles: two rows of E, each with a
-    zero pad at column m. Gradients are laid out like the data.
+    zero pad at column m. Gradients are laid out like the data. Along a row,
+    the E of the left and diagonal successors stay in registers.
     """
-    cdef Py_ssize_t i, j, k, l, lo, hi, w = (m + 1) * LANES
+    cdef Py_ssize_t i, j, l, lo, hi, first, w = (m + 1) * LANES
     cdef double* nxt = rows          # E of row i + 1
     cdef double* cur = rows + w      # E of row i
     cdef double* tmp
     cdef const double* wc
-    cdef const double* wn
+    cdef const double* wu
+    cdef const double* wd
     cdef double zero[2 * LANES]
+    cdef sdtw_lanes el, eu, ed
     memset(rows, 0, 2 * w * sizeof(double))
     memset(zero, 0, 2 * LANES * sizeof(double))
     for i in range(n - 1, -1, -1):
@@ -621,19 +608,24 @@ cdef void _lanes_backward(const double* xl, const double* yl, Py_ssize_t n, Py_s
             for l in range(LANES):
                 cur[(m - 1) * LANES + l] = 1.0
         wc = W + 2 * i * m * LANES
-        wn = W + 2 * (i + 1) * m * LANES if i + 1 < n else zero
-        for j in range(hi - 2 if i == n - 1 else hi - 1, lo - 1, -1):
-            # successors: left (i, j + 1), up (i + 1, j), diagonal (i + 1, j + 1);
-            # beyond the last row or column their E is a zero pad
-            _lanes_e_step(cur + j * LANES,
-                          cur + (j + 1) * LANES, wc + 2 * (j + 1) * LANES,
-                          nxt + j * LANES, (wn + (2 * j + 1) * LANES) if i + 1 < n else zero,
-                          nxt + (j + 1) * LANES, (wn + 2 * (j + 1) * LANES) if i + 1 < n else zero)
-        for j in range(lo, hi):
-            for k in range(d):
-                _lanes_jvp(cur + j * LANES, xl + (i * d + k) * LANES, yl + (j * d + k) * LANES,
-                           (gxl + (i * d + k) * LANES) if gxl != NULL else NULL,
-                           (gyl + (j * d + k) * LANES) if gyl != NULL else NULL)
+        first = hi - 2 if i == n - 1 else hi - 1
+        # successors: left (i, j + 1), up (i + 1, j), diagonal (i + 1, j + 1);
+        # beyond the last row or column their E is a zero pad
+        el = sdtw_lanes_load(cur + (first + 1) * LANES)
+        ed = sdtw_lanes_load(nxt + (first + 1) * LANES)
+        for j in range(first, lo - 1, -1):
+            eu = sdtw_lanes_load(nxt + j * LANES)
+            if i + 1 < n:
+                wu = W + (2 * ((i + 1) * m + j) + 1) * LANES
+                wd = W + 2 * ((i + 1) * m + j + 1) * LANES
+            else:
+                wu = zero
+                wd = zero
+            el = sdtw_lanes_e_step(el, wc + 2 * (j + 1) * LANES, eu, wu, ed, wd)
+            sdtw_lanes_store(cur + j * LANES, el)
+            ed = eu
+        sdtw_lanes_jvp_row(cur, xl + i * d * LANES, yl, lo, hi, d,
+                           (gxl + i * d * LANES) if gxl != NULL else NULL, gyl)
         tmp = nxt
         nxt = cur
         cur = tmp
@@ -655,6 +647,7 @@ def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
     cdef Py_ssize_t d = X.shape[1], max_n = _max_len(xoff), max_m = _max_len(yoff)
     cdef Py_ssize_t max_nm = 0
     cdef bint want_x = gX.shape[0] > 0, want_y = gY.shape[0] > 0
+    cdef double* mem
     cdef double* buf
     cdef double* xl
     cdef double* yl
@@ -666,11 +659,12 @@ def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
     for p in range(values.shape[0]):
         max_nm = max(max_nm, (xoff[p + 1] - xoff[p]) * (yoff[p + 1] - yoff[p]))
     with nogil, parallel(num_threads=n_threads):
-        buf = <double*> calloc((2 * (max_n + max_m) * d + 4 * (max_m + 1)
-                                + 2 * max_nm + 1) * LANES, sizeof(double))
-        if buf == NULL:
+        mem = <double*> calloc((2 * (max_n + max_m) * d + 4 * (max_m + 1)
+                                + 2 * max_nm + 1) * LANES + _ALIGN_PAD, sizeof(double))
+        if mem == NULL:
             with gil:
                 raise MemoryError()
+        buf = _aligned(mem)
         for g in prange(n_groups, schedule="dynamic"):
             xl = buf
             yl = xl + max_n * d * LANES
@@ -700,7 +694,7 @@ def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
                     for i in range(m):
                         for k in range(d):
                             gY[yoff[p] + i, k] = gyl[(i * d + k) * LANES + l]
-        free(buf)
+        free(mem)
 
 
 cdef inline Py_ssize_t _max_len(const Py_ssize_t[::1] off) noexcept nogil:

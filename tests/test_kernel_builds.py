@@ -57,6 +57,28 @@ def test_builds_agree(build, gamma, d):
 
 
 @pytest.mark.parametrize("build", _runnable_builds() + [BASELINE], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("gamma", [1e-3, 1.0, 1e3])
+@pytest.mark.parametrize("radius", [0, 1, 5, -1])
+@pytest.mark.parametrize("shape", [(6, 6), (4, 9), (9, 4), (1, 7), (7, 1), (2, 2)])
+def test_lanes_values_equal_rows_in_any_band(build, gamma, radius, shape):
+    """The lane step (cells in registers along a row, boundary and out-of-band
+    cells as zeros) gives the row kernel's values, for the narrowest bands of
+    unequal lengths too, and never a NaN."""
+    rng = np.random.default_rng(2)
+    n, m = shape
+    X = check_dataset([rng.standard_normal((n, 1)) for _ in range(16)])
+    Y = check_dataset([rng.standard_normal((m, 1)) for _ in range(16)])
+    idx = np.arange(16, dtype=np.intp)
+    ref, out = np.empty(16), np.empty(16)
+    BASELINE.pairs_value(X.data, X.offsets, Y.data, Y.offsets, idx, idx, gamma, radius,
+                         False, 1, ref)
+    build.groups_value(X.data, X.offsets, Y.data, Y.offsets, idx, idx,
+                       np.array([0, 16], dtype=np.intp), gamma, radius, 1, out)
+    assert np.isfinite(out).all()
+    np.testing.assert_allclose(out, ref, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("build", _runnable_builds() + [BASELINE], ids=lambda m: m.__name__)
 @pytest.mark.parametrize("gamma", [1e-3, 0.1, 10.0, 1e3])
 @pytest.mark.parametrize("radius", [-1, 3])
 @pytest.mark.parametrize("wanted", ["x", "y", "both"])
