@@ -2,8 +2,10 @@
  * recursion: v = f * 2^e with f in [1, 2) (or f = 0 for zero). Exponents are
  * integer-valued doubles, exact while below 2^52 in magnitude (the callers
  * check a bound), so that multiplying, adding and renormalising needs no exp
- * or log and never overflows, whatever gamma and the data. All functions are
- * branch-free bit manipulations that compilers vectorize over SIMD lanes. */
+ * or log and never overflows, whatever gamma and the data. The scalar
+ * functions are branch-free bit manipulations that compilers vectorize over
+ * SIMD lanes; the sdtw_lanes functions below do the same on blocks of 16
+ * numbers held in registers, for the lane kernels. */
 #ifndef SKSOFTDTW_EXPDOMAIN_H
 #define SKSOFTDTW_EXPDOMAIN_H
 #include <stdint.h>

@@ -79,9 +79,10 @@ _MAX_EXPONENT = 2.0**50
 # From this length on, one pair runs faster by anti-diagonals than by rows.
 _WAVEFRONT_MIN_LENGTH = 64
 
-# Lanes keep the weights of 16 pairs: beyond this many cells per pair they no
-# longer fit in cache, and pairs run one by one by anti-diagonals instead.
-_LANES_MAX_CELLS = 2**14
+# Lanes keep the weights of 16 pairs (256 bytes a cell): beyond this many
+# cells per pair their traffic outweighs the lanes' speed, and pairs run one by
+# one by anti-diagonals instead (measured crossover: pairs of length 200 to 300).
+_LANES_MAX_CELLS = 2**15
 
 # The workspace of the anti-diagonal gradients, kept per thread from call to
 # call: a fresh buffer of that size costs as much in page faults as the
