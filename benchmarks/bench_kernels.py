@@ -6,7 +6,7 @@ Peers are timed in the same run when installed: tslearn and the authors'
 
 Usage::
 
-    python benchmarks/bench_kernels.py [--quick] [--threads 1 2] [--sections pairs cdist batch]
+    python benchmarks/bench_kernels.py [--quick] [--threads 1 2] [--sections pairs cdist batch matmul]
     SKSOFTDTW_ISA=avx2 python benchmarks/bench_kernels.py --threads 1 --sections cdist batch
 
 Each figure is the best of several repetitions (the least disturbed by other
@@ -20,7 +20,8 @@ import numpy as np
 
 import sksoftdtw
 from sksoftdtw import _kernels
-from sksoftdtw import cdist_dtw, cdist_soft_dtw, soft_dtw, soft_dtw_batch, soft_dtw_value_and_grad
+from sksoftdtw import (cdist_dtw, cdist_soft_dtw, soft_dtw, soft_dtw_batch, soft_dtw_from_cost,
+                       soft_dtw_value_and_grad)
 
 
 def best_time(fn, repeat):
@@ -78,8 +79,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--sections", nargs="+", default=["pairs", "cdist", "batch"],
-                        choices=["pairs", "cdist", "batch"],
+    parser.add_argument("--sections", nargs="+", default=["pairs", "cdist", "batch", "matmul"],
+                        choices=list(SECTIONS),
                         help="what to time (e.g. 'cdist batch' to compare the builds "
                         "forced by SKSOFTDTW_ISA)")
     args = parser.parse_args()
@@ -144,7 +145,38 @@ def bench_batch(args, rng, others, repeat):
         print(f"soft_dtw_batch, {threads} thread(s): {t / cells * 1e9:.2f}")
 
 
-SECTIONS = {"pairs": bench_pairs, "cdist": bench_cdist, "batch": bench_batch}
+def bench_matmul(args, rng, others, repeat):
+    """One pair's value and gradient at d > 1 through matrix products: the cost
+    matrix ||x_i||^2 + ||y_j||^2 - 2 x_i.y_j and the gradient 2 (diag(E 1) x - E y)
+    by BLAS, the recursion on the stored cost matrix, against the fused kernel."""
+    from threadpoolctl import threadpool_limits
+
+    print("\n## One pair at d > 1, value + gradient through matrix products, one thread "
+          "(ns per cell)")
+    print(f"{'n=m':>6} {'d':>3} {'fused':>8} {'cost':>8} {'recursion':>10} {'gradient':>9} "
+          f"{'total':>8}")
+    for n, d in [(1000, 10), (2000, 16)]:
+        x = rng.standard_normal((n, d))
+        y = rng.standard_normal((n, d))
+        cells = n * n
+
+        def cost():
+            return np.maximum((x * x).sum(1)[:, None] + (y * y).sum(1)[None, :] - 2 * (x @ y.T),
+                              0.0)
+
+        with threadpool_limits(1):
+            D = cost()
+            _, E = soft_dtw_from_cost(D)
+            parts = [best_time(fn, repeat) / cells * 1e9 for fn in (
+                cost, lambda: soft_dtw_from_cost(D),
+                lambda: 2 * (E.sum(1)[:, None] * x - E @ y))]
+            fused = best_time(lambda: soft_dtw_value_and_grad(x, y), repeat) / cells * 1e9
+        print(f"{n:>6} {d:>3} {fused:>8.2f} {parts[0]:>8.2f} {parts[1]:>10.2f} "
+              f"{parts[2]:>9.2f} {sum(parts):>8.2f}")
+
+
+SECTIONS = {"pairs": bench_pairs, "cdist": bench_cdist, "batch": bench_batch,
+            "matmul": bench_matmul}
 
 
 if __name__ == "__main__":

@@ -868,7 +868,7 @@ cdef void _wavefront_hard_step(const double* c, const double* r2, const double* 
 
 cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
                              Py_ssize_t m, Py_ssize_t d, double gamma,
-                             double* buf, double* W) noexcept nogil:
+                             double* buf, double* W, const double* D) noexcept nogil:
     """Soft-DTW value of one long pair, anti-diagonal by anti-diagonal; hard DTW at gamma = 0.
 
     The cells of an anti-diagonal ``i + j = k`` depend only on the two
@@ -881,6 +881,8 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
     row -1, and one of g (mantissas and exponents). When ``W`` is not NULL it
     receives the soft-min weights of every cell (``3 n m`` doubles), the
     anti-diagonals one after the other as laid out by `_wavefront_step`.
+    When ``D`` is not NULL, the costs are read from that ``n x m`` matrix
+    (C order) instead of computed from ``x`` and ``yr``.
     """
     cdef Py_ssize_t k, i, t, dim, lo, hi, w = n + 2, off = 0
     cdef double scale = 1.0 / (gamma * LN2) if gamma > 0.0 else 0.0
@@ -909,13 +911,17 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
         f0[hi + 2] = outside
         e0[hi + 2] = SDTW_ZERO_EXP
         t = m - 1 - k  # yr[t + i] = y[k - i]
-        for i in range(lo, hi + 1):
-            diff = x[i] - yr[t + i]
-            c[i] = diff * diff
-        for dim in range(1, d):
+        if D != NULL:
             for i in range(lo, hi + 1):
-                diff = x[dim * n + i] - yr[dim * m + t + i]
-                c[i] += diff * diff
+                c[i] = D[i * (m - 1) + k]  # D[i, k - i]
+        else:
+            for i in range(lo, hi + 1):
+                diff = x[i] - yr[t + i]
+                c[i] = diff * diff
+            for dim in range(1, d):
+                for i in range(lo, hi + 1):
+                    diff = x[dim * n + i] - yr[dim * m + t + i]
+                    c[i] += diff * diff
         if gamma > 0.0:
             _exp_g_row(c, lo, hi + 1, scale, c, cg)
             _wavefront_step(c + lo, cg + lo, f2 + lo, e2 + lo, f1 + lo, e1 + lo,
@@ -943,7 +949,7 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
 
 cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
                               Py_ssize_t m, Py_ssize_t d, const double* W, double* buf,
-                              double* gx, double* gyr) noexcept nogil:
+                              double* gx, double* gyr, double* E) noexcept nogil:
     """Gradients of `_wavefront_value` from its weights ``W``, anti-diagonal by anti-diagonal.
 
     E on anti-diagonal ``k`` needs E on ``k + 1`` and ``k + 2`` only:
@@ -952,7 +958,9 @@ cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
     to ``gx`` and ``gyr`` (zeroed by the caller), all in the layouts of
     `_wavefront_value`. ``buf`` holds ``3 (n + 2)``
     doubles; ``W`` must be readable one anti-diagonal (``n + 2`` doubles)
-    beyond both ends: those reads only meet E = 0.
+    beyond both ends: those reads only meet E = 0. When ``E`` is not NULL,
+    the expected alignment is written there instead (``n x m``, C order, every
+    entry) and no gradient is computed.
     """
     cdef Py_ssize_t k, i, c, t, lo, hi, w = n + 2
     cdef Py_ssize_t cnt1 = 0, cnt2 = 0, lo1 = n, lo2 = n, off1 = n * m, off2 = n * m
@@ -981,6 +989,10 @@ cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
                 b0[i + 1] = min(1.0, wl[i] * b1[i + 1] + wu[i + 1] * b1[i + 2]
                                 + wd[i + 1] * b2[i + 2])
         t = m - 1 - k  # yr[t + i] = y[k - i]
+        if E != NULL:
+            for i in range(lo, hi + 1):
+                E[i * (m - 1) + k] = b0[i + 1]  # E[i, k - i]
+            d = 0
         for c in range(d):
             for i in range(lo, hi + 1):
                 diff = 2.0 * b0[i + 1] * (x[c * n + i] - yr[c * m + t + i])
@@ -1006,8 +1018,22 @@ def wavefront_value(const double[:, ::1] x, const double[:, ::1] y, double gamma
     cdef double[::1] buf = np.empty(8 * (n + 2))
     cdef double value
     with nogil:
-        value = _wavefront_value(&xt[0, 0], &yrt[0, 0], n, m, d, gamma, &buf[0], NULL)
+        value = _wavefront_value(&xt[0, 0], &yrt[0, 0], n, m, d, gamma, &buf[0], NULL, NULL)
     return value
+
+
+def wavefront_cost_alignment(const double[:, ::1] D, double gamma):
+    """`cost_alignment` by anti-diagonals: exp domain or hard DTW, no band."""
+    cdef Py_ssize_t n = D.shape[0], m = D.shape[1]
+    cdef double[:, ::1] E = np.empty((n, m))
+    cdef double[::1] buf = np.empty(8 * (n + 2))
+    # the weights, with a zero pad of one anti-diagonal on both sides
+    cdef double[::1] W = np.zeros(3 * n * m + 2 * (n + 2))
+    cdef double value
+    with nogil:
+        value = _wavefront_value(NULL, NULL, n, m, 0, gamma, &buf[0], &W[n + 2], &D[0, 0])
+        _wavefront_backward(NULL, NULL, n, m, 0, &W[n + 2], &buf[0], NULL, NULL, &E[0, 0])
+    return value, np.asarray(E)
 
 
 cdef inline Py_ssize_t _wavefront_work(Py_ssize_t max_n, Py_ssize_t max_m,
@@ -1071,8 +1097,8 @@ def batch_wavefront_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xof
                     xt[c * n + i] = X[xoff[k] + i, c]
                 for t in range(m):
                     yrt[c * m + t] = Y[yoff[k] + m - 1 - t, c]
-            values[k] = _wavefront_value(xt, yrt, n, m, d, gamma, buf, W)
-            _wavefront_backward(xt, yrt, n, m, d, W, buf, gxt, gyrt)
+            values[k] = _wavefront_value(xt, yrt, n, m, d, gamma, buf, W, NULL)
+            _wavefront_backward(xt, yrt, n, m, d, W, buf, gxt, gyrt, NULL)
             for c in range(d):
                 if want_x:
                     for i in range(n):

@@ -90,8 +90,8 @@ _LANES_MAX_CELLS = 2**15
 _WAVEFRONT_WORK = threading.local()
 
 
-def _wavefront_pays(X, Y, gamma, radius, exp_domain):
-    """Whether the gradients of the pairs (X[k], Y[k]) run by anti-diagonals.
+def _wavefront_pays(lengths_x, lengths_y, gamma, radius, exp_domain):
+    """Whether the gradients of the pairs of these lengths run by anti-diagonals.
 
     That order has no band, needs the exp domain (or hard DTW) and keeps the
     weights of every cell (pairs above the checkpoint size use rows); it
@@ -99,11 +99,11 @@ def _wavefront_pays(X, Y, gamma, radius, exp_domain):
     """
     if not (exp_domain or gamma == 0) or radius >= 0:
         return False
-    cells = X.lengths * Y.lengths
+    cells = lengths_x * lengths_y
     if cells.max() > _fast.max_full_cells():
         return False
-    if X.n_ts == 1:
-        return min(X.lengths[0], Y.lengths[0]) >= _WAVEFRONT_MIN_LENGTH
+    if len(cells) == 1:
+        return min(lengths_x[0], lengths_y[0]) >= _WAVEFRONT_MIN_LENGTH
     return np.median(cells) > _LANES_MAX_CELLS
 
 
@@ -282,7 +282,7 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
     gY = np.zeros_like(Yd.data) if want_y else np.zeros((0, Xd.d))
     exp_domain = _exp_domain_pairs(Xd, Yd, gamma)
     idx = np.arange(Xd.n_ts)
-    if _wavefront_pays(Xd, Yd, gamma, radius, exp_domain):
+    if _wavefront_pays(Xd.lengths, Yd.lengths, gamma, radius, exp_domain):
         _wavefront_value_grad(Xd, Yd, gamma, min(check_n_jobs(n_jobs), Xd.n_ts), values, gX, gY)
     elif (plan := _lane_plan(Xd, Yd, idx, idx) if exp_domain else None) is not None:
         order, starts = plan
@@ -370,6 +370,9 @@ def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
 
 def _cost_alignment(D, gamma, radius):
     exp_domain = _exp_domain(np.abs(D).max(), sum(D.shape), gamma)
+    if _wavefront_pays(np.array([D.shape[0]]), np.array([D.shape[1]]), gamma, radius,
+                       exp_domain):
+        return _fast.wavefront_cost_alignment(D, gamma)
     return _fast.cost_alignment(D, gamma, radius, exp_domain)
 
 

@@ -134,6 +134,12 @@ def test_wavefront_equals_rows(build, shape, gamma, ties):
     scale = max(np.abs(ref_gx).max(), np.abs(ref_gy).max(), 1.0)
     np.testing.assert_allclose(gx, ref_gx, rtol=1e-9, atol=1e-12 * scale)
     np.testing.assert_allclose(gy, ref_gy, rtol=1e-9, atol=1e-12 * scale)
+    # The same recursion on the stored cost matrix, with every entry of E.
+    D = BASELINE.sqeuclidean_cost(x, y)
+    ref_value, ref_E = BASELINE.cost_alignment(D, gamma, -1, gamma > 0)
+    value, E = build.wavefront_cost_alignment(D, gamma)
+    assert value == pytest.approx(ref_value, rel=1e-12, abs=1e-12)
+    np.testing.assert_allclose(E, ref_E, rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.parametrize("threads", [1, 2])

@@ -183,11 +183,13 @@ def test_from_cost_on_arbitrary_matrix(gamma, n, m):
     np.testing.assert_allclose(np.asarray(E), E_ref, atol=1e-10)
 
 
-@pytest.mark.parametrize("n,m", [(9, 13), (13, 9), (12, 12), (1, 17), (17, 1)])
+@pytest.mark.parametrize("n,m", [(9, 13), (13, 9), (12, 12), (1, 17), (17, 1), (64, 80),
+                                 (80, 64)])
 @pytest.mark.parametrize("d", DIMS)
 @pytest.mark.parametrize("gamma", [1e-2, 1.0, 100.0])
 def test_value_and_alignment_vs_dp_larger(gamma, d, n, m):
-    """Sizes beyond brute force: DP value, forward-backward E."""
+    """Sizes beyond brute force (and from length 64 on, by anti-diagonals): DP
+    value, forward-backward E."""
     x, y = make_pair(11, n, m, d)
     D = sq_euclidean_cost(x, y)
     v_ref, E_ref = dp_soft_dtw_alignment(D, gamma)
@@ -195,6 +197,23 @@ def test_value_and_alignment_vs_dp_larger(gamma, d, n, m):
     np.testing.assert_allclose(v, v_ref, rtol=1e-10, atol=value_atol(D, gamma, n, m))
     np.testing.assert_allclose(np.asarray(E), E_ref, atol=1e-9)
     assert_alignment_structure(E)
+
+
+@pytest.mark.parametrize("gamma", [0.0, 1e-2, 1.0])
+def test_from_cost_on_a_large_arbitrary_matrix(gamma):
+    """A cost matrix with negative entries, large enough for the anti-diagonal
+    kernel: DP value and forward-backward E (or the optimal path at gamma = 0)."""
+    rng = np.random.default_rng(7)
+    D = 3.0 * rng.standard_normal((70, 90))
+    v, E = sk.soft_dtw_from_cost(D, gamma=gamma)
+    if gamma == 0:
+        v_ref, path = hard_dtw_path(D)
+        E_ref = np.zeros_like(D)
+        E_ref[tuple(np.array(path).T)] = 1.0
+    else:
+        v_ref, E_ref = dp_soft_dtw_alignment(D, gamma)
+    np.testing.assert_allclose(v, v_ref, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(np.asarray(E), E_ref, atol=1e-9)
 
 
 def test_univariate_1d_equals_column_input():
