@@ -388,9 +388,9 @@ cdef void _backward_rows(const double* W, const double* W_below, Py_ssize_t i0,
 #
 # Estimators and pairwise matrices evaluate many pairs of equal lengths. The
 # lane kernels run LANES such pairs at once with the exp-domain step of
-# `_exp_forward_row`: data are laid out pair-minor (``[i][k][lane]``), so each
-# step of the recursion is one contiguous loop over lanes that compilers turn
-# into SIMD instructions, and the lanes' dependency chains overlap.
+# `_exp_forward_row`: data are laid out pair-minor (``[i][k][lane]``), so a
+# cell of all the pairs is one block of SIMD registers (``sdtw_lanes``, whose
+# arithmetic is in _expdomain.h), and the lanes' dependency chains overlap.
 
 cdef enum:
     LANES = 16
