@@ -427,20 +427,6 @@ cdef void _lanes_gather(const double[:, ::1] X, const Py_ssize_t[::1] off,
                 out[(i * d + k) * LANES + lane] = X[off[s] + i, k]
 
 
-cdef inline void _lanes_cost(const double* xi, const double* yj, Py_ssize_t d,
-                             double* c) noexcept nogil:
-    """``c[lane] = ||x_i - y_j||^2`` for every lane."""
-    cdef Py_ssize_t k, l
-    cdef double diff
-    for l in range(LANES):
-        diff = xi[l] - yj[l]
-        c[l] = diff * diff
-    for k in range(1, d):
-        for l in range(LANES):
-            diff = xi[k * LANES + l] - yj[k * LANES + l]
-            c[l] += diff * diff
-
-
 cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
                               Py_ssize_t m, Py_ssize_t d, Py_ssize_t radius,
                               double* rows, double* out) noexcept nogil:
@@ -462,7 +448,7 @@ cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
         for l in range(LANES):
             cur[lo * LANES + l] = INFINITY
         for j in range(lo, hi):
-            _lanes_cost(xl + i * d * LANES, yl + j * d * LANES, d, c)
+            sdtw_lanes_store(c, sdtw_lanes_sqdist(xl + i * d * LANES, yl + j * d * LANES, d))
             for l in range(LANES):
                 cur[(j + 1) * LANES + l] = c[l] + min(
                     min(prev[j * LANES + l], prev[(j + 1) * LANES + l]), cur[j * LANES + l])
@@ -992,12 +978,12 @@ cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
         if E != NULL:
             for i in range(lo, hi + 1):
                 E[i * (m - 1) + k] = b0[i + 1]  # E[i, k - i]
-            d = 0
-        for c in range(d):
-            for i in range(lo, hi + 1):
-                diff = 2.0 * b0[i + 1] * (x[c * n + i] - yr[c * m + t + i])
-                gx[c * n + i] += diff
-                gyr[c * m + t + i] -= diff
+        else:
+            for c in range(d):
+                for i in range(lo, hi + 1):
+                    diff = 2.0 * b0[i + 1] * (x[c * n + i] - yr[c * m + t + i])
+                    gx[c * n + i] += diff
+                    gyr[c * m + t + i] -= diff
         off2 = off1
         cnt2 = cnt1
         lo2 = lo1
