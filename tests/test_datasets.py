@@ -164,6 +164,32 @@ def test_other_labels_stay_strings(tmp_path, train, test):
     assert y_test.tolist() == test
 
 
+@pytest.mark.parametrize("layout", ["2018 tsv", "2015 csv", "ts"])
+def test_byte_order_mark_is_not_part_of_the_first_label(tmp_path, layout):
+    LAYOUT_WRITERS[layout](tmp_path, "Toy", [["1", "0.5"], ["2", "0.1"]], [["2", "0.3"]])
+    for path in (tmp_path / "Toy").iterdir():
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    X_train, y_train, X_test, y_test = load_ucr("Toy", tmp_path)
+    assert y_train.dtype == np.int64 and y_train.tolist() == [1, 2]
+    assert y_test.tolist() == [2]
+    assert X_train[:, :, 0].tolist() == [[0.5], [0.1]]
+
+
+@pytest.mark.parametrize("huge", ["1e30", "-1e30", "9007199254740994", "1e400", "inf", "nan"])
+def test_labels_beyond_exact_integers_stay_strings(tmp_path, huge):
+    write_dataset(tmp_path, "L", [["1", "0.0"], [huge, "0.0"]], [["1", "0.0"]])
+    _, y_train, _, y_test = load_ucr("L", tmp_path)
+    assert y_train.dtype.kind == "U" and y_test.dtype.kind == "U"
+    assert y_train.tolist() == ["1", huge] and y_test.tolist() == ["1"]
+
+
+def test_largest_exact_integer_label_is_an_int(tmp_path):
+    write_dataset(tmp_path, "L", [["9007199254740992", "0.0"]], [["-9007199254740992", "0.0"]])
+    _, y_train, _, y_test = load_ucr("L", tmp_path)
+    assert y_train.dtype == np.int64
+    assert (y_train[0], y_test[0]) == (2**53, -(2**53))
+
+
 # ----------------------------------------------------------------- errors
 
 
@@ -216,6 +242,24 @@ def test_bad_value_in_2015_test_file(tmp_path):
     folder = write_dataset(tmp_path, "Toy", [["1", "0"]], [["1", "0"]], suffix="", sep=",")
     (folder / "Toy_TEST").write_text("1,0.1,0.2\n1,0.3,0.4\n1,0.5,0.6\n2,1..5,0.7\n")
     with pytest.raises(ValueError, match=r"Toy_TEST, line 4, column 2: cannot read '1\.\.5'"):
+        load_ucr("Toy", tmp_path)
+
+
+@pytest.mark.parametrize("token", ["inf", "-inf", "Infinity", "1e400", "-1e309"])
+@pytest.mark.parametrize("layout", ["2018 tsv", "2015 csv", "txt", "ts"])
+def test_infinite_values_name_file_line_and_column(tmp_path, layout, token):
+    train = [["1", "0.5", "0.25"], ["2", "0.5", token]]
+    LAYOUT_WRITERS[layout](tmp_path, "Toy", train, [["1", "0.5", "0.5"]])
+    # The .ts writer adds a four-line header and counts columns from the values.
+    line, column = (6, 2) if layout == "ts" else (2, 3)
+    with pytest.raises(ValueError, match=f"line {line}, column {column}: '{token}' is not a finite"):
+        load_ucr("Toy", tmp_path)
+
+
+def test_infinite_value_among_missing_ones(tmp_path):
+    folder = write_dataset(tmp_path, "Toy", [["1", "0"]], [["1", "0"]])
+    (folder / "Toy_TRAIN.tsv").write_text("1\t0.5\t\tNaN\t1e999\t\n")
+    with pytest.raises(ValueError, match="Toy_TRAIN.tsv, line 1, column 5: '1e999'"):
         load_ucr("Toy", tmp_path)
 
 
@@ -485,6 +529,52 @@ def test_fetch_rejects_bad_archive(tmp_path, server, payload, expected):
 
     assert url in str(info.value)
     assert list(home.iterdir()) == []  # nothing cached, no scratch folder left
+
+
+def extract(tmp_path, data):
+    """Run the extraction step alone on zip bytes; return the target folder."""
+    archive = tmp_path / "download.zip"
+    archive.write_bytes(data)
+    (tmp_path / "out").mkdir()
+    _fetch._extract_splits(archive, "Toy", tmp_path / "out" / "Toy", "file://x.zip")
+    return tmp_path / "out" / "Toy"
+
+
+def test_zip_expanding_beyond_the_limit_is_rejected_unread(tmp_path, monkeypatch):
+    monkeypatch.setattr(_fetch, "MAX_EXTRACTED_BYTES", 100_000)
+    bomb = "1\t" + "0\t" * 60_000 + "0\n"  # 120 KB of text, a few hundred bytes zipped
+    data = make_zip({"Toy_TRAIN.tsv": bomb, "Toy_TEST.tsv": TOY_TEST})
+    assert len(data) < 2_000
+    with pytest.raises(OSError, match=r"expand to 120\d{3} bytes, more than the limit of 100000"):
+        extract(tmp_path, data)
+    assert list((tmp_path / "out" / "Toy").iterdir()) == []  # nothing written
+
+
+def test_zip_just_below_the_limit_is_extracted(tmp_path, monkeypatch):
+    size = len(TOY_TRAIN.encode()) + len(TOY_TEST.encode())
+    monkeypatch.setattr(_fetch, "MAX_EXTRACTED_BYTES", size)
+    folder = extract(tmp_path, toy_zip())  # the README member does not count
+    assert (folder / "Toy_TRAIN.tsv").read_text() == TOY_TRAIN
+
+
+def test_zip_with_too_many_members_is_rejected(tmp_path, monkeypatch):
+    monkeypatch.setattr(_fetch, "MAX_MEMBERS", 3)
+    members = {"Toy_TRAIN.tsv": TOY_TRAIN, "Toy_TEST.tsv": TOY_TEST, "a": "", "b": ""}
+    with pytest.raises(OSError, match="holds 4 members, more than the 3"):
+        extract(tmp_path, make_zip(members))
+
+
+@pytest.mark.parametrize(
+    "path", ["../Toy_TRAIN.tsv", "Toy/../../x", "/etc/Toy_TEST.tsv", "C:/Toy_TEST.tsv", "..\\x"]
+)
+def test_zip_member_leaving_its_folder_is_rejected(tmp_path, server, path):
+    data = make_zip({"Toy_TRAIN.tsv": TOY_TRAIN, "Toy_TEST.tsv": TOY_TEST, path: "x"})
+    server.files["/Toy.zip"] = data
+    home = tmp_path / "home"
+    with pytest.raises(OSError, match="member path leaving its folder"):
+        fetch_ucr("Toy", home, url=server.url + "/Toy.zip")
+    assert list(home.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == ["home"]  # nothing written beside it
 
 
 def test_fetch_malformed_file_in_zip_is_not_cached(tmp_path, server):

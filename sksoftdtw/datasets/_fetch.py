@@ -25,6 +25,12 @@ _TIMEOUT = 60  # seconds a stalled connection may stay silent
 # Archive names are letters, digits, "_" and "-"; this also keeps the name
 # from escaping `data_home` as a path or altering the URL.
 _NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+# Limits on what a zip may expand to, so that a crafted archive (a few KB
+# inflating to gigabytes) cannot fill the disk: the largest UCR dataset,
+# StarLightCurves, is about 100 MB of text per layout, and the aeon zips hold
+# a handful of files.
+MAX_EXTRACTED_BYTES = 512 * 2**20
+MAX_MEMBERS = 1000
 
 
 def fetch_ucr(name, data_home=None, *, url=None, sha256=None):
@@ -65,8 +71,11 @@ def fetch_ucr(name, data_home=None, *, url=None, sha256=None):
         message explains how to download the dataset by hand.
     OSError
         If the download is not a valid zip (corrupt, or an error page), is
-        password-protected, lacks the dataset's TRAIN and TEST files, or
-        does not match `sha256`. Nothing is cached then.
+        password-protected, lacks the dataset's TRAIN and TEST files, does
+        not match `sha256`, holds a member path leaving its folder (absolute
+        or with ``..``), more than ``MAX_MEMBERS`` (1000) members, or
+        dataset files expanding to more than ``MAX_EXTRACTED_BYTES``
+        (512 MiB). Nothing is cached then.
 
     See Also
     --------
@@ -75,8 +84,9 @@ def fetch_ucr(name, data_home=None, *, url=None, sha256=None):
 
     Notes
     -----
-    Files are checked before being cached: the zip's CRCs, the presence of
-    both splits, and a full parse. Cite the archive [1]_ and the UEA & UCR
+    Files are checked before being cached: the zip's member paths, member
+    count and expanded sizes (before anything is written), its CRCs, the
+    presence of both splits, and a full parse. Cite the archive [1]_ and the UEA & UCR
     repository [2]_ when you use the data.
 
     References
@@ -179,7 +189,9 @@ def _extract_splits(archive, name, dest, url):
 
     Members are matched on their base name (zips often nest them in a folder)
     and written under the canonical name, so no member path is ever trusted.
-    Reading a member checks its CRC.
+    Paths, member count and sizes are checked before anything is written;
+    reading a member checks its CRC, and never yields more than the size
+    its header declares.
     """
     wanted = {
         f"{name}_{s}{suffix}".lower(): f"{name}_{s}{suffix}"
@@ -190,11 +202,14 @@ def _extract_splits(archive, name, dest, url):
     try:
         with zipfile.ZipFile(archive) as zf:
             members = [m for m in zf.infolist() if not m.is_dir()]
+            chosen = {}
             for member in members:
                 base_name = member.filename.replace("\\", "/").rsplit("/", 1)[-1]
                 target = wanted.get(base_name.lower())
-                if target is None or (dest / target).exists():
-                    continue
+                if target is not None:
+                    chosen.setdefault(target, member)
+            _check_members(zf.infolist(), chosen.values(), url)
+            for target, member in chosen.items():
                 if member.flag_bits & 0x1:
                     raise OSError(
                         f"The zip from {url} is password-protected (as is the "
@@ -215,4 +230,28 @@ def _extract_splits(archive, name, dest, url):
             f"The zip from {url} lacks the files of {name!r} (expected "
             f"{name}_TRAIN.tsv and {name}_TEST.tsv, or .ts, .txt or no "
             f"extension); it holds: {listing}. Nothing was cached."
+        )
+
+
+def _check_members(members, chosen, url):
+    """Reject a zip whose paths leave its folder or that would expand too far."""
+    if len(members) > MAX_MEMBERS:
+        raise OSError(
+            f"The zip from {url} holds {len(members)} members, more than the "
+            f"{MAX_MEMBERS} a UCR dataset needs; nothing was extracted or cached."
+        )
+    for member in members:
+        parts = member.filename.replace("\\", "/").split("/")
+        if parts[0] == "" or ":" in parts[0] or ".." in parts:
+            raise OSError(
+                f"The zip from {url} holds a member path leaving its folder, "
+                f"{member.filename!r}; nothing was extracted or cached."
+            )
+    expanded = sum(member.file_size for member in chosen)
+    if expanded > MAX_EXTRACTED_BYTES:
+        raise OSError(
+            f"The dataset files in the zip from {url} expand to {expanded} bytes, "
+            f"more than the limit of {MAX_EXTRACTED_BYTES} "
+            "(sksoftdtw.datasets._fetch.MAX_EXTRACTED_BYTES); nothing was extracted "
+            "or cached. If the archive is genuine, unzip it by hand and use load_ucr."
         )

@@ -50,7 +50,9 @@ def load_ucr(name, data_dir):
           (univariate only, label after the last colon).
 
         In the first three layouts each line is one series: the class label,
-        then the values. Empty fields, ``NaN`` and ``?`` are missing values.
+        then the values. Empty fields, ``NaN`` and ``?`` are missing values;
+        infinite values (``inf``, or ``1e400``, beyond float64) are errors.
+        Files are read as UTF-8, with or without a byte-order mark.
 
     Returns
     -------
@@ -60,7 +62,9 @@ def load_ucr(name, data_dir):
         too); NaN inside a series are kept as missing values.
     y_train : ndarray of shape (n_train,)
         Training labels: int64 if all labels of both splits are integral
-        numbers (``"1"``, ``"-1"``, ``"1.0000000e+00"``), strings otherwise.
+        numbers of magnitude at most 2**53 (``"1"``, ``"-1"``,
+        ``"1.0000000e+00"``), otherwise strings, spelled as in the files
+        (``"1e30"``, ``"inf"``, ``"1.5"``, ``"cat"``).
     X_test : ndarray of shape (n_test, sz_test, 1), dtype float64
         Test series, formatted as `X_train`.
     y_test : ndarray of shape (n_test,)
@@ -72,8 +76,9 @@ def load_ucr(name, data_dir):
         If `data_dir` is not a directory, or if it holds no dataset `name`
         (the message lists datasets with close names).
     ValueError
-        If a file is malformed; the message names the file, the line and the
-        column (both counted from 1, fields as columns).
+        If a file is malformed or holds an infinite value; the message names
+        the file, the line and the column (both counted from 1, fields as
+        columns).
 
     See Also
     --------
@@ -316,7 +321,9 @@ def _read_split(path, sep):
     in_header = sep == "ts"  # .ts files start with "@" metadata up to "@data"
     # errors="replace": a stray byte in a .ts comment must not stop the read;
     # one among the values still fails below, with its line and column.
-    with open(path, encoding="utf-8", errors="replace") as f:
+    # "utf-8-sig" drops the byte-order mark some editors write, which would
+    # otherwise be glued to the first label.
+    with open(path, encoding="utf-8-sig", errors="replace") as f:
         for lineno, line in enumerate(f, start=1):
             if not line.strip() or (sep == "ts" and line.startswith("#")):
                 continue
@@ -370,6 +377,12 @@ def _parse_values(tokens, first_col, sep, path, lineno):
         values = np.array(
             [_parse_value(t, first_col + i, path, lineno) for i, t in enumerate(tokens)]
         )
+    infinite = np.flatnonzero(np.isinf(values))
+    if infinite.size:  # "inf", or a number such as 1e400 beyond float64
+        token = tokens[infinite[0]].strip()
+        raise _malformed(
+            path, lineno, first_col + infinite[0], f"{token!r} is not a finite float64 number"
+        )
     observed = np.flatnonzero(~np.isnan(values))
     if observed.size == 0:
         raise _malformed(
@@ -397,8 +410,13 @@ def _malformed(path, lineno, col, message):
     )
 
 
+# Integral labels up to this magnitude are read exactly by float() and fit
+# int64; beyond it (say "1e30") the labels stay the strings of the file.
+_MAX_INT_LABEL = 2**53
+
+
 def _convert_labels(train, test):
-    """Labels as int64 if all are integral numbers, else as strings.
+    """Labels as int64 if all are integral numbers below 2**53, else as strings.
 
     Both splits are converted together so that y_train and y_test always have
     the same kind (a test set with labels "1.5" turns y_train into strings too).
@@ -407,7 +425,9 @@ def _convert_labels(train, test):
         numbers = [float(label) for label in train + test]
     except ValueError:
         numbers = None
-    if numbers is not None and all(x.is_integer() for x in numbers):
+    if numbers is not None and all(
+        x.is_integer() and abs(x) <= _MAX_INT_LABEL for x in numbers
+    ):
         ints = np.array([int(x) for x in numbers], dtype=np.int64)
         return ints[: len(train)], ints[len(train) :]
     return np.array(train, dtype=str), np.array(test, dtype=str)
