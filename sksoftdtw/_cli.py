@@ -12,7 +12,6 @@ ends with one line on stderr and exit status 2 (bad option) or 1 (anything
 else), never with a traceback; ``--debug`` shows the traceback.
 """
 import argparse
-import csv
 import importlib
 import math
 import sys
@@ -473,21 +472,14 @@ def _check_datasets(data_dir, datasets):
     return list(dict.fromkeys(datasets))
 
 
-def _read_rows(paths):
-    """Per-run rows of result files written by an earlier run of the same command."""
-    rows = []
-    for path in paths:
-        with open(path, newline="") as f:
-            rows.extend(csv.DictReader(f))
-    if not rows:
-        raise UserError(f"no results in {', '.join(map(str, paths))}")
-    return rows
-
-
 def _experiment(args):
     if args.from_csv:
-        rows = _read_rows(args.from_csv)
         module = _experiment_module(args.command)
+        from .experiments._common import read_csv
+
+        rows = read_csv(args.from_csv, module.FIELDS)
+        if not rows:
+            raise UserError(f"no results in {', '.join(map(str, args.from_csv))}")
         print(module.format_table(module.summarize(rows)))
         return 0
     if args.data_dir is None:

@@ -334,6 +334,37 @@ def test_experiment_from_csv_summarizes_earlier_results(fake, tmp_path, capsys):
     assert "TABLE rows=4 total=2.2" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("writer, reader", [
+    ("barycenter", "kmeans"), ("kmeans", "barycenter"), ("predict", "barycenter"),
+    ("barycenter", "predict")])
+def test_from_csv_of_another_experiment_is_an_error(writer, reader, tmp_path, capsys):
+    written = pytest.importorskip(f"sksoftdtw.experiments.{EXPERIMENTS[writer]}")
+    pytest.importorskip(f"sksoftdtw.experiments.{EXPERIMENTS[reader]}")
+    path = tmp_path / f"{writer}.csv"
+    written.write_csv([dict.fromkeys(written.FIELDS, "1")], path)
+    assert main([reader, "--from-csv", str(path)]) == EXIT_ERROR
+    message = one_line_error(capsys.readouterr().err, reader)
+    assert str(path) in message and "lacks the columns" in message
+    assert "another experiment" in message
+
+
+@pytest.mark.parametrize("line, n_values", [("Coffee,0,0.1", 3), ("Coffee,0,0.1,1,2", 5)])
+def test_from_csv_ragged_is_an_error(fake, tmp_path, line, n_values, capsys):
+    command, module = fake
+    path = tmp_path / "ragged.csv"
+    path.write_text("dataset,seed,gamma,loss\nCoffee,0,1.0,1.0\n\n" + line + "\n")
+    assert main([command, "--from-csv", str(path)]) == EXIT_ERROR
+    message = one_line_error(capsys.readouterr().err, command)
+    assert f"{path}, line 4: {n_values} values for the 4 columns" in message
+
+
+def test_from_csv_empty_file_is_an_error(fake, tmp_path, capsys):
+    command, _ = fake
+    (tmp_path / "empty.csv").write_text("")
+    assert main([command, "--from-csv", str(tmp_path / "empty.csv")]) == EXIT_ERROR
+    assert "is empty" in one_line_error(capsys.readouterr().err, command)
+
+
 def test_experiment_interrupted(monkeypatch, capsys):
     name = "sksoftdtw.experiments.barycenter"
     monkeypatch.setitem(sys.modules, name, FakeExperiment(name, fail=KeyboardInterrupt()))

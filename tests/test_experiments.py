@@ -389,3 +389,19 @@ def test_script_runs_then_summarizes_earlier_results(ucr_dir, tmp_path, capsys):
     both = barycenter.read_csv(parts)
     assert capsys.readouterr().out.strip() == barycenter.format_table(
         barycenter.summarize(both))
+
+
+def test_script_rejects_another_experiments_results(tmp_path, capsys):
+    path = tmp_path / "kmeans.csv"
+    kmeans.write_csv([dict.fromkeys(kmeans.FIELDS, "1")], path)
+    with pytest.raises(SystemExit) as exc:
+        _common.script_main(barycenter, ["--from-csv", str(path)])
+    assert exc.value.code == 2
+    assert "lacks the columns label, n_series" in capsys.readouterr().err
+
+
+def test_read_csv_keeps_extra_columns_and_skips_blank_lines(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("dataset,gamma,note\nA,0.1,x\n\nB,,y\n")
+    assert _common.read_csv(path, ("dataset", "gamma")) == [
+        {"dataset": "A", "gamma": "0.1", "note": "x"}, {"dataset": "B", "gamma": "", "note": "y"}]

@@ -284,7 +284,7 @@ def write_csv(rows, path, fields=None):
         writer.writerows(rows)
 
 
-def read_csv(paths):
+def read_csv(paths, fields=None):
     """Read per-run result rows from CSV files written by :func:`write_csv`.
 
     The summaries accept these rows as they are, for example to summarize
@@ -294,12 +294,22 @@ def read_csv(paths):
     ----------
     paths : str or path-like, or list of them
         One file, or several whose rows are concatenated.
+    fields : sequence of str, default=None
+        Columns every file must have, e.g. the module's ``FIELDS``: a file
+        of another experiment is then rejected instead of summarized.
 
     Returns
     -------
     rows : list of dict
         One per line; every value is a string (an empty string for a missing
         value, e.g. the gamma of a method without one).
+
+    Raises
+    ------
+    ValueError
+        If a file is empty, lacks one of `fields`, or has a line with more
+        or fewer values than its header (the message names the file and the
+        line).
 
     See Also
     --------
@@ -325,7 +335,20 @@ def read_csv(paths):
     rows = []
     for path in paths:
         with open(path, newline="") as f:
-            rows.extend(csv.DictReader(f))
+            reader = csv.reader(f)
+            header = next(reader, None)
+            if header is None:
+                raise ValueError(f"{path} is empty: expected a header line of column names")
+            missing = [name for name in fields or () if name not in header]
+            if missing:
+                raise ValueError(
+                    f"{path} lacks the columns {', '.join(missing)} (it has "
+                    f"{', '.join(header)}): is it the results of another experiment?")
+            for values in filter(None, reader):  # blank lines hold no row
+                if len(values) != len(header):
+                    raise ValueError(f"{path}, line {reader.line_num}: {len(values)} values "
+                                     f"for the {len(header)} columns of the header")
+                rows.append(dict(zip(header, values)))
     return rows
 
 
@@ -475,7 +498,11 @@ def script_main(module, argv=None):
                                 help=f"default: {p.default}")
     args = parser.parse_args(argv)
     if args.from_csv:
-        print(module.format_table(module.summarize(read_csv(args.from_csv))))
+        try:
+            rows = read_csv(args.from_csv, module.FIELDS)
+        except ValueError as exc:
+            parser.error(str(exc))
+        print(module.format_table(module.summarize(rows)))
         return
     if args.data_dir is None:
         parser.error("DATA_DIR is required unless --from-csv is given")
