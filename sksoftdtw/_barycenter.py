@@ -39,7 +39,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .metrics import cdist_soft_dtw, cdist_soft_dtw_divergence, soft_dtw_batch
 from .utils import FlatDataset, check_dataset, check_radius, check_time_series
-from .utils._validation import check_same_dim, resample, set_features_in
+from .utils._validation import check_same_dim, check_weights, resample, set_features_in
 
 __all__ = [
     "softdtw_barycenter",
@@ -119,24 +119,6 @@ def _as_dataset(X, name="X"):
     return X if isinstance(X, FlatDataset) else check_dataset(X, name)
 
 
-def _check_weights(weights, n_ts, name="weights"):
-    """Validate weights of the series and normalise them to sum to one."""
-    if weights is None:
-        return np.full(n_ts, 1.0 / n_ts)
-    w = np.asarray(weights, dtype=np.float64)
-    if w.shape != (n_ts,):
-        raise ValueError(
-            f"{name} must be a 1-D array of length n_ts={n_ts} (one weight per "
-            f"series), got shape {w.shape}"
-        )
-    if not np.isfinite(w).all() or (w < 0).any():
-        raise ValueError(f"{name} must be finite and non-negative, got {w!r}")
-    total = w.sum()
-    if total <= 0:
-        raise ValueError(f"{name} must have a positive sum, got all zeros")
-    return w / total
-
-
 def _subset(ds, keep):
     """The series of `ds` where the boolean mask `keep` is true."""
     if keep.all():
@@ -152,7 +134,7 @@ def _subset(ds, keep):
 def _prepare(X, weights, weights_name="weights"):
     """Validated dataset restricted to the positive weights, and those weights."""
     ds = _as_dataset(X)
-    w = _check_weights(weights, ds.n_ts, weights_name)
+    w = check_weights(weights, ds.n_ts, weights_name)
     keep = w > 0
     return _subset(ds, keep), w[keep]
 

@@ -295,6 +295,13 @@ def _kmeans(X, n_clusters, *, averaging, metric, gamma, init, n_init, max_iter, 
         raise ValueError(f"n_samples={n_ts} should be >= n_clusters={n_clusters}.")
     sample_weight = _check_sample_weight(sample_weight, np.empty((n_ts, 0)),
                                          ensure_non_negative=True)
+    n_positive = np.count_nonzero(sample_weight)
+    if isinstance(init, str) and n_positive < n_clusters:
+        raise ValueError(
+            f"sample_weight has {n_positive} positive weights, fewer than "
+            f"n_clusters={n_clusters}: init={init!r} draws the initial centroids among "
+            "the series of positive weight; lower n_clusters or pass init as an array "
+            "of centroids")
     check_n_jobs(n_jobs)
     rng = check_random_state(random_state)
     if centroid_size is None and isinstance(init, str):

@@ -21,6 +21,7 @@ from sklearn.metrics import make_scorer
 
 from .metrics import soft_dtw_batch
 from .utils import check_dataset
+from .utils._validation import check_weights
 
 __all__ = ["mean_dtw_loss", "mean_dtw_scorer", "mean_squared_loss", "mean_squared_scorer"]
 
@@ -50,11 +51,7 @@ def _check_pair(Y_true, Y_pred, sample_weight):
             f"and d={pred.d}"
         )
     if sample_weight is not None:
-        sample_weight = np.asarray(sample_weight, dtype=np.float64)
-        if sample_weight.shape != (true.n_ts,):
-            raise ValueError(
-                f"sample_weight must have shape ({true.n_ts},), got {sample_weight.shape}"
-            )
+        sample_weight = check_weights(sample_weight, true.n_ts, "sample_weight")
     return Y_true, true, Y_pred, pred, sample_weight
 
 
@@ -80,7 +77,8 @@ def mean_dtw_loss(Y_true, Y_pred, *, sample_weight=None, sakoe_chiba_radius=None
     Y_pred : array-like of shape (n,), (n, sz') or (n, sz', d), or list of series
         Predicted series; they may differ in length from the true ones.
     sample_weight : array-like of shape (n,), default=None
-        Weights of the samples in the mean.
+        Weights of the samples in the mean: finite, non-negative, not all
+        zero.
     sakoe_chiba_radius : int or None, default=None
         Radius of the Sakoe-Chiba band (see :func:`sksoftdtw.soft_dtw`);
         ``None`` means no band.
@@ -91,6 +89,12 @@ def mean_dtw_loss(Y_true, Y_pred, *, sample_weight=None, sakoe_chiba_radius=None
     -------
     loss : float
         Non-negative; zero when the predictions are exact.
+
+    Raises
+    ------
+    ValueError
+        If `sample_weight` has a negative or non-finite entry, sums to zero,
+        or has not one entry per series.
 
     See Also
     --------
@@ -131,7 +135,8 @@ def mean_squared_loss(Y_true, Y_pred, *, sample_weight=None):
     Y_pred : array-like of the layout of ``Y_true``
         ``Y_pred[i]`` must have the length of ``Y_true[i]``.
     sample_weight : array-like of shape (n,), default=None
-        Weights of the samples in the mean.
+        Weights of the samples in the mean: finite, non-negative, not all
+        zero.
 
     Returns
     -------

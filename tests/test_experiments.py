@@ -405,3 +405,11 @@ def test_read_csv_keeps_extra_columns_and_skips_blank_lines(tmp_path):
     path.write_text("dataset,gamma,note\nA,0.1,x\n\nB,,y\n")
     assert _common.read_csv(path, ("dataset", "gamma")) == [
         {"dataset": "A", "gamma": "0.1", "note": "x"}, {"dataset": "B", "gamma": "", "note": "y"}]
+
+
+def test_barycenter_experiment_without_a_class_of_two_series(tmp_path):
+    (tmp_path / "Lonely").mkdir()
+    for split in ("TRAIN", "TEST"):
+        (tmp_path / "Lonely" / f"Lonely_{split}.tsv").write_text("1\t0\t1\n2\t1\t0\n")
+    with pytest.raises(ValueError, match="Lonely: no class of the training split has two"):
+        barycenter.run(tmp_path, seeds=1, gammas=(0.1,), max_iter=2, progress=False)

@@ -322,6 +322,21 @@ def test_bad_inputs(shapes):
         dtw_kmeans(X, 3, averaging="mean")
 
 
+@pytest.mark.parametrize("init", ["random", "k-means++"])
+def test_fewer_positive_weights_than_clusters(shapes, init):
+    X, _ = shapes
+    w = np.zeros(len(X))
+    w[[2, 7]] = 1.0
+    with pytest.raises(ValueError, match=re.escape(
+            f"sample_weight has 2 positive weights, fewer than n_clusters=3: init='{init}'")):
+        SoftDTWKMeans(3, init=init, **FAST).fit(X, sample_weight=w)
+    with pytest.raises(ValueError, match="2 positive weights"):
+        dtw_kmeans(X, 3, init=init, sample_weight=w)
+    # As many positive weights as clusters: the seeds are exactly those two series.
+    km = SoftDTWKMeans(2, init=init, max_iter=1, random_state=0).fit(X, sample_weight=w)
+    assert km.cluster_centers_.shape == (2,) + X.shape[1:]
+
+
 @pytest.mark.parametrize("method", ["predict", "transform", "score"])
 def test_unfitted_raises(shapes, method):
     with pytest.raises(NotFittedError):

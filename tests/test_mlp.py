@@ -481,6 +481,35 @@ def test_mean_squared_loss_matches_definition_and_bounds_dtw():
         mean_dtw_loss(Y_true, Y_pred, sample_weight=[1.0, 2.0])
 
 
+@pytest.mark.parametrize("weights, message", [
+    ([0.0, 0.0, 0.0], "sample_weight must have a positive sum"),
+    ([1.0, -0.5, 1.0], "sample_weight must be finite and non-negative"),
+    ([1.0, np.nan, 1.0], "sample_weight must be finite and non-negative"),
+    ([1.0, 1.0], "sample_weight must be a 1-D array of length n_ts=3"),
+])
+def test_bad_sample_weights_of_losses_and_score(weights, message):
+    rng = np.random.RandomState(0)
+    X, Y = _sine_task(3, rng)
+    model = MLPRegressor((4,), max_iter=5, random_state=0).fit(X, Y)
+    for loss in (mean_dtw_loss, mean_squared_loss):
+        with pytest.raises(ValueError, match=message):
+            loss(Y, Y, sample_weight=weights)
+    with pytest.raises(ValueError, match=message):
+        model.score(X, Y, sample_weight=weights)
+
+
+def test_score_with_zero_weights_ignores_those_samples():
+    rng = np.random.RandomState(0)
+    X, Y = _sine_task(6, rng)
+    model = MLPRegressor((4,), max_iter=5, random_state=0).fit(X, Y)
+    w = np.array([1.0, 0.0, 2.0, 0.0, 0.0, 1.0])
+    keep = w > 0
+    per = np.array([dtw_xy(a, b) / len(a) for a, b in zip(Y, model.predict(X))])
+    assert_allclose(model.score(X, Y, sample_weight=w), -(w @ per) / w.sum(), rtol=1e-12)
+    assert_allclose(model.score(X, Y, sample_weight=w),
+                    model.score(X[keep], Y[keep], sample_weight=w[keep]), rtol=1e-12)
+
+
 def test_scorers_in_cross_validation():
     rng = np.random.RandomState(0)
     X, Y = _sine_task(40, rng)

@@ -64,9 +64,12 @@ def _dtw_loss(Z, X, n_jobs=None):
     return float(np.mean(values / X.shape[1]))
 
 
-def _pick_series(X, y, rng):
+def _pick_series(X, y, rng, name):
     """Up to N_SERIES series of one class drawn at random (classes with >= 2 series)."""
     labels, counts = np.unique(y, return_counts=True)
+    if counts.max() < 2:
+        raise ValueError(f"{name}: no class of the training split has two series or more, "
+                         "and a barycenter needs at least two")
     label = rng.choice(labels[counts >= 2])
     idx = np.flatnonzero(y == label)
     idx = rng.choice(idx, size=min(N_SERIES, len(idx)), replace=False)
@@ -95,7 +98,7 @@ def _methods(gammas, max_iter, n_jobs):
 def _run_unit(name, seed, *, data_dir, gammas, max_iter, n_jobs):
     """The barycenters of one dataset and one seed: rows and a progress message."""
     X_train, y_train, _, _ = _common.load(name, data_dir)
-    label, X = _pick_series(X_train, y_train, np.random.RandomState(seed))
+    label, X = _pick_series(X_train, y_train, np.random.RandomState(seed), name)
     rows = []
     for init in INITS:
         for method, gamma, solve in _methods(gammas, max_iter, n_jobs):

@@ -691,6 +691,8 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
         y : array-like of shape (n_samples,), (n_samples, sz) or (n_samples, sz, d)
             True series.
         sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the mean: finite, non-negative, not
+            all zero (a ValueError otherwise); ``None`` means equal weights.
 
         Returns
         -------

@@ -321,6 +321,38 @@ def check_same_dim(d, expected, name):
         )
 
 
+def check_weights(weights, n_ts, name="weights"):
+    """Validate weights of the series and normalise them to sum to one.
+
+    ``None`` means equal weights. Weights must be finite and non-negative,
+    with a positive sum.
+
+    Examples
+    --------
+    >>> from sksoftdtw.utils._validation import check_weights
+    >>> check_weights([1, 3], 2).tolist()
+    [0.25, 0.75]
+    >>> check_weights([0, 0], 2, "sample_weight")
+    Traceback (most recent call last):
+    ...
+    ValueError: sample_weight must have a positive sum, got all zeros
+    """
+    if weights is None:
+        return np.full(n_ts, 1.0 / n_ts)
+    w = np.asarray(weights, dtype=np.float64)
+    if w.shape != (n_ts,):
+        raise ValueError(
+            f"{name} must be a 1-D array of length n_ts={n_ts} (one weight per "
+            f"series), got shape {w.shape}"
+        )
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise ValueError(f"{name} must be finite and non-negative, got {w!r}")
+    total = w.sum()
+    if total <= 0:
+        raise ValueError(f"{name} must have a positive sum, got all zeros")
+    return w / total
+
+
 def check_gamma(gamma, *, allow_zero=True):
     """Validate the smoothing parameter; ``0`` means hard DTW.
 
