@@ -30,7 +30,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
-from threadpoolctl import threadpool_limits
 
 from ._barycenter import (
     _dba,
@@ -42,6 +41,7 @@ from ._barycenter import (
 )
 from .metrics import cdist_dtw, cdist_soft_dtw, cdist_soft_dtw_divergence
 from .utils import check_dataset, check_n_jobs
+from .utils._threads import single_threaded_blas
 from .utils._validation import set_features_in
 
 __all__ = ["SoftDTWKMeans", "dtw_kmeans"]
@@ -320,7 +320,7 @@ def _kmeans(X, n_clusters, *, averaging, metric, gamma, init, n_init, max_iter, 
     # tensordots) are far too small to gain from threads, and on a busy
     # machine OpenBLAS threads competing with the kernels' OpenMP threads
     # make them several times slower; parallelism lives in the kernels.
-    with threadpool_limits(limits=1, user_api="blas"):
+    with single_threaded_blas():
         for _ in range(n_init):
             centers = _init_centroids(X, sample_weight, n_clusters, init, centroid_size,
                                       d, seeding, rng)

@@ -31,11 +31,11 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, gen_batches, shuffle
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
-from threadpoolctl import threadpool_limits
 
 from .._scorers import mean_dtw_loss
 from ..metrics import soft_dtw_batch
 from ..utils import check_dataset, check_n_jobs
+from ..utils._threads import single_threaded_blas
 
 __all__ = ["MLPRegressor"]
 
@@ -538,7 +538,7 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
         # many BLAS calls on short vectors: threaded BLAS would only
         # oversubscribe the cores (on a busy machine, fits can be 10-100 times
         # slower). The network's products are small enough for one thread.
-        with threadpool_limits(limits=1, user_api="blas"):
+        with single_threaded_blas():
             if self.solver == "lbfgs":
                 self._fit_lbfgs(X, Y, layer_units)
             else:
