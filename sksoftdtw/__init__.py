@@ -3,62 +3,80 @@
 Fast Cython kernels for soft-DTW (Cuturi & Blondel, 2017), its gradients and
 expected alignments, hard DTW, and the soft-DTW divergence, with
 scikit-learn-compatible estimators built on them.
+
+The public names are imported on first use, so that ``import sksoftdtw``
+(and ``sksoftdtw --help``) does not load scikit-learn and SciPy.
 """
-from ._barycenter import (
-    SoftDTWBarycenter,
-    dtw_barycenter_averaging,
-    dtw_barycenter_stochastic_subgradient,
-    dtw_barycenter_subgradient,
-    softdtw_barycenter,
-)
-from ._kmeans import SoftDTWKMeans, dtw_kmeans
-from .metrics import (
-    cdist_dtw,
-    cdist_soft_dtw,
-    cdist_soft_dtw_divergence,
-    dtw,
-    dtw_path,
-    soft_dtw,
-    soft_dtw_alignment,
-    soft_dtw_batch,
-    soft_dtw_divergence,
-    soft_dtw_from_cost,
-    soft_dtw_value_and_grad,
-)
-from .neural_network import (
-    MLPRegressor,
-    mean_dtw_loss,
-    mean_dtw_scorer,
-    mean_squared_loss,
-    mean_squared_scorer,
-)
-from .utils import to_time_series_dataset
+import importlib
+import importlib.util
+from pathlib import Path
 
 __version__ = "0.1.0.dev0"
 
-__all__ = [
-    "MLPRegressor",
-    "SoftDTWBarycenter",
-    "SoftDTWKMeans",
-    "dtw_barycenter_averaging",
-    "dtw_barycenter_stochastic_subgradient",
-    "dtw_barycenter_subgradient",
-    "dtw_kmeans",
-    "softdtw_barycenter",
-    "cdist_dtw",
-    "cdist_soft_dtw",
-    "cdist_soft_dtw_divergence",
-    "dtw",
-    "dtw_path",
-    "mean_dtw_loss",
-    "mean_dtw_scorer",
-    "mean_squared_loss",
-    "mean_squared_scorer",
-    "soft_dtw",
-    "soft_dtw_alignment",
-    "soft_dtw_batch",
-    "soft_dtw_divergence",
-    "soft_dtw_from_cost",
-    "soft_dtw_value_and_grad",
-    "to_time_series_dataset",
-]
+# Public name -> the module defining it.
+_SOURCES = {
+    "SoftDTWBarycenter": "._barycenter",
+    "dtw_barycenter_averaging": "._barycenter",
+    "dtw_barycenter_stochastic_subgradient": "._barycenter",
+    "dtw_barycenter_subgradient": "._barycenter",
+    "softdtw_barycenter": "._barycenter",
+    "SoftDTWKMeans": "._kmeans",
+    "dtw_kmeans": "._kmeans",
+    "cdist_dtw": ".metrics",
+    "cdist_soft_dtw": ".metrics",
+    "cdist_soft_dtw_divergence": ".metrics",
+    "dtw": ".metrics",
+    "dtw_path": ".metrics",
+    "soft_dtw": ".metrics",
+    "soft_dtw_alignment": ".metrics",
+    "soft_dtw_batch": ".metrics",
+    "soft_dtw_divergence": ".metrics",
+    "soft_dtw_from_cost": ".metrics",
+    "soft_dtw_value_and_grad": ".metrics",
+    "MLPRegressor": ".neural_network",
+    "mean_dtw_loss": ".neural_network",
+    "mean_dtw_scorer": ".neural_network",
+    "mean_squared_loss": ".neural_network",
+    "mean_squared_scorer": ".neural_network",
+    "to_time_series_dataset": ".utils",
+}
+
+__all__ = list(_SOURCES)
+
+
+def _check_compiled():
+    """Fail clearly when this is a source tree whose extensions were never built.
+
+    Running Python in a clone's root puts its ``sksoftdtw/`` folder ahead of
+    an installed copy; without this check the first kernel import fails with
+    "No module named 'sksoftdtw._openmp_helpers'".
+    """
+    if importlib.util.find_spec(f"{__name__}._openmp_helpers") is not None:
+        return
+    here = Path(__file__).resolve().parent
+    raise ImportError(
+        f"sksoftdtw is imported from its source tree {here}, whose compiled extensions "
+        "are not built. Either build them there: 'python setup.py build_ext --inplace' "
+        f"(or 'pip install -e .') in {here.parent}; or, to use an installed sksoftdtw "
+        f"('pip install .'), run Python from another directory than {here.parent}."
+    )
+
+
+_check_compiled()
+
+
+def __getattr__(name):
+    if name in _SOURCES:
+        value = getattr(importlib.import_module(_SOURCES[name], __name__), name)
+        globals()[name] = value  # later accesses skip this function
+        return value
+    try:  # a subpackage or module: sksoftdtw.metrics, sksoftdtw.datasets...
+        return importlib.import_module(f".{name}", __name__)
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.{name}":
+            raise
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

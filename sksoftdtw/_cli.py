@@ -12,6 +12,7 @@ ends with one line on stderr and exit status 2 (bad option) or 1 (anything
 else), never with a traceback; ``--debug`` shows the traceback.
 """
 import argparse
+import difflib
 import importlib
 import math
 import sys
@@ -24,6 +25,9 @@ import numpy as np
 EXIT_ERROR = 1  # the command could not run: missing data, unreadable file...
 EXIT_USAGE = 2  # bad command line (argparse's status)
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+# Default figure of the demo: a name of its own, not to overwrite a user's
+# demo.png, and ignored by git in a clone.
+DEMO_FIGURE = "sksoftdtw-demo.png"
 
 # k-means budget of the demo: Lloyd iterations, and iterations of each
 # barycenter update (the budget of the paper's k-means experiment).
@@ -41,6 +45,24 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+class _CommandParser(_Parser):
+    """The parser of one command: unknown options are reported by the command.
+
+    argparse hands a subcommand's unknown arguments back to the top-level
+    parser, whose error would name ``sksoftdtw`` and not the command.
+    """
+
+    def parse_known_args(self, args=None, namespace=None):
+        namespace, extras = super().parse_known_args(args, namespace)
+        if extras:
+            options = [o for action in self._actions for o in action.option_strings]
+            close = [match for extra in extras if extra.startswith("-")
+                     for match in difflib.get_close_matches(extra.split("=")[0], options, 1)]
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            self.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
+        return namespace, extras
 
 
 def _gamma(text):
@@ -202,11 +224,11 @@ def _check_output(path, what):
 # ----------------------------------------------------------------- demo
 def _load_demo_data(args):
     """The four splits, the dataset's name as spelled by its files, and their source."""
-    from .datasets import list_datasets, load_dataset, load_ucr
+    from .datasets import load_dataset, load_ucr
 
     if args.data_dir is None:
-        data = load_dataset(args.dataset)
-        name = {n.lower(): n for n in list_datasets()}[args.dataset.lower()]
+        (name,) = _bundled_names([args.dataset])
+        data = load_dataset(name)
         source = "bundled UCR dataset"
     else:
         data = load_ucr(args.dataset, args.data_dir)
@@ -215,6 +237,23 @@ def _load_demo_data(args):
         raise UserError(f"{name} holds series of different lengths; the demo needs series "
                         "of equal length (the estimators do not)")
     return data, name, source
+
+
+def _bundled_names(names):
+    """The bundled datasets' names as spelled by their files; an error names --data-dir."""
+    from .datasets import list_datasets
+
+    bundled = {name.lower(): name for name in list_datasets()}
+    for name in names:
+        if name.lower() not in bundled:
+            close = difflib.get_close_matches(name.lower(), bundled, 1)
+            hint = f"did you mean {bundled[close[0]]!r}? " if close else ""
+            raise UserError(
+                f"{name!r} is not a bundled dataset (the bundled ones are "
+                f"{', '.join(bundled.values())}); {hint}for another UCR dataset, give "
+                f"--data-dir DIR, a local copy of the UCR archive holding "
+                f"{name}/{name}_TRAIN.tsv and {name}/{name}_TEST.tsv")
+    return [bundled[name.lower()] for name in names]
 
 
 def _dtw_loss(X, centers, n_jobs):
@@ -338,8 +377,16 @@ def _demo_figure(Figure, X, y, barycenters, kmeans, title, max_columns=4):
     return fig
 
 
+# What to install for the demo's figure, said before and after the computation.
+_NO_MATPLOTLIB = ("matplotlib is not installed, so the demo draws no figure. Install it "
+                  "with: pip install matplotlib (from a clone of sksoftdtw: "
+                  "pip install \".[plot]\")")
+
+
 def _demo(args):
     Figure = None if args.no_plot else _matplotlib_figure()
+    if Figure is None and not args.no_plot:
+        print(f"Note: {_NO_MATPLOTLIB}; the tables follow.", file=sys.stderr)
     if Figure is not None:
         out = _check_output(args.out, "figure")
         ext = out.suffix.lstrip(".").lower()
@@ -390,8 +437,7 @@ def _demo(args):
     if args.no_plot:
         return 0
     if Figure is None:
-        print("Figure skipped: matplotlib is not installed. Install it with "
-              "pip install 'sksoftdtw[plot]' (or pip install matplotlib) to get it.")
+        print(f"\nNo figure: {_NO_MATPLOTLIB}.")
         return 0
     fig = _demo_figure(Figure, X, y, barycenters, kmeans,
                        f"{name}: soft-DTW barycenters and k-means")
@@ -482,11 +528,18 @@ def _experiment(args):
             raise UserError(f"no results in {', '.join(map(str, args.from_csv))}")
         print(module.format_table(module.summarize(rows)))
         return 0
-    if args.data_dir is None:
+    if args.data_dir is None and not args.datasets:
         raise UserError("--data-dir is required (the directory of the UCR archive), "
-                        "unless --from-csv is given")
+                        "unless --datasets names bundled datasets or --from-csv is given")
     out = _check_output(args.out, "results file")
-    datasets = _check_datasets(args.data_dir, args.datasets and _names(args.datasets))
+    if args.data_dir is None:
+        from .datasets._ucr import _BUNDLED_DIR
+
+        data_dir, where = _BUNDLED_DIR, "the bundled datasets"
+        datasets = _bundled_names(_names(args.datasets))
+    else:
+        data_dir, where = args.data_dir, args.data_dir
+        datasets = _check_datasets(data_dir, args.datasets and _names(args.datasets))
     module = _experiment_module(args.command)
     options = {dest: getattr(args, dest) for dest in args.experiment_options
                if hasattr(args, dest)}
@@ -495,11 +548,11 @@ def _experiment(args):
             options[dest] = getattr(args, dest)
     _, table, description = _EXPERIMENTS[args.command]
     print(f"{description} (Cuturi & Blondel, 2017, {table}) on {len(datasets)} "
-          f"dataset{'s' * (len(datasets) > 1)} of {args.data_dir}", file=sys.stderr)
+          f"dataset{'s' * (len(datasets) > 1)} of {where}", file=sys.stderr)
     progress = False if args.quiet else ProgressBar(args.command)
     start = time.perf_counter()
     try:
-        rows = module.run(args.data_dir, datasets=datasets, n_jobs=args.n_jobs,
+        rows = module.run(data_dir, datasets=datasets, n_jobs=args.n_jobs,
                           progress=progress, **options)
     finally:
         if progress:
@@ -523,7 +576,7 @@ def _add_demo(sub):
         description="Compute the barycenter of each class of a dataset (Euclidean mean, "
         "DBA, soft-DTW for each --gamma) and a k-means clustering (Euclidean, DBA, "
         "soft-DTW), print their DTW losses and the 1-nearest-neighbour accuracies, and "
-        "draw them (matplotlib, optional: pip install 'sksoftdtw[plot]').")
+        "draw them (needs matplotlib: pip install matplotlib).")
     demo.add_argument("--dataset", default="GunPoint",
                       help="a bundled dataset: GunPoint, Coffee or ItalyPowerDemand "
                       "(default: GunPoint); any UCR dataset with --data-dir")
@@ -542,8 +595,9 @@ def _add_demo(sub):
     demo.add_argument("--seed", type=int, default=0,
                       help="seed of --max-series and of the k-means initialization (default: 0)")
     _add_n_jobs(demo)
-    demo.add_argument("--out", default="demo.png", metavar="FILE",
-                      help="figure file; the extension sets the format (default: demo.png)")
+    demo.add_argument("--out", default=DEMO_FIGURE, metavar="FILE",
+                      help="figure file; the extension sets the format (default: "
+                      f"{DEMO_FIGURE}, in the current directory)")
     demo.add_argument("--no-plot", action="store_true", help="do not draw the figure")
     demo.set_defaults(func=_demo)
 
@@ -558,10 +612,12 @@ def _add_experiment(sub, command):
         f"The protocol is documented in sksoftdtw.experiments.{module}.")
     doc.add_argument("--data-dir", metavar="DIR",
                      help="directory of the UCR archive: one folder <Name>/ per dataset with "
-                     "<Name>_TRAIN.tsv and <Name>_TEST.tsv")
+                     "<Name>_TRAIN.tsv and <Name>_TEST.tsv (default: the bundled datasets "
+                     "named by --datasets)")
     doc.add_argument("--datasets", nargs="+", type=str, metavar="NAME",
                      help="dataset names, space- or comma-separated (default: every dataset "
-                     "of --data-dir)")
+                     "of --data-dir); without --data-dir, bundled datasets: Coffee, GunPoint, "
+                     "ItalyPowerDemand")
     doc.add_argument("--gamma", dest="gammas", type=_gamma, nargs="+", metavar="G",
                      default=argparse.SUPPRESS,
                      help="soft-DTW smoothing values (default: the paper's, 1 0.1 0.01 0.001)")
@@ -605,7 +661,7 @@ def build_parser():
         description="Soft-DTW for Python: a demonstration, and the experiments of "
         "Cuturi & Blondel (2017) on the UCR archive.",
         epilog="Examples:\n"
-        "  sksoftdtw demo --out demo.png\n"
+        "  sksoftdtw demo --out gunpoint.png\n"
         "  sksoftdtw barycenter --data-dir ~/UCR --datasets GunPoint Coffee --seeds 2\n"
         "  sksoftdtw kmeans --data-dir ~/UCR --gamma 1 0.01 --out kmeans.csv\n"
         "  sksoftdtw predict --data-dir ~/UCR --datasets ECG200\n\n"
@@ -615,7 +671,7 @@ def build_parser():
     parser.add_argument("--debug", action="store_true",
                         help="show the full traceback of an error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
-                                parser_class=_Parser)
+                                parser_class=_CommandParser)
     _add_demo(sub)
     for command in _EXPERIMENTS:
         _add_experiment(sub, command)

@@ -147,11 +147,23 @@ def test_demo_without_matplotlib_prints_the_table_and_how_to_get_the_figure(
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     out_file = tmp_path / "demo.png"
     assert main(SMALL_DEMO + ["--out", str(out_file)]) == 0
-    out = capsys.readouterr().out
-    assert "Euclidean mean" in out
-    assert "Figure skipped: matplotlib is not installed" in out
-    assert "pip install 'sksoftdtw[plot]'" in out
+    captured = capsys.readouterr()
+    assert "Euclidean mean" in captured.out
+    install = ('matplotlib is not installed, so the demo draws no figure. Install it with: '
+               'pip install matplotlib (from a clone of sksoftdtw: pip install ".[plot]")')
+    assert captured.out.rstrip().endswith(f"No figure: {install}.")
+    # Said before the computation too: nobody waits for a figure that will not come.
+    assert captured.err == f"Note: {install}; the tables follow.\n"
     assert not out_file.exists()
+
+
+def test_demo_figure_default_is_named_and_ignored_by_git():
+    args = _cli.build_parser().parse_args(["demo"])
+    assert args.out == _cli.DEMO_FIGURE == "sksoftdtw-demo.png"
+    gitignore = Path(__file__).resolve().parents[1] / ".gitignore"
+    if not gitignore.exists():
+        pytest.skip("not run from a clone")
+    assert _cli.DEMO_FIGURE in gitignore.read_text().split()
 
 
 def test_demo_from_a_local_archive_in_a_subprocess_without_plot(tmp_path):
@@ -207,6 +219,40 @@ def test_other_usage_errors(argv, capsys):
     assert err.count("\n") == 1 and err.startswith("sksoftdtw")
 
 
+@pytest.mark.parametrize("command, option, suggestion", [
+    ("demo", "--gama", "--gamma"), ("kmeans", "--max-iters", "--max-iter"),
+    ("predict", "--hiden", "--hidden"), ("barycenter", "--data_dir", "--data-dir")])
+def test_unknown_option_is_the_commands_error(command, option, suggestion, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([command, option, "0.1"])
+    assert exc.value.code == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err == (f"sksoftdtw {command}: error: unrecognized arguments: {option} 0.1; "
+                   f"did you mean {suggestion}? (see 'sksoftdtw {command} --help')\n")
+
+
+@pytest.mark.parametrize("name, hint", [("FaceFour", ""), ("GunPonit", "did you mean 'GunPoint'? ")])
+def test_demo_on_a_dataset_not_bundled_points_to_data_dir(name, hint, capsys):
+    assert main(["demo", "--dataset", name, "--no-plot"]) == EXIT_ERROR
+    line = one_line_error(capsys.readouterr().err, "demo")
+    assert line == (
+        f"sksoftdtw demo: error: {name!r} is not a bundled dataset (the bundled ones are "
+        f"Coffee, GunPoint, ItalyPowerDemand); {hint}for another UCR dataset, give --data-dir "
+        f"DIR, a local copy of the UCR archive holding {name}/{name}_TRAIN.tsv and "
+        f"{name}/{name}_TEST.tsv")
+
+
+@pytest.mark.parametrize("fake", list(EXPERIMENTS), indirect=True)
+def test_experiment_on_bundled_datasets_needs_no_data_dir(fake, capsys):
+    command, module = fake
+    assert main([command, "--datasets", "gunpoint,Coffee", "--quiet", "--out",
+                 os.devnull]) == 0
+    (call,) = module.calls
+    assert Path(call["data_dir"]) == BUNDLED_DIR
+    assert call["datasets"] == ["GunPoint", "Coffee"]
+    assert "on 2 datasets of the bundled datasets" in capsys.readouterr().err
+
+
 def test_output_in_a_missing_directory(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     assert main(["demo", "--out", str(tmp_path / "no" / "demo.png")]) == EXIT_ERROR
@@ -220,7 +266,7 @@ def test_unknown_image_format(tmp_path, capsys):
 
 
 def test_debug_shows_the_traceback():
-    with pytest.raises(ValueError, match="NoSuchSet"):
+    with pytest.raises(_cli.UserError, match="NoSuchSet"):
         main(["--debug", "demo", "--dataset", "NoSuchSet"])
 
 
@@ -376,7 +422,8 @@ def test_experiment_interrupted(monkeypatch, capsys):
 @pytest.mark.parametrize("argv, expected", [
     (["--data-dir", "/no/such/dir"], "'/no/such/dir' does not exist"),
     (["--data-dir", str(BUNDLED_DIR), "--datasets", "gunpoint"], "Close matches: 'GunPoint'"),
-    (["--datasets", "GunPoint"], "--data-dir is required"),
+    ([], "--data-dir is required"),
+    (["--datasets", "GunPoint", "FaceFour"], "'FaceFour' is not a bundled dataset"),
     (["--data-dir", str(BUNDLED_DIR), "--out", "/no/such/dir/r.csv"], "does not exist"),
     (["--from-csv", "/no/such/file.csv"], "No such file"),
 ])
@@ -460,3 +507,60 @@ def test_progress_bar_on_a_terminal_redraws_one_line():
 def test_format_duration():
     assert [_cli._format_duration(s) for s in (4.4, 65, 3600 * 2 + 61)] == [
         "4s", "1m05s", "2h01m"]
+
+
+# ----------------------------------------------------------------- first minutes
+def run_python(code, cwd, pythonpath):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True,
+                          text=True, env=env, timeout=120, check=False)
+
+
+def test_import_and_help_do_not_load_scikit_learn(tmp_path):
+    root = str(Path(sksoftdtw.__file__).resolve().parents[1])
+    code = ("import contextlib, io, sys\n"
+            "import sksoftdtw\n"
+            "from sksoftdtw._cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    try:\n"
+            "        main(['--help'])\n"
+            "    except SystemExit:\n"
+            "        pass\n"
+            "print(sorted(m for m in ('sklearn', 'scipy') if m in sys.modules))\n")
+    result = run_python(code, tmp_path, root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_public_names_load_on_first_use():
+    namespace = {}
+    exec("from sksoftdtw import *", namespace)
+    for name in sksoftdtw.__all__:
+        assert namespace[name] is getattr(sksoftdtw, name)
+        assert getattr(sksoftdtw, name).__doc__
+        assert name in dir(sksoftdtw)
+    assert sksoftdtw.datasets.load_dataset is load_dataset  # subpackages too
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_name'"):
+        sksoftdtw.no_such_name
+
+
+def test_uncompiled_source_tree_says_what_to_do(tmp_path):
+    """``python -m sksoftdtw demo`` in a clone's root that was never built."""
+    import shutil
+
+    package = Path(sksoftdtw.__file__).resolve().parent
+    shutil.copytree(package, tmp_path / "sksoftdtw",
+                    ignore=shutil.ignore_patterns("*.so", "*.pyd", "__pycache__"))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run([sys.executable, "-m", "sksoftdtw", "demo"], cwd=tmp_path,
+                            capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert result.returncode != 0
+    assert "_openmp_helpers" not in result.stderr
+    message = result.stderr.strip().splitlines()[-1]
+    assert message.startswith(
+        f"ImportError: sksoftdtw is imported from its source tree {tmp_path / 'sksoftdtw'}, "
+        "whose compiled extensions are not built.")
+    assert "python setup.py build_ext --inplace" in message
+    assert f"run Python from another directory than {tmp_path}" in message
