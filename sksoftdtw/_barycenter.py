@@ -968,7 +968,10 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         score : float
             :math:`-\\frac{1}{n} \\sum_j \\mathrm{dtw}(z, y_j) / m_j`: hard DTW
             (``gamma=0``, whatever the estimator's ``gamma``), each series
-            divided by its length as in the objective. Higher is better.
+            divided by its length as in the objective; the scale of
+            :meth:`SoftDTWKMeans.score` and of
+            :meth:`~sksoftdtw.neural_network.MLPRegressor.score`. Greater is
+            better.
         """
         ds = self._check_X(X)
         return -_weighted_loss(ds, np.full(ds.n_ts, 1.0 / ds.n_ts), self.barycenter_, 0.0,

@@ -42,7 +42,7 @@ from ._barycenter import (
 from .metrics import cdist_dtw, cdist_soft_dtw, cdist_soft_dtw_divergence
 from .utils import check_dataset, check_n_jobs
 from .utils._threads import single_threaded_blas
-from .utils._validation import set_features_in
+from .utils._validation import check_weights, set_features_in
 
 __all__ = ["SoftDTWKMeans", "dtw_kmeans"]
 
@@ -690,10 +690,11 @@ class SoftDTWKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMi
         return self
 
     def _distances(self, X, metric):
+        """Discrepancies to the centroids, shape (n_ts, n_clusters), and the dataset."""
         check_is_fitted(self)
-        X, _ = _validate_X(X, d=self.cluster_centers_.shape[2])
+        X, ds = _validate_X(X, d=self.cluster_centers_.shape[2])
         return _pairwise(X, self.cluster_centers_, metric, self.gamma,
-                         self.sakoe_chiba_radius, self.n_jobs)
+                         self.sakoe_chiba_radius, self.n_jobs), ds
 
     def transform(self, X):
         """Soft-DTW (or divergence) between every series and every centroid.
@@ -701,7 +702,9 @@ class SoftDTWKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMi
         Parameters
         ----------
         X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of series
-            Series of any length, of dimension ``n_features_in_``.
+            Series of any length, of the dimension ``d`` of the training
+            series (``cluster_centers_.shape[2]``; ``n_features_in_`` is
+            their length).
 
         Returns
         -------
@@ -710,7 +713,7 @@ class SoftDTWKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMi
             ``cluster_centers_[i]``, in squared units; it can be negative for
             ``metric="softdtw"``.
         """
-        return self._distances(X, self.metric)
+        return self._distances(X, self.metric)[0]
 
     def predict(self, X):
         """Index of the nearest centroid of every series.
@@ -727,27 +730,39 @@ class SoftDTWKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMi
         return self.transform(X).argmin(axis=1)
 
     def score(self, X, y=None, sample_weight=None):
-        """Minus the hard-DTW k-means loss of ``X``.
+        """Minus the mean DTW loss of ``X``: hard DTW to the nearest centroid per length.
 
-        The sum over series of the hard DTW (``gamma=0``, squared units) to
-        the nearest centroid. It does not depend on ``gamma`` or ``metric``,
-        so it compares models fitted with different ones (e.g. in
-        :class:`~sklearn.model_selection.GridSearchCV`); higher is better.
+        .. math::
+
+            -\\frac{1}{\\sum_j w_j} \\sum_j w_j \\,
+            \\frac{\\min_k \\mathrm{dtw}(x_j, c_k)}{m_j}
+
+        with :math:`m_j` the length of series :math:`x_j` and
+        :math:`\\mathrm{dtw}` hard DTW (``gamma=0``, squared units), on the
+        scale of the scores of :class:`SoftDTWBarycenter` and
+        :class:`~sksoftdtw.neural_network.MLPRegressor`. It depends neither
+        on ``gamma`` nor on ``metric``, so it compares models fitted with
+        different ones (e.g. in
+        :class:`~sklearn.model_selection.GridSearchCV`); greater is better.
+        Unlike scikit-learn's ``KMeans.score`` (minus a sum), it is a mean:
+        scores of sets of different sizes compare.
 
         Parameters
         ----------
         X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of series
         y : Ignored
         sample_weight : array-like of shape (n_ts,), default=None
-            Weight of each series; ``None`` means all ones.
+            Weight of each series in the mean: finite, non-negative, not all
+            zero; ``None`` means equal weights.
 
         Returns
         -------
         score : float
+            Non-positive; 0 when every series is a centroid up to warping.
         """
-        D = self._distances(X, "dtw")
-        sample_weight = _check_sample_weight(sample_weight, D)
-        return -float(D.min(axis=1) @ sample_weight)
+        D, ds = self._distances(X, "dtw")
+        weights = check_weights(sample_weight, ds.n_ts, "sample_weight")
+        return -float(weights @ (D.min(axis=1) / ds.lengths))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

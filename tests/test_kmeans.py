@@ -110,12 +110,38 @@ def test_labels_are_argmin_of_transform_and_predict(fitted, shapes):
     np.testing.assert_array_equal(clone(fitted).fit_transform(X), fitted.transform(X))
 
 
-def test_score_is_minus_hard_dtw_loss(fitted, shapes):
+def test_score_is_minus_the_mean_hard_dtw_loss_per_length(fitted, shapes):
     X, _ = shapes
     D = oracle_matrix(X, fitted.cluster_centers_, "dtw", 0.0)
-    assert fitted.score(X) == pytest.approx(-D.min(axis=1).sum(), rel=1e-10)
+    per_series = D.min(axis=1) / X.shape[1]
+    assert fitted.score(X) == pytest.approx(-per_series.mean(), rel=1e-10)
     w = np.arange(1.0, len(X) + 1)
-    assert fitted.score(X, sample_weight=w) == pytest.approx(-D.min(axis=1) @ w, rel=1e-10)
+    assert fitted.score(X, sample_weight=w) == pytest.approx(
+        -(per_series @ w) / w.sum(), rel=1e-10)
+    # Series of other lengths: each divided by its own length.
+    Z, _ = make_shapes(n_per=2, sz=37, seed=5)
+    ragged = [Z[0], Z[1][:20], Z[2][:29]]
+    expected = [min(dtw_xy(z, c) for c in fitted.cluster_centers_) / len(z) for z in ragged]
+    assert fitted.score(ragged) == pytest.approx(-np.mean(expected), rel=1e-10)
+
+
+def test_score_is_on_the_scale_of_the_barycenter_score(shapes):
+    from sksoftdtw import SoftDTWBarycenter
+
+    X, _ = shapes
+    km = SoftDTWKMeans(1, gamma=0.1, random_state=0, **FAST).fit(X)
+    est = SoftDTWBarycenter(gamma=0.1, max_iter=2).fit(X)
+    est.barycenter_ = km.cluster_centers_[0]
+    assert km.score(X[:5]) == pytest.approx(est.score(X[:5]), rel=1e-12)
+
+
+@pytest.mark.parametrize("weights, message", [
+    ("zeros", "positive sum"), ("negative", "non-negative"), ("short", "length n_ts")])
+def test_score_rejects_bad_weights(fitted, shapes, weights, message):
+    X, _ = shapes
+    w = {"zeros": np.zeros(len(X)), "negative": -np.ones(len(X)), "short": np.ones(2)}[weights]
+    with pytest.raises(ValueError, match=f"sample_weight .*{message}"):
+        fitted.score(X, sample_weight=w)
 
 
 def test_predict_accepts_other_lengths(fitted):

@@ -682,8 +682,9 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
         ``-mean_dtw_loss(y, self.predict(X))``: hard DTW without band, each
         term divided by the length of the true series, whatever the
         estimator's ``gamma``, ``loss`` and ``sakoe_chiba_radius``. Models
-        that differ in those parameters are thus compared on one scale, and
-        greater is better.
+        that differ in those parameters are thus compared on one scale, that
+        of :meth:`~sksoftdtw.SoftDTWKMeans.score` and
+        :meth:`~sksoftdtw.SoftDTWBarycenter.score`, and greater is better.
 
         Parameters
         ----------
