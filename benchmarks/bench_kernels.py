@@ -20,8 +20,8 @@ import numpy as np
 
 import sksoftdtw
 from sksoftdtw import _kernels
-from sksoftdtw import (cdist_dtw, cdist_soft_dtw, soft_dtw, soft_dtw_batch, soft_dtw_from_cost,
-                       soft_dtw_value_and_grad)
+from sksoftdtw import (cdist_dtw, cdist_soft_dtw, soft_dtw, soft_dtw_alignment_from_cost,
+                       soft_dtw_batch, soft_dtw_value_and_grad)
 
 
 def best_time(fn, repeat):
@@ -166,9 +166,9 @@ def bench_matmul(args, rng, others, repeat):
 
         with threadpool_limits(1):
             D = cost()
-            _, E = soft_dtw_from_cost(D)
+            E, _ = soft_dtw_alignment_from_cost(D)
             parts = [best_time(fn, repeat) / cells * 1e9 for fn in (
-                cost, lambda: soft_dtw_from_cost(D),
+                cost, lambda: soft_dtw_alignment_from_cost(D),
                 lambda: 2 * (E.sum(1)[:, None] * x - E @ y))]
             fused = best_time(lambda: soft_dtw_value_and_grad(x, y), repeat) / cells * 1e9
         print(f"{n:>6} {d:>3} {fused:>8.2f} {parts[0]:>8.2f} {parts[1]:>10.2f} "

@@ -29,6 +29,7 @@ _SOURCES = {
     "dtw_path": ".metrics",
     "soft_dtw": ".metrics",
     "soft_dtw_alignment": ".metrics",
+    "soft_dtw_alignment_from_cost": ".metrics",
     "soft_dtw_batch": ".metrics",
     "soft_dtw_divergence": ".metrics",
     "soft_dtw_from_cost": ".metrics",

@@ -18,6 +18,7 @@ monotone alignment paths. :math:`\gamma = 0` is hard DTW, in the same squared
 units.
 """
 import threading
+import warnings
 
 import numpy as np
 
@@ -38,6 +39,7 @@ __all__ = [
     "soft_dtw",
     "soft_dtw_value_and_grad",
     "soft_dtw_alignment",
+    "soft_dtw_alignment_from_cost",
     "soft_dtw_from_cost",
     "soft_dtw_batch",
     "soft_dtw_divergence",
@@ -331,8 +333,8 @@ def soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     return float(values[0]), grad[0].reshape(np.shape(x))
 
 
-def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
-    r"""Soft-DTW value and expected alignment of any precomputed cost matrix.
+def soft_dtw_alignment_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
+    r"""Expected alignment and soft-DTW value of any precomputed cost matrix.
 
     The recursion never looks at the series, only at :math:`\Delta`, so any
     cost (absolute, cosine, learned...) can be used; chain rule
@@ -348,24 +350,64 @@ def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
 
     Returns
     -------
-    value : float
     E : ndarray of shape (n, m)
         :math:`E = \nabla_\Delta \mathrm{{dtw}}_\gamma`, the expected alignment
         under the Gibbs distribution over paths; entries in [0, 1].
+    value : float
+
+    See Also
+    --------
+    soft_dtw_alignment : The same for the squared Euclidean cost of two series.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from sksoftdtw import soft_dtw_from_cost
-    >>> value, E = soft_dtw_from_cost(np.array([[0.0, 1.0], [1.0, 0.0]]), gamma=0.0)
-    >>> value, E
-    (0.0, array([[1., 0.],
-           [0., 1.]]))
+    >>> from sksoftdtw import soft_dtw_alignment_from_cost
+    >>> E, value = soft_dtw_alignment_from_cost(np.array([[0.0, 1.0], [1.0, 0.0]]), gamma=0.0)
+    >>> E, value
+    (array([[1., 0.],
+           [0., 1.]]), 0.0)
     """
     if np.ndim(D) != 2:
         raise ValueError(f"D must be a 2-D cost matrix, got {np.ndim(D)} dimensions")
     D = check_time_series(D, "D")
-    return _cost_alignment(D, check_gamma(gamma), check_radius(sakoe_chiba_radius))
+    value, E = _cost_alignment(D, check_gamma(gamma), check_radius(sakoe_chiba_radius))
+    return E, value
+
+
+def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
+    """Soft-DTW value and expected alignment of a cost matrix, in that order.
+
+    .. deprecated:: 0.1.0
+        ``soft_dtw_from_cost`` returns ``(value, E)``, unlike the other
+        functions that return an alignment. Use
+        :func:`soft_dtw_alignment_from_cost`, which returns ``(E, value)``;
+        ``soft_dtw_from_cost`` will be removed in 0.2.0.
+
+    Parameters
+    ----------
+    D : array-like of shape (n, m)
+        Cost matrix.
+    gamma : float, default=1.0
+        Smoothing parameter, ``>= 0``.
+    {band}
+
+    Returns
+    -------
+    value : float
+    E : ndarray of shape (n, m)
+        As returned by :func:`soft_dtw_alignment_from_cost`.
+
+    See Also
+    --------
+    soft_dtw_alignment_from_cost : Its replacement.
+    """
+    warnings.warn(
+        "soft_dtw_from_cost is deprecated and will be removed in 0.2.0: use "
+        "soft_dtw_alignment_from_cost, which returns (E, value) instead of (value, E).",
+        FutureWarning, stacklevel=2)
+    E, value = soft_dtw_alignment_from_cost(D, gamma, sakoe_chiba_radius=sakoe_chiba_radius)
+    return value, E
 
 
 def _cost_alignment(D, gamma, radius):
@@ -630,7 +672,7 @@ def _self_values(X, name, kw):
 
 
 for _f in (soft_dtw, soft_dtw_batch, soft_dtw_value_and_grad, soft_dtw_from_cost,
-           soft_dtw_alignment, dtw, dtw_path, cdist_soft_dtw, cdist_dtw,
+           soft_dtw_alignment_from_cost, soft_dtw_alignment, dtw, dtw_path, cdist_soft_dtw, cdist_dtw,
            soft_dtw_divergence, cdist_soft_dtw_divergence):
     _f.__doc__ = _f.__doc__.format(band=_SEE_BAND)
 del _f

@@ -54,6 +54,7 @@ PUBLIC_API = [
     "soft_dtw",
     "soft_dtw_value_and_grad",
     "soft_dtw_alignment",
+    "soft_dtw_alignment_from_cost",
     "soft_dtw_from_cost",
     "dtw",
     "dtw_path",
@@ -166,7 +167,7 @@ def test_value_and_alignment_vs_brute_force(gamma, seed, d, n, m):
     np.testing.assert_allclose(E, E_ref, rtol=0, atol=1e-10)
     assert_alignment_structure(E)
 
-    v3, E3 = sk.soft_dtw_from_cost(D, gamma=gamma)
+    E3, v3 = sk.soft_dtw_alignment_from_cost(D, gamma=gamma)
     np.testing.assert_allclose(v3, v_ref, rtol=1e-10, atol=atol)
     np.testing.assert_allclose(np.asarray(E3), E_ref, rtol=0, atol=1e-10)
 
@@ -178,7 +179,7 @@ def test_from_cost_on_arbitrary_matrix(gamma, n, m):
     rng = np.random.default_rng(123)
     D = 3.0 * rng.standard_normal((n, m))
     v_ref, E_ref = brute_force_soft_dtw(D, gamma)
-    v, E = sk.soft_dtw_from_cost(D, gamma=gamma)
+    E, v = sk.soft_dtw_alignment_from_cost(D, gamma=gamma)
     np.testing.assert_allclose(v, v_ref, rtol=1e-10, atol=value_atol(D, gamma, n, m))
     np.testing.assert_allclose(np.asarray(E), E_ref, atol=1e-10)
 
@@ -205,7 +206,7 @@ def test_from_cost_on_a_large_arbitrary_matrix(gamma):
     kernel: DP value and forward-backward E (or the optimal path at gamma = 0)."""
     rng = np.random.default_rng(7)
     D = 3.0 * rng.standard_normal((70, 90))
-    v, E = sk.soft_dtw_from_cost(D, gamma=gamma)
+    E, v = sk.soft_dtw_alignment_from_cost(D, gamma=gamma)
     if gamma == 0:
         v_ref, path = hard_dtw_path(D)
         E_ref = np.zeros_like(D)
@@ -255,7 +256,7 @@ def test_non_contiguous_inputs():
     np.testing.assert_allclose(g, grads_from_alignment(x, y, E_ref)[0], atol=1e-9)
     np.testing.assert_allclose(sk.dtw(x, y), dtw_xy(x, y), rtol=1e-12)
     D = sq_euclidean_cost(x, y)
-    v2, _ = sk.soft_dtw_from_cost(np.asfortranarray(D)[:, ::-1][:, ::-1], gamma=0.7)
+    _, v2 = sk.soft_dtw_alignment_from_cost(np.asfortranarray(D)[:, ::-1][:, ::-1], gamma=0.7)
     np.testing.assert_allclose(v2, ref, rtol=1e-12)
     X = rng.standard_normal((6, 30, 2))[:, ::3, :]
     C = sk.cdist_soft_dtw(X, gamma=0.7)
@@ -273,7 +274,7 @@ def test_inputs_are_not_modified():
     sk.soft_dtw(x, y)
     sk.soft_dtw_value_and_grad(x, y)
     sk.soft_dtw_alignment(x, y)
-    sk.soft_dtw_from_cost(D)
+    sk.soft_dtw_alignment_from_cost(D)
     sk.dtw(x, y)
     sk.dtw_path(x, y)
     sk.cdist_soft_dtw(X)
@@ -368,7 +369,7 @@ def test_batch_return_grad_modes_are_consistent():
 def test_grad_wrt_cost_matrix_vs_finite_differences(gamma, n, m):
     rng = np.random.default_rng(n * 10 + m)
     D = rng.uniform(0.0, 4.0, size=(n, m))
-    _, E = sk.soft_dtw_from_cost(D, gamma=gamma)
+    E, _ = sk.soft_dtw_alignment_from_cost(D, gamma=gamma)
     fd = central_diff(lambda Z: dp_soft_dtw(Z, gamma), D, fd_step(gamma))
     np.testing.assert_allclose(np.asarray(E), fd, atol=1e-6)
 
@@ -433,7 +434,7 @@ def test_gamma_zero_alignment_and_subgradient(seed, n, m):
     E, v = sk.soft_dtw_alignment(x, y, gamma=0.0)
     np.testing.assert_allclose(v, v_ref, rtol=1e-12)
     np.testing.assert_array_equal(np.asarray(E), E_ref)
-    v2, E2 = sk.soft_dtw_from_cost(D, gamma=0.0)
+    E2, v2 = sk.soft_dtw_alignment_from_cost(D, gamma=0.0)
     np.testing.assert_allclose(v2, v_ref, rtol=1e-12)
     np.testing.assert_array_equal(np.asarray(E2), E_ref)
     _, g = sk.soft_dtw_value_and_grad(x, y, gamma=0.0)
@@ -611,7 +612,7 @@ def test_band_vs_brute_force(gamma, n, m, radius):
     np.testing.assert_allclose(E, E_ref, atol=1e-10)
     outside = ~band_mask(n, m, radius)
     assert np.all(E[outside] == 0.0)
-    v3, E3 = sk.soft_dtw_from_cost(D, gamma=gamma, sakoe_chiba_radius=radius)
+    E3, v3 = sk.soft_dtw_alignment_from_cost(D, gamma=gamma, sakoe_chiba_radius=radius)
     np.testing.assert_allclose(v3, v_ref, rtol=1e-10, atol=atol)
     np.testing.assert_allclose(np.asarray(E3), E_ref, atol=1e-10)
     # hard DTW with the same band
@@ -795,7 +796,7 @@ def test_float32_matches_float64(gamma):
     vals, gX = sk.soft_dtw_batch(X32, X32[::-1], gamma=gamma, return_grad="x")
     assert np.asarray(vals).dtype == np.float64
     assert np.asarray(gX).dtype == np.float64
-    v, E = sk.soft_dtw_from_cost(sq_euclidean_cost(x32, y32).astype(np.float32), gamma=gamma)
+    E, v = sk.soft_dtw_alignment_from_cost(sq_euclidean_cost(x32, y32).astype(np.float32), gamma=gamma)
     assert np.asarray(E).dtype == np.float64
     np.testing.assert_allclose(v, v32, rtol=1e-5)
 
@@ -975,7 +976,7 @@ def test_scale_sweep_value_and_alignment(gamma, amplitude):
         v = sk.soft_dtw(x, y, gamma=gamma)
         E, v2 = sk.soft_dtw_alignment(x, y, gamma=gamma)
         v3, g = sk.soft_dtw_value_and_grad(x, y, gamma=gamma)
-        v4, E4 = sk.soft_dtw_from_cost(D, gamma=gamma)
+        E4, v4 = sk.soft_dtw_alignment_from_cost(D, gamma=gamma)
     atol = value_atol(D, gamma, 30, 37, rel=1e-12)
     for val in (v, v2, v3, v4):
         np.testing.assert_allclose(val, v_ref, rtol=1e-10, atol=atol)
@@ -1014,7 +1015,7 @@ def test_denormal_and_tiny_gamma_is_hard_dtw(gamma):
     np.testing.assert_allclose(v2, hard, rtol=1e-12)
     E = np.asarray(E)
     assert np.all(np.isfinite(E)) and E.min() >= 0 and E.max() <= 1 + 1e-12
-    _, E0 = sk.soft_dtw_from_cost(sq_euclidean_cost(x, y), gamma=0.0)
+    E0, _ = sk.soft_dtw_alignment_from_cost(sq_euclidean_cost(x, y), gamma=0.0)
     np.testing.assert_allclose(E, np.asarray(E0), atol=1e-12)
 
 
@@ -1027,11 +1028,11 @@ def test_from_cost_shifted_costs(gamma, shift):
     rng = np.random.default_rng(8)
     D = rng.uniform(0, 2, size=(5, 6)) + shift
     v_ref, E_ref = brute_force_soft_dtw(D, gamma)
-    v, E = sk.soft_dtw_from_cost(D, gamma=gamma)
+    E, v = sk.soft_dtw_alignment_from_cost(D, gamma=gamma)
     np.testing.assert_allclose(v, v_ref, rtol=1e-10, atol=value_atol(D, gamma, 5, 6))
     np.testing.assert_allclose(np.asarray(E), E_ref, atol=1e-9)
     Dsq = rng.uniform(0, 2, size=(7, 7)) + shift
-    v0, E0 = sk.soft_dtw_from_cost(Dsq, gamma=gamma, sakoe_chiba_radius=0)
+    E0, v0 = sk.soft_dtw_alignment_from_cost(Dsq, gamma=gamma, sakoe_chiba_radius=0)
     np.testing.assert_allclose(v0, math.fsum(np.diag(Dsq)), rtol=1e-12, atol=1e-12 * abs(shift) * 7)
     np.testing.assert_allclose(np.asarray(E0), np.eye(7), atol=1e-12)
 
@@ -1151,3 +1152,27 @@ def test_agrees_with_sdtw_package(gamma):
     np.testing.assert_allclose(np.asarray(E), E_ref, atol=1e-10)
     _, g = sk.soft_dtw_value_and_grad(x, y, gamma=gamma)
     np.testing.assert_allclose(g, g_ref, atol=1e-9 * grad_scale(g_ref))
+
+
+# --------------------------------------------------------------------------
+# soft_dtw_from_cost: deprecated for soft_dtw_alignment_from_cost
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("gamma", [0.0, 0.1, 1.0])
+def test_alignment_from_cost_returns_alignment_then_value(gamma):
+    rng = np.random.RandomState(0)
+    x, y = rng.randn(4, 2), rng.randn(3, 2)
+    D = sq_euclidean_cost(x, y)
+    E, value = sk.soft_dtw_alignment_from_cost(D, gamma=gamma)
+    expected_value, expected_E = brute_force_soft_dtw(D, gamma)
+    assert E.shape == (4, 3)
+    np.testing.assert_allclose(E, expected_E, rtol=1e-9, atol=1e-12)
+    assert value == pytest.approx(expected_value, rel=1e-10, abs=1e-12)
+
+
+def test_soft_dtw_from_cost_is_deprecated_with_its_old_order():
+    D = sq_euclidean_cost(np.arange(4.0), np.arange(3.0) * 1.5)
+    with pytest.warns(FutureWarning, match="removed in 0.2.0: use soft_dtw_alignment_from_cost"):
+        value, E = sk.soft_dtw_from_cost(D, gamma=0.5)
+    E_new, value_new = sk.soft_dtw_alignment_from_cost(D, gamma=0.5)
+    assert value == value_new and np.array_equal(E, E_new)
+    assert ".. deprecated:: 0.1.0" in sk.soft_dtw_from_cost.__doc__

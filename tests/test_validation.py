@@ -80,7 +80,7 @@ def test_bad_gamma_dataset(fname, gamma):
 @pytest.mark.parametrize("gamma", BAD_GAMMAS)
 def test_bad_gamma_from_cost(gamma):
     with pytest.raises(ValueError, match=names("gamma")):
-        sk.soft_dtw_from_cost(sq_euclidean_cost(X_OK, Y_OK), gamma=gamma)
+        sk.soft_dtw_alignment_from_cost(sq_euclidean_cost(X_OK, Y_OK), gamma=gamma)
 
 
 @pytest.mark.parametrize("gamma", ["abc", [1.0, 2.0], 1 + 1j])
@@ -119,7 +119,7 @@ def test_bad_radius_dataset(fname, radius):
 @pytest.mark.parametrize("radius", BAD_RADII, ids=repr)
 def test_bad_radius_from_cost(radius):
     with pytest.raises((ValueError, TypeError), match=names("sakoe_chiba_radius")):
-        sk.soft_dtw_from_cost(sq_euclidean_cost(X_OK, Y_OK), sakoe_chiba_radius=radius)
+        sk.soft_dtw_alignment_from_cost(sq_euclidean_cost(X_OK, Y_OK), sakoe_chiba_radius=radius)
 
 
 # --------------------------------------------------------------------------
@@ -191,7 +191,7 @@ BAD_D = {
 @pytest.mark.parametrize("case", sorted(BAD_D))
 def test_bad_cost_matrix(case):
     with pytest.raises((ValueError, TypeError), match=names("D")):
-        sk.soft_dtw_from_cost(BAD_D[case], gamma=1.0)
+        sk.soft_dtw_alignment_from_cost(BAD_D[case], gamma=1.0)
 
 
 # --------------------------------------------------------------------------
@@ -327,5 +327,5 @@ def test_radius_zero_unequal_lengths_is_valid():
 
 def test_negative_costs_are_valid_in_from_cost():
     D = -np.abs(np.random.default_rng(6).standard_normal((3, 4)))
-    v, E = sk.soft_dtw_from_cost(D, gamma=1.0)
+    E, v = sk.soft_dtw_alignment_from_cost(D, gamma=1.0)
     assert math.isfinite(v) and np.all(np.isfinite(E))
