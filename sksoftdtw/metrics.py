@@ -386,11 +386,8 @@ def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
 
     Parameters
     ----------
-    D : array-like of shape (n, m)
-        Cost matrix.
-    gamma : float, default=1.0
-        Smoothing parameter, ``>= 0``.
-    {band}
+    D, gamma, sakoe_chiba_radius
+        As in :func:`soft_dtw_alignment_from_cost`.
 
     Returns
     -------
