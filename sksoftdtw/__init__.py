@@ -59,7 +59,8 @@ def _check_compiled():
         f"sksoftdtw is imported from its source tree {here}, whose compiled extensions "
         "are not built. Either build them there: 'python setup.py build_ext --inplace' "
         f"(or 'pip install -e .') in {here.parent}; or, to use an installed sksoftdtw "
-        f"('pip install .'), run Python from another directory than {here.parent}."
+        f"('pip install .'), run Python from another directory than {here.parent}, "
+        "or the 'sksoftdtw' command instead of 'python -m sksoftdtw'."
     )
 
 
