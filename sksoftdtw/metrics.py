@@ -398,6 +398,21 @@ def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
     See Also
     --------
     soft_dtw_alignment_from_cost : Its replacement.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from sksoftdtw import soft_dtw_alignment_from_cost, soft_dtw_from_cost
+    >>> D = np.array([[0.0, 1.0], [1.0, 0.0]])
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     value, E = soft_dtw_from_cost(D, gamma=0.0)
+    >>> caught[0].category.__name__
+    'FutureWarning'
+    >>> E_new, value_new = soft_dtw_alignment_from_cost(D, gamma=0.0)  # the replacement
+    >>> value == value_new, bool((E == E_new).all())
+    (True, True)
     """
     warnings.warn(
         "soft_dtw_from_cost is deprecated and will be removed in 0.2.0: use "
