@@ -9,7 +9,7 @@ and :math:`y \in \mathbb{R}^{m \times d}` is
 
 .. math::
 
-    \mathrm{dtw}_\gamma(x, y) = \min{}^\gamma_{A \in \mathcal{A}_{n,m}}
+    \mathrm{dtw}_\gamma(x, y) = \min{}^\gamma_{A \in \mathcal{A}_{n,m}
     \langle A, \Delta(x, y) \rangle, \qquad
     \min{}^\gamma(u) = -\gamma \log \sum_k e^{-u_k / \gamma},
 
@@ -23,6 +23,7 @@ import numpy as np
 
 from ._kernels import fast as _fast
 from .parallel import batch_blocks, cdist_blocks, distributed_backend_active
+from .utils._docstrings import fill_doc
 from .utils._validation import (
     FlatDataset,
     check_dataset,
@@ -191,7 +192,7 @@ def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     Returns
     -------
     value : float
-        :math:`\mathrm{{dtw}}_\gamma(x, y)`. It can be negative when
+        :math:`\mathrm{dtw}_\gamma(x, y)`. It can be negative when
         ``gamma > 0``, and ``soft_dtw(x, x) != 0`` in general: see
         :func:`soft_dtw_divergence` for a debiased discrepancy.
 
@@ -238,7 +239,7 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
         Smoothing parameter, ``>= 0``. At ``0`` the gradients are a
         subgradient of hard DTW (the optimal path's indicator).
     {band}
-    return_grad : {{None, "x", "y", "both"}}, default=None
+    return_grad : {None, "x", "y", "both"}, default=None
         Which gradients to return.
     n_jobs : int, default=None
         Number of threads; ``None`` means 1 and ``-1`` all cores.
@@ -350,7 +351,7 @@ def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
     -------
     value : float
     E : ndarray of shape (n, m)
-        :math:`E = \nabla_\Delta \mathrm{{dtw}}_\gamma`, the expected alignment
+        :math:`E = \nabla_\Delta \mathrm{dtw}_\gamma`, the expected alignment
         under the Gibbs distribution over paths; entries in [0, 1].
 
     Examples
@@ -539,15 +540,15 @@ def soft_dtw_divergence(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
 
     .. math::
 
-        D_\gamma(x, y) = \mathrm{{dtw}}_\gamma(x, y)
-        - \tfrac12 \left(\mathrm{{dtw}}_\gamma(x, x) + \mathrm{{dtw}}_\gamma(y, y)\right)
+        D_\gamma(x, y) = \mathrm{dtw}_\gamma(x, y)
+        - \tfrac12 \left(\mathrm{dtw}_\gamma(x, x) + \mathrm{dtw}_\gamma(y, y)\right)
 
     Soft-DTW itself can be negative and ``soft_dtw(x, x) < 0`` for
     ``gamma > 0``, because the soft minimum also rewards the many near-optimal
     paths; the divergence (Blondel, Mensch & Vert, 2021) removes that bias:
     it is zero at ``x == y``, symmetric, and tends to hard DTW as
     ``gamma -> 0``. It is non-negative whenever the alignment kernel
-    :math:`\sum_A e^{{-\langle A, \Delta \rangle / \gamma}}` is positive
+    :math:`\sum_A e^{-\langle A, \Delta \rangle / \gamma}` is positive
     definite; with the squared Euclidean cost that is not guaranteed, and
     values slightly below zero (of the order of ``1e-5`` at ``gamma = 0.1``)
     can occur for series very close to each other.
@@ -632,5 +633,5 @@ def _self_values(X, name, kw):
 for _f in (soft_dtw, soft_dtw_batch, soft_dtw_value_and_grad, soft_dtw_from_cost,
            soft_dtw_alignment, dtw, dtw_path, cdist_soft_dtw, cdist_dtw,
            soft_dtw_divergence, cdist_soft_dtw_divergence):
-    _f.__doc__ = _f.__doc__.format(band=_SEE_BAND)
+    _f.__doc__ = fill_doc(_f.__doc__, band=_SEE_BAND)
 del _f

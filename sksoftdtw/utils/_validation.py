@@ -343,18 +343,31 @@ def check_gamma(gamma, *, allow_zero=True):
     return gamma
 
 
+# A float64 series of length L takes 8 L bytes, so no series is as long as a
+# quarter of the largest intp: a radius this large already means no band, and
+# the kernels' band limits ``i + (m - n) + radius + 1`` stay far from overflow.
+_NO_BAND_RADIUS = np.iinfo(np.intp).max // 4
+
+
 def check_radius(sakoe_chiba_radius):
     """Validate a Sakoe-Chiba radius; returns -1 for no band.
 
+    Any radius at least as large as the series means no band; radii beyond
+    every possible length (up to ``sys.maxsize`` and above) are clipped to
+    one that no series reaches, so the band limits cannot overflow.
+
     Examples
     --------
+    >>> import sys
     >>> from sksoftdtw.utils import check_radius
     >>> check_radius(None), check_radius(3)
     (-1, 3)
+    >>> check_radius(sys.maxsize) == check_radius(2**70) < sys.maxsize // 2
+    True
     """
     if sakoe_chiba_radius is None:
         return -1
-    if isinstance(sakoe_chiba_radius, bool) or not isinstance(
+    if isinstance(sakoe_chiba_radius, (bool, np.bool_)) or not isinstance(
         sakoe_chiba_radius, numbers.Integral
     ):
         raise TypeError(
@@ -362,7 +375,7 @@ def check_radius(sakoe_chiba_radius):
         )
     if sakoe_chiba_radius < 0:
         raise ValueError(f"sakoe_chiba_radius must be >= 0, got {sakoe_chiba_radius}")
-    return int(sakoe_chiba_radius)
+    return int(min(int(sakoe_chiba_radius), _NO_BAND_RADIUS))
 
 
 def check_n_jobs(n_jobs):
@@ -370,13 +383,19 @@ def check_n_jobs(n_jobs):
 
     ``None`` means 1, ``-1`` every core the process may use (within the
     OpenMP limit that ``threadpoolctl`` and ``OMP_NUM_THREADS`` set), ``-2``
-    one fewer, and so on.
+    one fewer, and so on; a larger ``n_jobs`` than that is capped to it.
+
+    Raises
+    ------
+    ValueError
+        If ``n_jobs`` is 0 or not an integer.
 
     Examples
     --------
     >>> from sksoftdtw.utils import check_n_jobs
-    >>> check_n_jobs(None), check_n_jobs(2)
-    (1, 2)
+    >>> import os
+    >>> check_n_jobs(None), check_n_jobs(100_000) <= os.cpu_count()
+    (1, True)
     """
     from .._openmp_helpers import effective_n_threads
 

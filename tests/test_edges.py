@@ -1,0 +1,222 @@
+"""Edges of the numerical API: huge band radii and thread counts, ``python -OO``.
+
+Cases that crashed the interpreter run in a subprocess, so that a crash fails
+the test instead of ending the run.
+"""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from _oracles import dtw_xy, sdtw_xy
+
+import sksoftdtw as sk
+
+ROOT = Path(sk.__file__).resolve().parent.parent
+
+
+def run_python(code, *flags, env=None):
+    """Run ``code`` in a fresh interpreter on this checkout; returns the completed process."""
+    env = {**os.environ, **(env or {}),
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.run([sys.executable, *flags, "-c", textwrap.dedent(code)],
+                          capture_output=True, text=True, env=env, timeout=300)
+
+
+def run_json(code, *flags):
+    """Run ``code``, which prints one JSON document, and return it (failing on a crash)."""
+    proc = run_python(code, *flags)
+    assert proc.returncode == 0, (proc.returncode, proc.stderr[-2000:])
+    return json.loads(proc.stdout)
+
+
+# --------------------------------------------------------------------------
+# sakoe_chiba_radius at and beyond sys.maxsize means no band
+# --------------------------------------------------------------------------
+HUGE_RADII = ["sys.maxsize", "sys.maxsize - 5", "2**62", "2**63", "2**80",
+              "np.int64(sys.maxsize)", "np.uint64(2**64 - 1)", "np.intp(2**62)"]
+
+# Every public entry point that takes a radius, as an expression of x, y
+# (two series), X, Y (datasets) and R (the radius); each gives a flat list.
+RADIUS_CALLS = {
+    "soft_dtw": "[sk.soft_dtw(x, y, 0.5, sakoe_chiba_radius=R)]",
+    "value_and_grad": "[v] + list(g) where v, g = sk.soft_dtw_value_and_grad("
+                      "x, y, 0.5, sakoe_chiba_radius=R)",
+    "alignment": "list(E.ravel()) + [v] where E, v = sk.soft_dtw_alignment("
+                 "x, y, 0.5, sakoe_chiba_radius=R)",
+    "from_cost": "[v] + list(E.ravel()) where v, E = sk.soft_dtw_from_cost("
+                 "(x[:, None] - y[None]) ** 2, 0.5, sakoe_chiba_radius=R)",
+    "dtw": "[sk.dtw(x, y, sakoe_chiba_radius=R)]",
+    "dtw_path": "[v] + [k for c in p for k in c] where p, v = sk.dtw_path("
+                "x, y, sakoe_chiba_radius=R)",
+    "divergence": "[sk.soft_dtw_divergence(x, y, 0.5, sakoe_chiba_radius=R)]",
+    "batch": "list(sk.soft_dtw_batch(X, Y, 0.5, sakoe_chiba_radius=R))",
+    "batch_grad": "[a for b in sk.soft_dtw_batch(X, Y, 0.5, sakoe_chiba_radius=R, "
+                  "return_grad='both') for a in np.ravel(b)]",
+    "cdist_soft_dtw": "list(sk.cdist_soft_dtw(X, Y, 0.5, sakoe_chiba_radius=R).ravel())",
+    "cdist_dtw": "list(sk.cdist_dtw(X, sakoe_chiba_radius=R).ravel())",
+    "cdist_divergence": "list(sk.cdist_soft_dtw_divergence(X, Y, 0.5, "
+                        "sakoe_chiba_radius=R).ravel())",
+    "barycenter": "list(sk.SoftDTWBarycenter(0.5, max_iter=5, sakoe_chiba_radius=R)"
+                  ".fit(X).barycenter_.ravel())",
+    "dba": "list(sk.dtw_barycenter_averaging(X, max_iter=3, sakoe_chiba_radius=R).ravel())",
+    "kmeans": "list(sk.SoftDTWKMeans(2, gamma=0.5, max_iter=3, random_state=0, "
+              "sakoe_chiba_radius=R).fit(X).cluster_centers_.ravel())",
+    "mlp": "list(sk.MLPRegressor((3,), max_iter=5, random_state=0, sakoe_chiba_radius=R)"
+           ".fit(X[:, :3], X[:, 3:]).predict(X[:, :3]).ravel())",
+    "mean_dtw_loss": "[sk.mean_dtw_loss(X, Y, sakoe_chiba_radius=R)]",
+}
+
+
+def _radius_script(radii):
+    lines = ["import json, sys", "import numpy as np", "import sksoftdtw as sk",
+             "rng = np.random.default_rng(0)",
+             "x, y = rng.standard_normal(5), rng.standard_normal(7)",
+             "X, Y = rng.standard_normal((4, 6)), rng.standard_normal((4, 6))",
+             "out = {}"]
+    for radius in radii:
+        lines.append(f"R = {radius}")
+        for name, expr in RADIUS_CALLS.items():
+            value, _, binding = expr.partition(" where ")
+            if binding:
+                names, call = binding.split(" = ", 1)
+                lines.append(f"{names} = {call}")
+            lines.append(f"out[{radius!r} + ':' + {name!r}] = [float(v) for v in {value}]")
+    lines.append("print(json.dumps(out))")
+    return "\n".join(lines)
+
+
+def test_huge_radius_is_no_band_everywhere():
+    results = run_json(_radius_script(["None"] + HUGE_RADII))
+    for radius in HUGE_RADII:
+        for name in RADIUS_CALLS:
+            np.testing.assert_array_equal(results[f"{radius}:{name}"],
+                                          results[f"None:{name}"], err_msg=f"{name} {radius}")
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal(5), rng.standard_normal(7)
+    np.testing.assert_allclose(results["sys.maxsize:soft_dtw"], sdtw_xy(x, y, 0.5), rtol=1e-12)
+    np.testing.assert_allclose(results["2**63:dtw"], dtw_xy(x, y), rtol=1e-12)
+
+
+@pytest.mark.parametrize("radius", [True, False, np.bool_(True), 2.0, np.float64(3)], ids=repr)
+def test_radius_rejects_bools_and_floats(radius):
+    with pytest.raises(TypeError, match="sakoe_chiba_radius"):
+        sk.soft_dtw([1.0, 2.0], [1.0], sakoe_chiba_radius=radius)
+
+
+def test_radius_below_the_lengths_is_still_a_band():
+    x, y = np.arange(6.0), np.arange(6.0)[::-1]
+    for radius in range(6):
+        assert sk.dtw(x, y, sakoe_chiba_radius=radius) == pytest.approx(dtw_xy(x, y, radius))
+
+
+# --------------------------------------------------------------------------
+# n_jobs: capped at what the machine allows
+# --------------------------------------------------------------------------
+def test_huge_n_jobs_is_capped_and_gives_the_one_thread_result():
+    code = """
+    import json
+    import numpy as np
+    import sksoftdtw as sk
+    from sksoftdtw.utils import check_n_jobs
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((20, 30)), rng.standard_normal((20, 70))
+    out = {}
+    for n_jobs in (1, 1000, 100_000, 10**12):
+        out[n_jobs] = {
+            "threads": check_n_jobs(n_jobs),
+            "cdist": sk.cdist_soft_dtw(X, Y, n_jobs=n_jobs).ravel().tolist(),
+            "batch": np.concatenate([np.ravel(a) for a in sk.soft_dtw_batch(
+                X, Y, return_grad="both", n_jobs=n_jobs)]).tolist(),
+            "long": sk.soft_dtw_batch(Y, Y[::-1], return_grad="x",
+                                      n_jobs=n_jobs)[1].ravel().tolist(),
+        }
+    print(json.dumps(out))
+    """
+    out = run_json(code)
+    n_cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    for n_jobs in ("1000", "100000", str(10**12)):
+        assert 1 <= out[n_jobs]["threads"] <= n_cpus
+        for key in ("cdist", "batch", "long"):
+            np.testing.assert_allclose(out[n_jobs][key], out["1"][key], rtol=1e-13)
+
+
+def test_demo_with_huge_n_jobs_does_not_crash(tmp_path):
+    pytest.importorskip("matplotlib")
+    proc = run_python("from sksoftdtw._cli import main; "
+                      "main(['demo', '--n-jobs', '100000', '--max-iter', '3', '--max-series', '8', "
+                      f"'--out', {str(tmp_path / 'd.png')!r}])",
+                      env={"MPLBACKEND": "Agg"})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (tmp_path / "d.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("n_jobs", [0, 1.5, 2.0, "2", True, np.float64(1)], ids=repr)
+@pytest.mark.parametrize("call", [
+    lambda n: sk.cdist_soft_dtw([[1.0, 2.0], [3.0, 4.0]], n_jobs=n),
+    lambda n: sk.cdist_dtw([[1.0, 2.0]], [[3.0, 4.0]], n_jobs=n),
+    lambda n: sk.soft_dtw_batch([[1.0, 2.0]], [[3.0, 4.0]], n_jobs=n),
+    lambda n: sk.cdist_soft_dtw_divergence([[1.0, 2.0]], n_jobs=n),
+    lambda n: sk.SoftDTWBarycenter(n_jobs=n).fit([[1.0, 2.0], [3.0, 4.0]]),
+    lambda n: sk.SoftDTWKMeans(1, n_jobs=n).fit([[1.0, 2.0], [3.0, 4.0]]),
+    lambda n: sk.MLPRegressor(n_jobs=n).fit([[1.0], [2.0]], [[1.0, 2.0], [3.0, 4.0]]),
+    lambda n: sk.mean_dtw_loss([[1.0, 2.0]], [[3.0, 4.0]], n_jobs=n),
+], ids=["cdist", "cdist_dtw", "batch", "cdist_divergence", "barycenter", "kmeans", "mlp",
+        "mean_dtw_loss"])
+def test_bad_n_jobs_is_a_value_error_naming_it(call, n_jobs):
+    with pytest.raises(ValueError, match="n_jobs"):
+        call(n_jobs)
+
+
+@pytest.mark.parametrize("n_jobs", [-1, -2, -10**6])
+def test_negative_n_jobs_counts_back_from_all_cores(n_jobs):
+    all_cores = sk.utils.check_n_jobs(-1)
+    assert sk.utils.check_n_jobs(n_jobs) == max(1, all_cores + 1 + n_jobs)
+
+
+# --------------------------------------------------------------------------
+# python -OO: docstrings are None
+# --------------------------------------------------------------------------
+def test_every_public_module_imports_under_OO():
+    code = """
+    import contextlib, importlib, io, json, pkgutil
+    import sksoftdtw
+    names = ["sksoftdtw"] + [m.name for m in pkgutil.walk_packages(sksoftdtw.__path__, "sksoftdtw.")
+                             if not any(p.startswith("_") for p in m.name.split(".")[1:])]
+    failed = {}
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:  # an optional dependency that is not installed
+            if "sksoftdtw" in str(exc):
+                failed[name] = repr(exc)
+        except Exception as exc:
+            failed[name] = repr(exc)
+    from sksoftdtw._cli import main
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            main(["--help"])
+    except SystemExit as exc:
+        if exc.code:
+            failed["--help"] = exc.code
+    print(json.dumps({"names": names, "failed": failed, "doc": sksoftdtw.soft_dtw.__doc__}))
+    """
+    out = run_json(code, "-OO")
+    assert out["failed"] == {}
+    assert out["doc"] is None  # the interpreter did drop the docstrings
+    assert {"sksoftdtw.metrics", "sksoftdtw.experiments.kmeans"} <= set(out["names"])
+
+
+def test_shared_fragments_keep_the_math_readable():
+    docs = [sk.soft_dtw.__doc__, sk.soft_dtw_divergence.__doc__, sk.softdtw_barycenter.__doc__,
+            sk.dtw_barycenter_subgradient.__doc__, sk.SoftDTWBarycenter.__doc__]
+    for doc in docs:
+        assert "{{" not in doc and "{{dtw}}" not in doc
+        assert "{band}" not in doc and "{params}" not in doc
+        assert "sakoe_chiba_radius : int" in doc
+    assert r"\mathrm{dtw}_\gamma" in sk.soft_dtw_divergence.__doc__
+    assert "max_iter : int, default=30" in sk.dtw_barycenter_averaging.__doc__
