@@ -40,7 +40,7 @@ from sklearn.utils.validation import check_is_fitted
 from .metrics import cdist_soft_dtw, cdist_soft_dtw_divergence, soft_dtw_batch
 from .utils import FlatDataset, check_dataset, check_radius, check_time_series
 from .utils._docstrings import fill_doc
-from .utils._validation import check_same_dim, resample, set_features_in
+from .utils._validation import check_cost_range, check_same_dim, resample, set_features_in
 
 __all__ = [
     "softdtw_barycenter",
@@ -153,6 +153,7 @@ def _subset(ds, keep):
 def _prepare(X, weights, weights_name="weights"):
     """Validated dataset restricted to the positive weights, and those weights."""
     ds = _as_dataset(X)
+    check_cost_range(ds, ds)
     w = _check_weights(weights, ds.n_ts, weights_name)
     keep = w > 0
     return _subset(ds, keep), w[keep]

@@ -28,8 +28,10 @@ from .utils._validation import (
     FlatDataset,
     check_dataset,
     check_gamma,
+    check_cost_range,
     check_n_jobs,
     check_pairs,
+    check_path_sum,
     check_radius,
     check_same_dim,
     check_time_series,
@@ -63,12 +65,12 @@ def _pair(x, y):
     return x, y
 
 
-def _as_dataset(*series):
+def _as_dataset(*series, name):
     """Validated ``(sz, d)`` series as a `FlatDataset`, skipping re-validation."""
     offsets = np.zeros(len(series) + 1, dtype=np.intp)
     np.cumsum([len(ts) for ts in series], out=offsets[1:])
     return FlatDataset(np.concatenate(series) if len(series) > 1 else series[0],
-                       offsets, "list")
+                       offsets, "list", name=name)
 
 
 # Largest exponent of alpha = exp(-r / gamma) in base 2 that the exp-domain
@@ -125,13 +127,7 @@ def _exp_domain(max_cost, length, gamma):
 
 def _exp_domain_pairs(X, Y, gamma):
     """`_exp_domain` with a bound on the squared Euclidean cost of any pair."""
-    amplitude = float(np.abs(X.data).max()) + float(np.abs(Y.data).max())
-    if not amplitude**2 * X.d < np.finfo(np.float64).max:
-        raise ValueError(
-            f"the values of X and Y are too large (up to {amplitude:.3g} in absolute value): "
-            "their squared distances overflow float64; rescale the data"
-        )
-    return _exp_domain(amplitude**2 * X.d, X.lengths.max() + Y.lengths.max(), gamma)
+    return _exp_domain(check_cost_range(X, Y), X.lengths.max() + Y.lengths.max(), gamma)
 
 
 def _lane_plan(X, Y, pi, pj):
@@ -216,7 +212,7 @@ def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     x, y = _pair(x, y)
     gamma = check_gamma(gamma)
     radius = check_radius(sakoe_chiba_radius)
-    X, Y = _as_dataset(x), _as_dataset(y)
+    X, Y = _as_dataset(x, name="x"), _as_dataset(y, name="y")
     if radius < 0 and min(len(x), len(y)) >= _WAVEFRONT_MIN_LENGTH \
             and _exp_domain_pairs(X, Y, gamma):
         return _fast.wavefront_value(x, y, gamma)
@@ -327,6 +323,7 @@ def soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     (1.0, array([0., 2., 0.]))
     """
     x_arr, y = _pair(x, y)
+    check_cost_range(_as_dataset(x_arr, name="x"), _as_dataset(y, name="y"))
     values, grad = soft_dtw_batch(x_arr[None], y[None], gamma,
                                   sakoe_chiba_radius=sakoe_chiba_radius, return_grad="x")
     return float(values[0]), grad[0].reshape(np.shape(x))
@@ -366,6 +363,8 @@ def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
     if np.ndim(D) != 2:
         raise ValueError(f"D must be a 2-D cost matrix, got {np.ndim(D)} dimensions")
     D = check_time_series(D, "D")
+    max_cost = float(np.abs(D).max())
+    check_path_sum(max_cost, sum(D.shape), "D", f"up to {max_cost:.3g} in absolute value")
     return _cost_alignment(D, check_gamma(gamma), check_radius(sakoe_chiba_radius))
 
 
@@ -407,7 +406,7 @@ def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     x, y = _pair(x, y)
     gamma = check_gamma(gamma)
     radius = check_radius(sakoe_chiba_radius)
-    _exp_domain_pairs(_as_dataset(x), _as_dataset(y), gamma)  # rejects overflowing costs
+    check_cost_range(_as_dataset(x, name="x"), _as_dataset(y, name="y"))
     value, E = _cost_alignment(_fast.sqeuclidean_cost(x, y), gamma, radius)
     return E, value
 
@@ -578,8 +577,8 @@ def soft_dtw_divergence(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     0.0
     """
     x, y = _pair(x, y)
-    X = _as_dataset(x, y, x)
-    Y = _as_dataset(y, y, x)
+    X = _as_dataset(x, y, x, name="x")
+    Y = _as_dataset(y, y, x, name="y")
     xy, yy, xx = _pairs_value(X, Y, [0, 1, 2], [0, 1, 2], check_gamma(gamma),
                               check_radius(sakoe_chiba_radius), None)
     return float(xy - 0.5 * (xx + yy))

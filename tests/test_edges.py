@@ -220,3 +220,90 @@ def test_shared_fragments_keep_the_math_readable():
         assert "sakoe_chiba_radius : int" in doc
     assert r"\mathrm{dtw}_\gamma" in sk.soft_dtw_divergence.__doc__
     assert "max_iter : int, default=30" in sk.dtw_barycenter_averaging.__doc__
+
+
+# --------------------------------------------------------------------------
+# Values whose squared distances overflow: a ValueError naming the caller's data
+# --------------------------------------------------------------------------
+BIG = 1e155  # its square overflows float64
+
+
+@pytest.mark.parametrize("call, names", [
+    (lambda: sk.soft_dtw([BIG], [0.0]), "x and y"),
+    (lambda: sk.soft_dtw([0.0, 1.0], [[BIG]]), "x and y"),
+    (lambda: sk.soft_dtw_value_and_grad([BIG], [0.0]), "x and y"),
+    (lambda: sk.soft_dtw_alignment([BIG], [0.0]), "x and y"),
+    (lambda: sk.soft_dtw_divergence([BIG], [0.0]), "x and y"),
+    (lambda: sk.dtw_path([BIG], [0.0]), "x and y"),
+    (lambda: sk.soft_dtw_batch([[BIG]], [[0.0]]), "X and Y"),
+    (lambda: sk.cdist_soft_dtw([[BIG], [0.0]]), "X"),
+    (lambda: sk.cdist_dtw([[1.0]], [[BIG]]), "X and Y"),
+    (lambda: sk.cdist_soft_dtw_divergence([[BIG]], [[1.0]]), "X and Y"),
+    (lambda: sk.soft_dtw_from_cost([[1e308, 1e308]]), "D"),
+    (lambda: sk.mean_dtw_loss([[BIG]], [[0.0]]), "Y_true and Y_pred"),
+    (lambda: sk.SoftDTWBarycenter().fit([[BIG], [0.0]]), "X"),
+    (lambda: sk.SoftDTWKMeans(1).fit([[BIG], [0.0]]), "X"),
+    (lambda: sk.MLPRegressor(max_iter=2).fit([[1.0], [2.0]], [[1e200, 0.0], [0.0, 0.0]]),
+     "the network's predictions and y"),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_overflowing_values_name_the_parameters(call, names):
+    with pytest.raises(ValueError, match=f"the values of {names} are too large"):
+        call()
+
+
+def test_the_largest_values_that_do_not_overflow_give_a_finite_result():
+    # 1e153: squares of 1e306, a sum of three of them stays below 1.8e308.
+    assert sk.dtw([1e153], [0.0, 0.0]) == pytest.approx(2e306, rel=1e-12)
+    assert sk.soft_dtw_from_cost([[1e307, 1e307]], 1.0)[0] == pytest.approx(2e307, rel=1e-12)
+
+
+# --------------------------------------------------------------------------
+# SKSOFTDTW_ISA: any case; an unknown value or an unavailable build is an error
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("value, expected", [("AVX2", "avx2"), (" Baseline ", "baseline"),
+                                             ("avx512", "avx512"), ("", None)])
+def test_isa_accepts_any_case(value, expected):
+    from sksoftdtw._openmp_helpers import cpu_has
+
+    if expected in ("avx2", "avx512") and not cpu_has(expected + "f" * (expected == "avx512")):
+        pytest.skip(f"this CPU has no {expected}")
+    proc = run_python("from sksoftdtw import _kernels; print(_kernels.ISA)",
+                      env={"SKSOFTDTW_ISA": value})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    from sksoftdtw import _kernels
+
+    assert proc.stdout.strip() == (expected or _kernels._select("")[0])
+
+
+@pytest.mark.parametrize("value", ["bogus", "avx", "sse2", "avx-512"])
+def test_unknown_isa_is_an_error_listing_the_builds(value):
+    proc = run_python("import sksoftdtw", env={"SKSOFTDTW_ISA": value})
+    assert proc.returncode != 0
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("ValueError: SKSOFTDTW_ISA=")
+    assert all(isa in last for isa in ("avx512", "avx2", "baseline")), last
+
+
+def test_forced_build_the_cpu_lacks_says_so(monkeypatch):
+    from sksoftdtw import _kernels
+
+    monkeypatch.setattr(_kernels, "cpu_has", lambda feature: feature not in ("avx2", "fma"))
+    with pytest.raises(ValueError, match="lacks avx2, fma"):
+        _kernels._select("AVX2")
+    assert _kernels._select("")[0] == "baseline"  # the automatic choice falls back
+
+
+def test_forced_build_that_was_not_compiled_says_so(monkeypatch):
+    from sksoftdtw import _kernels
+
+    real_import = _kernels._import
+
+    def no_avx512(isa):
+        if isa == "avx512":
+            raise ImportError("not built")
+        return real_import(isa)
+
+    monkeypatch.setattr(_kernels, "cpu_has", lambda feature: True)
+    monkeypatch.setattr(_kernels, "_import", no_avx512)
+    with pytest.raises(ValueError, match="no avx512 build"):
+        _kernels._select("avx512")

@@ -14,7 +14,8 @@ class FlatDataset(NamedTuple):
     remembers the caller's layout so results can be returned in it: ``"2d"``
     for ``(n_ts, sz)``, ``"3d"`` for ``(n_ts, sz, d)``, ``"list"`` for
     variable lengths (a list, or trailing NaN padding); ``univariate_list``
-    tells that a list was made of 1-D series.
+    tells that a list was made of 1-D series; ``name`` is the caller's name
+    of the dataset, for error messages.
 
     Examples
     --------
@@ -30,6 +31,7 @@ class FlatDataset(NamedTuple):
     offsets: np.ndarray
     kind: str
     univariate_list: bool = False
+    name: str = "X"
 
     @property
     def n_ts(self):
@@ -198,7 +200,7 @@ def check_dataset(X, name="X", *, d=None):
             check_same_dim(arr.shape[2], d, name)
             n_ts, sz = arr.shape[:2]
             return FlatDataset(np.ascontiguousarray(arr.reshape(n_ts * sz, arr.shape[2])),
-                               np.arange(0, n_ts * sz + 1, sz, dtype=np.intp), kind)
+                               np.arange(0, n_ts * sz + 1, sz, dtype=np.intp), kind, name=name)
         series = list(arr)
     if len(series) == 0:
         raise ValueError(f"{name} is an empty dataset (0 time series)")
@@ -225,7 +227,50 @@ def check_dataset(X, name="X", *, d=None):
     offsets = np.zeros(len(out) + 1, dtype=np.intp)
     np.cumsum([len(ts) for ts in out], out=offsets[1:])
     data = np.ascontiguousarray(np.concatenate(out, axis=0))
-    return FlatDataset(data, offsets, kind, univariate_list)
+    return FlatDataset(data, offsets, kind, univariate_list, name)
+
+
+def check_cost_range(X, Y):
+    """Bound the squared Euclidean cost of any pair of series of two datasets.
+
+    Raises a ValueError naming both datasets when the costs summed along an
+    alignment could overflow float64.
+
+    Parameters
+    ----------
+    X, Y : FlatDataset
+
+    Returns
+    -------
+    max_cost : float
+        An upper bound on ``||x_i - y_j||^2`` over all series and times.
+
+    Examples
+    --------
+    >>> from sksoftdtw.utils import check_dataset
+    >>> from sksoftdtw.utils._validation import check_cost_range
+    >>> check_cost_range(check_dataset([[1.0, -2.0]]), check_dataset([[3.0]], "Y"))
+    25.0
+    """
+    amplitude = float(np.abs(X.data).max()) + float(np.abs(Y.data).max())
+    # Python floats: a product too large is inf here, not an OverflowError.
+    max_cost = amplitude * amplitude * X.d
+    check_path_sum(max_cost, int(X.lengths.max() + Y.lengths.max()),
+                   X.name if X.name == Y.name else f"{X.name} and {Y.name}",
+                   f"up to {amplitude:.3g} in absolute value")
+    return max_cost
+
+
+def check_path_sum(max_cost, path_length, names, extent):
+    """Raise if costs up to ``max_cost`` can overflow when summed along a path.
+
+    ``names`` says whose values these are and ``extent`` how large they are.
+    """
+    if not max_cost <= np.finfo(np.float64).max / path_length:
+        raise ValueError(
+            f"the values of {names} are too large ({extent}): their costs summed along "
+            "an alignment overflow float64; rescale the data"
+        )
 
 
 def check_pairs(X, Y):
