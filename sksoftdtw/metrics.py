@@ -2,7 +2,10 @@ r"""Soft-DTW, DTW and the soft-DTW divergence: values, gradients, alignments.
 
 Every function validates its input here and hands flat float64 arrays to the
 Cython kernels of :mod:`sksoftdtw._soft_dtw_fast`. Results are float64
-whatever the input dtype (float32 inputs are converted).
+whatever the input dtype (float32 inputs are converted). Trailing rows of a
+series that are entirely NaN are padding, dropped before the computation, in
+single series and in datasets alike; any other NaN or infinite value is an
+error.
 
 Soft-DTW (Cuturi & Blondel, 2017) between :math:`x \in \mathbb{R}^{n \times d}`
 and :math:`y \in \mathbb{R}^{m \times d}` is
@@ -314,6 +317,7 @@ def soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     -------
     value : float
     grad : ndarray of the shape of ``x``
+        Without its trailing NaN padding, if any.
 
     Examples
     --------
@@ -326,7 +330,7 @@ def soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     check_cost_range(_as_dataset(x_arr, name="x"), _as_dataset(y, name="y"))
     values, grad = soft_dtw_batch(x_arr[None], y[None], gamma,
                                   sakoe_chiba_radius=sakoe_chiba_radius, return_grad="x")
-    return float(values[0]), grad[0].reshape(np.shape(x))
+    return float(values[0]), grad[0].reshape(x_arr.shape if np.ndim(x) == 2 else -1)
 
 
 def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
@@ -362,7 +366,7 @@ def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
     """
     if np.ndim(D) != 2:
         raise ValueError(f"D must be a 2-D cost matrix, got {np.ndim(D)} dimensions")
-    D = check_time_series(D, "D")
+    D = check_time_series(D, "D", allow_padding=False)
     max_cost = float(np.abs(D).max())
     check_path_sum(max_cost, sum(D.shape), "D", f"up to {max_cost:.3g} in absolute value")
     return _cost_alignment(D, check_gamma(gamma), check_radius(sakoe_chiba_radius))

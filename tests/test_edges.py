@@ -307,3 +307,80 @@ def test_forced_build_that_was_not_compiled_says_so(monkeypatch):
     monkeypatch.setattr(_kernels, "_import", no_avx512)
     with pytest.raises(ValueError, match="no avx512 build"):
         _kernels._select("avx512")
+
+
+# --------------------------------------------------------------------------
+# Padding: trailing all-NaN rows are padding everywhere, any other NaN an error
+# --------------------------------------------------------------------------
+RNG = np.random.default_rng(7)
+SERIES = [RNG.standard_normal((n, 2)) for n in (5, 3, 4)]
+PADDED = np.full((3, 6, 2), np.nan)
+for _k, _s in enumerate(SERIES):
+    PADDED[_k, :len(_s)] = _s
+
+
+@pytest.mark.parametrize("name, call", [
+    ("soft_dtw", lambda x, y: sk.soft_dtw(x, y, 0.3)),
+    ("value_and_grad", lambda x, y: sk.soft_dtw_value_and_grad(x, y, 0.3)),
+    ("alignment", lambda x, y: sk.soft_dtw_alignment(x, y, 0.3)),
+    ("divergence", lambda x, y: sk.soft_dtw_divergence(x, y, 0.3)),
+    ("dtw", lambda x, y: sk.dtw(x, y)),
+    ("dtw_path", lambda x, y: sk.dtw_path(x, y)),
+])
+@pytest.mark.parametrize("univariate", [False, True])
+def test_a_row_of_a_padded_dataset_is_its_series(name, call, univariate):
+    pick = (lambda a: a[..., 0]) if univariate else (lambda a: a)
+    got = call(pick(PADDED[1]), pick(PADDED[2]))
+    want = call(pick(SERIES[1]), pick(SERIES[2]))
+    for g, w in zip(*(o if isinstance(o, tuple) else (o,) for o in (got, want))):
+        if isinstance(w, list):
+            assert g == w
+        else:
+            assert np.shape(g) == np.shape(w)
+            np.testing.assert_allclose(g, w, rtol=1e-13)
+    value = got[-1] if name in ("alignment", "dtw_path") else got[0] if isinstance(got, tuple) \
+        else got
+    gamma = 0.0 if name.startswith("dtw") else 0.3
+    if name != "divergence":
+        assert value == pytest.approx(sdtw_xy(pick(SERIES[1]), pick(SERIES[2]), gamma),
+                                      rel=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("call", [
+    lambda X: sk.cdist_soft_dtw(X, gamma=0.3),
+    lambda X: sk.cdist_dtw(X, X[::-1]),
+    lambda X: sk.cdist_soft_dtw_divergence(X, gamma=0.3),
+    lambda X: sk.soft_dtw_batch(X, X[::-1], 0.3),
+    lambda X: sk.soft_dtw_batch(X, X[::-1], 0.3, return_grad="both")[1][2],
+    lambda X: sk.softdtw_barycenter(X, gamma=0.3, max_iter=5),
+    lambda X: sk.SoftDTWKMeans(2, gamma=0.3, max_iter=2, random_state=0).fit(X).labels_,
+])
+def test_padded_array_and_lists_with_trailing_nan_agree(call):
+    with_nan_rows = [PADDED[k, :len(s) + 1] for k, s in enumerate(SERIES)]  # one NaN row each
+    reference = call(SERIES)
+    for X in (PADDED, with_nan_rows):
+        np.testing.assert_allclose(call(X), reference, rtol=1e-13)
+
+
+@pytest.mark.parametrize("call, names", [
+    (lambda a: sk.soft_dtw(a, SERIES[0]), r"^x contains"),
+    (lambda a: sk.soft_dtw_value_and_grad(SERIES[0], a), r"^y contains"),
+    (lambda a: sk.cdist_soft_dtw([SERIES[0], a]), r"^X\[1\] contains"),
+    (lambda a: sk.cdist_dtw(SERIES, [SERIES[0], SERIES[1], a]), r"^Y\[2\] contains"),
+    (lambda a: sk.soft_dtw_batch([a], [SERIES[0]]), r"^X\[0\] contains"),
+    (lambda a: sk.SoftDTWBarycenter().fit([SERIES[0], a]), r"^X\[1\] contains"),
+])
+@pytest.mark.parametrize("where, index", [((1, 0), 1), ((3, 1), 3)])
+def test_nan_other_than_padding_names_the_parameter_and_the_index(call, names, where, index):
+    bad = PADDED[0].copy()  # five values, then a NaN row of padding
+    bad[where] = np.nan  # inside the series, or in only one dimension of a step
+    with pytest.raises(ValueError, match=names + rf".*\(first at time index {index}\)"):
+        call(bad)
+
+
+def test_a_cost_matrix_has_no_padding():
+    D = np.ones((3, 2))
+    D[2] = np.nan
+    with pytest.raises(ValueError, match=r"^D contains NaN .*index 2\)$"):
+        sk.soft_dtw_from_cost(D)

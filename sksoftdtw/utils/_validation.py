@@ -79,8 +79,13 @@ def _as_float_array(x, name):
     return arr.astype(np.float64, copy=False)
 
 
-def check_time_series(x, name="x"):
+def check_time_series(x, name="x", *, allow_padding=True):
     """Validate one series and return it as a C-contiguous float64 ``(sz, d)`` array.
+
+    Trailing rows that are entirely NaN are padding, as in a NaN-padded
+    dataset (see :func:`~sksoftdtw.to_time_series_dataset`): they are
+    dropped, so that a row of such a dataset is a valid series. Any other
+    NaN or infinite value is an error.
 
     Parameters
     ----------
@@ -88,24 +93,36 @@ def check_time_series(x, name="x"):
         A time series; ``(sz,)`` is univariate.
     name : str, default="x"
         Name used in error messages.
+    allow_padding : bool, default=True
+        Whether trailing all-NaN rows are padding; if False they are an
+        error (for arrays that are not series, like a cost matrix).
 
     Returns
     -------
-    x : ndarray of shape (sz, d), dtype float64
+    x : ndarray of shape (sz', d), dtype float64
+        ``sz'`` is ``sz`` without the trailing padding.
 
     Raises
     ------
     ValueError
         If ``x`` is empty, has a wrong number of dimensions, or holds NaN or
-        infinite values.
+        infinite values other than trailing padding; the message names
+        ``name`` and the first bad time index.
     TypeError
         If ``x`` is not numeric.
 
     Examples
     --------
+    >>> import numpy as np
     >>> from sksoftdtw.utils import check_time_series
     >>> check_time_series([1, 2, 3]).shape
     (3, 1)
+    >>> check_time_series([1.0, 2.0, np.nan, np.nan]).ravel().tolist()
+    [1.0, 2.0]
+    >>> check_time_series([1.0, np.nan, 3.0])
+    Traceback (most recent call last):
+    ...
+    ValueError: x contains NaN or infinite values (first at time index 1) other than trailing NaN padding
     """
     arr = _as_float_array(x, name)
     if arr.ndim == 1:
@@ -118,23 +135,24 @@ def check_time_series(x, name="x"):
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"{name} is an empty time series (shape {arr.shape})")
     if not np.isfinite(arr).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
+        arr = _strip_padding(arr, name, allow_padding)
     return np.ascontiguousarray(arr)
 
 
-def _strip_padding(ts, name, k):
+def _strip_padding(ts, name, allow_padding=True):
     """Drop trailing all-NaN rows of one series; any other NaN/inf is an error."""
-    finite = np.isfinite(ts)
-    nan_rows = np.isnan(ts).all(axis=1)
     length = len(ts)
-    while length > 0 and nan_rows[length - 1]:
-        length -= 1
-    if length == 0:
-        raise ValueError(f"{name}[{k}] is an empty time series (all values NaN)")
-    if not finite[:length].all():
-        raise ValueError(
-            f"{name}[{k}] contains NaN or infinite values other than trailing NaN padding"
-        )
+    if allow_padding:
+        nan_rows = np.isnan(ts).all(axis=1)
+        while length > 0 and nan_rows[length - 1]:
+            length -= 1
+        if length == 0:
+            raise ValueError(f"{name} is an empty time series (all values NaN)")
+    bad = np.flatnonzero(~np.isfinite(ts[:length]).all(axis=1))
+    if len(bad):
+        padding = " other than trailing NaN padding" if allow_padding else ""
+        raise ValueError(f"{name} contains NaN or infinite values (first at time index "
+                         f"{bad[0]}){padding}")
     return ts[:length]
 
 
@@ -216,7 +234,7 @@ def check_dataset(X, name="X", *, d=None):
             )
         if ts.shape[0] == 0 or ts.shape[1] == 0:
             raise ValueError(f"{name}[{k}] is an empty time series (shape {ts.shape})")
-        stripped = _strip_padding(ts, name, k)
+        stripped = _strip_padding(ts, f"{name}[{k}]")
         if len(stripped) != len(ts):
             kind = "list"
         out.append(stripped)
