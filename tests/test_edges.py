@@ -384,3 +384,64 @@ def test_a_cost_matrix_has_no_padding():
     D[2] = np.nan
     with pytest.raises(ValueError, match=r"^D contains NaN .*index 2\)$"):
         sk.soft_dtw_from_cost(D)
+
+
+# --------------------------------------------------------------------------
+# Subnormal gamma: rejected everywhere; the smallest normal one works everywhere
+# --------------------------------------------------------------------------
+TINY = float(np.finfo(np.float64).tiny)
+ZEROS = np.zeros((4, 5))  # four equal series: every cost is zero
+
+
+@pytest.mark.parametrize("gamma", [1e-310, 8e-309, 5e-324, np.nextafter(TINY, 0)], ids=repr)
+@pytest.mark.parametrize("call", [
+    lambda g: sk.soft_dtw(ZEROS[0], ZEROS[1], g),
+    lambda g: sk.soft_dtw_value_and_grad(ZEROS[0], ZEROS[1], g),
+    lambda g: sk.soft_dtw_alignment(ZEROS[0], ZEROS[1], g),
+    lambda g: sk.soft_dtw_from_cost(np.zeros((3, 4)), g),
+    lambda g: sk.soft_dtw_divergence(ZEROS[0], ZEROS[1], g),
+    lambda g: sk.soft_dtw_batch(ZEROS, ZEROS, g),
+    lambda g: sk.cdist_soft_dtw(ZEROS, gamma=g),
+    lambda g: sk.cdist_soft_dtw_divergence(ZEROS, gamma=g),
+    lambda g: sk.softdtw_barycenter(ZEROS, gamma=g),
+    lambda g: sk.SoftDTWBarycenter(gamma=g).fit(ZEROS),
+    lambda g: sk.SoftDTWKMeans(2, gamma=g).fit(ZEROS),
+    lambda g: sk.MLPRegressor(gamma=g).fit(ZEROS[:, :1], ZEROS[:, 1:]),
+])
+def test_subnormal_gamma_is_rejected_naming_the_smallest_accepted(call, gamma):
+    with pytest.raises(ValueError, match=r"^gamma must be 0 \(hard DTW\) or at least "
+                                         r"2\.2250738585072014e-308"):
+        call(gamma)
+
+
+def _paths_through(n, m):
+    """Zero costs make every path equally likely: E = paths through a cell / all paths."""
+    from _oracles import count_paths
+
+    total = count_paths(n, m)
+    return np.array([[count_paths(i + 1, j + 1) * count_paths(n - i, m - j) / total
+                      for j in range(m)] for i in range(n)])
+
+
+@pytest.mark.parametrize("gamma", [TINY, 1e-300, 1e-10, 1.0])
+def test_the_smallest_gamma_agrees_on_every_path(gamma):
+    from _oracles import count_paths
+
+    n, m = 4, 5
+    value = -gamma * np.log(count_paths(n, m))
+    x, y = np.zeros(n), np.zeros(m)
+    assert sk.soft_dtw(x, y, gamma) == pytest.approx(value, abs=1e-12 * gamma)
+    E, v = sk.soft_dtw_alignment(x, y, gamma)
+    np.testing.assert_allclose(E, _paths_through(n, m), rtol=1e-12)
+    np.testing.assert_allclose(sk.soft_dtw_from_cost(np.zeros((n, m)), gamma)[1], E, rtol=1e-12)
+    assert np.array_equal(sk.soft_dtw_value_and_grad(x, y, gamma)[1], np.zeros(n))
+    # one pair by rows, pairs in lanes, and a full matrix of pairs
+    for values in (sk.soft_dtw_batch(x[None], y[None], gamma),
+                   sk.soft_dtw_batch(np.zeros((40, n)), np.zeros((40, m)), gamma),
+                   sk.soft_dtw_batch(np.zeros((40, n)), np.zeros((40, m)), gamma,
+                                     return_grad="x")[0],
+                   sk.cdist_soft_dtw(np.zeros((12, n)), np.zeros((12, m)), gamma).ravel()):
+        np.testing.assert_allclose(values, value, rtol=1e-12, atol=0)
+    for fit in (sk.SoftDTWBarycenter(gamma).fit(ZEROS + 1.0).barycenter_,
+                sk.SoftDTWKMeans(1, gamma=gamma).fit(ZEROS + 1.0).cluster_centers_[0]):
+        np.testing.assert_allclose(fit, 1.0, rtol=1e-12)

@@ -384,8 +384,19 @@ def check_same_dim(d, expected, name):
         )
 
 
+# The smallest positive gamma: the smallest normal float64. Below it 1 / gamma
+# overflows, and soft-DTW differs from hard DTW (gamma = 0) by at most
+# gamma * log(number of paths) < 1e-300: no float computation tells them apart.
+_MIN_GAMMA = float(np.finfo(np.float64).tiny)
+
+
 def check_gamma(gamma, *, allow_zero=True):
     """Validate the smoothing parameter; ``0`` means hard DTW.
+
+    A positive gamma must be a normal float64, at least
+    ``2.2250738585072014e-308``: below that ``1 / gamma`` overflows, and
+    soft-DTW is hard DTW to within ``gamma * log(number of paths)``, less
+    than ``1e-300``; ``gamma=0`` computes it.
 
     Examples
     --------
@@ -396,6 +407,10 @@ def check_gamma(gamma, *, allow_zero=True):
     Traceback (most recent call last):
     ...
     ValueError: gamma must be a finite number >= 0, got -0.5
+    >>> check_gamma(1e-310)
+    Traceback (most recent call last):
+    ...
+    ValueError: gamma must be 0 (hard DTW) or at least 2.2250738585072014e-308 (the smallest normal float64), got 1e-310
     """
     if isinstance(gamma, bool) or not isinstance(gamma, numbers.Real):
         raise TypeError(f"gamma must be a real number, got {gamma!r}")
@@ -403,6 +418,10 @@ def check_gamma(gamma, *, allow_zero=True):
     if not np.isfinite(gamma) or gamma < 0 or (gamma == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"gamma must be a finite number {bound}, got {gamma!r}")
+    if 0 < gamma < _MIN_GAMMA:
+        zero = "0 (hard DTW) or " if allow_zero else ""
+        raise ValueError(f"gamma must be {zero}at least {_MIN_GAMMA!r} (the smallest normal "
+                         f"float64), got {gamma!r}")
     return gamma
 
 
