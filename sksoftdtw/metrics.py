@@ -130,7 +130,8 @@ def _exp_domain(max_cost, length, gamma):
 
 def _exp_domain_pairs(X, Y, gamma):
     """`_exp_domain` with a bound on the squared Euclidean cost of any pair."""
-    return _exp_domain(check_cost_range(X, Y), X.lengths.max() + Y.lengths.max(), gamma)
+    length = X.lengths.max() + Y.lengths.max()
+    return _exp_domain(check_cost_range(X, Y, length), length, gamma)
 
 
 def _lane_plan(X, Y, pi, pj):
@@ -155,9 +156,35 @@ def _lane_plan(X, Y, pi, pj):
     return order.astype(np.intp), starts.astype(np.intp)
 
 
+def _single_path(lengths_x, lengths_y, radius):
+    """Which pairs have a single alignment.
+
+    Their soft-DTW is the cost of that path at any gamma, and their expected
+    alignment its indicator: the hard-DTW recursion computes both exactly,
+    where the soft one would lose the value in the cancellation of
+    ``-gamma log(exp(-cost / gamma))`` at large gamma.
+    """
+    return (np.minimum(lengths_x, lengths_y) == 1) | ((radius == 0) & (lengths_x == lengths_y))
+
+
+def _shortest(ds):
+    """The shortest length of a `FlatDataset`, without array operations for one series."""
+    return int(ds.offsets[1]) if len(ds.offsets) == 2 else ds.lengths.min()
+
+
 def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs):
     pi = np.ascontiguousarray(pi, dtype=np.intp)
     pj = np.ascontiguousarray(pj, dtype=np.intp)
+    # (the shortest lengths first: the common case stays cheap on tiny pairs)
+    if gamma > 0 and (radius == 0 or min(_shortest(X), _shortest(Y)) == 1):
+        single = _single_path(X.lengths[pi], Y.lengths[pj], radius)
+        if single.all():
+            gamma = 0.0
+        elif single.any():
+            out = np.empty(len(pi))
+            out[single] = _pairs_value(X, Y, pi[single], pj[single], 0.0, radius, n_jobs)
+            out[~single] = _pairs_value(X, Y, pi[~single], pj[~single], gamma, radius, n_jobs)
+            return out
     out = np.empty(len(pi))
     exp_domain = _exp_domain_pairs(X, Y, gamma)
     n_threads = check_n_jobs(n_jobs)
@@ -275,6 +302,9 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
     if return_grad is None:
         idx = np.arange(Xd.n_ts)
         return _pairs_value(Xd, Yd, idx, idx, gamma, radius, n_jobs)
+    single = _single_path(Xd.lengths, Yd.lengths, radius) if gamma > 0 else np.False_
+    if single.all():
+        gamma = 0.0
     want_x = return_grad in ("x", "both")
     want_y = return_grad in ("y", "both")
     values = np.empty(Xd.n_ts)
@@ -291,12 +321,26 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
     else:
         _fast.batch_value_grad(Xd.data, Xd.offsets, Yd.data, Yd.offsets, gamma, radius,
                                exp_domain, check_n_jobs(n_jobs), values, gX, gY)
+    if gamma > 0 and single.any():
+        _redo_single_paths(Xd, Yd, np.flatnonzero(single), radius, n_jobs, values, gX, gY)
     out = [values]
     if want_x:
         out.append(Xd.unflatten(gX))
     if want_y:
         out.append(Yd.unflatten(gY))
     return tuple(out)
+
+
+def _redo_single_paths(Xd, Yd, idx, radius, n_jobs, values, gX, gY):
+    """Overwrite the pairs ``idx`` by their exact values and gradients (see `_single_path`)."""
+    sub_values, *grads = soft_dtw_batch(
+        [Xd.series(k) for k in idx], [Yd.series(k) for k in idx], 0.0,
+        sakoe_chiba_radius=None if radius < 0 else radius, return_grad="both", n_jobs=n_jobs)
+    values[idx] = sub_values
+    for g, ds, sub in ((gX, Xd, grads[0]), (gY, Yd, grads[1])):
+        if len(g):
+            for k, gk in zip(idx, sub):
+                g[ds.offsets[k]:ds.offsets[k + 1]] = np.reshape(gk, (-1, ds.d))
 
 
 def soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
@@ -373,6 +417,8 @@ def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
 
 
 def _cost_alignment(D, gamma, radius):
+    if _single_path(D.shape[0], D.shape[1], radius):
+        gamma = 0.0
     exp_domain = _exp_domain(np.abs(D).max(), sum(D.shape), gamma)
     if _wavefront_pays(np.array([D.shape[0]]), np.array([D.shape[1]]), gamma, radius,
                        exp_domain):

@@ -4,6 +4,7 @@ Cases that crashed the interpreter run in a subprocess, so that a crash fails
 the test instead of ending the run.
 """
 import json
+import math
 import os
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _oracles import dtw_xy, sdtw_xy
+from _oracles import dtw_xy, sdtw_xy, sq_euclidean_cost
 
 import sksoftdtw as sk
 
@@ -445,3 +446,75 @@ def test_the_smallest_gamma_agrees_on_every_path(gamma):
     for fit in (sk.SoftDTWBarycenter(gamma).fit(ZEROS + 1.0).barycenter_,
                 sk.SoftDTWKMeans(1, gamma=gamma).fit(ZEROS + 1.0).cluster_centers_[0]):
         np.testing.assert_allclose(fit, 1.0, rtol=1e-12)
+
+
+# --------------------------------------------------------------------------
+# Large gamma: single-path pairs exact, an error bound for the others
+# --------------------------------------------------------------------------
+LARGE_GAMMAS = [1.0, 1e10, 1e15, 1e20, 1e300]
+
+
+def _path_cost(x, y, path):
+    from _oracles import as_2d
+
+    x, y = as_2d(x), as_2d(y)
+    return math.fsum(float(np.sum((x[i] - y[j]) ** 2)) for i, j in path)
+
+
+@pytest.mark.parametrize("gamma", LARGE_GAMMAS)
+def test_single_alignment_is_exact_at_any_gamma(gamma):
+    assert sk.soft_dtw([1.0], [0.0, 0.0, 0.0], gamma) == 3.0  # the issue's example
+    rng = np.random.default_rng(3)
+    cases = [(rng.standard_normal(1), rng.standard_normal(6), None),
+             (rng.standard_normal((5, 2)), rng.standard_normal((1, 2)), 2),
+             (rng.standard_normal(4), rng.standard_normal(4), 0)]
+    for x, y, radius in cases:
+        path = [(i, i) for i in range(len(x))] if len(x) == len(y) else \
+            [(i, j) for i in range(len(x)) for j in range(len(y))]
+        cost = _path_cost(x, y, path)
+        E = np.zeros((len(x), len(y)))
+        E[tuple(np.transpose(path))] = 1.0
+        grad_x = (2 * (E.sum(axis=1)[:, None] * np.reshape(x, (len(x), -1))
+                       - E @ np.reshape(y, (len(y), -1)))).reshape(np.shape(x))
+        kw = {"sakoe_chiba_radius": radius}
+        assert sk.soft_dtw(x, y, gamma, **kw) == pytest.approx(cost, rel=1e-15)
+        value, grad = sk.soft_dtw_value_and_grad(x, y, gamma, **kw)
+        assert value == pytest.approx(cost, rel=1e-15)
+        np.testing.assert_allclose(grad, grad_x, rtol=1e-14, atol=1e-14)
+        E_got, value = sk.soft_dtw_alignment(x, y, gamma, **kw)
+        assert np.array_equal(E_got, E) and value == pytest.approx(cost, rel=1e-15)
+        value, E_got = sk.soft_dtw_from_cost(sq_euclidean_cost(x, y), gamma, **kw)
+        assert np.array_equal(E_got, E) and value == pytest.approx(cost, rel=1e-15)
+        # in a batch and a matrix, beside pairs with many alignments
+        X = [x, rng.standard_normal((3,) + np.shape(x)[1:])] * 20
+        Y = [y, rng.standard_normal((4,) + np.shape(y)[1:])] * 20
+        values, gX = sk.soft_dtw_batch(X, Y, gamma, return_grad="x", **kw)
+        np.testing.assert_allclose(values[::2], cost, rtol=1e-15)
+        for g in gX[::2]:
+            np.testing.assert_allclose(g, grad_x, rtol=1e-14, atol=1e-14)
+        np.testing.assert_allclose(sk.soft_dtw_batch(X, Y, gamma, **kw)[::2], cost, rtol=1e-15)
+        np.testing.assert_allclose(sk.cdist_soft_dtw(X[:4], Y[:4], gamma, **kw)[::2, ::2],
+                                   cost, rtol=1e-15)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_error_bound_at_any_gamma_against_a_40_digit_recursion(seed):
+    """|error| <= (n + m)^2 eps (gamma + max cost): the bound stated in doc/gamma.rst."""
+    mpmath = pytest.importorskip("mpmath")
+    from _oracles import mp_soft_dtw
+
+    rng = np.random.default_rng(seed)
+    n, m = rng.integers(1, 70 if seed % 3 == 0 else 8, 2)
+    d = int(rng.integers(1, 3))
+    x, y = (10.0 ** rng.integers(-2, 3) * rng.standard_normal((k, d)) for k in (n, m))
+    D = sq_euclidean_cost(x, y)
+    radius = None if seed % 4 else int(rng.integers(0, 3))
+    for gamma in (1e-3 * D.mean(), D.mean(), 1e3 * D.mean(), 1e8, 1e15, 1e20):
+        exact = mp_soft_dtw(D, gamma, radius, dps=40)
+        bound = (n + m) ** 2 * np.finfo(np.float64).eps * (gamma + D.max())
+        kw = {"sakoe_chiba_radius": radius}
+        for got in (sk.soft_dtw(x, y, gamma, **kw),
+                    sk.soft_dtw_value_and_grad(x, y, gamma, **kw)[0],
+                    sk.soft_dtw_from_cost(D, gamma, **kw)[0],
+                    sk.cdist_soft_dtw(np.stack([x] * 20), y[None], gamma, **kw)[7, 0]):
+            assert abs(mpmath.mpf(got) - exact) <= bound, (gamma, got, exact)

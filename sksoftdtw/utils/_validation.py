@@ -248,7 +248,10 @@ def check_dataset(X, name="X", *, d=None):
     return FlatDataset(data, offsets, kind, univariate_list, name)
 
 
-def check_cost_range(X, Y):
+_FLOAT_MAX = float(np.finfo(np.float64).max)
+
+
+def check_cost_range(X, Y, path_length=None):
     """Bound the squared Euclidean cost of any pair of series of two datasets.
 
     Raises a ValueError naming both datasets when the costs summed along an
@@ -257,6 +260,9 @@ def check_cost_range(X, Y):
     Parameters
     ----------
     X, Y : FlatDataset
+    path_length : int, optional
+        The longest alignment, ``X.lengths.max() + Y.lengths.max()`` if not
+        given.
 
     Returns
     -------
@@ -273,7 +279,9 @@ def check_cost_range(X, Y):
     amplitude = float(np.abs(X.data).max()) + float(np.abs(Y.data).max())
     # Python floats: a product too large is inf here, not an OverflowError.
     max_cost = amplitude * amplitude * X.d
-    check_path_sum(max_cost, int(X.lengths.max() + Y.lengths.max()),
+    if path_length is None:
+        path_length = X.lengths.max() + Y.lengths.max()
+    check_path_sum(max_cost, int(path_length),
                    X.name if X.name == Y.name else f"{X.name} and {Y.name}",
                    f"up to {amplitude:.3g} in absolute value")
     return max_cost
@@ -284,7 +292,7 @@ def check_path_sum(max_cost, path_length, names, extent):
 
     ``names`` says whose values these are and ``extent`` how large they are.
     """
-    if not max_cost <= np.finfo(np.float64).max / path_length:
+    if not max_cost <= _FLOAT_MAX / path_length:
         raise ValueError(
             f"the values of {names} are too large ({extent}): their costs summed along "
             "an alignment overflow float64; rescale the data"
