@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,8 @@ import pytest
 from _oracles import dtw_xy, sdtw_xy, sq_euclidean_cost
 
 import sksoftdtw as sk
+from sksoftdtw.preprocessing import TimeSeriesScalerMeanVariance
+from sksoftdtw.utils import DataLayoutWarning, from_channels_first
 
 ROOT = Path(sk.__file__).resolve().parent.parent
 
@@ -518,3 +521,56 @@ def test_error_bound_at_any_gamma_against_a_40_digit_recursion(seed):
                     sk.soft_dtw_from_cost(D, gamma, **kw)[0],
                     sk.cdist_soft_dtw(np.stack([x] * 20), y[None], gamma, **kw)[7, 0]):
             assert abs(mpmath.mpf(got) - exact) <= bound, (gamma, got, exact)
+
+
+# --------------------------------------------------------------------------
+# Channels-first data: a warning that says what to do, and the conversion
+# --------------------------------------------------------------------------
+AEON = np.random.default_rng(5).standard_normal((4, 3, 40))  # 4 cases, 3 channels, 40 steps
+
+
+@pytest.mark.parametrize("call", [
+    lambda: sk.cdist_soft_dtw(AEON),
+    lambda: sk.cdist_dtw(AEON[:2], AEON[2:]),
+    lambda: sk.soft_dtw_batch(AEON, AEON),
+    lambda: sk.soft_dtw(AEON[0], AEON[1]),
+    lambda: sk.soft_dtw_alignment(AEON[0], AEON[1]),
+    lambda: sk.cdist_soft_dtw(list(AEON[:, :, :30]) + [AEON[0]]),
+    lambda: sk.cdist_soft_dtw(AEON[:, :1]),  # univariate aeon data: (n, 1, n_timepoints)
+    lambda: sk.SoftDTWBarycenter(max_iter=2).fit(AEON),
+    lambda: sk.SoftDTWKMeans(2, max_iter=2).fit(AEON),
+    lambda: TimeSeriesScalerMeanVariance().fit_transform(AEON),
+])
+def test_channels_first_shapes_warn_with_the_fix(call):
+    with pytest.warns(DataLayoutWarning, match=r"from_channels_first\(") as record:
+        try:
+            call()
+        except ValueError:  # some estimators need more series: the warning came first
+            pass
+    assert "channels-first" in str(record[0].message)
+
+
+@pytest.mark.parametrize("shape", [(4, 40, 3), (4, 22, 200), (4, 1, 10), (4, 7), (3, 1000)])
+def test_plausible_layouts_do_not_warn(shape):
+    X = np.random.default_rng(0).standard_normal(shape)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataLayoutWarning)
+        sk.cdist_dtw(X)
+        sk.soft_dtw(X[0], X[-1])
+        sk.soft_dtw_from_cost(np.ones((2, 50)))  # a cost matrix is not a series
+
+
+def test_from_channels_first_is_the_transpose():
+    got = from_channels_first(AEON)
+    assert got.shape == (4, 40, 3)
+    for k in range(4):
+        np.testing.assert_array_equal(got[k], AEON[k].T)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataLayoutWarning)
+        np.testing.assert_allclose(sk.cdist_dtw(got)[0, 1], dtw_xy(AEON[0].T, AEON[1].T),
+                                   rtol=1e-12)
+    ragged = from_channels_first([AEON[0][:, :10], AEON[1]])
+    assert [s.shape for s in ragged] == [(10, 3), (40, 3)]
+    assert from_channels_first(AEON[0]).shape == (40, 3)
+    with pytest.raises(ValueError, match="channels-first"):
+        from_channels_first(np.zeros(5))

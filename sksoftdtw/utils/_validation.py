@@ -1,5 +1,6 @@
 """Input validation for time series, datasets and the shared parameters."""
 import numbers
+import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -79,6 +80,95 @@ def _as_float_array(x, name):
     return arr.astype(np.float64, copy=False)
 
 
+class DataLayoutWarning(UserWarning):
+    """Warns that a series seems to have its time and dimension axes swapped.
+
+    Raised when a series has more than ten times as many dimensions as time
+    steps, the mark of the channels-first layout ``(n_cases, n_channels,
+    n_timepoints)`` of aeon and sktime read as ``(n_ts, sz, d)``: convert
+    such data with :func:`from_channels_first`. Data whose layout is right
+    can silence it with
+    ``warnings.simplefilter("ignore", DataLayoutWarning)``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from sksoftdtw.utils import DataLayoutWarning, check_dataset
+    >>> X = np.zeros((5, 2, 100))  # 5 series of 2 channels and 100 time steps
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = check_dataset(X)
+    >>> caught[0].category is DataLayoutWarning
+    True
+    """
+
+
+# In the UEA multivariate archive the largest d / sz of data laid out right is
+# about 9 (InsectWingbeat: 200 channels, length 22), while its datasets read
+# with the axes swapped have d / sz of 16 or more (BasicMotions: 100 / 6,
+# ERing: 65 / 4; univariate channels-first data (n, 1, sz): sz).
+_CHANNELS_FIRST_RATIO = 10
+
+
+def _check_layout(name, sz, d, shape):
+    """Warn when ``d`` is so much larger than ``sz`` that the axes look swapped."""
+    if d > _CHANNELS_FIRST_RATIO * sz:
+        warnings.warn(
+            f"{name} has shape {shape}, read as series of length {sz} with d={d} dimensions. "
+            "If it is in the channels-first layout (n_cases, n_channels, n_timepoints) of "
+            f"aeon or sktime, pass sksoftdtw.utils.from_channels_first({name}) instead; if "
+            "the layout is right, silence this warning with warnings.simplefilter('ignore', "
+            "sksoftdtw.utils.DataLayoutWarning)",
+            DataLayoutWarning, stacklevel=4)
+
+
+def from_channels_first(X):
+    """Convert channels-first data, as aeon and sktime lay it out, to this package's layout.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_cases, n_channels, n_timepoints), or list of series
+        A collection in the channels-first layout, or a list of
+        ``(n_channels, n_timepoints_k)`` arrays for series of different
+        lengths; one series of shape ``(n_channels, n_timepoints)`` is
+        accepted too.
+
+    Returns
+    -------
+    X : ndarray of shape (n_cases, n_timepoints, n_channels), or list of series
+        The same values, time first: ``(n_ts, sz, d)`` (a list of
+        ``(sz_k, d)`` arrays for a list, ``(sz, d)`` for one series).
+
+    See Also
+    --------
+    DataLayoutWarning : The warning on data that looks channels-first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksoftdtw import cdist_soft_dtw
+    >>> from sksoftdtw.utils import from_channels_first
+    >>> X_aeon = np.zeros((4, 3, 50))  # 4 series, 3 channels, 50 time steps
+    >>> from_channels_first(X_aeon).shape
+    (4, 50, 3)
+    >>> cdist_soft_dtw(from_channels_first(X_aeon)).shape
+    (4, 4)
+
+    In a scikit-learn pipeline, as its first step:
+    ``FunctionTransformer(from_channels_first)``.
+    """
+    if isinstance(X, (list, tuple)):
+        return [from_channels_first(ts) for ts in X]
+    arr = np.asarray(X)
+    if arr.ndim not in (2, 3):
+        raise ValueError(
+            "X must be channels-first data of shape (n_cases, n_channels, n_timepoints) or "
+            f"(n_channels, n_timepoints), got an array of shape {arr.shape}"
+        )
+    return np.swapaxes(arr, -1, -2)
+
+
 def check_time_series(x, name="x", *, allow_padding=True):
     """Validate one series and return it as a C-contiguous float64 ``(sz, d)`` array.
 
@@ -95,7 +185,14 @@ def check_time_series(x, name="x", *, allow_padding=True):
         Name used in error messages.
     allow_padding : bool, default=True
         Whether trailing all-NaN rows are padding; if False they are an
-        error (for arrays that are not series, like a cost matrix).
+        error, and no layout warning is given (for arrays that are not
+        series, like a cost matrix).
+
+    Warns
+    -----
+    DataLayoutWarning
+        If ``d`` is more than ten times ``sz``: the axes look swapped (see
+        :func:`from_channels_first`).
 
     Returns
     -------
@@ -134,6 +231,8 @@ def check_time_series(x, name="x", *, allow_padding=True):
         )
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"{name} is an empty time series (shape {arr.shape})")
+    if allow_padding:
+        _check_layout(name, *arr.shape, arr.shape)
     if not np.isfinite(arr).all():
         arr = _strip_padding(arr, name, allow_padding)
     return np.ascontiguousarray(arr)
@@ -200,6 +299,7 @@ def check_dataset(X, name="X", *, d=None):
             kind = "2d"
         elif arr.ndim == 3:
             kind = "3d"
+            _check_layout(name, arr.shape[1], arr.shape[2], arr.shape)
         else:
             hint = (" Reshape your data: X.reshape(-1, 1) if it is one series per "
                     "sample, X.reshape(1, -1) if it is one series") if arr.ndim == 1 else ""
@@ -239,6 +339,8 @@ def check_dataset(X, name="X", *, d=None):
             kind = "list"
         out.append(stripped)
     dims = {ts.shape[1] for ts in out}
+    if kind == "list" and isinstance(X, (list, tuple)):
+        _check_layout(name, max(len(ts) for ts in out), max(dims), "list")
     if len(dims) > 1:
         raise ValueError(f"the series of {name} have different dimensions: {sorted(dims)}")
     check_same_dim(out[0].shape[1], d, name)
