@@ -39,7 +39,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from .metrics import cdist_soft_dtw, cdist_soft_dtw_divergence, soft_dtw_batch
 from .utils import FlatDataset, check_dataset, check_radius, check_time_series
-from .utils._validation import check_same_dim, check_weights, resample, set_features_in
+from .utils._docstrings import fill_doc
+from .utils._validation import (
+    check_cost_range,
+    check_same_dim,
+    check_weights,
+    resample,
+    set_features_in,
+)
 
 __all__ = [
     "softdtw_barycenter",
@@ -72,7 +79,7 @@ _PARAMS_DOC = """X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of
         Non-negative weights of the series, normalised to sum to one; ``None``
         gives every series the same weight. A zero weight removes a series
         and an integer weight ``k`` is the same as ``k`` copies of it.
-    init : {{"euclidean", "random", "medoid"}} or array-like, default="euclidean"
+    init : {"euclidean", "random", "medoid"} or array-like, default="euclidean"
         Starting point; an array has shape ``(barycenter_size, d)`` or
         ``(barycenter_size,)``.
 
@@ -134,6 +141,7 @@ def _subset(ds, keep):
 def _prepare(X, weights, weights_name="weights"):
     """Validated dataset restricted to the positive weights, and those weights."""
     ds = _as_dataset(X)
+    check_cost_range(ds, ds)
     w = check_weights(weights, ds.n_ts, weights_name)
     keep = w > 0
     return _subset(ds, keep), w[keep]
@@ -377,7 +385,7 @@ def softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
 
     .. math::
 
-        F(z) = \sum_{{j=1}}^n \frac{{w_j}}{{m_j}} \ell_\gamma(z, y_j),
+        F(z) = \sum_{j=1}^n \frac{w_j}{m_j} \ell_\gamma(z, y_j),
 
     where :math:`m_j` is the length of :math:`y_j`, the weights sum to one and
     :math:`\ell_\gamma` is soft-DTW (``metric="softdtw"``, Cuturi & Blondel,
@@ -393,7 +401,7 @@ def softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
         Stopping tolerance of L-BFGS. It stops when an iteration decreases
         the objective by less than `tol` times the excess loss, the
         objective minus its value for a perfect fit, that is
-        :math:`\sum_j \frac{{w_j}}{{m_j}} D_\gamma(z, y_j)` with
+        :math:`\sum_j \frac{w_j}{m_j} D_\gamma(z, y_j)` with
         :math:`D_\gamma` the soft-DTW divergence (soft-DTW's entropic offset
         would make a test relative to the objective itself stop far too
         early at large ``gamma``); or when the largest entry of the gradient
@@ -401,7 +409,7 @@ def softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
         by the data's variance and summed over the barycenter's points, in
         coordinates standardized by the data's standard deviation.
     {band}
-    metric : {{"softdtw", "divergence"}}, default="softdtw"
+    metric : {"softdtw", "divergence"}, default="softdtw"
         Loss between the barycenter and each series. The divergence is zero
         between equal series and removes most of soft-DTW's entropic bias:
         identical series are a stationary point of its objective and their
@@ -520,7 +528,7 @@ def dtw_barycenter_averaging(X, *, barycenter_size=None, init="euclidean", max_i
 
     .. math::
 
-        L(z) = \sum_{{j=1}}^n \frac{{w_j}}{{m_j}} \mathrm{{dtw}}(z, y_j),
+        L(z) = \sum_{j=1}^n \frac{w_j}{m_j} \mathrm{dtw}(z, y_j),
 
     the objective of :func:`softdtw_barycenter` at ``gamma=0`` (each series
     weighted by :math:`w_j / m_j`), so the loss never increases. All the
@@ -614,7 +622,7 @@ def dtw_barycenter_subgradient(X, *, barycenter_size=None, init="euclidean", max
     r"""DTW barycenter by the subgradient method.
 
     Plain subgradient descent on the DTW loss
-    :math:`L(z) = \sum_j \frac{{w_j}}{{m_j}} \mathrm{{dtw}}(z, y_j)` (the
+    :math:`L(z) = \sum_j \frac{w_j}{m_j} \mathrm{dtw}(z, y_j)` (the
     objective of :func:`softdtw_barycenter` at ``gamma=0``), the second
     baseline of Cuturi & Blondel (2017). A subgradient is the gradient along
     the optimal paths (one batched kernel call per iteration); the step at
@@ -622,7 +630,7 @@ def dtw_barycenter_subgradient(X, *, barycenter_size=None, init="euclidean", max
 
     .. math::
 
-        z \leftarrow z - \frac{{\eta \, \mathrm{{len}}(z)}}{{2 \sqrt{{t + 1}}}} g_t,
+        z \leftarrow z - \frac{\eta \, \mathrm{len}(z)}{2 \sqrt{t + 1}} g_t,
 
     a decreasing step, as subgradient methods need. The loss is not monotone,
     so the best iterate is returned. There is no stopping test: the method
@@ -632,7 +640,7 @@ def dtw_barycenter_subgradient(X, *, barycenter_size=None, init="euclidean", max
     ----------
     {params}
     learning_rate : float, default=1.0
-        The relative step :math:`\eta`. The factor :math:`\mathrm{{len}}(z)/2`
+        The relative step :math:`\eta`. The factor :math:`\mathrm{len}(z)/2`
         is the inverse of the loss's typical curvature at a barycenter point,
         so ``learning_rate=1`` starts with steps of the size of DBA's and the
         same value suits series of any length.
@@ -727,10 +735,10 @@ def dtw_barycenter_stochastic_subgradient(X, *, barycenter_size=None, init="eucl
 
     .. math::
 
-        z \leftarrow z - \eta \, n w_j \, \partial_z \mathrm{{dtw}}(z, y_j),
+        z \leftarrow z - \eta \, n w_j \, \partial_z \mathrm{dtw}(z, y_j),
 
-    where :math:`\partial_z \mathrm{{dtw}}(z, y_j) = 2 \sum_{{(i, l) \in
-    \pi}} (z_i - y_{{j,l}}) e_i` along the optimal path :math:`\pi`. The step
+    where :math:`\partial_z \mathrm{dtw}(z, y_j) = 2 \sum_{(i, l) \in
+    \pi} (z_i - y_{j,l}) e_i` along the optimal path :math:`\pi`. The step
     :math:`\eta` decreases linearly from `initial_step` to `final_step`
     during the first epoch, then stays at `final_step` (the schedule and
     values of the reference). The DTW loss (that of
@@ -805,7 +813,7 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
     ----------
     gamma : float, default=1.0
         Smoothing parameter of soft-DTW, ``>= 0``, in squared data units.
-    init : {{"euclidean", "random", "medoid"}} or array-like, default="euclidean"
+    init : {"euclidean", "random", "medoid"} or array-like, default="euclidean"
         Starting point, an array of shape ``(barycenter_size, d)`` or
         ``(barycenter_size,)``; see :func:`softdtw_barycenter`.
     barycenter_size : int, default=None
@@ -816,7 +824,7 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
     tol : float, default=1e-3
         Stopping tolerance of L-BFGS; see :func:`softdtw_barycenter`.
     {band}
-    metric : {{"softdtw", "divergence"}}, default="softdtw"
+    metric : {"softdtw", "divergence"}, default="softdtw"
         Loss minimised by the barycenter and returned by :meth:`transform`.
 
     Attributes
@@ -869,9 +877,9 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
     Choosing ``gamma`` by cross-validation on held-out series:
 
     >>> from sklearn.model_selection import GridSearchCV
-    >>> search = GridSearchCV(SoftDTWBarycenter(), {{"gamma": [1.0, 0.01]}}, cv=3).fit(X)
+    >>> search = GridSearchCV(SoftDTWBarycenter(), {"gamma": [1.0, 0.01]}, cv=3).fit(X)
     >>> search.best_params_
-    {{'gamma': 0.01}}
+    {'gamma': 0.01}
     """
 
     _parameter_constraints: dict = {
@@ -991,14 +999,16 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
 
 for _f in (softdtw_barycenter, dtw_barycenter_averaging, dtw_barycenter_subgradient,
            dtw_barycenter_stochastic_subgradient):
-    _f.__doc__ = _f.__doc__.format(
-        params=_PARAMS_DOC.format(
+    _f.__doc__ = fill_doc(
+        _f.__doc__,
+        params=fill_doc(
+            _PARAMS_DOC,
             extra="" if _f is not softdtw_barycenter else (
                 "gamma : float, default=1.0\n        Smoothing parameter of soft-DTW, "
                 "``>= 0``, in squared data units.\n    "),
-            max_iter={softdtw_barycenter: 100, dtw_barycenter_averaging: 30,
-                      dtw_barycenter_subgradient: 100,
-                      dtw_barycenter_stochastic_subgradient: 100}[_f]),
+            max_iter=str({softdtw_barycenter: 100, dtw_barycenter_averaging: 30,
+                          dtw_barycenter_subgradient: 100,
+                          dtw_barycenter_stochastic_subgradient: 100}[_f])),
         band=_BAND_DOC)
-SoftDTWBarycenter.__doc__ = SoftDTWBarycenter.__doc__.format(band=_BAND_DOC)
+SoftDTWBarycenter.__doc__ = fill_doc(SoftDTWBarycenter.__doc__, band=_BAND_DOC)
 del _f

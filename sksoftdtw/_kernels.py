@@ -3,8 +3,11 @@
 ``_soft_dtw_fast`` is compiled for the baseline instruction set of the
 platform and, on x86-64, also for AVX2 and AVX-512 (see ``setup.py``); the
 best build the CPU supports is chosen once, at import. The environment
-variable ``SKSOFTDTW_ISA`` (``avx512``, ``avx2`` or ``baseline``) forces a
-choice, e.g. to measure what each build brings.
+variable ``SKSOFTDTW_ISA`` (``avx512``, ``avx2`` or ``baseline``, in any case;
+empty means the automatic choice) forces a choice, e.g. to measure what each
+build brings. A value that is not one of these, or a build this CPU or this
+installation lacks, is an error: a benchmark of a forced build must not
+silently measure another one.
 """
 import importlib
 import os
@@ -15,19 +18,38 @@ _BUILDS = (
     ("avx512", ("avx512f", "avx512dq", "avx512vl", "avx512bw", "avx2", "fma")),
     ("avx2", ("avx2", "fma")),
 )
+_CHOICES = tuple(isa for isa, _ in _BUILDS) + ("baseline",)
 
 
-def _select():
-    forced = os.environ.get("SKSOFTDTW_ISA", "")
+def _import(isa):
+    suffix = "" if isa == "baseline" else f"_{isa}"
+    return importlib.import_module(f"._soft_dtw_fast{suffix}", __package__)
+
+
+def _select(forced=None):
+    """The (name, module) of the build to use; ``forced`` defaults to ``SKSOFTDTW_ISA``."""
+    if forced is None:
+        forced = os.environ.get("SKSOFTDTW_ISA", "")
+    forced = forced.strip().lower()
+    if forced and forced not in _CHOICES:
+        raise ValueError(f"SKSOFTDTW_ISA={forced!r} is not a kernel build: use one of "
+                         f"{', '.join(_CHOICES)} (any case), or leave it empty for the "
+                         "automatic choice")
     for isa, features in _BUILDS:
         if forced and forced != isa:
             continue
-        if all(cpu_has(feature) for feature in features):
+        missing = [feature for feature in features if not cpu_has(feature)]
+        if forced and missing:
+            raise ValueError(f"SKSOFTDTW_ISA={forced!r}, but this CPU lacks "
+                             f"{', '.join(missing)}: unset it or choose a build the CPU runs")
+        if not missing:
             try:
-                return isa, importlib.import_module(f"._soft_dtw_fast_{isa}", __package__)
+                return isa, _import(isa)
             except ImportError:  # that build was skipped by the compiler
-                continue
-    return "baseline", importlib.import_module("._soft_dtw_fast", __package__)
+                if forced:
+                    raise ValueError(f"SKSOFTDTW_ISA={forced!r}, but this installation has no "
+                                     f"{forced} build (its compiler lacked the flags)") from None
+    return "baseline", _import("baseline")
 
 
 ISA, fast = _select()

@@ -42,7 +42,7 @@ from ._barycenter import (
 from .metrics import cdist_dtw, cdist_soft_dtw, cdist_soft_dtw_divergence
 from .utils import check_dataset, check_n_jobs
 from .utils._threads import single_threaded_blas
-from .utils._validation import check_weights, set_features_in
+from .utils._validation import check_cost_range, check_weights, set_features_in
 
 __all__ = ["SoftDTWKMeans", "dtw_kmeans"]
 
@@ -62,6 +62,7 @@ def _validate_X(X, name="X", d=None):
     barycenter and distance functions.
     """
     ds = check_dataset(X, name, d=d)
+    check_cost_range(ds, ds)
     lengths = ds.lengths
     if np.all(lengths == lengths[0]):
         data = ds.data.reshape(ds.n_ts, lengths[0], ds.d)

@@ -53,16 +53,17 @@ def openmp_enabled():
 def effective_n_threads(n_jobs=None):
     """Number of threads for a kernel call, following scikit-learn's ``n_jobs``.
 
-    ``None`` means 1; ``-1`` means every core the process may use, capped by
-    the OpenMP limit (so ``threadpoolctl.threadpool_limits`` and
-    ``OMP_NUM_THREADS`` are respected); ``-2`` one fewer, and so on.
+    ``None`` means 1; ``-1`` means every core the process may use (its CPU
+    affinity), capped by the OpenMP limit (so ``threadpoolctl.threadpool_limits``
+    and ``OMP_NUM_THREADS`` are respected); ``-2`` one fewer, and so on. A
+    positive ``n_jobs`` is capped by the same number: more threads than cores
+    only slow a compute-bound kernel down, and thousands of them exhaust the
+    memory of their stacks.
     """
-    if n_jobs is None:
+    if n_jobs is None or not SKSOFTDTW_OPENMP:
         return 1
-    if not SKSOFTDTW_OPENMP:
-        return 1
-    if n_jobs > 0:
-        return int(n_jobs)
     n_cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    n_cpus = min(n_cpus, omp_get_max_threads())
+    n_cpus = max(1, min(n_cpus or 1, omp_get_max_threads()))
+    if n_jobs > 0:
+        return min(int(n_jobs), n_cpus)
     return max(1, n_cpus + 1 + int(n_jobs))

@@ -21,7 +21,7 @@ from sklearn.metrics import make_scorer
 
 from .metrics import soft_dtw_batch
 from .utils import check_dataset
-from .utils._validation import check_weights
+from .utils._validation import check_cost_range, check_weights
 
 __all__ = ["mean_dtw_loss", "mean_dtw_scorer", "mean_squared_loss", "mean_squared_scorer"]
 
@@ -50,6 +50,7 @@ def _check_pair(Y_true, Y_pred, sample_weight):
             f"Y_true and Y_pred must hold series of the same dimension, got d={true.d} "
             f"and d={pred.d}"
         )
+    check_cost_range(true, pred)
     if sample_weight is not None:
         sample_weight = check_weights(sample_weight, true.n_ts, "sample_weight")
     return Y_true, true, Y_pred, pred, sample_weight

@@ -2,14 +2,17 @@ r"""Soft-DTW, DTW and the soft-DTW divergence: values, gradients, alignments.
 
 Every function validates its input here and hands flat float64 arrays to the
 Cython kernels of :mod:`sksoftdtw._soft_dtw_fast`. Results are float64
-whatever the input dtype (float32 inputs are converted).
+whatever the input dtype (float32 inputs are converted). Trailing rows of a
+series that are entirely NaN are padding, dropped before the computation, in
+single series and in datasets alike; any other NaN or infinite value is an
+error.
 
 Soft-DTW (Cuturi & Blondel, 2017) between :math:`x \in \mathbb{R}^{n \times d}`
 and :math:`y \in \mathbb{R}^{m \times d}` is
 
 .. math::
 
-    \mathrm{dtw}_\gamma(x, y) = \min{}^\gamma_{A \in \mathcal{A}_{n,m}}
+    \mathrm{dtw}_\gamma(x, y) = \min{}^\gamma_{A \in \mathcal{A}_{n,m}
     \langle A, \Delta(x, y) \rangle, \qquad
     \min{}^\gamma(u) = -\gamma \log \sum_k e^{-u_k / \gamma},
 
@@ -24,12 +27,15 @@ import numpy as np
 
 from ._kernels import fast as _fast
 from .parallel import batch_blocks, cdist_blocks, distributed_backend_active
+from .utils._docstrings import fill_doc
 from .utils._validation import (
     FlatDataset,
     check_dataset,
     check_gamma,
+    check_cost_range,
     check_n_jobs,
     check_pairs,
+    check_path_sum,
     check_radius,
     check_same_dim,
     check_time_series,
@@ -64,12 +70,12 @@ def _pair(x, y):
     return x, y
 
 
-def _as_dataset(*series):
+def _as_dataset(*series, name):
     """Validated ``(sz, d)`` series as a `FlatDataset`, skipping re-validation."""
     offsets = np.zeros(len(series) + 1, dtype=np.intp)
     np.cumsum([len(ts) for ts in series], out=offsets[1:])
     return FlatDataset(np.concatenate(series) if len(series) > 1 else series[0],
-                       offsets, "list")
+                       offsets, "list", name=name)
 
 
 # Largest exponent of alpha = exp(-r / gamma) in base 2 that the exp-domain
@@ -126,13 +132,8 @@ def _exp_domain(max_cost, length, gamma):
 
 def _exp_domain_pairs(X, Y, gamma):
     """`_exp_domain` with a bound on the squared Euclidean cost of any pair."""
-    amplitude = float(np.abs(X.data).max()) + float(np.abs(Y.data).max())
-    if not amplitude**2 * X.d < np.finfo(np.float64).max:
-        raise ValueError(
-            f"the values of X and Y are too large (up to {amplitude:.3g} in absolute value): "
-            "their squared distances overflow float64; rescale the data"
-        )
-    return _exp_domain(amplitude**2 * X.d, X.lengths.max() + Y.lengths.max(), gamma)
+    length = X.lengths.max() + Y.lengths.max()
+    return _exp_domain(check_cost_range(X, Y, length), length, gamma)
 
 
 def _lane_plan(X, Y, pi, pj):
@@ -157,9 +158,35 @@ def _lane_plan(X, Y, pi, pj):
     return order.astype(np.intp), starts.astype(np.intp)
 
 
+def _single_path(lengths_x, lengths_y, radius):
+    """Which pairs have a single alignment.
+
+    Their soft-DTW is the cost of that path at any gamma, and their expected
+    alignment its indicator: the hard-DTW recursion computes both exactly,
+    where the soft one would lose the value in the cancellation of
+    ``-gamma log(exp(-cost / gamma))`` at large gamma.
+    """
+    return (np.minimum(lengths_x, lengths_y) == 1) | ((radius == 0) & (lengths_x == lengths_y))
+
+
+def _shortest(ds):
+    """The shortest length of a `FlatDataset`, without array operations for one series."""
+    return int(ds.offsets[1]) if len(ds.offsets) == 2 else ds.lengths.min()
+
+
 def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs):
     pi = np.ascontiguousarray(pi, dtype=np.intp)
     pj = np.ascontiguousarray(pj, dtype=np.intp)
+    # (the shortest lengths first: the common case stays cheap on tiny pairs)
+    if gamma > 0 and (radius == 0 or min(_shortest(X), _shortest(Y)) == 1):
+        single = _single_path(X.lengths[pi], Y.lengths[pj], radius)
+        if single.all():
+            gamma = 0.0
+        elif single.any():
+            out = np.empty(len(pi))
+            out[single] = _pairs_value(X, Y, pi[single], pj[single], 0.0, radius, n_jobs)
+            out[~single] = _pairs_value(X, Y, pi[~single], pj[~single], gamma, radius, n_jobs)
+            return out
     out = np.empty(len(pi))
     exp_domain = _exp_domain_pairs(X, Y, gamma)
     n_threads = check_n_jobs(n_jobs)
@@ -193,7 +220,7 @@ def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     Returns
     -------
     value : float
-        :math:`\mathrm{{dtw}}_\gamma(x, y)`. It can be negative when
+        :math:`\mathrm{dtw}_\gamma(x, y)`. It can be negative when
         ``gamma > 0``, and ``soft_dtw(x, x) != 0`` in general: see
         :func:`soft_dtw_divergence` for a debiased discrepancy.
 
@@ -217,7 +244,7 @@ def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     x, y = _pair(x, y)
     gamma = check_gamma(gamma)
     radius = check_radius(sakoe_chiba_radius)
-    X, Y = _as_dataset(x), _as_dataset(y)
+    X, Y = _as_dataset(x, name="x"), _as_dataset(y, name="y")
     if radius < 0 and min(len(x), len(y)) >= _WAVEFRONT_MIN_LENGTH \
             and _exp_domain_pairs(X, Y, gamma):
         return _fast.wavefront_value(x, y, gamma)
@@ -240,7 +267,7 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
         Smoothing parameter, ``>= 0``. At ``0`` the gradients are a
         subgradient of hard DTW (the optimal path's indicator).
     {band}
-    return_grad : {{None, "x", "y", "both"}}, default=None
+    return_grad : {None, "x", "y", "both"}, default=None
         Which gradients to return.
     n_jobs : int, default=None
         Number of threads; ``None`` means 1 and ``-1`` all cores.
@@ -277,6 +304,9 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
     if return_grad is None:
         idx = np.arange(Xd.n_ts)
         return _pairs_value(Xd, Yd, idx, idx, gamma, radius, n_jobs)
+    single = _single_path(Xd.lengths, Yd.lengths, radius) if gamma > 0 else np.False_
+    if single.all():
+        gamma = 0.0
     want_x = return_grad in ("x", "both")
     want_y = return_grad in ("y", "both")
     values = np.empty(Xd.n_ts)
@@ -293,12 +323,26 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
     else:
         _fast.batch_value_grad(Xd.data, Xd.offsets, Yd.data, Yd.offsets, gamma, radius,
                                exp_domain, check_n_jobs(n_jobs), values, gX, gY)
+    if gamma > 0 and single.any():
+        _redo_single_paths(Xd, Yd, np.flatnonzero(single), radius, n_jobs, values, gX, gY)
     out = [values]
     if want_x:
         out.append(Xd.unflatten(gX))
     if want_y:
         out.append(Yd.unflatten(gY))
     return tuple(out)
+
+
+def _redo_single_paths(Xd, Yd, idx, radius, n_jobs, values, gX, gY):
+    """Overwrite the pairs ``idx`` by their exact values and gradients (see `_single_path`)."""
+    sub_values, *grads = soft_dtw_batch(
+        [Xd.series(k) for k in idx], [Yd.series(k) for k in idx], 0.0,
+        sakoe_chiba_radius=None if radius < 0 else radius, return_grad="both", n_jobs=n_jobs)
+    values[idx] = sub_values
+    for g, ds, sub in ((gX, Xd, grads[0]), (gY, Yd, grads[1])):
+        if len(g):
+            for k, gk in zip(idx, sub):
+                g[ds.offsets[k]:ds.offsets[k + 1]] = np.reshape(gk, (-1, ds.d))
 
 
 def soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
@@ -319,6 +363,7 @@ def soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     -------
     value : float
     grad : ndarray of the shape of ``x``
+        Without its trailing NaN padding, if any.
 
     Examples
     --------
@@ -328,9 +373,10 @@ def soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     (1.0, array([0., 2., 0.]))
     """
     x_arr, y = _pair(x, y)
+    check_cost_range(_as_dataset(x_arr, name="x"), _as_dataset(y, name="y"))
     values, grad = soft_dtw_batch(x_arr[None], y[None], gamma,
                                   sakoe_chiba_radius=sakoe_chiba_radius, return_grad="x")
-    return float(values[0]), grad[0].reshape(np.shape(x))
+    return float(values[0]), grad[0].reshape(x_arr.shape if np.ndim(x) == 2 else -1)
 
 
 def soft_dtw_alignment_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
@@ -351,7 +397,7 @@ def soft_dtw_alignment_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
     Returns
     -------
     E : ndarray of shape (n, m)
-        :math:`E = \nabla_\Delta \mathrm{{dtw}}_\gamma`, the expected alignment
+        :math:`E = \nabla_\Delta \mathrm{dtw}_\gamma`, the expected alignment
         under the Gibbs distribution over paths; entries in [0, 1].
     value : float
 
@@ -370,7 +416,9 @@ def soft_dtw_alignment_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
     """
     if np.ndim(D) != 2:
         raise ValueError(f"D must be a 2-D cost matrix, got {np.ndim(D)} dimensions")
-    D = check_time_series(D, "D")
+    D = check_time_series(D, "D", allow_padding=False)
+    max_cost = float(np.abs(D).max())
+    check_path_sum(max_cost, sum(D.shape), "D", f"up to {max_cost:.3g} in absolute value")
     value, E = _cost_alignment(D, check_gamma(gamma), check_radius(sakoe_chiba_radius))
     return E, value
 
@@ -423,6 +471,8 @@ def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
 
 
 def _cost_alignment(D, gamma, radius):
+    if _single_path(D.shape[0], D.shape[1], radius):
+        gamma = 0.0
     exp_domain = _exp_domain(np.abs(D).max(), sum(D.shape), gamma)
     if _wavefront_pays(np.array([D.shape[0]]), np.array([D.shape[1]]), gamma, radius,
                        exp_domain):
@@ -460,7 +510,7 @@ def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     x, y = _pair(x, y)
     gamma = check_gamma(gamma)
     radius = check_radius(sakoe_chiba_radius)
-    _exp_domain_pairs(_as_dataset(x), _as_dataset(y), gamma)  # rejects overflowing costs
+    check_cost_range(_as_dataset(x, name="x"), _as_dataset(y, name="y"))
     value, E = _cost_alignment(_fast.sqeuclidean_cost(x, y), gamma, radius)
     return E, value
 
@@ -593,15 +643,15 @@ def soft_dtw_divergence(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
 
     .. math::
 
-        D_\gamma(x, y) = \mathrm{{dtw}}_\gamma(x, y)
-        - \tfrac12 \left(\mathrm{{dtw}}_\gamma(x, x) + \mathrm{{dtw}}_\gamma(y, y)\right)
+        D_\gamma(x, y) = \mathrm{dtw}_\gamma(x, y)
+        - \tfrac12 \left(\mathrm{dtw}_\gamma(x, x) + \mathrm{dtw}_\gamma(y, y)\right)
 
     Soft-DTW itself can be negative and ``soft_dtw(x, x) < 0`` for
     ``gamma > 0``, because the soft minimum also rewards the many near-optimal
     paths; the divergence (Blondel, Mensch & Vert, 2021) removes that bias:
     it is zero at ``x == y``, symmetric, and tends to hard DTW as
     ``gamma -> 0``. It is non-negative whenever the alignment kernel
-    :math:`\sum_A e^{{-\langle A, \Delta \rangle / \gamma}}` is positive
+    :math:`\sum_A e^{-\langle A, \Delta \rangle / \gamma}` is positive
     definite; with the squared Euclidean cost that is not guaranteed, and
     values slightly below zero (of the order of ``1e-5`` at ``gamma = 0.1``)
     can occur for series very close to each other.
@@ -631,8 +681,8 @@ def soft_dtw_divergence(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     0.0
     """
     x, y = _pair(x, y)
-    X = _as_dataset(x, y, x)
-    Y = _as_dataset(y, y, x)
+    X = _as_dataset(x, y, x, name="x")
+    Y = _as_dataset(y, y, x, name="y")
     xy, yy, xx = _pairs_value(X, Y, [0, 1, 2], [0, 1, 2], check_gamma(gamma),
                               check_radius(sakoe_chiba_radius), None)
     return float(xy - 0.5 * (xx + yy))
@@ -684,7 +734,7 @@ def _self_values(X, name, kw):
 
 
 for _f in (soft_dtw, soft_dtw_batch, soft_dtw_value_and_grad, soft_dtw_from_cost,
-           soft_dtw_alignment_from_cost, soft_dtw_alignment, dtw, dtw_path, cdist_soft_dtw, cdist_dtw,
-           soft_dtw_divergence, cdist_soft_dtw_divergence):
-    _f.__doc__ = _f.__doc__.format(band=_SEE_BAND)
+           soft_dtw_alignment_from_cost, soft_dtw_alignment, dtw, dtw_path, cdist_soft_dtw,
+           cdist_dtw, soft_dtw_divergence, cdist_soft_dtw_divergence):
+    _f.__doc__ = fill_doc(_f.__doc__, band=_SEE_BAND)
 del _f

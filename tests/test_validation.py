@@ -134,7 +134,8 @@ def _with(a, idx, val):
 BAD_SERIES = {
     "nan_inside": _with(X_OK, (2, 0), np.nan),
     "nan_first": _with(X_OK, (0, 1), np.nan),
-    "nan_trailing_row": _with(X_OK, (slice(4, None),), np.nan),
+    "nan_trailing_partial_row": _with(X_OK, (5, 1), np.nan),
+    "nan_before_padding": _with(_with(X_OK, (slice(4, None),), np.nan), (1, 0), np.nan),
     "all_nan": np.full((4, 2), np.nan),
     "inf": _with(X_OK, (3, 1), np.inf),
     "neg_inf": _with(X_OK, (1, 0), -np.inf),

@@ -23,6 +23,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
+from ..utils._docstrings import fill_doc as _fill_doc
+
 # The paper's smoothing values and initializations, in the order of its tables.
 GAMMAS = (1.0, 0.1, 0.01, 0.001)
 INITS = ("random", "euclidean")
@@ -91,13 +93,9 @@ _DOC = {
 
 
 def fill_doc(*objs):
-    """Replace the ``{name}`` placeholders of each ``obj.__doc__`` by ``_DOC[name]``.
-
-    Plain replacement, not :meth:`str.format`: docstrings keep their braces.
-    """
+    """Replace the ``{name}`` placeholders of each ``obj.__doc__`` by ``_DOC[name]``."""
     for obj in objs:
-        for name, text in _DOC.items():
-            obj.__doc__ = obj.__doc__.replace("{" + name + "}", text)
+        obj.__doc__ = _fill_doc(obj.__doc__, **_DOC)
 
 
 # ----------------------------------------------------------------- arguments
@@ -477,7 +475,8 @@ def script_main(module, argv=None):
     """
     name = module.__name__.rsplit(".", 1)[-1]
     parser = argparse.ArgumentParser(
-        description=f"{module.__doc__.splitlines()[0]} The protocol is documented in "
+        # (no docstring under python -OO)
+        description=f"{(module.__doc__ or name).splitlines()[0]} The protocol is documented in "
         f"{module.__name__}; the sksoftdtw command runs it too (see 'sksoftdtw --help').")
     parser.add_argument("data_dir", nargs="?", help="directory of UCR datasets")
     parser.add_argument("--datasets", type=_comma_list,

@@ -36,6 +36,7 @@ from .._scorers import mean_dtw_loss
 from ..metrics import soft_dtw_batch
 from ..utils import check_dataset, check_n_jobs
 from ..utils._threads import single_threaded_blas
+from ..utils._validation import check_cost_range
 
 __all__ = ["MLPRegressor"]
 
@@ -473,6 +474,9 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
             # operations for one output, so that both solvers see the same values.
             return 0.5 * np.square(diff).mean(axis=0).sum(), diff
         sz, d = self._series_shape()
+        # Checked here so that a diverging fit names the predictions, not soft_dtw_batch's X.
+        check_cost_range(check_dataset(P.reshape(n, sz, d), "the network's predictions"),
+                         check_dataset(Y.reshape(n, sz, d), "y"))
         values, grad = soft_dtw_batch(
             P.reshape(n, sz, d), Y.reshape(n, sz, d), self.gamma,
             sakoe_chiba_radius=self.sakoe_chiba_radius, return_grad="x",

@@ -1,5 +1,6 @@
 """Input validation for time series, datasets and the shared parameters."""
 import numbers
+import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -14,7 +15,8 @@ class FlatDataset(NamedTuple):
     remembers the caller's layout so results can be returned in it: ``"2d"``
     for ``(n_ts, sz)``, ``"3d"`` for ``(n_ts, sz, d)``, ``"list"`` for
     variable lengths (a list, or trailing NaN padding); ``univariate_list``
-    tells that a list was made of 1-D series.
+    tells that a list was made of 1-D series; ``name`` is the caller's name
+    of the dataset, for error messages.
 
     Examples
     --------
@@ -30,6 +32,7 @@ class FlatDataset(NamedTuple):
     offsets: np.ndarray
     kind: str
     univariate_list: bool = False
+    name: str = "X"
 
     @property
     def n_ts(self):
@@ -77,8 +80,102 @@ def _as_float_array(x, name):
     return arr.astype(np.float64, copy=False)
 
 
-def check_time_series(x, name="x"):
+class DataLayoutWarning(UserWarning):
+    """Warns that a series seems to have its time and dimension axes swapped.
+
+    Raised when a series has more than ten times as many dimensions as time
+    steps, the mark of the channels-first layout ``(n_cases, n_channels,
+    n_timepoints)`` of aeon and sktime read as ``(n_ts, sz, d)``: convert
+    such data with :func:`from_channels_first`. Data whose layout is right
+    can silence it with
+    ``warnings.simplefilter("ignore", DataLayoutWarning)``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from sksoftdtw.utils import DataLayoutWarning, check_dataset
+    >>> X = np.zeros((5, 2, 100))  # 5 series of 2 channels and 100 time steps
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = check_dataset(X)
+    >>> caught[0].category is DataLayoutWarning
+    True
+    """
+
+
+# In the UEA multivariate archive the largest d / sz of data laid out right is
+# about 9 (InsectWingbeat: 200 channels, length 22), while its datasets read
+# with the axes swapped have d / sz of 16 or more (BasicMotions: 100 / 6,
+# ERing: 65 / 4; univariate channels-first data (n, 1, sz): sz).
+_CHANNELS_FIRST_RATIO = 10
+
+
+def _check_layout(name, sz, d, shape):
+    """Warn when ``d`` is so much larger than ``sz`` that the axes look swapped."""
+    if d > _CHANNELS_FIRST_RATIO * sz:
+        warnings.warn(
+            f"{name} has shape {shape}, read as series of length {sz} with d={d} dimensions. "
+            "If it is in the channels-first layout (n_cases, n_channels, n_timepoints) of "
+            f"aeon or sktime, pass sksoftdtw.utils.from_channels_first({name}) instead; if "
+            "the layout is right, silence this warning with warnings.simplefilter('ignore', "
+            "sksoftdtw.utils.DataLayoutWarning)",
+            DataLayoutWarning, stacklevel=4)
+
+
+def from_channels_first(X):
+    """Convert channels-first data, as aeon and sktime lay it out, to this package's layout.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_cases, n_channels, n_timepoints), or list of series
+        A collection in the channels-first layout, or a list of
+        ``(n_channels, n_timepoints_k)`` arrays for series of different
+        lengths; one series of shape ``(n_channels, n_timepoints)`` is
+        accepted too.
+
+    Returns
+    -------
+    X : ndarray of shape (n_cases, n_timepoints, n_channels), or list of series
+        The same values, time first: ``(n_ts, sz, d)`` (a list of
+        ``(sz_k, d)`` arrays for a list, ``(sz, d)`` for one series).
+
+    See Also
+    --------
+    DataLayoutWarning : The warning on data that looks channels-first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksoftdtw import cdist_soft_dtw
+    >>> from sksoftdtw.utils import from_channels_first
+    >>> X_aeon = np.zeros((4, 3, 50))  # 4 series, 3 channels, 50 time steps
+    >>> from_channels_first(X_aeon).shape
+    (4, 50, 3)
+    >>> cdist_soft_dtw(from_channels_first(X_aeon)).shape
+    (4, 4)
+
+    In a scikit-learn pipeline, as its first step:
+    ``FunctionTransformer(from_channels_first)``.
+    """
+    if isinstance(X, (list, tuple)):
+        return [from_channels_first(ts) for ts in X]
+    arr = np.asarray(X)
+    if arr.ndim not in (2, 3):
+        raise ValueError(
+            "X must be channels-first data of shape (n_cases, n_channels, n_timepoints) or "
+            f"(n_channels, n_timepoints), got an array of shape {arr.shape}"
+        )
+    return np.swapaxes(arr, -1, -2)
+
+
+def check_time_series(x, name="x", *, allow_padding=True):
     """Validate one series and return it as a C-contiguous float64 ``(sz, d)`` array.
+
+    Trailing rows that are entirely NaN are padding, as in a NaN-padded
+    dataset (see :func:`~sksoftdtw.to_time_series_dataset`): they are
+    dropped, so that a row of such a dataset is a valid series. Any other
+    NaN or infinite value is an error.
 
     Parameters
     ----------
@@ -86,24 +183,43 @@ def check_time_series(x, name="x"):
         A time series; ``(sz,)`` is univariate.
     name : str, default="x"
         Name used in error messages.
+    allow_padding : bool, default=True
+        Whether trailing all-NaN rows are padding; if False they are an
+        error, and no layout warning is given (for arrays that are not
+        series, like a cost matrix).
+
+    Warns
+    -----
+    DataLayoutWarning
+        If ``d`` is more than ten times ``sz``: the axes look swapped (see
+        :func:`from_channels_first`).
 
     Returns
     -------
-    x : ndarray of shape (sz, d), dtype float64
+    x : ndarray of shape (sz', d), dtype float64
+        ``sz'`` is ``sz`` without the trailing padding.
 
     Raises
     ------
     ValueError
         If ``x`` is empty, has a wrong number of dimensions, or holds NaN or
-        infinite values.
+        infinite values other than trailing padding; the message names
+        ``name`` and the first bad time index.
     TypeError
         If ``x`` is not numeric.
 
     Examples
     --------
+    >>> import numpy as np
     >>> from sksoftdtw.utils import check_time_series
     >>> check_time_series([1, 2, 3]).shape
     (3, 1)
+    >>> check_time_series([1.0, 2.0, np.nan, np.nan]).ravel().tolist()
+    [1.0, 2.0]
+    >>> check_time_series([1.0, np.nan, 3.0])
+    Traceback (most recent call last):
+    ...
+    ValueError: x contains NaN or infinite values (first at time index 1) other than trailing NaN padding
     """
     arr = _as_float_array(x, name)
     if arr.ndim == 1:
@@ -115,24 +231,27 @@ def check_time_series(x, name="x"):
         )
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"{name} is an empty time series (shape {arr.shape})")
+    if allow_padding:
+        _check_layout(name, *arr.shape, arr.shape)
     if not np.isfinite(arr).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
+        arr = _strip_padding(arr, name, allow_padding)
     return np.ascontiguousarray(arr)
 
 
-def _strip_padding(ts, name, k):
+def _strip_padding(ts, name, allow_padding=True):
     """Drop trailing all-NaN rows of one series; any other NaN/inf is an error."""
-    finite = np.isfinite(ts)
-    nan_rows = np.isnan(ts).all(axis=1)
     length = len(ts)
-    while length > 0 and nan_rows[length - 1]:
-        length -= 1
-    if length == 0:
-        raise ValueError(f"{name}[{k}] is an empty time series (all values NaN)")
-    if not finite[:length].all():
-        raise ValueError(
-            f"{name}[{k}] contains NaN or infinite values other than trailing NaN padding"
-        )
+    if allow_padding:
+        nan_rows = np.isnan(ts).all(axis=1)
+        while length > 0 and nan_rows[length - 1]:
+            length -= 1
+        if length == 0:
+            raise ValueError(f"{name} is an empty time series (all values NaN)")
+    bad = np.flatnonzero(~np.isfinite(ts[:length]).all(axis=1))
+    if len(bad):
+        padding = " other than trailing NaN padding" if allow_padding else ""
+        raise ValueError(f"{name} contains NaN or infinite values (first at time index "
+                         f"{bad[0]}){padding}")
     return ts[:length]
 
 
@@ -180,6 +299,7 @@ def check_dataset(X, name="X", *, d=None):
             kind = "2d"
         elif arr.ndim == 3:
             kind = "3d"
+            _check_layout(name, arr.shape[1], arr.shape[2], arr.shape)
         else:
             hint = (" Reshape your data: X.reshape(-1, 1) if it is one series per "
                     "sample, X.reshape(1, -1) if it is one series") if arr.ndim == 1 else ""
@@ -198,7 +318,7 @@ def check_dataset(X, name="X", *, d=None):
             check_same_dim(arr.shape[2], d, name)
             n_ts, sz = arr.shape[:2]
             return FlatDataset(np.ascontiguousarray(arr.reshape(n_ts * sz, arr.shape[2])),
-                               np.arange(0, n_ts * sz + 1, sz, dtype=np.intp), kind)
+                               np.arange(0, n_ts * sz + 1, sz, dtype=np.intp), kind, name=name)
         series = list(arr)
     if len(series) == 0:
         raise ValueError(f"{name} is an empty dataset (0 time series)")
@@ -214,18 +334,71 @@ def check_dataset(X, name="X", *, d=None):
             )
         if ts.shape[0] == 0 or ts.shape[1] == 0:
             raise ValueError(f"{name}[{k}] is an empty time series (shape {ts.shape})")
-        stripped = _strip_padding(ts, name, k)
+        stripped = _strip_padding(ts, f"{name}[{k}]")
         if len(stripped) != len(ts):
             kind = "list"
         out.append(stripped)
     dims = {ts.shape[1] for ts in out}
+    if kind == "list" and isinstance(X, (list, tuple)):
+        _check_layout(name, max(len(ts) for ts in out), max(dims), "list")
     if len(dims) > 1:
         raise ValueError(f"the series of {name} have different dimensions: {sorted(dims)}")
     check_same_dim(out[0].shape[1], d, name)
     offsets = np.zeros(len(out) + 1, dtype=np.intp)
     np.cumsum([len(ts) for ts in out], out=offsets[1:])
     data = np.ascontiguousarray(np.concatenate(out, axis=0))
-    return FlatDataset(data, offsets, kind, univariate_list)
+    return FlatDataset(data, offsets, kind, univariate_list, name)
+
+
+_FLOAT_MAX = float(np.finfo(np.float64).max)
+
+
+def check_cost_range(X, Y, path_length=None):
+    """Bound the squared Euclidean cost of any pair of series of two datasets.
+
+    Raises a ValueError naming both datasets when the costs summed along an
+    alignment could overflow float64.
+
+    Parameters
+    ----------
+    X, Y : FlatDataset
+    path_length : int, optional
+        The longest alignment, ``X.lengths.max() + Y.lengths.max()`` if not
+        given.
+
+    Returns
+    -------
+    max_cost : float
+        An upper bound on ``||x_i - y_j||^2`` over all series and times.
+
+    Examples
+    --------
+    >>> from sksoftdtw.utils import check_dataset
+    >>> from sksoftdtw.utils._validation import check_cost_range
+    >>> check_cost_range(check_dataset([[1.0, -2.0]]), check_dataset([[3.0]], "Y"))
+    25.0
+    """
+    amplitude = float(np.abs(X.data).max()) + float(np.abs(Y.data).max())
+    # Python floats: a product too large is inf here, not an OverflowError.
+    max_cost = amplitude * amplitude * X.d
+    if path_length is None:
+        path_length = X.lengths.max() + Y.lengths.max()
+    check_path_sum(max_cost, int(path_length),
+                   X.name if X.name == Y.name else f"{X.name} and {Y.name}",
+                   f"up to {amplitude:.3g} in absolute value")
+    return max_cost
+
+
+def check_path_sum(max_cost, path_length, names, extent):
+    """Raise if costs up to ``max_cost`` can overflow when summed along a path.
+
+    ``names`` says whose values these are and ``extent`` how large they are.
+    """
+    if not max_cost <= _FLOAT_MAX / path_length:
+        raise ValueError(
+            f"the values of {names} are too large ({extent}): their costs summed along "
+            "an alignment overflow float64; rescale the data"
+        )
 
 
 def check_pairs(X, Y):
@@ -353,8 +526,19 @@ def check_weights(weights, n_ts, name="weights"):
     return w / total
 
 
+# The smallest positive gamma: the smallest normal float64. Below it 1 / gamma
+# overflows, and soft-DTW differs from hard DTW (gamma = 0) by at most
+# gamma * log(number of paths) < 1e-300: no float computation tells them apart.
+_MIN_GAMMA = float(np.finfo(np.float64).tiny)
+
+
 def check_gamma(gamma, *, allow_zero=True):
     """Validate the smoothing parameter; ``0`` means hard DTW.
+
+    A positive gamma must be a normal float64, at least
+    ``2.2250738585072014e-308``: below that ``1 / gamma`` overflows, and
+    soft-DTW is hard DTW to within ``gamma * log(number of paths)``, less
+    than ``1e-300``; ``gamma=0`` computes it.
 
     Examples
     --------
@@ -365,6 +549,10 @@ def check_gamma(gamma, *, allow_zero=True):
     Traceback (most recent call last):
     ...
     ValueError: gamma must be a finite number >= 0, got -0.5
+    >>> check_gamma(1e-310)
+    Traceback (most recent call last):
+    ...
+    ValueError: gamma must be 0 (hard DTW) or at least 2.2250738585072014e-308 (the smallest normal float64), got 1e-310
     """
     if isinstance(gamma, bool) or not isinstance(gamma, numbers.Real):
         raise TypeError(f"gamma must be a real number, got {gamma!r}")
@@ -372,21 +560,38 @@ def check_gamma(gamma, *, allow_zero=True):
     if not np.isfinite(gamma) or gamma < 0 or (gamma == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"gamma must be a finite number {bound}, got {gamma!r}")
+    if 0 < gamma < _MIN_GAMMA:
+        zero = "0 (hard DTW) or " if allow_zero else ""
+        raise ValueError(f"gamma must be {zero}at least {_MIN_GAMMA!r} (the smallest normal "
+                         f"float64), got {gamma!r}")
     return gamma
+
+
+# A float64 series of length L takes 8 L bytes, so no series is as long as a
+# quarter of the largest intp: a radius this large already means no band, and
+# the kernels' band limits ``i + (m - n) + radius + 1`` stay far from overflow.
+_NO_BAND_RADIUS = np.iinfo(np.intp).max // 4
 
 
 def check_radius(sakoe_chiba_radius):
     """Validate a Sakoe-Chiba radius; returns -1 for no band.
 
+    Any radius at least as large as the series means no band; radii beyond
+    every possible length (up to ``sys.maxsize`` and above) are clipped to
+    one that no series reaches, so the band limits cannot overflow.
+
     Examples
     --------
+    >>> import sys
     >>> from sksoftdtw.utils import check_radius
     >>> check_radius(None), check_radius(3)
     (-1, 3)
+    >>> check_radius(sys.maxsize) == check_radius(2**70) < sys.maxsize // 2
+    True
     """
     if sakoe_chiba_radius is None:
         return -1
-    if isinstance(sakoe_chiba_radius, bool) or not isinstance(
+    if isinstance(sakoe_chiba_radius, (bool, np.bool_)) or not isinstance(
         sakoe_chiba_radius, numbers.Integral
     ):
         raise TypeError(
@@ -394,7 +599,7 @@ def check_radius(sakoe_chiba_radius):
         )
     if sakoe_chiba_radius < 0:
         raise ValueError(f"sakoe_chiba_radius must be >= 0, got {sakoe_chiba_radius}")
-    return int(sakoe_chiba_radius)
+    return int(min(int(sakoe_chiba_radius), _NO_BAND_RADIUS))
 
 
 def check_n_jobs(n_jobs):
@@ -402,13 +607,19 @@ def check_n_jobs(n_jobs):
 
     ``None`` means 1, ``-1`` every core the process may use (within the
     OpenMP limit that ``threadpoolctl`` and ``OMP_NUM_THREADS`` set), ``-2``
-    one fewer, and so on.
+    one fewer, and so on; a larger ``n_jobs`` than that is capped to it.
+
+    Raises
+    ------
+    ValueError
+        If ``n_jobs`` is 0 or not an integer.
 
     Examples
     --------
     >>> from sksoftdtw.utils import check_n_jobs
-    >>> check_n_jobs(None), check_n_jobs(2)
-    (1, 2)
+    >>> import os
+    >>> check_n_jobs(None), check_n_jobs(100_000) <= os.cpu_count()
+    (1, True)
     """
     from .._openmp_helpers import effective_n_threads
 
