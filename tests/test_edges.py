@@ -52,7 +52,7 @@ RADIUS_CALLS = {
                       "x, y, 0.5, sakoe_chiba_radius=R)",
     "alignment": "list(E.ravel()) + [v] where E, v = sk.soft_dtw_alignment("
                  "x, y, 0.5, sakoe_chiba_radius=R)",
-    "from_cost": "[v] + list(E.ravel()) where v, E = sk.soft_dtw_from_cost("
+    "from_cost": "[v] + list(E.ravel()) where E, v = sk.soft_dtw_alignment_from_cost("
                  "(x[:, None] - y[None]) ** 2, 0.5, sakoe_chiba_radius=R)",
     "dtw": "[sk.dtw(x, y, sakoe_chiba_radius=R)]",
     "dtw_path": "[v] + [k for c in p for k in c] where p, v = sk.dtw_path("
@@ -243,7 +243,7 @@ BIG = 1e155  # its square overflows float64
     (lambda: sk.cdist_soft_dtw([[BIG], [0.0]]), "X"),
     (lambda: sk.cdist_dtw([[1.0]], [[BIG]]), "X and Y"),
     (lambda: sk.cdist_soft_dtw_divergence([[BIG]], [[1.0]]), "X and Y"),
-    (lambda: sk.soft_dtw_from_cost([[1e308, 1e308]]), "D"),
+    (lambda: sk.soft_dtw_alignment_from_cost([[1e308, 1e308]]), "D"),
     (lambda: sk.mean_dtw_loss([[BIG]], [[0.0]]), "Y_true and Y_pred"),
     (lambda: sk.SoftDTWBarycenter().fit([[BIG], [0.0]]), "X"),
     (lambda: sk.SoftDTWKMeans(1).fit([[BIG], [0.0]]), "X"),
@@ -258,7 +258,7 @@ def test_overflowing_values_name_the_parameters(call, names):
 def test_the_largest_values_that_do_not_overflow_give_a_finite_result():
     # 1e153: squares of 1e306, a sum of three of them stays below 1.8e308.
     assert sk.dtw([1e153], [0.0, 0.0]) == pytest.approx(2e306, rel=1e-12)
-    assert sk.soft_dtw_from_cost([[1e307, 1e307]], 1.0)[0] == pytest.approx(2e307, rel=1e-12)
+    assert sk.soft_dtw_alignment_from_cost([[1e307, 1e307]], 1.0)[1] == pytest.approx(2e307, rel=1e-12)
 
 
 # --------------------------------------------------------------------------
@@ -281,7 +281,7 @@ def test_isa_accepts_any_case(value, expected):
 
 @pytest.mark.parametrize("value", ["bogus", "avx", "sse2", "avx-512"])
 def test_unknown_isa_is_an_error_listing_the_builds(value):
-    proc = run_python("import sksoftdtw", env={"SKSOFTDTW_ISA": value})
+    proc = run_python("import sksoftdtw.metrics", env={"SKSOFTDTW_ISA": value})
     assert proc.returncode != 0
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("ValueError: SKSOFTDTW_ISA=")
@@ -387,7 +387,7 @@ def test_a_cost_matrix_has_no_padding():
     D = np.ones((3, 2))
     D[2] = np.nan
     with pytest.raises(ValueError, match=r"^D contains NaN .*index 2\)$"):
-        sk.soft_dtw_from_cost(D)
+        sk.soft_dtw_alignment_from_cost(D)
 
 
 # --------------------------------------------------------------------------
@@ -402,7 +402,7 @@ ZEROS = np.zeros((4, 5))  # four equal series: every cost is zero
     lambda g: sk.soft_dtw(ZEROS[0], ZEROS[1], g),
     lambda g: sk.soft_dtw_value_and_grad(ZEROS[0], ZEROS[1], g),
     lambda g: sk.soft_dtw_alignment(ZEROS[0], ZEROS[1], g),
-    lambda g: sk.soft_dtw_from_cost(np.zeros((3, 4)), g),
+    lambda g: sk.soft_dtw_alignment_from_cost(np.zeros((3, 4)), g),
     lambda g: sk.soft_dtw_divergence(ZEROS[0], ZEROS[1], g),
     lambda g: sk.soft_dtw_batch(ZEROS, ZEROS, g),
     lambda g: sk.cdist_soft_dtw(ZEROS, gamma=g),
@@ -437,7 +437,7 @@ def test_the_smallest_gamma_agrees_on_every_path(gamma):
     assert sk.soft_dtw(x, y, gamma) == pytest.approx(value, abs=1e-12 * gamma)
     E, v = sk.soft_dtw_alignment(x, y, gamma)
     np.testing.assert_allclose(E, _paths_through(n, m), rtol=1e-12)
-    np.testing.assert_allclose(sk.soft_dtw_from_cost(np.zeros((n, m)), gamma)[1], E, rtol=1e-12)
+    np.testing.assert_allclose(sk.soft_dtw_alignment_from_cost(np.zeros((n, m)), gamma)[0], E, rtol=1e-12)
     assert np.array_equal(sk.soft_dtw_value_and_grad(x, y, gamma)[1], np.zeros(n))
     # one pair by rows, pairs in lanes, and a full matrix of pairs
     for values in (sk.soft_dtw_batch(x[None], y[None], gamma),
@@ -486,7 +486,7 @@ def test_single_alignment_is_exact_at_any_gamma(gamma):
         np.testing.assert_allclose(grad, grad_x, rtol=1e-14, atol=1e-14)
         E_got, value = sk.soft_dtw_alignment(x, y, gamma, **kw)
         assert np.array_equal(E_got, E) and value == pytest.approx(cost, rel=1e-15)
-        value, E_got = sk.soft_dtw_from_cost(sq_euclidean_cost(x, y), gamma, **kw)
+        E_got, value = sk.soft_dtw_alignment_from_cost(sq_euclidean_cost(x, y), gamma, **kw)
         assert np.array_equal(E_got, E) and value == pytest.approx(cost, rel=1e-15)
         # in a batch and a matrix, beside pairs with many alignments
         X = [x, rng.standard_normal((3,) + np.shape(x)[1:])] * 20
@@ -518,7 +518,7 @@ def test_error_bound_at_any_gamma_against_a_40_digit_recursion(seed):
         kw = {"sakoe_chiba_radius": radius}
         for got in (sk.soft_dtw(x, y, gamma, **kw),
                     sk.soft_dtw_value_and_grad(x, y, gamma, **kw)[0],
-                    sk.soft_dtw_from_cost(D, gamma, **kw)[0],
+                    sk.soft_dtw_alignment_from_cost(D, gamma, **kw)[1],
                     sk.cdist_soft_dtw(np.stack([x] * 20), y[None], gamma, **kw)[7, 0]):
             assert abs(mpmath.mpf(got) - exact) <= bound, (gamma, got, exact)
 
@@ -557,7 +557,7 @@ def test_plausible_layouts_do_not_warn(shape):
         warnings.simplefilter("error", DataLayoutWarning)
         sk.cdist_dtw(X)
         sk.soft_dtw(X[0], X[-1])
-        sk.soft_dtw_from_cost(np.ones((2, 50)))  # a cost matrix is not a series
+        sk.soft_dtw_alignment_from_cost(np.ones((2, 50)))  # a cost matrix is not a series
 
 
 def test_from_channels_first_is_the_transpose():
