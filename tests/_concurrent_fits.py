@@ -1,8 +1,8 @@
 """Fits in several Python threads, reporting the BLAS thread counts as JSON.
 
-Run by ``test_threads.py`` in a fresh interpreter: OpenBLAS ignores the
-thread counts that other threads set once the main thread has set one, as
-the rest of a test session does. The main thread here never sets one.
+Run by ``test_threads.py`` in a fresh interpreter: OpenBLAS lets only the
+first thread that sets a thread count change it while that thread lives, and
+in a test session the main thread has set one long before.
 
 Two fits overlap in the worst order for a limit that records and restores
 per call: fit A enters, fit B enters (and sees A's limit), A leaves, B
@@ -23,11 +23,12 @@ def blas_threads():
     return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
 
 
-def overlapping(fit):
-    """Run ``fit(hook)`` in two threads, A entering first and leaving first.
+def overlapping(fit, a_in_main_thread=False):
+    """Run ``fit(hook)`` twice, A entering first and leaving first.
 
-    ``fit`` calls ``hook()`` inside its BLAS limit. Returns the BLAS thread
-    counts each hook saw.
+    B runs in a new thread, A too unless `a_in_main_thread`. ``fit`` calls
+    ``hook()`` inside its BLAS limit. Returns the BLAS thread counts each
+    hook saw, and those after both fits.
     """
     a_inside, b_inside, a_done = threading.Event(), threading.Event(), threading.Event()
     seen, errors = {}, []
@@ -49,12 +50,14 @@ def overlapping(fit):
             errors.append(repr(exc))
             a_inside.set(), b_inside.set(), a_done.set()
 
-    thread_a = threading.Thread(target=target, args=(hook_a,))
-    thread_a.start()
-    a_inside.wait(TIMEOUT)
-    thread_b = threading.Thread(target=target, args=(hook_b,))
+    thread_b = threading.Thread(target=lambda: (a_inside.wait(TIMEOUT), target(hook_b)))
     thread_b.start()
-    thread_a.join(TIMEOUT)
+    if a_in_main_thread:
+        target(hook_a)
+    else:
+        thread_a = threading.Thread(target=target, args=(hook_a,))
+        thread_a.start()
+        thread_a.join(TIMEOUT)
     a_done.set()
     thread_b.join(TIMEOUT)
     return {"seen": seen, "errors": errors, "after": blas_threads()}
@@ -105,6 +108,9 @@ def many(n_threads=4, n_fits=3):
 
 
 if __name__ == "__main__":
-    start = blas_threads()
-    print(json.dumps({"start": start, "kmeans": overlapping(fit_kmeans),
-                      "mlp": overlapping(fit_mlp), "many": many()}))
+    report = {"start": blas_threads()}
+    for name, fit in (("kmeans", fit_kmeans), ("mlp", fit_mlp)):
+        report[name] = overlapping(fit)
+        report[f"{name}_main"] = overlapping(fit, a_in_main_thread=True)
+    report["many"] = many()
+    print(json.dumps(report))

@@ -125,6 +125,7 @@ def test_score_is_minus_the_mean_hard_dtw_loss_per_length(fitted, shapes):
     assert fitted.score(ragged) == pytest.approx(-np.mean(expected), rel=1e-10)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # max_iter=2
 def test_score_is_on_the_scale_of_the_barycenter_score(shapes):
     from sksoftdtw import SoftDTWBarycenter
 

@@ -1,23 +1,20 @@
-"""One-threaded BLAS during fits, safe when several threads fit at once."""
+"""One-threaded BLAS during fits, without touching other threads' BLAS for good."""
 import threading
 from contextlib import contextmanager
 
 from threadpoolctl import threadpool_limits
 
-_lock = threading.Lock()
-_active = 0  # fits inside single_threaded_blas, over all threads
-_limiter = None  # the limits set by the first of them, holding the original ones
-
 
 @contextmanager
 def single_threaded_blas():
-    """Limit BLAS to one thread for the duration of the block.
+    """Limit BLAS to one thread for the duration of the block, from the main thread only.
 
-    BLAS thread counts are process-wide, so a ``threadpool_limits`` per call
-    is not safe under concurrency: a second fit entering while the first runs
-    would record 1 as the "original" count and, leaving last, restore it for
-    good. Here the first block to enter sets the limit and the last to leave
-    restores what was there before the first.
+    BLAS thread counts are process-wide, and OpenBLAS (0.3.30 and later) lets
+    only the first thread that sets a count change it while that thread lives:
+    a limit set and restored from several threads can leave the process at
+    one thread for good. The main thread sets and restores its own limit; a
+    block run in another thread leaves BLAS alone (wrap such fits in
+    ``threadpoolctl.threadpool_limits`` to limit their BLAS).
 
     Examples
     --------
@@ -32,16 +29,8 @@ def single_threaded_blas():
     >>> [lib["num_threads"] for lib in threadpool_info()] == before
     True
     """
-    global _active, _limiter
-    with _lock:
-        if _active == 0:
-            _limiter = threadpool_limits(limits=1, user_api="blas")
-        _active += 1
-    try:
+    if threading.current_thread() is not threading.main_thread():
         yield
-    finally:
-        with _lock:
-            _active -= 1
-            if _active == 0:
-                _limiter.restore_original_limits()
-                _limiter = None
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
