@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from torch.autograd.function import once_differentiable
 
-from ..metrics import soft_dtw_batch, soft_dtw_from_cost
+from ..metrics import soft_dtw_batch, soft_dtw_batch_from_cost
 from ..utils._validation import check_gamma, check_n_jobs, check_radius
 
 __all__ = ["SoftDTWLoss", "soft_dtw", "soft_dtw_alignment"]
@@ -160,8 +160,14 @@ def _check_params(gamma, sakoe_chiba_radius, dist_func, n_jobs):
 # Conversions at the kernel boundary
 # --------------------------------------------------------------------------
 def _to_numpy(x):
-    """float64 NumPy view of a tensor: no copy when it is float64 already."""
-    return x.detach().to(torch.float64).numpy()
+    """NumPy view of a tensor, without a copy for float32 and float64.
+
+    The kernels take both (and compute in float64); other floating dtypes,
+    which NumPy lacks or the kernels do not take, are converted to float64.
+    """
+    x = x.detach()
+    return x.numpy() if x.dtype in (torch.float32, torch.float64) else \
+        x.to(torch.float64).numpy()
 
 
 def _series(x, lengths):
@@ -185,25 +191,6 @@ def _pair_lengths(x_lengths, y_lengths, n_ts, n, m):
         return None
     return np.stack([np.full(n_ts, n) if x_lengths is None else x_lengths,
                      np.full(n_ts, m) if y_lengths is None else y_lengths], axis=1)
-
-
-def _cost_batch(D, gamma, radius, lengths, n_jobs, return_alignment):
-    """Values (and expected alignments) of a batch of cost matrices.
-
-    ``D`` is a float64 array of shape (n_pairs, n, m); pair ``k`` uses the
-    block ``D[k, :n_k, :m_k]`` of ``lengths`` (all of it when None), and its
-    alignment is zero outside that block.
-    """
-    n_pairs, n, m = D.shape
-    if lengths is None:
-        lengths = np.tile([n, m], (n_pairs, 1))
-    values = np.empty(n_pairs)
-    E = np.zeros_like(D) if return_alignment else None
-    for k, (nk, mk) in enumerate(lengths):
-        values[k], Ek = soft_dtw_from_cost(D[k, :nk, :mk], gamma, sakoe_chiba_radius=radius)
-        if return_alignment:
-            E[k, :nk, :mk] = Ek
-    return (values, E) if return_alignment else values
 
 
 # --------------------------------------------------------------------------
@@ -249,7 +236,9 @@ class _SoftDTWCostFunction(torch.autograd.Function):
     @staticmethod
     def forward(ctx, D, gamma, radius, lengths, n_jobs):
         want = ctx.needs_input_grad[0]
-        out = _cost_batch(_to_numpy(D), gamma, radius, lengths, n_jobs, want)
+        out = soft_dtw_batch_from_cost(_to_numpy(D), gamma, lengths=lengths,
+                                       sakoe_chiba_radius=radius, return_alignment=want,
+                                       n_jobs=n_jobs)
         values, E = out if want else (out, None)
         ctx.save_for_backward(None if E is None else torch.from_numpy(E).to(D.dtype))
         return torch.from_numpy(values).to(D.dtype)
@@ -419,7 +408,9 @@ def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None, dist_func=No
     with torch.no_grad():
         D = _cost_matrix(dist_func or _sqeuclidean, x, y, x_lengths, y_lengths)
     lengths = _pair_lengths(x_lengths, y_lengths, len(x), x.shape[1], y.shape[1])
-    values, E = _cost_batch(_to_numpy(D), gamma, sakoe_chiba_radius, lengths, n_jobs, True)
+    values, E = soft_dtw_batch_from_cost(_to_numpy(D), gamma, lengths=lengths,
+                                         sakoe_chiba_radius=sakoe_chiba_radius,
+                                         return_alignment=True, n_jobs=n_jobs)
     return torch.from_numpy(E).to(D.dtype), torch.from_numpy(values).to(D.dtype)
 
 
