@@ -121,6 +121,17 @@ def _wavefront_pays(lengths_x, lengths_y, gamma, radius, exp_domain):
     return cells.max() <= _fast.max_full_cells() and np.median(cells) > _LANES_MAX_CELLS
 
 
+def _lanes_fit(X, Y):
+    """Whether the lane gradients may keep the weights of every cell of these pairs.
+
+    A group keeps them for ``N_LANES`` pairs at once, with no checkpoints: the
+    longest pair of the batch, times ``N_LANES``, must stay within the size
+    above which a pair alone keeps checkpoints (pairs of length 4096 would
+    otherwise take 4 GB a group).
+    """
+    return (X.lengths * Y.lengths).max() * _fast.N_LANES <= _fast.max_full_cells()
+
+
 def _wavefront_work(size):
     """A workspace of at least ``size`` doubles, kept by this thread between calls."""
     work = getattr(_WAVEFRONT_WORK, "buffer", None)
@@ -304,7 +315,8 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
     idx = np.arange(Xd.n_ts)
     if _wavefront_pays(Xd.lengths, Yd.lengths, gamma, radius, exp_domain):
         _wavefront_value_grad(Xd, Yd, gamma, min(check_n_jobs(n_jobs), Xd.n_ts), values, gX, gY)
-    elif (plan := _lane_plan(Xd, Yd, idx, idx) if exp_domain else None) is not None:
+    elif (plan := _lane_plan(Xd, Yd, idx, idx) if exp_domain and _lanes_fit(Xd, Yd) else None) \
+            is not None:
         order, starts = plan
         _fast.groups_value_grad(Xd.data, Xd.offsets, Yd.data, Yd.offsets, order, starts,
                                 gamma, radius, check_n_jobs(n_jobs), values, gX, gY)
