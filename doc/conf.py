@@ -18,7 +18,6 @@ are built from a mocked ``torch``, and the examples that need it are rendered
 without being run.
 """
 import contextlib
-import importlib.util
 import io
 import os
 import re
@@ -43,7 +42,11 @@ extensions = [
     "sphinx_gallery.gen_gallery",
 ]
 
-_HAVE_TORCH = importlib.util.find_spec("torch") is not None
+try:
+    import torch  # noqa: F401
+    _HAVE_TORCH = True
+except ImportError:
+    _HAVE_TORCH = False
 
 templates_path = ["_templates"]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
