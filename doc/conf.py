@@ -12,6 +12,10 @@ Environment variables:
   without their output. Default: every ``plot_*.py``.
 
 ``make html-noplot`` builds without running any example.
+
+Without PyTorch (an optional dependency) the pages of :mod:`sksoftdtw.torch`
+are built from a mocked ``torch``, and the examples that need it are rendered
+without being run.
 """
 import contextlib
 import io
@@ -38,6 +42,12 @@ extensions = [
     "sphinx_gallery.gen_gallery",
 ]
 
+try:
+    import torch  # noqa: F401
+    _HAVE_TORCH = True
+except ImportError:
+    _HAVE_TORCH = False
+
 templates_path = ["_templates"]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 root_doc = "index"
@@ -47,6 +57,7 @@ default_role = "literal"
 autosummary_generate = True
 autodoc_default_options = {"members": True, "inherited-members": True}
 autodoc_typehints = "none"
+autodoc_mock_imports = [] if _HAVE_TORCH else ["torch"]
 # numpydoc renders the Parameters/Returns/... sections; the class template
 # lists the methods itself, so numpydoc must not add a second table of them.
 numpydoc_show_class_members = False
@@ -55,10 +66,14 @@ numpydoc_attributes_as_param_list = True
 numpydoc_xref_param_type = False
 
 # --- sphinx-gallery ---------------------------------------------------------
+_EXAMPLES = os.environ.get("SKSOFTDTW_DOC_EXAMPLES", r"/plot_")
+if not _HAVE_TORCH:
+    _EXAMPLES = rf"^(?!.*/plot_torch).*(?:{_EXAMPLES})"
+
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
-    "filename_pattern": os.environ.get("SKSOFTDTW_DOC_EXAMPLES", r"/plot_"),
+    "filename_pattern": _EXAMPLES,
     "within_subsection_order": "FileNameSortKey",
     "doc_module": ("sksoftdtw",),
     "backreferences_dir": os.path.join("gen_modules", "backreferences"),

@@ -31,6 +31,7 @@ _SOURCES = {
     "soft_dtw_alignment": ".metrics",
     "soft_dtw_alignment_from_cost": ".metrics",
     "soft_dtw_batch": ".metrics",
+    "soft_dtw_batch_from_cost": ".metrics",
     "soft_dtw_divergence": ".metrics",
     "soft_dtw_from_cost": ".metrics",
     "soft_dtw_value_and_grad": ".metrics",

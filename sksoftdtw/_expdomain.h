@@ -50,6 +50,26 @@ static inline double sdtw_split(double v, double *k)
     return sdtw_double((b & UINT64_C(0x000FFFFFFFFFFFFF)) | UINT64_C(0x3FF0000000000000));
 }
 
+/* The largest |D[i, j]| of an n x m block with rows ld apart, or NaN when the
+ * block holds NaN or an infinity. The magnitudes are compared as integers:
+ * with the sign bit cleared, the bits of doubles are ordered as their values,
+ * and those of every NaN and infinity lie above all finite ones; an integer
+ * maximum also vectorizes without fast-math flags. */
+static inline double sdtw_block_abs_max(const double *D, ptrdiff_t ld, ptrdiff_t n,
+                                        ptrdiff_t m)
+{
+    uint64_t mx = 0;
+    for (ptrdiff_t i = 0; i < n; i++) {
+        const double *row = D + i * ld;
+        for (ptrdiff_t j = 0; j < m; j++) {
+            uint64_t b = sdtw_bits(row[j]) & UINT64_C(0x7FFFFFFFFFFFFFFF);
+            mx = b > mx ? b : mx;
+        }
+    }
+    return mx >= UINT64_C(0x7FF0000000000000) ? sdtw_double(UINT64_C(0x7FF8000000000000))
+                                              : sdtw_double(mx);
+}
+
 /* 2^x = sum_k (x ln 2)^k / k! for |x| <= 1/2, to degree 13 (truncation
  * below 5e-18), evaluated by Estrin's scheme: four dependent steps instead of
  * thirteen, so that the exponential of the next cells starts early.

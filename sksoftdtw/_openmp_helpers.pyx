@@ -4,6 +4,7 @@ The one place that decides how many threads a kernel call uses, and that tells
 which instruction sets the CPU has (for the choice of kernel build).
 """
 import os
+import warnings
 
 
 cdef extern from *:
@@ -50,6 +51,22 @@ def openmp_enabled():
     return bool(SKSOFTDTW_OPENMP)
 
 
+# GNU OpenMP keeps its worker threads across parallel regions, and a process
+# forked after they started inherits the pool without the threads: its next
+# parallel region with more than one thread waits for them forever (DataLoader
+# workers, multiprocessing's "fork"). Such a process runs the kernels on one
+# thread instead.
+_threads = {"started": False, "forked": False, "warned": False}
+
+
+def _after_fork_in_child():
+    _threads["forked"] = _threads["started"]
+    _threads["warned"] = False
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def effective_n_threads(n_jobs=None):
     """Number of threads for a kernel call, following scikit-learn's ``n_jobs``.
 
@@ -58,12 +75,30 @@ def effective_n_threads(n_jobs=None):
     and ``OMP_NUM_THREADS`` are respected); ``-2`` one fewer, and so on. A
     positive ``n_jobs`` is capped by the same number: more threads than cores
     only slow a compute-bound kernel down, and thousands of them exhaust the
-    memory of their stacks.
+    memory of their stacks. In a process forked after the kernels ran threads,
+    always 1 (with a warning).
     """
     if n_jobs is None or not SKSOFTDTW_OPENMP:
         return 1
     n_cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     n_cpus = max(1, min(n_cpus or 1, omp_get_max_threads()))
     if n_jobs > 0:
-        return min(int(n_jobs), n_cpus)
-    return max(1, n_cpus + 1 + int(n_jobs))
+        return _record(min(int(n_jobs), n_cpus))
+    return _record(max(1, n_cpus + 1 + int(n_jobs)))
+
+
+def _record(n_threads):
+    """``n_threads``, or 1 in a process forked after the kernels ran threads."""
+    if n_threads == 1:
+        return 1
+    if _threads["forked"]:
+        if not _threads["warned"]:
+            warnings.warn(
+                "this process was forked after sksoftdtw ran OpenMP threads, which GNU "
+                "OpenMP cannot start again in the child (it would hang): the kernels use 1 "
+                "thread here. Start subprocesses with the 'spawn' or 'forkserver' method to "
+                "use threads in them.", RuntimeWarning, stacklevel=3)
+            _threads["warned"] = True
+        return 1
+    _threads["started"] = True
+    return n_threads

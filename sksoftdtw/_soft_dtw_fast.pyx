@@ -31,6 +31,7 @@ cdef extern from "_expdomain.h" nogil:
     double sdtw_pow2(double k)
     double sdtw_split(double v, double* k)
     double sdtw_exp_neg(double c, double scale, double* e)
+    double sdtw_block_abs_max(const double* D, Py_ssize_t ld, Py_ssize_t n, Py_ssize_t m)
     # SDTW_LANES numbers in registers, and the exp-domain step on them
     enum: SDTW_LANES
     ctypedef struct sdtw_lanes:
@@ -264,7 +265,7 @@ cdef void _forward_start(double* rows, double* erows, Py_ssize_t m,
 
 
 cdef void _forward_rows(const double* x, const double* y, const double* D,
-                        Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
+                        Py_ssize_t ld, Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
                         Py_ssize_t radius, bint expd, Py_ssize_t i0, Py_ssize_t i1,
                         double* rows, double* erows, double* cost, double* gf,
                         double* ge, double* W, double* ckpt,
@@ -274,7 +275,7 @@ cdef void _forward_rows(const double* x, const double* y, const double* D,
     ``rows[:m + 1]`` holds row ``i0 - 1`` of R (log domain) or of the alpha
     mantissas, with their exponents in ``erows[:m + 1]`` (exp domain), on
     entry, and row ``i1 - 1`` on exit; the second halves are scratch. The
-    cost comes from ``D`` (``n x m``) when not NULL, else row by row from
+    cost comes from ``D`` (``n x m``, rows ``ld`` apart) when not NULL, else row by row from
     ``x`` and ``y`` into ``cost``; ``gf``/``ge`` hold a row of g. ``W``,
     when not NULL, receives the weights of row ``i`` at ``W + 3 (i - i0) m``.
     When ``ckpt`` is not NULL, every row ``i`` with ``(i + 1) % every == 0``
@@ -294,7 +295,7 @@ cdef void _forward_rows(const double* x, const double* y, const double* D,
     for i in range(i0, i1):
         _band(i, n, m, radius, &lo, &hi)
         if D != NULL:
-            crow = D + i * m
+            crow = D + i * ld
         else:
             _sqeuclidean_row(x + i * d, y, d, lo, hi, cost)
             crow = cost
@@ -332,7 +333,7 @@ cdef inline double _forward_value(const double* rows, const double* erows, Py_ss
 
 cdef void _backward_rows(const double* W, const double* W_below, Py_ssize_t i0,
                          Py_ssize_t i1, Py_ssize_t n, Py_ssize_t m, Py_ssize_t radius,
-                         double* erows, double* E, const double* x, const double* y,
+                         double* erows, double* E, Py_ssize_t ld, const double* x, const double* y,
                          Py_ssize_t d, double* gx, double* gy) noexcept nogil:
     """Rows ``i1 - 1`` down to ``i0`` of the expected alignment.
 
@@ -341,7 +342,7 @@ cdef void _backward_rows(const double* W, const double* W_below, Py_ssize_t i0,
     (row ``i`` at ``W + 3 (i - i0) m``) and ``W_below`` those of row ``i1``.
     ``erows[:m + 1]`` holds E row ``i1`` on entry (zeros when ``i1 == n``)
     and row ``i0`` on exit, with a zero pad at column m; the second half is
-    scratch. Each finished row goes to ``E`` (``n x m``) when not NULL, and
+    scratch. Each finished row goes to ``E`` (``n x m``, rows ``ld`` apart) when not NULL, and
     its Jacobian-vector product with the squared Euclidean cost into
     ``gx``/``gy`` when either is not NULL.
     """
@@ -373,7 +374,7 @@ cdef void _backward_rows(const double* W, const double* W_below, Py_ssize_t i0,
             _band(i, n, m, radius, &lo, &hi)
         if E != NULL:
             for j in range(lo, hi):
-                E[i * m + j] = cur[j]
+                E[i * ld + j] = cur[j]
         if gx != NULL or gy != NULL:
             _sqeuclidean_jvp_row(cur, x + i * d, y, d, lo, hi,
                                  NULL if gx == NULL else gx + i * d, gy)
@@ -718,9 +719,11 @@ cdef void _ws_free(Workspace* ws) noexcept nogil:
     free(ws)
 
 
-cdef Workspace* _ws_new(const Py_ssize_t[::1] lengths_x, const Py_ssize_t[::1] lengths_y,
+cdef Workspace* _ws_new(const Py_ssize_t* lengths_x, const Py_ssize_t* lengths_y,
+                        Py_ssize_t count, Py_ssize_t stride, const unsigned char* skip,
                         bint grad) noexcept nogil:
-    """Allocate what the largest pair ``(lengths_x[k], lengths_y[k])`` needs.
+    """Allocate what the largest pair ``(lengths_x[k stride], lengths_y[k stride])``,
+    ``k < count``, needs, leaving out the pairs with ``skip[k]`` (``skip`` may be NULL).
 
     NULL when memory is short. Called inside ``parallel()`` blocks, where
     assigning the returned pointer makes it private to each thread.
@@ -729,9 +732,11 @@ cdef Workspace* _ws_new(const Py_ssize_t[::1] lengths_x, const Py_ssize_t[::1] l
     cdef Workspace* ws = <Workspace*> calloc(1, sizeof(Workspace))
     if ws == NULL:
         return NULL
-    for k in range(lengths_x.shape[0]):
-        n = lengths_x[k]
-        m = lengths_y[k]
+    for k in range(count):
+        if skip != NULL and skip[k]:
+            continue
+        n = lengths_x[k * stride]
+        m = lengths_y[k * stride]
         max_m = max(max_m, m)
         if grad:
             seg = _segment_rows(n, m)
@@ -756,13 +761,14 @@ cdef Workspace* _ws_new(const Py_ssize_t[::1] lengths_x, const Py_ssize_t[::1] l
     return ws
 
 
-cdef double _pair(const double* x, const double* y, const double* D,
+cdef double _pair(const double* x, const double* y, const double* D, Py_ssize_t ld,
                   Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
                   Py_ssize_t radius, bint exp_domain, Workspace* ws,
                   bint grad, double* E, double* gx, double* gy) noexcept nogil:
     """Value of one pair and, when ``grad``, E and/or its products with the cost.
 
-    The cost is ``D`` when not NULL, else the squared Euclidean cost of
+    The cost is ``D`` (and E, when not NULL, is written) with rows ``ld``
+    apart when not NULL, else the squared Euclidean cost of
     ``x`` and ``y``. Either forward pass (exp domain, the fast path for
     ``gamma > 0``, or log domain, also hard DTW at ``gamma = 0``) leaves the
     soft-min weights for the one backward pass; a long pair keeps checkpoint
@@ -772,7 +778,7 @@ cdef double _pair(const double* x, const double* y, const double* D,
     cdef Py_ssize_t s0, s1, seg = _segment_rows(n, m) if grad else n
     cdef double value
     _forward_start(ws.rows, ws.erows, m, expd)
-    _forward_rows(x, y, D, n, m, d, gamma, radius, expd, 0, n, ws.rows, ws.erows,
+    _forward_rows(x, y, D, ld, n, m, d, gamma, radius, expd, 0, n, ws.rows, ws.erows,
                   ws.cost, ws.gf, ws.ge, ws.W if grad and seg == n else NULL,
                   ws.ckpt if grad and seg < n else NULL, seg)
     value = _forward_value(ws.rows, ws.erows, m, gamma, expd)
@@ -780,7 +786,7 @@ cdef double _pair(const double* x, const double* y, const double* D,
         return value
     memset(ws.brows, 0, 2 * (m + 1) * sizeof(double))
     if seg == n:
-        _backward_rows(ws.W, NULL, 0, n, n, m, radius, ws.brows, E, x, y, d, gx, gy)
+        _backward_rows(ws.W, NULL, 0, n, n, m, radius, ws.brows, E, ld, x, y, d, gx, gy)
         return value
     s0 = ((n - 1) // seg) * seg
     while s0 >= 0:
@@ -791,9 +797,10 @@ cdef double _pair(const double* x, const double* y, const double* D,
             memcpy(ws.rows, ws.ckpt + 2 * (m + 1) * (s0 // seg - 1), (m + 1) * sizeof(double))
             memcpy(ws.erows, ws.ckpt + 2 * (m + 1) * (s0 // seg - 1) + (m + 1),
                    (m + 1) * sizeof(double))
-        _forward_rows(x, y, D, n, m, d, gamma, radius, expd, s0, s1, ws.rows, ws.erows,
+        _forward_rows(x, y, D, ld, n, m, d, gamma, radius, expd, s0, s1, ws.rows, ws.erows,
                       ws.cost, ws.gf, ws.ge, ws.W, NULL, seg)
-        _backward_rows(ws.W, ws.W_below, s0, s1, n, m, radius, ws.brows, E, x, y, d, gx, gy)
+        _backward_rows(ws.W, ws.W_below, s0, s1, n, m, radius, ws.brows, E, ld, x, y, d,
+                       gx, gy)
         memcpy(ws.W_below, ws.W, 3 * m * sizeof(double))
         s0 -= seg
     return value
@@ -854,7 +861,8 @@ cdef void _wavefront_hard_step(const double* c, const double* r2, const double* 
 
 cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
                              Py_ssize_t m, Py_ssize_t d, double gamma,
-                             double* buf, double* W, const double* D) noexcept nogil:
+                             double* buf, double* W, const double* D,
+                             Py_ssize_t ld) noexcept nogil:
     """Soft-DTW value of one long pair, anti-diagonal by anti-diagonal; hard DTW at gamma = 0.
 
     The cells of an anti-diagonal ``i + j = k`` depend only on the two
@@ -868,7 +876,7 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
     receives the soft-min weights of every cell (``3 n m`` doubles), the
     anti-diagonals one after the other as laid out by `_wavefront_step`.
     When ``D`` is not NULL, the costs are read from that ``n x m`` matrix
-    (C order) instead of computed from ``x`` and ``yr``.
+    (rows ``ld`` apart) instead of computed from ``x`` and ``yr``.
     """
     cdef Py_ssize_t k, i, t, dim, lo, hi, w = n + 2, off = 0
     cdef double scale = 1.0 / (gamma * LN2) if gamma > 0.0 else 0.0
@@ -899,7 +907,7 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
         t = m - 1 - k  # yr[t + i] = y[k - i]
         if D != NULL:
             for i in range(lo, hi + 1):
-                c[i] = D[i * (m - 1) + k]  # D[i, k - i]
+                c[i] = D[i * ld + k - i]
         else:
             for i in range(lo, hi + 1):
                 diff = x[i] - yr[t + i]
@@ -935,7 +943,8 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
 
 cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
                               Py_ssize_t m, Py_ssize_t d, const double* W, double* buf,
-                              double* gx, double* gyr, double* E) noexcept nogil:
+                              double* gx, double* gyr, double* E,
+                              Py_ssize_t ld) noexcept nogil:
     """Gradients of `_wavefront_value` from its weights ``W``, anti-diagonal by anti-diagonal.
 
     E on anti-diagonal ``k`` needs E on ``k + 1`` and ``k + 2`` only:
@@ -945,8 +954,8 @@ cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
     `_wavefront_value`. ``buf`` holds ``3 (n + 2)``
     doubles; ``W`` must be readable one anti-diagonal (``n + 2`` doubles)
     beyond both ends: those reads only meet E = 0. When ``E`` is not NULL,
-    the expected alignment is written there instead (``n x m``, C order, every
-    entry) and no gradient is computed.
+    the expected alignment is written there instead (``n x m``, rows ``ld``
+    apart, every entry) and no gradient is computed.
     """
     cdef Py_ssize_t k, i, c, t, lo, hi, w = n + 2
     cdef Py_ssize_t cnt1 = 0, cnt2 = 0, lo1 = n, lo2 = n, off1 = n * m, off2 = n * m
@@ -977,7 +986,7 @@ cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
         t = m - 1 - k  # yr[t + i] = y[k - i]
         if E != NULL:
             for i in range(lo, hi + 1):
-                E[i * (m - 1) + k] = b0[i + 1]  # E[i, k - i]
+                E[i * ld + k - i] = b0[i + 1]
         else:
             for c in range(d):
                 for i in range(lo, hi + 1):
@@ -1004,22 +1013,8 @@ def wavefront_value(const double[:, ::1] x, const double[:, ::1] y, double gamma
     cdef double[::1] buf = np.empty(8 * (n + 2))
     cdef double value
     with nogil:
-        value = _wavefront_value(&xt[0, 0], &yrt[0, 0], n, m, d, gamma, &buf[0], NULL, NULL)
+        value = _wavefront_value(&xt[0, 0], &yrt[0, 0], n, m, d, gamma, &buf[0], NULL, NULL, 0)
     return value
-
-
-def wavefront_cost_alignment(const double[:, ::1] D, double gamma):
-    """`cost_alignment` by anti-diagonals: exp domain or hard DTW, no band."""
-    cdef Py_ssize_t n = D.shape[0], m = D.shape[1]
-    cdef double[:, ::1] E = np.empty((n, m))
-    cdef double[::1] buf = np.empty(8 * (n + 2))
-    # the weights, with a zero pad of one anti-diagonal on both sides
-    cdef double[::1] W = np.zeros(3 * n * m + 2 * (n + 2))
-    cdef double value
-    with nogil:
-        value = _wavefront_value(NULL, NULL, n, m, 0, gamma, &buf[0], &W[n + 2], &D[0, 0])
-        _wavefront_backward(NULL, NULL, n, m, 0, &W[n + 2], &buf[0], NULL, NULL, &E[0, 0])
-    return value, np.asarray(E)
 
 
 cdef inline Py_ssize_t _wavefront_work(Py_ssize_t max_n, Py_ssize_t max_m,
@@ -1083,8 +1078,8 @@ def batch_wavefront_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xof
                     xt[c * n + i] = X[xoff[k] + i, c]
                 for t in range(m):
                     yrt[c * m + t] = Y[yoff[k] + m - 1 - t, c]
-            values[k] = _wavefront_value(xt, yrt, n, m, d, gamma, buf, W, NULL)
-            _wavefront_backward(xt, yrt, n, m, d, W, buf, gxt, gyrt, NULL)
+            values[k] = _wavefront_value(xt, yrt, n, m, d, gamma, buf, W, NULL, 0)
+            _wavefront_backward(xt, yrt, n, m, d, W, buf, gxt, gyrt, NULL, 0)
             for c in range(d):
                 if want_x:
                     for i in range(n):
@@ -1104,14 +1099,14 @@ def pairs_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
     cdef Py_ssize_t[::1] lengths_y = np.diff(yoff)
     cdef Workspace* ws
     with nogil, parallel(num_threads=n_threads):
-        ws = _ws_new(lengths_y, lengths_y, False)
+        ws = _ws_new(&lengths_y[0], &lengths_y[0], lengths_y.shape[0], 1, NULL, False)
         if ws == NULL:
             with gil:
                 raise MemoryError()
         for k in prange(n_pairs, schedule="dynamic"):
             a = pi[k]
             b = pj[k]
-            out[k] = _pair(&X[xoff[a], 0], &Y[yoff[b], 0], NULL,
+            out[k] = _pair(&X[xoff[a], 0], &Y[yoff[b], 0], NULL, 0,
                            xoff[a + 1] - xoff[a], yoff[b + 1] - yoff[b], d, gamma,
                            radius, exp_domain, ws, False, NULL, NULL, NULL)
         _ws_free(ws)
@@ -1132,38 +1127,97 @@ def batch_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
     cdef bint want_x = gX.shape[0] > 0, want_y = gY.shape[0] > 0
     cdef Workspace* ws
     with nogil, parallel(num_threads=n_threads):
-        ws = _ws_new(lengths_x, lengths_y, True)
+        ws = _ws_new(&lengths_x[0], &lengths_y[0], lengths_x.shape[0], 1, NULL, True)
         if ws == NULL:
             with gil:
                 raise MemoryError()
         for k in prange(n_pairs, schedule="dynamic"):
             n = xoff[k + 1] - xoff[k]
             m = yoff[k + 1] - yoff[k]
-            values[k] = _pair(&X[xoff[k], 0], &Y[yoff[k], 0], NULL, n, m, d, gamma,
+            values[k] = _pair(&X[xoff[k], 0], &Y[yoff[k], 0], NULL, 0, n, m, d, gamma,
                               radius, exp_domain, ws, True, NULL,
                               &gX[xoff[k], 0] if want_x else NULL,
                               &gY[yoff[k], 0] if want_y else NULL)
         _ws_free(ws)
 
 
-def cost_alignment(const double[:, ::1] D, double gamma, Py_ssize_t radius,
-                   bint exp_domain):
-    """Value and expected alignment ``E`` (``n x m``) of a cost matrix."""
-    cdef Py_ssize_t n = D.shape[0], m = D.shape[1]
-    cdef double value
-    cdef double[:, ::1] E = np.zeros((n, m))
-    cdef Py_ssize_t[::1] lengths_x = np.array([n], dtype=np.intp)
-    cdef Py_ssize_t[::1] lengths_y = np.array([m], dtype=np.intp)
-    cdef Workspace* ws
+def cost_blocks_abs_max(const double[:, :, ::1] D,          # IN
+                        const Py_ssize_t[:, ::1] lengths,   # IN
+                        int n_threads,
+                        double[::1] out):                   # OUT
+    """``out[k]``: the largest ``|D[k, :n_k, :m_k]|``, NaN if that block is not finite.
+
+    ``lengths[k]`` is ``(n_k, m_k)``; entries outside the blocks are never read.
+    """
+    cdef Py_ssize_t k
     with nogil:
-        ws = _ws_new(lengths_x, lengths_y, True)
+        for k in prange(D.shape[0], num_threads=n_threads, schedule="static"):
+            out[k] = sdtw_block_abs_max(&D[k, 0, 0], D.shape[2], lengths[k, 0], lengths[k, 1])
+
+
+def wavefront_cost_work_size(const Py_ssize_t[:, ::1] lengths,   # IN
+                             const unsigned char[::1] wavefront):  # IN
+    """Doubles of one thread's workspace in `batch_cost` for its anti-diagonal pairs."""
+    cdef Py_ssize_t k, max_n = 0, max_m = 0, max_nm = 0
+    for k in range(lengths.shape[0]):
+        if wavefront[k]:
+            max_n = max(max_n, lengths[k, 0])
+            max_m = max(max_m, lengths[k, 1])
+            max_nm = max(max_nm, lengths[k, 0] * lengths[k, 1])
+    return _wavefront_work(max_n, max_m, max_nm, 0)
+
+
+def batch_cost(const double[:, :, ::1] D,              # IN
+               const Py_ssize_t[:, ::1] lengths,       # IN
+               double gamma, Py_ssize_t radius,
+               const unsigned char[::1] exp_domain,    # IN
+               const unsigned char[::1] wavefront,     # IN
+               int n_threads,
+               double[::1] work,                       # SCRATCH
+               double[::1] values,                     # OUT
+               double[:, :, ::1] E):                   # OUT
+    """Values and expected alignments of the cost matrices ``D[k, :n_k, :m_k]``.
+
+    ``lengths[k]`` is ``(n_k, m_k)``; entries of ``D`` outside the blocks are
+    never read. Pair ``k`` runs by anti-diagonals when ``wavefront[k]`` (exp
+    domain or hard DTW, no band), else by rows, in the exp domain when
+    ``exp_domain[k]`` and ``gamma > 0``. ``E`` has the shape of ``D``, zeroed
+    by the caller, each pair's E written in its block; pass a ``(0, 0, 0)``
+    array for values only. ``work`` holds ``n_threads`` times
+    `wavefront_cost_work_size` doubles, any content.
+    """
+    cdef Py_ssize_t k, n, m, n_pairs = values.shape[0], ld = D.shape[2]
+    cdef Py_ssize_t size = wavefront_cost_work_size(lengths, wavefront)
+    cdef bint want_E = E.shape[0] > 0
+    cdef Workspace* ws
+    cdef double* buf
+    cdef double* W
+    cdef double* Ek
+    if work.shape[0] < n_threads * size:
+        raise ValueError("work is too small")
+    with nogil, parallel(num_threads=n_threads):
+        ws = _ws_new(&lengths[0, 0], &lengths[0, 1], n_pairs, 2, &wavefront[0], want_E)
         if ws == NULL:
             with gil:
                 raise MemoryError()
-        value = _pair(NULL, NULL, &D[0, 0], n, m, 0, gamma, radius, exp_domain, ws,
-                      True, &E[0, 0], NULL, NULL)
+        for k in prange(n_pairs, schedule="dynamic"):
+            n = lengths[k, 0]
+            m = lengths[k, 1]
+            Ek = &E[k, 0, 0] if want_E else NULL
+            if not wavefront[k]:
+                values[k] = _pair(NULL, NULL, &D[k, 0, 0], ld, n, m, 0, gamma, radius,
+                                  exp_domain[k], ws, want_E, Ek, NULL, NULL)
+                continue
+            buf = &work[0] + threadid() * size  # each thread has its own slice
+            W = NULL
+            if want_E:
+                W = buf + 9 * (n + 2)  # a zero pad of n + 2 on both sides
+                memset(W - (n + 2), 0, (n + 2) * sizeof(double))
+                memset(W + 3 * n * m, 0, (n + 2) * sizeof(double))
+            values[k] = _wavefront_value(NULL, NULL, n, m, 0, gamma, buf, W, &D[k, 0, 0], ld)
+            if want_E:
+                _wavefront_backward(NULL, NULL, n, m, 0, W, buf, NULL, NULL, Ek, ld)
         _ws_free(ws)
-    return value, np.asarray(E)
 
 
 def sqeuclidean_cost(const double[:, ::1] x, const double[:, ::1] y):

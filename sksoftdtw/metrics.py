@@ -30,6 +30,7 @@ from .parallel import batch_blocks, cdist_blocks, distributed_backend_active
 from .utils._docstrings import fill_doc
 from .utils._validation import (
     FlatDataset,
+    _as_float_array,
     check_dataset,
     check_gamma,
     check_cost_range,
@@ -47,6 +48,7 @@ __all__ = [
     "soft_dtw_alignment",
     "soft_dtw_alignment_from_cost",
     "soft_dtw_from_cost",
+    "soft_dtw_batch_from_cost",
     "soft_dtw_batch",
     "soft_dtw_divergence",
     "dtw",
@@ -82,6 +84,7 @@ def _as_dataset(*series, name):
 # kernels accept; beyond it their int64 exponents would no longer be exact
 # after (n + m) additions, and the log-domain kernels are used.
 _MAX_EXPONENT = 2.0**50
+_LN2 = np.log(2.0)
 
 
 # From this length on, one pair runs faster by anti-diagonals than by rows.
@@ -98,36 +101,64 @@ _LANES_MAX_CELLS = 2**15
 _WAVEFRONT_WORK = threading.local()
 
 
-def _wavefront_pays(lengths_x, lengths_y, gamma, radius, exp_domain):
-    """Whether the gradients of the pairs of these lengths run by anti-diagonals.
+def _wavefront_each(lengths_x, lengths_y, gamma, radius, exp_domain):
+    """For each pair alone, whether its gradients run by anti-diagonals.
 
     That order has no band, needs the exp domain (or hard DTW) and keeps the
     weights of every cell (pairs above the checkpoint size use rows); it
-    beats rows for one pair of length 64 or more, and lanes for long pairs.
+    beats rows for one pair of length 64 or more.
     """
+    if radius >= 0:
+        return np.zeros(len(lengths_x), dtype=bool)
+    each = np.minimum(lengths_x, lengths_y) >= _WAVEFRONT_MIN_LENGTH
+    each &= lengths_x * lengths_y <= _fast.max_full_cells()
+    return each if gamma == 0 else each & exp_domain
+
+
+def _wavefront_pays(lengths_x, lengths_y, gamma, radius, exp_domain):
+    """Whether the gradients of the pairs of these lengths run by anti-diagonals.
+
+    One pair as `_wavefront_each` says; many pairs when they are long enough
+    for anti-diagonals to beat lanes.
+    """
+    if len(lengths_x) == 1:
+        return bool(_wavefront_each(lengths_x, lengths_y, gamma, radius, exp_domain)[0])
     if not (exp_domain or gamma == 0) or radius >= 0:
         return False
     cells = lengths_x * lengths_y
-    if cells.max() > _fast.max_full_cells():
-        return False
-    if len(cells) == 1:
-        return min(lengths_x[0], lengths_y[0]) >= _WAVEFRONT_MIN_LENGTH
-    return np.median(cells) > _LANES_MAX_CELLS
+    return cells.max() <= _fast.max_full_cells() and np.median(cells) > _LANES_MAX_CELLS
 
 
-def _wavefront_value_grad(X, Y, gamma, n_threads, values, gX, gY):
-    size = n_threads * _fast.wavefront_work_size(X.offsets, Y.offsets, X.d)
+def _lanes_fit(X, Y):
+    """Whether the lane gradients may keep the weights of every cell of these pairs.
+
+    A group keeps them for ``N_LANES`` pairs at once, with no checkpoints: the
+    longest pair of the batch, times ``N_LANES``, must stay within the size
+    above which a pair alone keeps checkpoints (pairs of length 4096 would
+    otherwise take 4 GB a group).
+    """
+    return (X.lengths * Y.lengths).max() * _fast.N_LANES <= _fast.max_full_cells()
+
+
+def _wavefront_work(size):
+    """A workspace of at least ``size`` doubles, kept by this thread between calls."""
     work = getattr(_WAVEFRONT_WORK, "buffer", None)
     if work is None or len(work) < size:
         work = _WAVEFRONT_WORK.buffer = np.empty(size)
+    return work
+
+
+def _wavefront_value_grad(X, Y, gamma, n_threads, values, gX, gY):
+    work = _wavefront_work(n_threads * _fast.wavefront_work_size(X.offsets, Y.offsets, X.d))
     _fast.batch_wavefront_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, n_threads,
                                      work, values, gX, gY)
 
 
 def _exp_domain(max_cost, length, gamma):
-    """Whether the fast exp-domain recursion is exact enough for this input."""
+    """Whether the fast exp-domain recursion is exact enough for this input
+    (elementwise on arrays of costs and lengths)."""
     # Written without a division so that a subnormal gamma cannot overflow.
-    return gamma > 0 and length * max_cost < _MAX_EXPONENT * gamma * np.log(2)
+    return (gamma > 0) & (length * max_cost < _MAX_EXPONENT * gamma * _LN2)
 
 
 def _exp_domain_pairs(X, Y, gamma):
@@ -316,7 +347,8 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
     idx = np.arange(Xd.n_ts)
     if _wavefront_pays(Xd.lengths, Yd.lengths, gamma, radius, exp_domain):
         _wavefront_value_grad(Xd, Yd, gamma, min(check_n_jobs(n_jobs), Xd.n_ts), values, gX, gY)
-    elif (plan := _lane_plan(Xd, Yd, idx, idx) if exp_domain else None) is not None:
+    elif (plan := _lane_plan(Xd, Yd, idx, idx) if exp_domain and _lanes_fit(Xd, Yd) else None) \
+            is not None:
         order, starts = plan
         _fast.groups_value_grad(Xd.data, Xd.offsets, Yd.data, Yd.offsets, order, starts,
                                 gamma, radius, check_n_jobs(n_jobs), values, gX, gY)
@@ -471,13 +503,140 @@ def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
 
 
 def _cost_alignment(D, gamma, radius):
-    if _single_path(D.shape[0], D.shape[1], radius):
-        gamma = 0.0
-    exp_domain = _exp_domain(np.abs(D).max(), sum(D.shape), gamma)
-    if _wavefront_pays(np.array([D.shape[0]]), np.array([D.shape[1]]), gamma, radius,
-                       exp_domain):
-        return _fast.wavefront_cost_alignment(D, gamma)
-    return _fast.cost_alignment(D, gamma, radius, exp_domain)
+    values, E = _batch_cost(D[None], np.array([D.shape], dtype=np.intp), gamma, radius,
+                            True, 1)
+    return float(values[0]), E[0]
+
+
+def _batch_cost(D, lengths, gamma, radius, want_alignment, n_threads):
+    """Values (and E) of the blocks ``D[k, :n_k, :m_k]`` of a float64 C-contiguous
+    batch, each pair by the kernel that suits it; rejects non-finite blocks."""
+    n_pairs = len(D)
+    max_cost = np.empty(n_pairs)
+    _fast.cost_blocks_abs_max(D, lengths, n_threads, max_cost)
+    if np.isnan(max_cost.sum()):
+        k = np.flatnonzero(np.isnan(max_cost))[0]
+        block = "" if D.shape[1:] == tuple(lengths[k]) else \
+            f" inside its block D[{k}, :{lengths[k, 0]}, :{lengths[k, 1]}]"
+        raise ValueError(f"D[{k}] contains NaN or infinite values{block}")
+    n, m = lengths[:, 0], lengths[:, 1]
+    exp_domain = _exp_domain(max_cost, n + m, gamma)
+    wavefront = _wavefront_each(n, m, gamma, radius, exp_domain)
+    work = _wavefront_work(n_threads * _fast.wavefront_cost_work_size(
+        lengths, wavefront.view(np.uint8)))
+    values = np.empty(n_pairs)
+    E = np.zeros(D.shape if want_alignment else (0, 0, 0))
+    _fast.batch_cost(D, lengths, gamma, radius, exp_domain.view(np.uint8),
+                     wavefront.view(np.uint8), n_threads, work, values, E)
+    return values, E
+
+
+def _check_lengths(lengths, shape):
+    """``lengths`` as an ``(n_pairs, 2)`` intp array of block sizes within ``shape``."""
+    n_pairs, n, m = shape
+    if lengths is None:
+        return np.tile(np.array([[n, m]], dtype=np.intp), (n_pairs, 1))
+    arr = np.asarray(lengths)
+    if arr.shape != (n_pairs, 2):
+        raise ValueError(
+            f"lengths must have shape (n_pairs, 2) = ({n_pairs}, 2), got {arr.shape}"
+        )
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"lengths must hold integers, got dtype {arr.dtype}")
+    bad = np.flatnonzero((arr < 1).any(axis=1) | (arr[:, 0] > n) | (arr[:, 1] > m))
+    if len(bad):
+        k = bad[0]
+        raise ValueError(
+            f"lengths[{k}] = {tuple(int(v) for v in arr[k])} is out of range: every "
+            f"(n_k, m_k) must have 1 <= n_k <= {n} and 1 <= m_k <= {m}"
+        )
+    return np.ascontiguousarray(arr, dtype=np.intp)
+
+
+def soft_dtw_batch_from_cost(D, gamma=1.0, *, lengths=None, sakoe_chiba_radius=None,
+                             return_alignment=False, n_jobs=None):
+    r"""Soft-DTW values (and expected alignments) of a batch of cost matrices.
+
+    The batched counterpart of :func:`soft_dtw_from_cost`, for a loss with
+    any ground cost (a deep-learning loss with a learned or user-defined
+    distance): all the pairs run in one parallel call with the GIL released.
+    Pairs of different lengths are given padded, with their ``lengths``.
+
+    Parameters
+    ----------
+    D : array-like of shape (n_pairs, n, m), float32 or float64
+        Cost matrices. Pair ``k`` is ``D[k, :n_k, :m_k]``; the entries
+        outside that block (the padding) are never read and may hold
+        anything, NaN included.
+    gamma : float, default=1.0
+        Smoothing parameter, ``>= 0``; ``0`` gives hard DTW and the optimal
+        path's indicator.
+    lengths : array-like of int of shape (n_pairs, 2), default=None
+        ``(n_k, m_k)`` of each pair, with ``1 <= n_k <= n`` and
+        ``1 <= m_k <= m``. ``None`` means every pair uses the whole
+        ``n x m`` matrix.
+    {band} The band of each pair follows its own lengths.
+    return_alignment : bool, default=False
+        Whether to return the expected alignments too.
+    n_jobs : int, default=None
+        Number of threads; ``None`` means 1 and ``-1`` all cores.
+
+    Returns
+    -------
+    values : ndarray of shape (n_pairs,)
+        :math:`\mathrm{dtw}_\gamma` of each cost matrix.
+    E : ndarray of shape (n_pairs, n, m)
+        Returned when ``return_alignment``: each pair's expected alignment
+        :math:`E = \nabla_\Delta \mathrm{dtw}_\gamma` in its block, and
+        exactly 0 outside it.
+
+    Notes
+    -----
+    The outputs have the dtype of ``D`` (float32 for float32 input, float64
+    otherwise); the recursions themselves run in float64, the input being
+    converted and the results rounded at the end.
+
+    See Also
+    --------
+    soft_dtw_from_cost : one cost matrix.
+    soft_dtw_batch : a batch of pairs of series with the squared Euclidean cost.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksoftdtw import soft_dtw_batch_from_cost
+    >>> D = np.array([[[0.0, 1.0], [1.0, 0.0]],
+    ...               [[2.0, np.nan], [np.nan, np.nan]]])
+    >>> values, E = soft_dtw_batch_from_cost(D, gamma=0.0, lengths=[[2, 2], [1, 1]],
+    ...                                      return_alignment=True)
+    >>> values
+    array([0., 2.])
+    >>> E[0]
+    array([[1., 0.],
+           [0., 1.]])
+    >>> E[1]
+    array([[1., 0.],
+           [0., 0.]])
+    """
+    float32 = getattr(D, "dtype", None) == np.float32
+    arr = _as_float_array(D, "D")
+    if arr.ndim != 3:
+        raise ValueError(
+            f"D must be a batch of cost matrices of shape (n_pairs, n, m), got an array "
+            f"with {arr.ndim} dimensions"
+        )
+    if 0 in arr.shape:
+        raise ValueError(f"D is an empty batch of cost matrices (shape {arr.shape})")
+    gamma = check_gamma(gamma)
+    radius = check_radius(sakoe_chiba_radius)
+    n_threads = check_n_jobs(n_jobs)
+    lengths = _check_lengths(lengths, arr.shape)
+    values, E = _batch_cost(np.ascontiguousarray(arr), lengths, gamma, radius,
+                            return_alignment, n_threads)
+    dtype = np.float32 if float32 else np.float64
+    if not return_alignment:
+        return values.astype(dtype, copy=False)
+    return values.astype(dtype, copy=False), E.astype(dtype, copy=False)
 
 
 def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
@@ -734,7 +893,7 @@ def _self_values(X, name, kw):
 
 
 for _f in (soft_dtw, soft_dtw_batch, soft_dtw_value_and_grad, soft_dtw_from_cost,
-           soft_dtw_alignment_from_cost, soft_dtw_alignment, dtw, dtw_path, cdist_soft_dtw,
-           cdist_dtw, soft_dtw_divergence, cdist_soft_dtw_divergence):
+           soft_dtw_alignment_from_cost, soft_dtw_batch_from_cost, soft_dtw_alignment, dtw,
+           dtw_path, cdist_soft_dtw, cdist_dtw, soft_dtw_divergence, cdist_soft_dtw_divergence):
     _f.__doc__ = fill_doc(_f.__doc__, band=_SEE_BAND)
 del _f

@@ -136,10 +136,21 @@ def test_wavefront_equals_rows(build, shape, gamma, ties):
     np.testing.assert_allclose(gy, ref_gy, rtol=1e-9, atol=1e-12 * scale)
     # The same recursion on the stored cost matrix, with every entry of E.
     D = BASELINE.sqeuclidean_cost(x, y)
-    ref_value, ref_E = BASELINE.cost_alignment(D, gamma, -1, gamma > 0)
-    value, E = build.wavefront_cost_alignment(D, gamma)
+    ref_value, ref_E = _batch_cost(BASELINE, D, gamma, wavefront=False)
+    value, E = _batch_cost(build, D, gamma, wavefront=True)
     assert value == pytest.approx(ref_value, rel=1e-12, abs=1e-12)
     np.testing.assert_allclose(E, ref_E, rtol=1e-9, atol=1e-12)
+
+
+def _batch_cost(build, D, gamma, wavefront):
+    """Value and E of one cost matrix by `batch_cost` of ``build``, order forced."""
+    lengths = np.array([D.shape], dtype=np.intp)
+    flag = np.array([wavefront], dtype=np.uint8)
+    work = np.full(build.wavefront_cost_work_size(lengths, flag), np.nan)
+    value, E = np.empty(1), np.zeros((1,) + D.shape)
+    build.batch_cost(D[None], lengths, gamma, -1, np.array([gamma > 0], dtype=np.uint8), flag,
+                     1, work, value, E)
+    return value[0], E[0]
 
 
 @pytest.mark.parametrize("threads", [1, 2])

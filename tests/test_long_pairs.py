@@ -69,3 +69,29 @@ def test_one_long_pair_by_anti_diagonals(shape):
         xm[i, k] -= h
         fd = (soft_dtw(xp, y, 0.5) - soft_dtw(xm, y, 0.5)) / (2 * h)
         assert grad[i, k] == pytest.approx(fd, rel=1e-6, abs=1e-8)
+
+
+def test_batch_gradients_of_long_pairs_keep_checkpoints_not_every_cell():
+    # Pairs above the checkpoint size (lowered here to 2^16 cells) skip the
+    # anti-diagonals; in lanes, 16 pairs of length 1000 would keep 256 bytes for
+    # each of their 1e6 cells, 256 MB; rows with checkpoints take a few MB.
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import resource
+        import numpy as np
+        from sksoftdtw import soft_dtw_batch
+        from sksoftdtw._kernels import fast
+        fast.set_max_full_cells(2**16)
+        rng = np.random.default_rng(0)
+        X, Y = rng.standard_normal((16, 1000, 1)), rng.standard_normal((16, 1000, 1))
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        values, grad = soft_dtw_batch(X, Y, 1.0, return_grad="x")
+        assert np.isfinite(grad).all()
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True, timeout=600).stdout
+    assert int(out) < 100 * 1024, f"peak memory grew by {int(out) / 1024:.0f} MB"

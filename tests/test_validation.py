@@ -330,3 +330,31 @@ def test_negative_costs_are_valid_in_from_cost():
     D = -np.abs(np.random.default_rng(6).standard_normal((3, 4)))
     E, v = sk.soft_dtw_alignment_from_cost(D, gamma=1.0)
     assert math.isfinite(v) and np.all(np.isfinite(E))
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+def test_a_process_forked_after_threads_ran_uses_one_thread_instead_of_hanging():
+    # GNU OpenMP hangs in such a child at its first parallel region with threads.
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import os, warnings
+        import numpy as np
+        import sksoftdtw as sk
+        from sksoftdtw.utils import check_n_jobs
+        X = np.random.default_rng(0).standard_normal((6, 40, 2))
+        expected = sk.soft_dtw_batch(X, X[::-1], 0.5, n_jobs=2, return_grad="x")
+        pid = os.fork()
+        if pid == 0:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                got = sk.soft_dtw_batch(X, X[::-1], 0.5, n_jobs=2, return_grad="x")
+            ok = (check_n_jobs(2) == 1 and "forked" in str(caught[0].message)
+                  and all(np.array_equal(a, b) for a, b in zip(got, expected)))
+            os._exit(0 if ok else 1)
+        assert os.waitpid(pid, 0)[1] == 0, "wrong result in the child"
+        assert check_n_jobs(2) == 2  # the parent keeps its threads
+    """)
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -1,0 +1,168 @@
+"""Speed and memory of the PyTorch loss, :class:`sksoftdtw.torch.SoftDTWLoss`.
+
+Three measurements, peers timed in the same run when installed (tslearn's
+``SoftDTWLossPyTorch``; pysdtw, ``pip install pysdtw``):
+
+- ``overhead``: forward + backward through the module against the raw NumPy
+  call ``soft_dtw_batch(X, Y, return_grad="x")`` at batch 64, length 128,
+  float64, one thread;
+- ``memory``: peak resident memory of forward + backward at length 4096,
+  batch 8, d = 1, in a fresh subprocess (torch's own footprint included);
+- ``speed``: forward + backward of a batch of 64 pairs of length 256, d = 1
+  and d = 16, float32 (what a network feeds a loss), with one thread and with
+  all threads (our ``n_jobs``, numba's and torch's thread counts alike).
+
+Times are medians over repetitions run in turn (ours, then each peer), so a
+drift of the machine's speed hits all alike; ratios are taken per round.
+
+Usage::
+
+    python benchmarks/bench_torch.py [--sections overhead memory speed] [--repeat 5]
+"""
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+
+from sksoftdtw import soft_dtw_batch
+from sksoftdtw.torch import SoftDTWLoss
+
+GAMMA = 1.0
+
+
+def _forward_backward(loss, x, y):
+    def run():
+        x.grad = None
+        loss(x, y).backward()
+    return run
+
+
+def losses(n_jobs):
+    """name -> loss module taking (x, y) and returning a scalar."""
+    out = {"sksoftdtw": SoftDTWLoss(GAMMA, n_jobs=n_jobs)}
+    try:
+        from tslearn.metrics import SoftDTWLossPyTorch
+
+        tslearn = SoftDTWLossPyTorch(gamma=GAMMA)
+        out["tslearn"] = lambda x, y: tslearn(x, y).mean()
+    except ImportError:
+        pass
+    try:
+        import pysdtw
+
+        pysdtw_loss = pysdtw.SoftDTW(gamma=GAMMA, use_cuda=False)
+        out["pysdtw"] = lambda x, y: pysdtw_loss(x, y).mean()
+    except ImportError:
+        pass
+    return out
+
+
+def set_threads(n_threads):
+    torch.set_num_threads(n_threads)
+    try:
+        import numba
+
+        numba.set_num_threads(min(n_threads, numba.config.NUMBA_NUM_THREADS))
+    except ImportError:
+        pass
+
+
+def rounds(fns, repeat):
+    """Median seconds of each callable over ``repeat`` rounds run in turn, and the
+    median per-round ratio of each to the first."""
+    for fn in fns.values():
+        fn()  # warm-up, and numba's compilation
+    times = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    first = np.array(times[next(iter(fns))])
+    return {name: (np.median(t), np.median(np.array(t) / first)) for name, t in times.items()}
+
+
+def bench_speed(repeat):
+    all_threads = len(os.sched_getaffinity(0))
+    print(f"forward + backward, batch 64, length 256, float32, gamma = {GAMMA}: "
+          "ms per batch and ns per cell (ratio to sksoftdtw)")
+    for threads, n_jobs in [(1, 1), (all_threads, -1)]:
+        set_threads(threads)
+        for d in (1, 16):
+            rng = np.random.default_rng(0)
+            x = torch.tensor(rng.standard_normal((64, 256, d)), dtype=torch.float32,
+                             requires_grad=True)
+            y = torch.tensor(rng.standard_normal((64, 256, d)), dtype=torch.float32)
+            fns = {name: _forward_backward(loss, x, y) for name, loss in losses(n_jobs).items()}
+            res = rounds(fns, repeat)
+            cells = 64 * 256 * 256
+            row = ", ".join(f"{name} {t * 1e3:.1f} ms = {t / cells * 1e9:.2f} ns/cell"
+                            + ("" if name == "sksoftdtw" else f" ({ratio:.0f}x)")
+                            for name, (t, ratio) in res.items())
+            print(f"  {threads} thread(s), d = {d:2d}: {row}")
+
+
+# The peak is read from VmHWM, the high-water mark of this process's own memory:
+# ru_maxrss would include the parent's peak, which Linux carries across exec.
+_MEMORY_CHILD = """
+import re, numpy as np, torch
+from sksoftdtw.torch import SoftDTWLoss
+
+def peak_kb():
+    return int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
+
+rng = np.random.default_rng(0)
+x = torch.tensor(rng.standard_normal((8, 4096, 1)), dtype=torch.float32, requires_grad=True)
+y = torch.tensor(rng.standard_normal((8, 4096, 1)), dtype=torch.float32)
+before = peak_kb()
+SoftDTWLoss(1.0, n_jobs=-1)(x, y).backward()
+assert torch.isfinite(x.grad).all()
+print(before, peak_kb())
+"""
+
+
+def bench_memory():
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", _MEMORY_CHILD], check=True,
+                         capture_output=True, text=True).stdout
+    before, peak = (int(v) / 1024 for v in out.split())
+    print(f"length 4096, batch 8, d = 1, forward + backward: peak RSS {peak:.0f} MB "
+          f"(of which {before:.0f} MB before the loss: Python, NumPy, torch, the data); "
+          f"{time.perf_counter() - t0:.1f} s with start-up")
+
+
+def bench_overhead(repeat):
+    set_threads(1)
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((64, 128, 1)), rng.standard_normal((64, 128, 1))
+    x, y = torch.from_numpy(X).requires_grad_(), torch.from_numpy(Y)
+    fns = {"numpy": lambda: soft_dtw_batch(X, Y, GAMMA, return_grad="x"),
+           "torch": _forward_backward(SoftDTWLoss(GAMMA), x, y)}
+    res = rounds(fns, repeat)
+    print(f"overhead, batch 64, length 128, float64, 1 thread: soft_dtw_batch "
+          f"{res['numpy'][0] * 1e3:.2f} ms, SoftDTWLoss forward + backward "
+          f"{res['torch'][0] * 1e3:.2f} ms: ratio {res['torch'][1]:.3f}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sections", nargs="+", default=["overhead", "memory", "speed"],
+                        choices=["overhead", "memory", "speed"])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    print(f"torch {torch.__version__}, {len(os.sched_getaffinity(0))} cores")
+    # The overhead first: the peers' numba threads keep spinning after their runs.
+    if "overhead" in args.sections:
+        bench_overhead(max(args.repeat, 30))
+    if "memory" in args.sections:
+        bench_memory()
+    if "speed" in args.sections:
+        bench_speed(args.repeat)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,513 @@
+r"""Soft-DTW as a PyTorch loss: autograd functions over the batched kernels.
+
+Two autograd functions carry everything:
+
+- ``_SoftDTWFunction`` on the series, for the squared Euclidean cost: one
+  call of :func:`~sksoftdtw.soft_dtw_batch` computes the values and, in the
+  same pass, the gradients of the inputs that require them;
+- ``_SoftDTWCostFunction`` on a cost matrix ``D`` given by ``dist_func``: the
+  kernels return the expected alignment :math:`E = \partial\,\mathrm{dtw}_\gamma
+  / \partial D` with the values, and autograd carries it back through
+  ``dist_func``.
+
+Their backward passes only scale the stored gradients by the incoming ones.
+The kernels run in float64 on the CPU: other floating dtypes are converted at
+the boundary and the results converted back.
+"""
+
+import numpy as np
+import torch
+from torch.autograd.function import once_differentiable
+
+from ..metrics import soft_dtw_batch, soft_dtw_batch_from_cost
+from ..utils._validation import check_gamma, check_n_jobs, check_radius
+
+__all__ = ["SoftDTWLoss", "soft_dtw", "soft_dtw_alignment"]
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+_PARAMS = """gamma : float, default=1.0
+        Smoothing parameter, ``> 0``.
+    sakoe_chiba_radius : int or None, default=None
+        Radius of the Sakoe-Chiba band, applied to each pair on its own
+        lengths ``(n_k, m_k)``: cell ``(i, j)`` may be aligned only if
+        ``i - r <= j <= i + (m_k - n_k) + r`` (``n_k <= m_k``; symmetric
+        otherwise), so the last cell is always reachable. ``None`` means no
+        band."""
+
+_DIST_FUNC = """dist_func : callable or None, default=None
+        ``dist_func(x, y)`` returns the ``(B, N, M)`` cost matrices of the
+        pairs from ``(B, N, D)`` and ``(B, M, D)`` tensors; any differentiable
+        torch function (cosine, absolute, a learned metric). ``None`` uses the
+        squared Euclidean cost on fused kernels that never build the matrix."""
+
+_LENGTHS = """x_lengths, y_lengths : LongTensor or sequence of int of shape (B,), default=None
+        True length of each series, for batches padded to a common length:
+        series ``k`` of ``x`` is ``x[k, :x_lengths[k]]``; padded positions are
+        never read and get a zero gradient. ``None`` means every series has
+        the full length."""
+
+_REFERENCES = """.. [1] M. Cuturi and M. Blondel, "Soft-DTW: a Differentiable Loss Function
+       for Time-Series", ICML 2017.
+    .. [2] M. Blondel, A. Mensch and J.-P. Vert, "Differentiable Divergences
+       Between Time Series", AISTATS 2021."""
+
+_N_JOBS = """n_jobs : int or None, default=None
+        Number of kernel threads; ``None`` means 1 and ``-1`` all cores."""
+
+
+def _doc(func):
+    func.__doc__ = func.__doc__.format(params=_PARAMS, dist_func=_DIST_FUNC, lengths=_LENGTHS,
+                                       n_jobs=_N_JOBS, references=_REFERENCES)
+    return func
+
+
+# --------------------------------------------------------------------------
+# Validation, once, at the public boundary
+# --------------------------------------------------------------------------
+def _check_batch(x, name):
+    """A CPU floating-point tensor of shape (B, N, D); (B, N) is D = 1."""
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+    if x.device.type != "cpu":
+        raise ValueError(
+            f"{name} is on device '{x.device}': the soft-DTW kernels run on the CPU only; "
+            f"move the tensors with {name}.cpu() (the loss does not move them silently)"
+        )
+    if not x.is_floating_point():
+        raise TypeError(f"{name} must be a floating-point tensor, got dtype {x.dtype}")
+    if x.ndim == 2:
+        x = x.unsqueeze(-1)
+    elif x.ndim != 3:
+        raise ValueError(
+            f"{name} must be a batch of series of shape (B, N, D) or (B, N), got a tensor "
+            f"with {x.ndim} dimensions and shape {tuple(x.shape)}"
+        )
+    if 0 in x.shape:
+        raise ValueError(f"{name} is empty (shape {tuple(x.shape)})")
+    return x
+
+
+def _check_lengths(lengths, n_ts, sz, name):
+    """Lengths as an intp array of shape (n_ts,) in [1, sz], or None for full length."""
+    if lengths is None:
+        return None
+    if isinstance(lengths, torch.Tensor):
+        lengths = lengths.detach().cpu().numpy()
+    arr = np.asarray(lengths)
+    if arr.shape != (n_ts,):
+        raise ValueError(
+            f"{name} must hold one length per series, shape ({n_ts},), got shape {arr.shape}"
+        )
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must hold integers, got dtype {arr.dtype}")
+    if arr.min() < 1 or arr.max() > sz:
+        raise ValueError(
+            f"{name} must be between 1 and {sz} (the padded length), got values from "
+            f"{arr.min()} to {arr.max()}"
+        )
+    return None if (arr == sz).all() else arr.astype(np.intp)
+
+
+def _valid_mask(lengths, n_ts, sz):
+    """(n_ts, sz) mask of the positions inside the series."""
+    if lengths is None:
+        return np.ones((n_ts, sz), dtype=bool)
+    return np.arange(sz)[None, :] < lengths[:, None]
+
+
+def _finite_where(a, valid):
+    """Whether ``a`` is finite wherever ``valid`` (None: everywhere) is true.
+
+    On NumPy views of the tensors: tensor reductions cost far more on small
+    batches.
+    """
+    finite = np.isfinite(a)
+    return bool(finite.all() if valid is None else (finite | ~valid).all())
+
+
+def _check_finite(x, lengths, name):
+    valid = None if lengths is None else _valid_mask(lengths, *x.shape[:2])[:, :, None]
+    if not _finite_where(_to_numpy(x), valid):
+        raise ValueError(f"{name} contains NaN or infinite values (outside the padding)")
+
+
+def _check_inputs(x, y, x_lengths, y_lengths):
+    x, y = _check_batch(x, "x"), _check_batch(y, "y")
+    if len(x) != len(y):
+        raise ValueError(f"x and y must hold the same number of series, got {len(x)} and "
+                         f"{len(y)}")
+    if x.shape[2] != y.shape[2]:
+        raise ValueError(f"x and y must have the same dimension D, got {x.shape[2]} and "
+                         f"{y.shape[2]}")
+    x_lengths = _check_lengths(x_lengths, len(x), x.shape[1], "x_lengths")
+    y_lengths = _check_lengths(y_lengths, len(y), y.shape[1], "y_lengths")
+    _check_finite(x, x_lengths, "x")
+    _check_finite(y, y_lengths, "y")
+    return x, y, x_lengths, y_lengths
+
+
+def _check_params(gamma, sakoe_chiba_radius, dist_func, n_jobs):
+    gamma = check_gamma(gamma, allow_zero=False)
+    check_radius(sakoe_chiba_radius)
+    if dist_func is not None and not callable(dist_func):
+        raise TypeError(f"dist_func must be callable or None, got {dist_func!r}")
+    check_n_jobs(n_jobs)
+    return gamma
+
+
+# --------------------------------------------------------------------------
+# Conversions at the kernel boundary
+# --------------------------------------------------------------------------
+def _to_numpy(x):
+    """NumPy view of a tensor, without a copy for float32 and float64.
+
+    The kernels take both (and compute in float64); other floating dtypes,
+    which NumPy lacks or the kernels do not take, are converted to float64.
+    """
+    x = x.detach()
+    return x.numpy() if x.dtype in (torch.float32, torch.float64) else \
+        x.to(torch.float64).numpy()
+
+
+def _series(x, lengths):
+    """The kernels' layout: the (B, N, D) array, or its unpadded series."""
+    return x if lengths is None else [x[k, :n] for k, n in enumerate(lengths)]
+
+
+def _padded(grads, like, lengths):
+    """Gradients of unpadded series, zero-padded back to the shape of ``like``."""
+    if lengths is None:
+        return grads
+    out = np.zeros_like(like)
+    for k, n in enumerate(lengths):
+        out[k, :n] = grads[k]
+    return out
+
+
+def _pair_lengths(x_lengths, y_lengths, n_ts, n, m):
+    """(n_pairs, 2) block sizes of the cost matrices, or None when all are full."""
+    if x_lengths is None and y_lengths is None:
+        return None
+    return np.stack([np.full(n_ts, n) if x_lengths is None else x_lengths,
+                     np.full(n_ts, m) if y_lengths is None else y_lengths], axis=1)
+
+
+# --------------------------------------------------------------------------
+# Autograd functions
+# --------------------------------------------------------------------------
+def _scaled(grad_values, grad):
+    """Backward of a batch of values: ``grad_values[k] * grad[k]`` for each pair."""
+    if grad is None:
+        return None
+    return grad_values.to(grad.dtype)[:, None, None] * grad
+
+
+class _SoftDTWFunction(torch.autograd.Function):
+    """Values of the pairs ``(x[k], y[k])`` under the squared Euclidean cost."""
+
+    @staticmethod
+    def forward(ctx, x, y, gamma, radius, x_lengths, y_lengths, n_jobs):
+        want_x, want_y = ctx.needs_input_grad[:2]
+        return_grad = {(True, True): "both", (True, False): "x", (False, True): "y"}.get(
+            (want_x, want_y))
+        x_np, y_np = _to_numpy(x), _to_numpy(y)
+        out = soft_dtw_batch(_series(x_np, x_lengths), _series(y_np, y_lengths), gamma,
+                             sakoe_chiba_radius=radius, return_grad=return_grad, n_jobs=n_jobs)
+        values, grads = (out, ()) if return_grad is None else (out[0], list(out[1:]))
+        grad_x = torch.from_numpy(_padded(grads.pop(0), x_np, x_lengths)).to(x.dtype) \
+            if want_x else None
+        grad_y = torch.from_numpy(_padded(grads.pop(0), y_np, y_lengths)).to(y.dtype) \
+            if want_y else None
+        ctx.save_for_backward(grad_x, grad_y)
+        return torch.from_numpy(values).to(torch.promote_types(x.dtype, y.dtype))
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad_values):
+        grad_x, grad_y = ctx.saved_tensors
+        return (_scaled(grad_values, grad_x), _scaled(grad_values, grad_y),
+                None, None, None, None, None)
+
+
+class _SoftDTWCostFunction(torch.autograd.Function):
+    """Values of a batch of cost matrices; the gradient is the expected alignment."""
+
+    @staticmethod
+    def forward(ctx, D, gamma, radius, lengths, n_jobs):
+        want = ctx.needs_input_grad[0]
+        out = soft_dtw_batch_from_cost(_to_numpy(D), gamma, lengths=lengths,
+                                       sakoe_chiba_radius=radius, return_alignment=want,
+                                       n_jobs=n_jobs)
+        values, E = out if want else (out, None)
+        ctx.save_for_backward(None if E is None else torch.from_numpy(E).to(D.dtype))
+        return torch.from_numpy(values).to(D.dtype)
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad_values):
+        (E,) = ctx.saved_tensors
+        return _scaled(grad_values, E), None, None, None, None
+
+
+def _sqeuclidean(x, y):
+    """Exact (B, N, M) squared Euclidean costs, one dimension at a time.
+
+    Summing differences, not expanding ``|x|^2 + |y|^2 - 2 x.y``, keeps full
+    relative precision; one dimension at a time keeps the memory at one
+    (B, N, M) matrix.
+    """
+    return sum((x[:, :, None, k] - y[:, None, :, k]) ** 2 for k in range(x.shape[2]))
+
+
+def _cost_matrix(dist_func, x, y, x_lengths, y_lengths):
+    D = dist_func(x, y)
+    expected = (len(x), x.shape[1], y.shape[1])
+    if not isinstance(D, torch.Tensor) or tuple(D.shape) != expected:
+        got = tuple(D.shape) if isinstance(D, torch.Tensor) else type(D).__name__
+        raise ValueError(f"dist_func must return a tensor of shape (B, N, M) = {expected}, "
+                         f"got {got}")
+    if not D.is_floating_point():
+        raise TypeError(f"dist_func must return a floating-point tensor, got dtype {D.dtype}")
+    valid = None if x_lengths is None and y_lengths is None else \
+        _valid_mask(x_lengths, *x.shape[:2])[:, :, None] \
+        & _valid_mask(y_lengths, *y.shape[:2])[:, None, :]
+    if not _finite_where(_to_numpy(D), valid):
+        raise ValueError("dist_func returned NaN or infinite costs (outside the padding)")
+    return D
+
+
+@torch.compiler.disable
+def _values(x, y, gamma, radius, dist_func, x_lengths, y_lengths, n_jobs):
+    """Differentiable soft-DTW values of validated pairs.
+
+    Opaque to ``torch.compile``: the kernels are not traceable, so the
+    compiler breaks the graph here and runs this part eagerly.
+    """
+    if dist_func is None:
+        if not torch.is_grad_enabled():
+            # needs_input_grad follows requires_grad even under no_grad
+            x, y = x.detach(), y.detach()
+        return _SoftDTWFunction.apply(x, y, gamma, radius, x_lengths, y_lengths, n_jobs)
+    D = _cost_matrix(dist_func, x, y, x_lengths, y_lengths)
+    lengths = _pair_lengths(x_lengths, y_lengths, len(x), x.shape[1], y.shape[1])
+    return _SoftDTWCostFunction.apply(D, gamma, radius, lengths, n_jobs)
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+@_doc
+def soft_dtw(x, y, gamma=1.0, *, normalize=False, sakoe_chiba_radius=None, dist_func=None,
+             x_lengths=None, y_lengths=None, n_jobs=None):
+    r"""Soft-DTW values of a batch of pairs of series, differentiable by autograd.
+
+    The functional form of :class:`SoftDTWLoss` with ``reduction="none"``.
+
+    Parameters
+    ----------
+    x : Tensor of shape (B, N, D) or (B, N)
+        First series of each pair, on the CPU, of a floating-point dtype;
+        ``(B, N)`` is ``D = 1``.
+    y : Tensor of shape (B, M, D) or (B, M)
+        Second series of each pair.
+    {params}
+    normalize : bool, default=False
+        Return the soft-DTW divergence
+        :math:`\mathrm{{dtw}}_\gamma(x, y) - \frac{{1}}{{2}}(\mathrm{{dtw}}_\gamma(x, x)
+        + \mathrm{{dtw}}_\gamma(y, y))` (Blondel et al., 2021), which is
+        nonnegative for the squared Euclidean cost and zero when ``x == y``;
+        valid for unequal lengths.
+    {dist_func}
+    {lengths}
+    {n_jobs}
+
+    Returns
+    -------
+    values : Tensor of shape (B,)
+        One value per pair, of the promoted dtype of ``x`` and ``y`` (of the
+        cost matrix with ``dist_func``).
+
+    See Also
+    --------
+    SoftDTWLoss : The same as an ``nn.Module``, with a reduction.
+    soft_dtw_alignment : The expected alignments.
+    sksoftdtw.soft_dtw_batch : The NumPy batch function underneath.
+
+    References
+    ----------
+    {references}
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sksoftdtw.torch import soft_dtw
+    >>> x = torch.tensor([[0.0, 0.1, 2.0]], requires_grad=True)
+    >>> y = torch.tensor([[0.0, 2.0]])
+    >>> values = soft_dtw(x, y, gamma=0.01)
+    >>> values.detach().round(decimals=4)
+    tensor([0.0100])
+    >>> values.sum().backward()
+    >>> x.grad.shape
+    torch.Size([1, 3])
+    """
+    gamma = _check_params(gamma, sakoe_chiba_radius, dist_func, n_jobs)
+    x, y, x_lengths, y_lengths = _check_inputs(x, y, x_lengths, y_lengths)
+    args = (gamma, sakoe_chiba_radius, dist_func)
+    values = _values(x, y, *args, x_lengths, y_lengths, n_jobs)
+    if normalize:
+        values = values - 0.5 * (_values(x, x, *args, x_lengths, x_lengths, n_jobs)
+                                 + _values(y, y, *args, y_lengths, y_lengths, n_jobs))
+    return values
+
+
+@_doc
+def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None, dist_func=None,
+                       x_lengths=None, y_lengths=None, n_jobs=None):
+    r"""Expected alignments and soft-DTW values of a batch of pairs.
+
+    ``E[k, i, j]`` is the probability that ``x[k, i]`` is aligned with
+    ``y[k, j]`` under the Gibbs distribution over alignments, which is the
+    gradient of the value with respect to the cost matrix. The result is not
+    differentiable (it is detached).
+
+    Parameters
+    ----------
+    x : Tensor of shape (B, N, D) or (B, N)
+    y : Tensor of shape (B, M, D) or (B, M)
+    {params}
+    {dist_func}
+    {lengths}
+    {n_jobs}
+
+    Returns
+    -------
+    E : Tensor of shape (B, N, M)
+        Expected alignments, in ``[0, 1]``, zero outside each pair's block
+        ``[:x_lengths[k], :y_lengths[k]]``.
+    values : Tensor of shape (B,)
+
+    See Also
+    --------
+    soft_dtw, sksoftdtw.soft_dtw_alignment
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sksoftdtw.torch import soft_dtw_alignment
+    >>> x = torch.tensor([[0.0, 0.1, 2.0]], dtype=torch.float64)
+    >>> E, values = soft_dtw_alignment(x, torch.tensor([[0.0, 2.0]], dtype=torch.float64),
+    ...                                gamma=0.01)
+    >>> E.round(decimals=3)
+    tensor([[[1., 0.],
+             [1., 0.],
+             [0., 1.]]], dtype=torch.float64)
+    """
+    gamma = _check_params(gamma, sakoe_chiba_radius, dist_func, n_jobs)
+    x, y, x_lengths, y_lengths = _check_inputs(x, y, x_lengths, y_lengths)
+    with torch.no_grad():
+        D = _cost_matrix(dist_func or _sqeuclidean, x, y, x_lengths, y_lengths)
+    lengths = _pair_lengths(x_lengths, y_lengths, len(x), x.shape[1], y.shape[1])
+    values, E = soft_dtw_batch_from_cost(_to_numpy(D), gamma, lengths=lengths,
+                                         sakoe_chiba_radius=sakoe_chiba_radius,
+                                         return_alignment=True, n_jobs=n_jobs)
+    return torch.from_numpy(E).to(D.dtype), torch.from_numpy(values).to(D.dtype)
+
+
+@_doc
+class SoftDTWLoss(torch.nn.Module):
+    r"""Soft-DTW loss between batches of time series, as a PyTorch module.
+
+    ``loss(x, y)`` compares each series ``x[k]`` with ``y[k]``: one call of
+    the batched kernels computes all the values and, in the same pass, the
+    gradients of the inputs that require them; the backward pass only scales
+    them. Series may have different lengths within a batch (``x_lengths``,
+    ``y_lengths``) and between ``x`` and ``y``. See :doc:`/deep_learning`.
+
+    Parameters
+    ----------
+    {params}
+    normalize : bool, default=False
+        Use the soft-DTW divergence
+        :math:`\mathrm{{dtw}}_\gamma(x, y) - \frac{{1}}{{2}}(\mathrm{{dtw}}_\gamma(x, x)
+        + \mathrm{{dtw}}_\gamma(y, y))`, nonnegative for the squared
+        Euclidean cost and zero when ``x == y``; valid for unequal lengths.
+    {dist_func}
+    reduction : {{"mean", "sum", "none"}}, default="mean"
+        Mean or sum over the pairs of the batch, or one value per pair.
+    {n_jobs}
+
+    See Also
+    --------
+    soft_dtw : The functional form.
+    soft_dtw_alignment : The expected alignments.
+    sksoftdtw.neural_network.MLPRegressor : A scikit-learn network trained with soft-DTW.
+
+    Notes
+    -----
+    The kernels run on the CPU in float64: float32 (and other floating)
+    tensors are converted at the boundary and the values and gradients
+    converted back. Tensors on another device raise an error naming it. The
+    loss is once differentiable (no double backward).
+
+    References
+    ----------
+    {references}
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sksoftdtw.torch import SoftDTWLoss
+    >>> torch.manual_seed(0)  # doctest: +ELLIPSIS
+    <torch._C.Generator object at ...>
+    >>> x = torch.randn(4, 20, 2, requires_grad=True)
+    >>> y = torch.randn(4, 30, 2)
+    >>> loss = SoftDTWLoss(gamma=0.1)(x, y)
+    >>> loss.backward()
+    >>> loss.shape, x.grad.shape
+    (torch.Size([]), torch.Size([4, 20, 2]))
+    >>> SoftDTWLoss(gamma=0.1, normalize=True, reduction="none")(y, y).abs().max() < 1e-5
+    tensor(True)
+    """
+
+    def __init__(self, gamma=1.0, normalize=False, sakoe_chiba_radius=None, dist_func=None,
+                 reduction="mean", *, n_jobs=None):
+        super().__init__()
+        self.gamma = _check_params(gamma, sakoe_chiba_radius, dist_func, n_jobs)
+        if reduction not in _REDUCTIONS:
+            raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+        if not isinstance(normalize, (bool, np.bool_)):
+            raise TypeError(f"normalize must be a bool, got {normalize!r}")
+        self.normalize = bool(normalize)
+        self.sakoe_chiba_radius = sakoe_chiba_radius
+        self.dist_func = dist_func
+        self.reduction = reduction
+        self.n_jobs = n_jobs
+
+    def forward(self, x, y, x_lengths=None, y_lengths=None):
+        """Soft-DTW loss between ``x`` and ``y``.
+
+        Parameters
+        ----------
+        x : Tensor of shape (B, N, D) or (B, N)
+            Predictions, for instance; ``(B, N)`` is ``D = 1``.
+        y : Tensor of shape (B, M, D) or (B, M)
+            Targets, for instance.
+        x_lengths, y_lengths : LongTensor or sequence of int of shape (B,), default=None
+            True lengths of padded series (see :func:`soft_dtw`).
+
+        Returns
+        -------
+        loss : Tensor of shape () or (B,)
+            The reduced loss, or one value per pair with ``reduction="none"``.
+        """
+        values = soft_dtw(x, y, self.gamma, normalize=self.normalize,
+                          sakoe_chiba_radius=self.sakoe_chiba_radius, dist_func=self.dist_func,
+                          x_lengths=x_lengths, y_lengths=y_lengths, n_jobs=self.n_jobs)
+        if self.reduction == "mean":
+            return values.mean()
+        return values.sum() if self.reduction == "sum" else values
+
+    def extra_repr(self):
+        return (f"gamma={self.gamma}, normalize={self.normalize}, "
+                f"sakoe_chiba_radius={self.sakoe_chiba_radius}, reduction={self.reduction!r}")
