@@ -503,6 +503,8 @@ def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
 
 
 def _cost_alignment(D, gamma, radius):
+    if _single_path(D.shape[0], D.shape[1], radius):
+        gamma = 0.0
     values, E = _batch_cost(D[None], np.array([D.shape], dtype=np.intp), gamma, radius,
                             True, 1)
     return float(values[0]), E[0]

@@ -20,6 +20,7 @@ import torch
 from torch.autograd.function import once_differentiable
 
 from ..metrics import soft_dtw_batch, soft_dtw_batch_from_cost
+from ..utils._docstrings import fill_doc
 from ..utils._validation import check_gamma, check_n_jobs, check_radius
 
 __all__ = ["SoftDTWLoss", "soft_dtw", "soft_dtw_alignment"]
@@ -57,8 +58,8 @@ _N_JOBS = """n_jobs : int or None, default=None
 
 
 def _doc(func):
-    func.__doc__ = func.__doc__.format(params=_PARAMS, dist_func=_DIST_FUNC, lengths=_LENGTHS,
-                                       n_jobs=_N_JOBS, references=_REFERENCES)
+    func.__doc__ = fill_doc(func.__doc__, params=_PARAMS, dist_func=_DIST_FUNC,
+                            lengths=_LENGTHS, n_jobs=_N_JOBS, references=_REFERENCES)
     return func
 
 
@@ -314,8 +315,8 @@ def soft_dtw(x, y, gamma=1.0, *, normalize=False, sakoe_chiba_radius=None, dist_
     {params}
     normalize : bool, default=False
         Return the soft-DTW divergence
-        :math:`\mathrm{{dtw}}_\gamma(x, y) - \frac{{1}}{{2}}(\mathrm{{dtw}}_\gamma(x, x)
-        + \mathrm{{dtw}}_\gamma(y, y))` (Blondel et al., 2021), which is
+        :math:`\mathrm{dtw}_\gamma(x, y) - \frac{1}{2}(\mathrm{dtw}_\gamma(x, x)
+        + \mathrm{dtw}_\gamma(y, y))` (Blondel et al., 2021), which is
         nonnegative for the squared Euclidean cost and zero when ``x == y``;
         valid for unequal lengths.
     {dist_func}
@@ -429,11 +430,11 @@ class SoftDTWLoss(torch.nn.Module):
     {params}
     normalize : bool, default=False
         Use the soft-DTW divergence
-        :math:`\mathrm{{dtw}}_\gamma(x, y) - \frac{{1}}{{2}}(\mathrm{{dtw}}_\gamma(x, x)
-        + \mathrm{{dtw}}_\gamma(y, y))`, nonnegative for the squared
+        :math:`\mathrm{dtw}_\gamma(x, y) - \frac{1}{2}(\mathrm{dtw}_\gamma(x, x)
+        + \mathrm{dtw}_\gamma(y, y))`, nonnegative for the squared
         Euclidean cost and zero when ``x == y``; valid for unequal lengths.
     {dist_func}
-    reduction : {{"mean", "sum", "none"}}, default="mean"
+    reduction : {"mean", "sum", "none"}, default="mean"
         Mean or sum over the pairs of the batch, or one value per pair.
     {n_jobs}
 
