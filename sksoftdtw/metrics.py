@@ -30,8 +30,9 @@ from .utils._docstrings import fill_doc
 from .utils._validation import (
     FlatDataset,
     check_dataset,
-    check_gamma,
     check_cost_range,
+    check_gamma,
+    check_gamma_range,
     check_n_jobs,
     check_pairs,
     check_path_sum,
@@ -124,6 +125,7 @@ def _wavefront_value_grad(X, Y, gamma, n_threads, values, gX, gY):
 
 def _exp_domain(max_cost, length, gamma):
     """Whether the fast exp-domain recursion is exact enough for this input."""
+    check_gamma_range(gamma, length)
     # Written without a division so that a subnormal gamma cannot overflow.
     return gamma > 0 and length * max_cost < _MAX_EXPONENT * gamma * np.log(2)
 
