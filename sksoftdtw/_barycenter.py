@@ -338,7 +338,8 @@ def _softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
     loc, scale = _data_location_scale(ds, w)
     s = float(np.sqrt(np.mean(scale ** 2)))
     s = s if s > 0 else 1.0
-    c = len(Z0) / (ds.d * s * s)
+    # c is applied as k / s / s: for data below 1e-154, s * s underflows.
+    k = len(Z0) / ds.d
     u0 = ((Z0 - loc) / s).ravel()
     cache = {"u": u0, "value": f0, "grad": g0, "excess": objective.excess}
 
@@ -346,7 +347,7 @@ def _softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
         if not np.array_equal(u, cache["u"]):
             value, grad = objective(loc + s * u.reshape(Z0.shape))
             cache.update(u=u.copy(), value=value, grad=grad, excess=objective.excess)
-        return c * cache["value"], (c * s) * cache["grad"].ravel()
+        return k * (cache["value"] / s / s), k * (cache["grad"].ravel() / s)
 
     previous = [f0]
 

@@ -32,8 +32,9 @@ from .utils._validation import (
     FlatDataset,
     _as_float_array,
     check_dataset,
-    check_gamma,
     check_cost_range,
+    check_gamma,
+    check_gamma_range,
     check_n_jobs,
     check_pairs,
     check_path_sum,
@@ -157,6 +158,7 @@ def _wavefront_value_grad(X, Y, gamma, n_threads, values, gX, gY):
 def _exp_domain(max_cost, length, gamma):
     """Whether the fast exp-domain recursion is exact enough for this input
     (elementwise on arrays of costs and lengths)."""
+    check_gamma_range(gamma, np.max(length))
     # Written without a division so that a subnormal gamma cannot overflow.
     return (gamma > 0) & (length * max_cost < _MAX_EXPONENT * gamma * _LN2)
 

@@ -574,3 +574,33 @@ def test_from_channels_first_is_the_transpose():
     assert from_channels_first(AEON[0]).shape == (40, 3)
     with pytest.raises(ValueError, match="channels-first"):
         from_channels_first(np.zeros(5))
+
+
+@pytest.mark.parametrize("call", [
+    lambda g: sk.soft_dtw(np.zeros(4), np.ones(5), g),
+    lambda g: sk.soft_dtw_value_and_grad(np.zeros(4), np.ones(5), g),
+    lambda g: sk.soft_dtw_alignment(np.zeros(4), np.ones(5), g),
+    lambda g: sk.soft_dtw_from_cost(np.ones((4, 5)), g),
+    lambda g: sk.soft_dtw_divergence(np.zeros(4), np.ones(5), g),
+    lambda g: sk.cdist_soft_dtw(np.zeros((20, 4)), np.ones((1, 5)), g),
+    lambda g: sk.soft_dtw_batch(np.zeros((20, 4)), np.ones((20, 5)), g, return_grad="x"),
+])
+def test_gamma_whose_value_overflows_is_rejected(call):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match=r"^gamma=1e\+308 is too large"):
+            call(1e308)
+        out = call(1e300)  # -1e300 log(number of alignments): finite
+    assert all(np.isfinite(a).all() for a in (out if isinstance(out, tuple) else (out,)))
+    assert sk.soft_dtw([1.0], [0.0, 2.0], 1.7e308) == 2.0  # one alignment: no overflow
+
+
+@pytest.mark.parametrize("gamma", [0.0, 1.0])
+def test_barycenter_of_data_whose_squares_underflow(gamma):
+    """The standardized objective divides by the data's scale twice, never by its square."""
+    X = np.array([[1.0, 0.0], [2.0, 1.0]])
+    got = sk.SoftDTWBarycenter(gamma).fit(1e-160 * X).barycenter_
+    assert np.isfinite(got).all()
+    if gamma == 0:  # scale-free: the barycenter of the data at scale 1, scaled
+        np.testing.assert_allclose(got / 1e-160, sk.SoftDTWBarycenter(0.0).fit(X).barycenter_,
+                                   rtol=1e-6)

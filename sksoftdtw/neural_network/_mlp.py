@@ -140,8 +140,10 @@ def _flatten_series_input(X, name):
         return X, None
     try:
         arr = np.asarray(X)
-    except (ValueError, TypeError):  # e.g. ragged nested sequences
-        return X, None
+    except (ValueError, TypeError):  # ragged nested sequences
+        raise ValueError(f"{name} must hold series of one shape: MLPRegressor needs inputs "
+                         "and targets of a fixed size, got a list of series of different "
+                         "shapes") from None
     if arr.ndim != 3:
         return X, None
     ds = check_dataset(arr, name)

@@ -113,7 +113,7 @@ _CHANNELS_FIRST_RATIO = 10
 
 def _check_layout(name, sz, d, shape):
     """Warn when ``d`` is so much larger than ``sz`` that the axes look swapped."""
-    if d > _CHANNELS_FIRST_RATIO * sz:
+    if 0 < sz and d > _CHANNELS_FIRST_RATIO * sz:
         warnings.warn(
             f"{name} has shape {shape}, read as series of length {sz} with d={d} dimensions. "
             "If it is in the channels-first layout (n_cases, n_channels, n_timepoints) of "
@@ -387,6 +387,20 @@ def check_cost_range(X, Y, path_length=None):
                    X.name if X.name == Y.name else f"{X.name} and {Y.name}",
                    f"up to {amplitude:.3g} in absolute value")
     return max_cost
+
+
+def check_gamma_range(gamma, path_length):
+    """Raise if ``gamma`` is so large that the soft-DTW value overflows float64.
+
+    The value is about ``-gamma * log(number of alignments)``, and there are
+    fewer than ``3 ** path_length`` alignments (``log 3 < 1.1``); the costs
+    take the other half of the float range.
+    """
+    if gamma * 1.1 * int(path_length) > _FLOAT_MAX / 2:  # Python floats: inf, no warning
+        raise ValueError(
+            f"gamma={gamma!r} is too large for series of these lengths: the soft-DTW value, "
+            "about -gamma * log(number of alignments), overflows float64"
+        )
 
 
 def check_path_sum(max_cost, path_length, names, extent):
