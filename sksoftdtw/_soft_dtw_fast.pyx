@@ -222,9 +222,10 @@ cdef void _exp_forward_row(const double* gf, const double* ge,
 # pass then recomputes the weights one segment at a time (twice the forward
 # work, O(sqrt(n) m) memory).
 
-# Pairs with more cells than this keep checkpoints instead of all weights
-# (3 doubles a cell: 200 MB).
-cdef Py_ssize_t MAX_FULL_CELLS = 1 << 23
+# Pairs with more cells than this keep checkpoints instead of all weights;
+# sksoftdtw._plan, which holds the tuning constants, sets it at import (until
+# then every pair with gradients keeps checkpoints: slower, never wrong).
+cdef Py_ssize_t MAX_FULL_CELLS = 0
 
 
 def set_max_full_cells(Py_ssize_t cells):

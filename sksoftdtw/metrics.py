@@ -22,6 +22,7 @@ import threading
 import numpy as np
 
 from ._kernels import fast as _fast
+from ._plan import plan
 from .parallel import batch_blocks, cdist_blocks, distributed_backend_active
 from .utils._validation import (
     FlatDataset,
@@ -72,53 +73,10 @@ def _as_dataset(*series):
                        offsets, "list")
 
 
-# Largest exponent of alpha = exp(-r / gamma) in base 2 that the exp-domain
-# kernels accept; beyond it their int64 exponents would no longer be exact
-# after (n + m) additions, and the log-domain kernels are used.
-_MAX_EXPONENT = 2.0**50
-_LN2 = np.log(2.0)
-
-
-# From this length on, one pair runs faster by anti-diagonals than by rows.
-_WAVEFRONT_MIN_LENGTH = 64
-
-# Lanes keep the weights of 16 pairs (256 bytes a cell): beyond this many
-# cells per pair their traffic outweighs the lanes' speed, and pairs run one by
-# one by anti-diagonals instead (measured crossover: pairs of length 200 to 300).
-_LANES_MAX_CELLS = 2**15
-
 # The workspace of the anti-diagonal gradients, kept per thread from call to
 # call: a fresh buffer of that size costs as much in page faults as the
 # computation.
 _WAVEFRONT_WORK = threading.local()
-
-
-def _wavefront_each(lengths_x, lengths_y, gamma, radius, exp_domain):
-    """For each pair alone, whether its gradients run by anti-diagonals.
-
-    That order has no band, needs the exp domain (or hard DTW) and keeps the
-    weights of every cell (pairs above the checkpoint size use rows); it
-    beats rows for one pair of length 64 or more.
-    """
-    if radius >= 0:
-        return np.zeros(len(lengths_x), dtype=bool)
-    each = np.minimum(lengths_x, lengths_y) >= _WAVEFRONT_MIN_LENGTH
-    each &= lengths_x * lengths_y <= _fast.max_full_cells()
-    return each if gamma == 0 else each & exp_domain
-
-
-def _wavefront_pays(lengths_x, lengths_y, gamma, radius, exp_domain):
-    """Whether the gradients of the pairs of these lengths run by anti-diagonals.
-
-    One pair as `_wavefront_each` says; many pairs when they are long enough
-    for anti-diagonals to beat lanes.
-    """
-    if len(lengths_x) == 1:
-        return bool(_wavefront_each(lengths_x, lengths_y, gamma, radius, exp_domain)[0])
-    if not (exp_domain or gamma == 0) or radius >= 0:
-        return False
-    cells = lengths_x * lengths_y
-    return cells.max() <= _fast.max_full_cells() and np.median(cells) > _LANES_MAX_CELLS
 
 
 def _wavefront_work(size):
@@ -135,63 +93,57 @@ def _wavefront_value_grad(X, Y, gamma, n_threads, values, gX, gY):
                                      work, values, gX, gY)
 
 
-def _exp_domain(max_cost, length, gamma):
-    """Whether the fast exp-domain recursion is exact enough for this input
-    (elementwise on arrays of costs and lengths)."""
-    # Written without a division so that a subnormal gamma cannot overflow.
-    return (gamma > 0) & (length * max_cost < _MAX_EXPONENT * gamma * _LN2)
-
-
-def _exp_domain_pairs(X, Y, gamma):
-    """`_exp_domain` with a bound on the squared Euclidean cost of any pair."""
+def _max_sqeuclidean(X, Y):
+    """A bound on the squared Euclidean cost between any series of X and of Y."""
     amplitude = float(np.abs(X.data).max()) + float(np.abs(Y.data).max())
     if not amplitude**2 * X.d < np.finfo(np.float64).max:
         raise ValueError(
             f"the values of X and Y are too large (up to {amplitude:.3g} in absolute value): "
             "their squared distances overflow float64; rescale the data"
         )
-    return _exp_domain(amplitude**2 * X.d, X.lengths.max() + Y.lengths.max(), gamma)
+    return amplitude**2 * X.d
 
 
-def _lane_plan(X, Y, pi, pj):
-    """Groups of pairs for the lane kernels, or None when they would not pay.
-
-    Sorts the pairs by lengths and cuts them into groups of at most
-    ``_fast.N_LANES`` pairs whose series have the same lengths; returns the
-    permutation and the start of each group.
-    """
-    if len(pi) < 2:
-        return None
-    lx, ly = X.lengths[pi], Y.lengths[pj]
-    order = np.lexsort((ly, lx))
-    lx, ly = lx[order], ly[order]
-    run_starts = np.flatnonzero(np.r_[True, (lx[1:] != lx[:-1]) | (ly[1:] != ly[:-1])])
-    run_ends = np.r_[run_starts[1:], len(order)]
-    starts = np.concatenate([np.arange(a, b, _fast.N_LANES)
-                             for a, b in zip(run_starts, run_ends)] + [[len(order)]])
-    # A group costs about as much as N_LANES / 8 pairs run one by one.
-    if len(order) / (len(starts) - 1) * 8 < _fast.N_LANES:
-        return None
-    return order.astype(np.intp), starts.astype(np.intp)
-
-
-def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs):
+def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs, strategy=None):
     pi = np.ascontiguousarray(pi, dtype=np.intp)
     pj = np.ascontiguousarray(pj, dtype=np.intp)
     out = np.empty(len(pi))
-    exp_domain = _exp_domain_pairs(X, Y, gamma)
+    p = plan("value", X.lengths[pi], Y.lengths[pj], gamma=gamma, radius=radius,
+             max_cost=_max_sqeuclidean(X, Y), strategy=strategy)
     n_threads = check_n_jobs(n_jobs)
-    plan = _lane_plan(X, Y, pi, pj) if exp_domain or gamma == 0 else None
-    if plan is not None:
-        order, starts = plan
+    if p.order == "antidiagonals":
+        out[0] = _fast.wavefront_value(X.series(pi[0]), Y.series(pj[0]), gamma)
+    elif p.order == "lanes":
+        order, starts = p.groups
         sorted_out = np.empty(len(pi))
         _fast.groups_value(X.data, X.offsets, Y.data, Y.offsets, pi[order], pj[order],
                            starts, gamma, radius, n_threads, sorted_out)
         out[order] = sorted_out
-        return out
-    _fast.pairs_value(X.data, X.offsets, Y.data, Y.offsets, pi, pj, gamma, radius,
-                      exp_domain, n_threads, out)
+    else:
+        _fast.pairs_value(X.data, X.offsets, Y.data, Y.offsets, pi, pj, gamma, radius,
+                          p.domain == "exp", n_threads, out)
     return out
+
+
+def _pairs_value_grad(X, Y, gamma, radius, n_jobs, want_x, want_y, strategy=None):
+    """Values of the pairs ``(X[k], Y[k])`` and the flat gradients asked for
+    (empty ``(0, d)`` arrays for the others)."""
+    values = np.empty(X.n_ts)
+    gX = np.zeros_like(X.data) if want_x else np.zeros((0, X.d))
+    gY = np.zeros_like(Y.data) if want_y else np.zeros((0, X.d))
+    p = plan("gradient", X.lengths, Y.lengths, gamma=gamma, radius=radius,
+             max_cost=_max_sqeuclidean(X, Y), strategy=strategy)
+    n_threads = check_n_jobs(n_jobs)
+    if p.order == "antidiagonals":
+        _wavefront_value_grad(X, Y, gamma, min(n_threads, X.n_ts), values, gX, gY)
+    elif p.order == "lanes":
+        order, starts = p.groups
+        _fast.groups_value_grad(X.data, X.offsets, Y.data, Y.offsets, order, starts,
+                                gamma, radius, n_threads, values, gX, gY)
+    else:
+        _fast.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, radius,
+                               p.domain == "exp", n_threads, values, gX, gY)
+    return values, gX, gY
 
 
 def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
@@ -235,11 +187,8 @@ def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     x, y = _pair(x, y)
     gamma = check_gamma(gamma)
     radius = check_radius(sakoe_chiba_radius)
-    X, Y = _as_dataset(x), _as_dataset(y)
-    if radius < 0 and min(len(x), len(y)) >= _WAVEFRONT_MIN_LENGTH \
-            and _exp_domain_pairs(X, Y, gamma):
-        return _fast.wavefront_value(x, y, gamma)
-    return float(_pairs_value(X, Y, [0], [0], gamma, radius, None)[0])
+    return float(_pairs_value(_as_dataset(x), _as_dataset(y), [0], [0], gamma, radius,
+                              None)[0])
 
 
 def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None,
@@ -297,20 +246,7 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
         return _pairs_value(Xd, Yd, idx, idx, gamma, radius, n_jobs)
     want_x = return_grad in ("x", "both")
     want_y = return_grad in ("y", "both")
-    values = np.empty(Xd.n_ts)
-    gX = np.zeros_like(Xd.data) if want_x else np.zeros((0, Xd.d))
-    gY = np.zeros_like(Yd.data) if want_y else np.zeros((0, Xd.d))
-    exp_domain = _exp_domain_pairs(Xd, Yd, gamma)
-    idx = np.arange(Xd.n_ts)
-    if _wavefront_pays(Xd.lengths, Yd.lengths, gamma, radius, exp_domain):
-        _wavefront_value_grad(Xd, Yd, gamma, min(check_n_jobs(n_jobs), Xd.n_ts), values, gX, gY)
-    elif (plan := _lane_plan(Xd, Yd, idx, idx) if exp_domain else None) is not None:
-        order, starts = plan
-        _fast.groups_value_grad(Xd.data, Xd.offsets, Yd.data, Yd.offsets, order, starts,
-                                gamma, radius, check_n_jobs(n_jobs), values, gX, gY)
-    else:
-        _fast.batch_value_grad(Xd.data, Xd.offsets, Yd.data, Yd.offsets, gamma, radius,
-                               exp_domain, check_n_jobs(n_jobs), values, gX, gY)
+    values, gX, gY = _pairs_value_grad(Xd, Yd, gamma, radius, n_jobs, want_x, want_y)
     out = [values]
     if want_x:
         out.append(Xd.unflatten(gX))
@@ -394,7 +330,7 @@ def _cost_alignment(D, gamma, radius):
     return float(values[0]), E[0]
 
 
-def _batch_cost(D, lengths, gamma, radius, want_alignment, n_threads):
+def _batch_cost(D, lengths, gamma, radius, want_alignment, n_threads, strategy=None):
     """Values (and E) of the blocks ``D[k, :n_k, :m_k]`` of a float64 C-contiguous
     batch, each pair by the kernel that suits it; rejects non-finite blocks."""
     n_pairs = len(D)
@@ -405,9 +341,10 @@ def _batch_cost(D, lengths, gamma, radius, want_alignment, n_threads):
         block = "" if D.shape[1:] == tuple(lengths[k]) else \
             f" inside its block D[{k}, :{lengths[k, 0]}, :{lengths[k, 1]}]"
         raise ValueError(f"D[{k}] contains NaN or infinite values{block}")
-    n, m = lengths[:, 0], lengths[:, 1]
-    exp_domain = _exp_domain(max_cost, n + m, gamma)
-    wavefront = _wavefront_each(n, m, gamma, radius, exp_domain)
+    p = plan("alignment" if want_alignment else "value", lengths[:, 0], lengths[:, 1],
+             gamma=gamma, radius=radius, max_cost=max_cost, per_pair=True, strategy=strategy)
+    exp_domain = p.domain == "exp"
+    wavefront = p.order == "antidiagonals"
     work = _wavefront_work(n_threads * _fast.wavefront_cost_work_size(
         lengths, wavefront.view(np.uint8)))
     values = np.empty(n_pairs)
@@ -555,7 +492,7 @@ def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     x, y = _pair(x, y)
     gamma = check_gamma(gamma)
     radius = check_radius(sakoe_chiba_radius)
-    _exp_domain_pairs(_as_dataset(x), _as_dataset(y), gamma)  # rejects overflowing costs
+    _max_sqeuclidean(_as_dataset(x), _as_dataset(y))  # rejects overflowing costs
     value, E = _cost_alignment(_fast.sqeuclidean_cost(x, y), gamma, radius)
     return E, value
 
