@@ -431,10 +431,11 @@ cdef void _lanes_gather(const double[:, ::1] X, const Py_ssize_t[::1] off,
 
 cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
                               Py_ssize_t m, Py_ssize_t d, Py_ssize_t radius,
-                              double* rows, double* out) noexcept nogil:
+                              double* rows, double* out,
+                              const Py_ssize_t* ends) noexcept nogil:
     """Hard DTW values of LANES pairs: `_forward` at gamma = 0, lane by lane.
 
-    ``rows`` holds ``2 (m + 1) LANES`` doubles.
+    ``rows`` holds ``2 (m + 1) LANES`` doubles; ``ends`` as in `_lanes_forward`.
     """
     cdef Py_ssize_t i, j, l, lo, hi
     cdef double* prev = rows
@@ -460,14 +461,24 @@ cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
         tmp = prev
         prev = cur
         cur = tmp
-    for l in range(LANES):
-        out[l] = prev[m * LANES + l]
+        if ends != NULL:
+            for l in range(LANES):
+                if ends[l] == i + 1:
+                    out[l] = prev[ends[LANES + l] * LANES + l]
+    if ends == NULL:
+        for l in range(LANES):
+            out[l] = prev[m * LANES + l]
 
 
 cdef void _lanes_forward(const double* xl, const double* yl, Py_ssize_t n, Py_ssize_t m,
                          Py_ssize_t d, double gamma, Py_ssize_t radius, double* rows,
-                         double* out, double* W) noexcept nogil:
+                         double* out, double* W, const Py_ssize_t* ends) noexcept nogil:
     """Soft-DTW values of LANES pairs of lengths ``(n, m)`` in the exp domain.
+
+    When ``ends`` is not NULL, lane ``l`` holds a shorter pair of lengths
+    ``(ends[l], ends[LANES + l])``, padded: a cell depends only on the cells
+    above and left of it, so that pair's value is read at its own last cell
+    and the padding never reaches it (no band then).
 
     ``rows`` holds ``4 (m + 1) LANES`` doubles: mantissas and exponents of two
     rows of alpha. When ``W`` is not NULL, it receives the soft-min weights
@@ -522,8 +533,14 @@ cdef void _lanes_forward(const double* xl, const double* yl, Py_ssize_t n, Py_ss
         tmp = pe
         pe = ce
         ce = tmp
-    for l in range(LANES):
-        out[l] = -gamma * (pe[m * LANES + l] * LN2 + log(pf[m * LANES + l]))
+        if ends != NULL:
+            for l in range(LANES):
+                if ends[l] == i + 1:
+                    out[l] = -gamma * (pe[ends[LANES + l] * LANES + l] * LN2
+                                       + log(pf[ends[LANES + l] * LANES + l]))
+    if ends == NULL:
+        for l in range(LANES):
+            out[l] = -gamma * (pe[m * LANES + l] * LN2 + log(pf[m * LANES + l]))
 
 
 def groups_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
@@ -535,37 +552,47 @@ def groups_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
     """Like `pairs_value` (exp domain or hard DTW), for pairs sorted into groups.
 
     Group ``g`` is the pairs ``starts[g]:starts[g + 1]``: at most LANES pairs
-    whose series have equal lengths, computed together in SIMD lanes.
+    computed together in SIMD lanes, padded to the longest of them when their
+    lengths differ (then only without a band).
     """
-    cdef Py_ssize_t g, a, b, n, m, count, l, n_groups = starts.shape[0] - 1
+    cdef Py_ssize_t g, a, n, m, count, l, p, n_groups = starts.shape[0] - 1
     cdef Py_ssize_t d = X.shape[1], max_n = _max_len(xoff), max_m = _max_len(yoff)
     cdef double* mem
     cdef double* buf
     cdef double* res
+    cdef Py_ssize_t* ends
     with nogil, parallel(num_threads=n_threads):
         mem = <double*> calloc((max_n + max_m) * d * LANES + (4 * max_m + 5) * LANES
                                + _ALIGN_PAD, sizeof(double))
-        if mem == NULL:
+        ends = <Py_ssize_t*> calloc(2 * LANES, sizeof(Py_ssize_t))
+        if mem == NULL or ends == NULL:
             with gil:
                 raise MemoryError()
         buf = _aligned(mem)
         for g in prange(n_groups, schedule="dynamic"):
             a = starts[g]
             count = starts[g + 1] - a
-            n = xoff[pi[a] + 1] - xoff[pi[a]]
-            m = yoff[pj[a] + 1] - yoff[pj[a]]
+            n = 0
+            m = 0
+            for l in range(LANES):  # lanes past count repeat the last pair
+                p = a + min(l, count - 1)
+                ends[l] = xoff[pi[p] + 1] - xoff[pi[p]]
+                ends[LANES + l] = yoff[pj[p] + 1] - yoff[pj[p]]
+                n = max(n, ends[l])
+                m = max(m, ends[LANES + l])
             res = buf + (max_n + max_m) * d * LANES + 4 * (max_m + 1) * LANES
             _lanes_gather(X, xoff, &pi[a], count, buf)
             _lanes_gather(Y, yoff, &pj[a], count, buf + max_n * d * LANES)
             if gamma == 0.0:
                 _lanes_hard_forward(buf, buf + max_n * d * LANES, n, m, d, radius,
-                                    buf + (max_n + max_m) * d * LANES, res)
+                                    buf + (max_n + max_m) * d * LANES, res, ends)
             else:
                 _lanes_forward(buf, buf + max_n * d * LANES, n, m, d, gamma, radius,
-                               buf + (max_n + max_m) * d * LANES, res, NULL)
+                               buf + (max_n + max_m) * d * LANES, res, NULL, ends)
             for l in range(count):
                 out[a + l] = res[l]
         free(mem)
+        free(ends)
 
 
 cdef void _lanes_backward(const double* xl, const double* yl, Py_ssize_t n, Py_ssize_t m,
@@ -668,7 +695,7 @@ def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
             _lanes_gather(X, xoff, &order[a], count, xl)
             _lanes_gather(Y, yoff, &order[a], count, yl)
             memset(gxl, 0, (max_n + max_m) * d * LANES * sizeof(double))
-            _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, res, W)
+            _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, res, W, NULL)
             _lanes_backward(xl, yl, n, m, d, radius, W, rows, gxl if want_x else NULL,
                             gyl if want_y else NULL)
             for l in range(count):

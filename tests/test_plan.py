@@ -216,3 +216,38 @@ def test_documented_table_is_the_plan():
     if not DOC.is_dir():
         pytest.skip("no doc/ folder next to tests/")
     assert _plan.table_rst() in (DOC / "implementation.rst").read_text()
+
+
+@pytest.mark.parametrize("gamma", [0.0, 1e-3, 0.1, 1.0, 10.0])
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_mixed_lengths_share_padded_lanes(monkeypatch, gamma, n_jobs):
+    """Pairs of different lengths run in lane groups padded to their longest
+    pair: the values of the row kernel, pair by pair, and of the oracle."""
+    rng = np.random.default_rng(4)
+    X = [rng.standard_normal((n, 2)) for n in rng.integers(3, 30, 41)]
+    Y = [rng.standard_normal((m, 2)) for m in rng.integers(3, 30, 7)]
+    plan = _plan.explain(sk.cdist_soft_dtw, X, Y, gamma)
+    lx = np.array([len(x) for x in X for _ in Y])[plan.groups[0]]
+    assert plan.order == "lanes"
+    assert any(len(set(lx[a:b])) > 1 for a, b in zip(plan.groups[1][:-1], plan.groups[1][1:]))
+    C = sk.cdist_soft_dtw(X, Y, gamma, n_jobs=n_jobs)
+    monkeypatch.setenv("SKSOFTDTW_STRATEGY", "rows")
+    ref = sk.cdist_soft_dtw(X, Y, gamma)
+    np.testing.assert_allclose(C, ref, rtol=1e-12, atol=1e-12)
+    for i, j in [(0, 0), (5, 3), (40, 6)]:
+        np.testing.assert_allclose(C[i, j], _oracle(X[i], Y[j], gamma, None)[0], rtol=1e-10)
+
+
+def test_padding_has_a_limit():
+    """Lengths too far apart for one padded group keep groups of equal lengths."""
+    lengths_x = np.array([2] * 16 + [200] * 16)
+    lengths_y = np.array([2] * 16 + [200] * 16)
+    mixed = _plan.plan("value", lengths_x, lengths_y, gamma=1.0, radius=-1, max_cost=1.0,
+                       strategy="")
+    assert mixed.order == "lanes" and list(mixed.groups[1]) == [0, 16, 32]
+    lengths_x[16:31] = lengths_y[16:31] = 2  # one long pair among 31 short ones
+    assert lengths_x[31] == 200
+    p = _plan.plan("value", lengths_x, lengths_y, gamma=1.0, radius=-1, max_cost=1.0,
+                   strategy="")
+    lx = lengths_x[p.groups[0]]
+    assert all(len(set(lx[a:b])) == 1 for a, b in zip(p.groups[1][:-1], p.groups[1][1:]))
