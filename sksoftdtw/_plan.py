@@ -53,6 +53,11 @@ LANE_GROUP_COST = 8
 # rows, and without padding most groups of such pairs would hold one pair).
 LANE_MAX_PADDING = 2.0
 
+# One pair up to this many cells is computed without building the objects of
+# the batched path (validation of its arrays aside): a call on two short
+# series costs microseconds, not tens of them.
+SMALL_PAIR_MAX_CELLS = 4096
+
 # Pairs with more cells keep checkpoints instead of the weights of every
 # cell (3 doubles a cell: 200 MB).
 MAX_FULL_CELLS = 2**23
@@ -254,6 +259,15 @@ def _plan_each(want, lengths_x, lengths_y, gamma, radius, max_cost, forced_order
         _refuse(forced_order, forced_domain, "anti-diagonals need no band, the exp domain or "
                 "hard DTW, and gradients of at most MAX_FULL_CELLS cells")
     return Plan(np.full(len(domain), forced_order), domain, memory)
+
+
+def small_pair_by_rows(n, m):
+    """Whether one pair of lengths ``n`` and ``m`` is planned by rows whatever
+    gamma and the band (no strategy forced), and small enough for the
+    allocation-light path of the metrics; its domain is then
+    `exp_domain_exact` of the pair's costs."""
+    return (min(n, m) < WAVEFRONT_MIN_LENGTH and n * m <= SMALL_PAIR_MAX_CELLS
+            and not os.environ.get("SKSOFTDTW_STRATEGY"))
 
 
 def _record(p):

@@ -22,7 +22,8 @@ series ``k`` is ``X[off[k]:off[k + 1]]``, so variable lengths need no padding.
 import numpy as np
 
 from cython.parallel cimport parallel, prange, threadid
-from libc.math cimport INFINITY, exp, fmin, log
+from libc.math cimport INFINITY, NAN, exp, fmin, log
+from libc.float cimport DBL_MAX
 from libc.stdlib cimport calloc, free
 from libc.string cimport memcpy, memset
 
@@ -1246,6 +1247,34 @@ def batch_cost(const double[:, :, ::1] D,              # IN
             if want_E:
                 _wavefront_backward(NULL, NULL, n, m, 0, W, buf, NULL, NULL, Ek, ld)
         _ws_free(ws)
+
+
+def small_pair_value(const double[:, ::1] x, const double[:, ::1] y, double gamma,
+                     Py_ssize_t radius, double max_exponent):
+    """Value of one pair by rows, with no validation beyond finiteness.
+
+    The domain is chosen as ``sksoftdtw._plan.exp_domain_exact`` does, with
+    its ``max_exponent``. Returns NaN when ``x`` or ``y`` holds NaN or an
+    infinity, their dimensions differ or their squared distances could
+    overflow: the caller then takes its validating path, which explains.
+    """
+    cdef Py_ssize_t n = x.shape[0], m = y.shape[0], d = x.shape[1]
+    cdef double amplitude, value
+    cdef bint expd
+    cdef Workspace* ws
+    if y.shape[1] != d or n == 0 or m == 0 or d == 0:
+        return NAN
+    amplitude = sdtw_block_abs_max(&x[0, 0], d, n, d) + sdtw_block_abs_max(&y[0, 0], d, m, d)
+    if not amplitude * amplitude * d < DBL_MAX:  # also false for NaN
+        return NAN
+    expd = gamma > 0.0 and (n + m) * (amplitude * amplitude * d) < max_exponent * gamma * LN2
+    ws = _ws_new(&n, &m, 1, 1, NULL, False)
+    if ws == NULL:
+        raise MemoryError()
+    value = _pair(&x[0, 0], &y[0, 0], NULL, 0, n, m, d, gamma, radius, expd, ws, False,
+                  NULL, NULL, NULL)
+    _ws_free(ws)
+    return value
 
 
 def sqeuclidean_cost(const double[:, ::1] x, const double[:, ::1] y):

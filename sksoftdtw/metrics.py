@@ -22,7 +22,9 @@ import threading
 import numpy as np
 
 from ._kernels import fast as _fast
+from ._plan import MAX_EXPONENT as _MAX_EXPONENT
 from ._plan import plan
+from ._plan import small_pair_by_rows as _small_pair_by_rows
 from .parallel import batch_blocks, cdist_blocks, distributed_backend_active
 from .utils._validation import (
     FlatDataset,
@@ -96,12 +98,13 @@ def _wavefront_value_grad(X, Y, gamma, n_threads, values, gX, gY):
 def _max_sqeuclidean(X, Y):
     """A bound on the squared Euclidean cost between any series of X and of Y."""
     amplitude = float(np.abs(X.data).max()) + float(np.abs(Y.data).max())
-    if not amplitude**2 * X.d < np.finfo(np.float64).max:
+    # a product, not a power: a Python float power raises OverflowError
+    if not amplitude * amplitude * X.d < np.finfo(np.float64).max:
         raise ValueError(
             f"the values of X and Y are too large (up to {amplitude:.3g} in absolute value): "
             "their squared distances overflow float64; rescale the data"
         )
-    return amplitude**2 * X.d
+    return amplitude * amplitude * X.d
 
 
 def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs, strategy=None):
@@ -184,11 +187,29 @@ def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     >>> soft_dtw([0.0, 1.0, 2.0], [0.0, 2.0], gamma=1.0) < 1.0
     True
     """
-    x, y = _pair(x, y)
     gamma = check_gamma(gamma)
     radius = check_radius(sakoe_chiba_radius)
+    value = _small_pair_value(x, y, gamma, radius)
+    if value is not None:
+        return value
+    x, y = _pair(x, y)
     return float(_pairs_value(_as_dataset(x), _as_dataset(y), [0], [0], gamma, radius,
                               None)[0])
+
+
+def _small_pair_value(x, y, gamma, radius):
+    """The value of two short float64 ndarrays, or None for any other input
+    (which then takes the validating path)."""
+    if not (type(x) is np.ndarray and type(y) is np.ndarray and x.dtype == np.float64
+            and y.dtype == np.float64 and 1 <= x.ndim == y.ndim <= 2
+            and _small_pair_by_rows(len(x), len(y))):
+        return None
+    if x.ndim == 1:
+        x, y = x[:, None], y[:, None]
+    if not (x.flags.c_contiguous and y.flags.c_contiguous):
+        return None
+    value = _fast.small_pair_value(x, y, gamma, radius, _MAX_EXPONENT)
+    return None if value != value else value
 
 
 def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None,

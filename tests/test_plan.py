@@ -251,3 +251,45 @@ def test_padding_has_a_limit():
                    strategy="")
     lx = lengths_x[p.groups[0]]
     assert all(len(set(lx[a:b])) == 1 for a, b in zip(p.groups[1][:-1], p.groups[1][1:]))
+
+
+@pytest.mark.parametrize("gamma", [0.0, 1e-3, 0.1, 1.0, 100.0])
+@pytest.mark.parametrize("shape", [(8, 8, 0), (1, 5, 0), (9, 3, 2), (63, 40, 3)])
+@pytest.mark.parametrize("radius", [None, 1])
+def test_small_pair_path(monkeypatch, gamma, shape, radius):
+    """Short float64 arrays take the light path: the oracle's value, and the
+    value of the planned path bit for bit."""
+    n, m, d = shape
+    rng = np.random.default_rng(n * m)
+    x = rng.standard_normal((n, d) if d else n)
+    y = rng.standard_normal((m, d) if d else m)
+    assert _plan.small_pair_by_rows(n, m)
+    v = sk.soft_dtw(x, y, gamma, sakoe_chiba_radius=radius)
+    assert isinstance(v, float)
+    np.testing.assert_allclose(v, _oracle(x, y, gamma, radius)[0], rtol=1e-10, atol=1e-12)
+    monkeypatch.setenv("SKSOFTDTW_STRATEGY", "rows")
+    assert not _plan.small_pair_by_rows(n, m)
+    assert sk.soft_dtw(x, y, gamma, sakoe_chiba_radius=radius) == v
+
+
+@pytest.mark.parametrize("x, y, match", [
+    (np.array([1.0, np.nan]), np.array([1.0, 2.0]), "x contains NaN or infinite"),
+    (np.array([1.0, 2.0]), np.array([np.inf, 2.0]), "y contains NaN or infinite"),
+    (np.ones((3, 2)), np.ones((3, 1)), "mismatched dimensions"),
+    (np.array([1e200, 1.0]), np.array([-1e200, 1.0]), "too large"),
+])
+def test_small_pair_path_bad_input(x, y, match):
+    """What the light path does not compute gets the validating path's error."""
+    with pytest.raises(ValueError, match=match):
+        sk.soft_dtw(x, y)
+
+
+def test_small_pair_path_other_layouts():
+    """float32, non-contiguous and list inputs give the float64 value."""
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((6, 2)), rng.standard_normal((7, 2))
+    ref = sk.soft_dtw(x, y, 0.5)
+    assert sk.soft_dtw(np.asfortranarray(x), y, 0.5) == ref
+    assert sk.soft_dtw(x.tolist(), y.tolist(), 0.5) == ref
+    x32, y32 = x.astype(np.float32), y.astype(np.float32)
+    assert sk.soft_dtw(x32, y32, 0.5) == sk.soft_dtw(x32.astype(float), y32.astype(float), 0.5)
