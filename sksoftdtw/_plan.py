@@ -167,8 +167,9 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
                                   radius, max_cost, forced_order, forced_domain, max_full))
     n_pairs = len(lengths_x)
     if n_pairs == 1:  # Python numbers: a small call must stay cheap
-        shortest, path = min(lengths_x[0], lengths_y[0]), lengths_x[0] + lengths_y[0]
-        cells = longest = lengths_x[0] * lengths_y[0]
+        n, m = int(lengths_x[0]), int(lengths_y[0])
+        shortest, path, cells, longest = min(n, m), n + m, n * m, n * m
+        max_cost = float(np.max(max_cost)) if per_pair else float(max_cost)
     else:
         cells = lengths_x * lengths_y
         longest, path = cells.max(), lengths_x.max() + lengths_y.max()

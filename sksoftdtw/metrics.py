@@ -193,8 +193,12 @@ def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     if value is not None:
         return value
     x, y = _pair(x, y)
-    return float(_pairs_value(_as_dataset(x), _as_dataset(y), [0], [0], gamma, radius,
+    return float(_pairs_value(_as_dataset(x), _as_dataset(y), _FIRST, _FIRST, gamma, radius,
                               None)[0])
+
+
+# The index of the one pair of a dataset of one series each.
+_FIRST = np.zeros(1, dtype=np.intp)
 
 
 def _small_pair_value(x, y, gamma, radius):
@@ -303,9 +307,9 @@ def soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     (1.0, array([0., 2., 0.]))
     """
     x_arr, y = _pair(x, y)
-    values, grad = soft_dtw_batch(x_arr[None], y[None], gamma,
-                                  sakoe_chiba_radius=sakoe_chiba_radius, return_grad="x")
-    return float(values[0]), grad[0].reshape(np.shape(x))
+    values, grad, _ = _pairs_value_grad(_as_dataset(x_arr), _as_dataset(y), check_gamma(gamma),
+                                        check_radius(sakoe_chiba_radius), None, True, False)
+    return float(values[0]), grad.reshape(np.shape(x))
 
 
 def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
