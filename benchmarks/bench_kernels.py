@@ -6,7 +6,7 @@ Peers are timed in the same run when installed: tslearn and the authors'
 
 Usage::
 
-    python benchmarks/bench_kernels.py [--quick] [--threads 1 2] [--sections pairs cdist batch matmul]
+    python benchmarks/bench_kernels.py [--quick] [--threads 1 2] [--sections pairs cdist mixed batch matmul]
     SKSOFTDTW_ISA=avx2 python benchmarks/bench_kernels.py --threads 1 --sections cdist batch
 
 Each figure is the best of several repetitions (the least disturbed by other
@@ -52,7 +52,7 @@ def peers():
         out["tslearn"] = {
             "value": lambda x, y: ts_soft_dtw(x, y, gamma=1.0),
             "value+grad": ts_grad,
-            "cdist": lambda X: ts_cdist(X, gamma=1.0, n_jobs=-1),
+            "cdist": lambda X, n_jobs=-1: ts_cdist(X, gamma=1.0, n_jobs=n_jobs),
         }
     except ImportError:
         pass
@@ -79,7 +79,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--sections", nargs="+", default=["pairs", "cdist", "batch", "matmul"],
+    parser.add_argument("--sections", nargs="+",
+                        default=["pairs", "cdist", "mixed", "batch", "matmul"],
                         choices=list(SECTIONS),
                         help="what to time (e.g. 'cdist batch' to compare the builds "
                         "forced by SKSOFTDTW_ISA)")
@@ -134,6 +135,33 @@ def bench_cdist(args, rng, others, repeat):
               f"n_jobs=-1: {theirs / ours:.1f}x faster")
 
 
+def bench_mixed(args, rng, others, repeat):
+    """Series of lengths drawn uniformly from 50..300 against series of one
+    length (the mean): the cost of a cell should not depend on the mix."""
+    print("\n## Pairwise matrices of series of lengths uniform in 50..300 vs equal lengths 175, "
+          "d = 1, one thread (ns per cell)")
+    for n_ts in (100,) if args.quick else (100, 300):
+        lengths = rng.integers(50, 301, n_ts)
+        mixed = [rng.standard_normal(n) for n in lengths]
+        equal = rng.standard_normal((n_ts, 175))
+        cells_mixed = float(np.sum(lengths)) ** 2
+        cells_equal = float(n_ts * 175) ** 2
+        for name, fn in (("cdist_soft_dtw", cdist_soft_dtw), ("cdist_dtw", cdist_dtw)):
+            t_mixed = best_time(lambda: fn(mixed, mixed), 1) / cells_mixed * 1e9
+            t_equal = best_time(lambda: fn(equal, equal), 1) / cells_equal * 1e9
+            print(f"{name}, {n_ts} series: mixed {t_mixed:.2f}, equal {t_equal:.2f} "
+                  f"(mixed / equal: {t_mixed / t_equal:.2f})")
+    if "tslearn" in others:
+        # both compute the upper triangle of a self-distance matrix, one thread
+        sub = mixed[:40]
+        cells = float(np.sum(lengths[:40])) ** 2 / 2
+        ours = best_time(lambda: cdist_soft_dtw(sub), 1) / cells * 1e9
+        padded = sksoftdtw.to_time_series_dataset(sub)
+        theirs = best_time(lambda: others["tslearn"]["cdist"](padded, n_jobs=1), 1) / cells * 1e9
+        print(f"cdist_soft_dtw(X), 40 mixed series, one thread: {ours:.2f} vs tslearn "
+              f"{theirs:.1f} ({theirs / ours:.0f}x)")
+
+
 def bench_batch(args, rng, others, repeat):
     n_pairs, sz = 256, 128
     A = rng.standard_normal((n_pairs, sz))
@@ -176,7 +204,7 @@ def bench_matmul(args, rng, others, repeat):
 
 
 SECTIONS = {"pairs": bench_pairs, "cdist": bench_cdist, "batch": bench_batch,
-            "matmul": bench_matmul}
+            "matmul": bench_matmul, "mixed": bench_mixed}
 
 
 if __name__ == "__main__":

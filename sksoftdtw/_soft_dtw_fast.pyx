@@ -22,7 +22,8 @@ series ``k`` is ``X[off[k]:off[k + 1]]``, so variable lengths need no padding.
 import numpy as np
 
 from cython.parallel cimport parallel, prange, threadid
-from libc.math cimport INFINITY, exp, fmin, log
+from libc.math cimport INFINITY, NAN, exp, fmin, log
+from libc.float cimport DBL_MAX
 from libc.stdlib cimport calloc, free
 from libc.string cimport memcpy, memset
 
@@ -222,9 +223,10 @@ cdef void _exp_forward_row(const double* gf, const double* ge,
 # pass then recomputes the weights one segment at a time (twice the forward
 # work, O(sqrt(n) m) memory).
 
-# Pairs with more cells than this keep checkpoints instead of all weights
-# (3 doubles a cell: 200 MB).
-cdef Py_ssize_t MAX_FULL_CELLS = 1 << 23
+# Pairs with more cells than this keep checkpoints instead of all weights;
+# sksoftdtw._plan, which holds the tuning constants, sets it at import (until
+# then every pair with gradients keeps checkpoints: slower, never wrong).
+cdef Py_ssize_t MAX_FULL_CELLS = 0
 
 
 def set_max_full_cells(Py_ssize_t cells):
@@ -430,10 +432,11 @@ cdef void _lanes_gather(const double[:, ::1] X, const Py_ssize_t[::1] off,
 
 cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
                               Py_ssize_t m, Py_ssize_t d, Py_ssize_t radius,
-                              double* rows, double* out) noexcept nogil:
+                              double* rows, double* out,
+                              const Py_ssize_t* ends) noexcept nogil:
     """Hard DTW values of LANES pairs: `_forward` at gamma = 0, lane by lane.
 
-    ``rows`` holds ``2 (m + 1) LANES`` doubles.
+    ``rows`` holds ``2 (m + 1) LANES`` doubles; ``ends`` as in `_lanes_forward`.
     """
     cdef Py_ssize_t i, j, l, lo, hi
     cdef double* prev = rows
@@ -459,14 +462,24 @@ cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
         tmp = prev
         prev = cur
         cur = tmp
-    for l in range(LANES):
-        out[l] = prev[m * LANES + l]
+        if ends != NULL:
+            for l in range(LANES):
+                if ends[l] == i + 1:
+                    out[l] = prev[ends[LANES + l] * LANES + l]
+    if ends == NULL:
+        for l in range(LANES):
+            out[l] = prev[m * LANES + l]
 
 
 cdef void _lanes_forward(const double* xl, const double* yl, Py_ssize_t n, Py_ssize_t m,
                          Py_ssize_t d, double gamma, Py_ssize_t radius, double* rows,
-                         double* out, double* W) noexcept nogil:
+                         double* out, double* W, const Py_ssize_t* ends) noexcept nogil:
     """Soft-DTW values of LANES pairs of lengths ``(n, m)`` in the exp domain.
+
+    When ``ends`` is not NULL, lane ``l`` holds a shorter pair of lengths
+    ``(ends[l], ends[LANES + l])``, padded: a cell depends only on the cells
+    above and left of it, so that pair's value is read at its own last cell
+    and the padding never reaches it (no band then).
 
     ``rows`` holds ``4 (m + 1) LANES`` doubles: mantissas and exponents of two
     rows of alpha. When ``W`` is not NULL, it receives the soft-min weights
@@ -521,8 +534,14 @@ cdef void _lanes_forward(const double* xl, const double* yl, Py_ssize_t n, Py_ss
         tmp = pe
         pe = ce
         ce = tmp
-    for l in range(LANES):
-        out[l] = -gamma * (pe[m * LANES + l] * LN2 + log(pf[m * LANES + l]))
+        if ends != NULL:
+            for l in range(LANES):
+                if ends[l] == i + 1:
+                    out[l] = -gamma * (pe[ends[LANES + l] * LANES + l] * LN2
+                                       + log(pf[ends[LANES + l] * LANES + l]))
+    if ends == NULL:
+        for l in range(LANES):
+            out[l] = -gamma * (pe[m * LANES + l] * LN2 + log(pf[m * LANES + l]))
 
 
 def groups_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
@@ -534,37 +553,47 @@ def groups_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
     """Like `pairs_value` (exp domain or hard DTW), for pairs sorted into groups.
 
     Group ``g`` is the pairs ``starts[g]:starts[g + 1]``: at most LANES pairs
-    whose series have equal lengths, computed together in SIMD lanes.
+    computed together in SIMD lanes, padded to the longest of them when their
+    lengths differ (then only without a band).
     """
-    cdef Py_ssize_t g, a, b, n, m, count, l, n_groups = starts.shape[0] - 1
+    cdef Py_ssize_t g, a, n, m, count, l, p, n_groups = starts.shape[0] - 1
     cdef Py_ssize_t d = X.shape[1], max_n = _max_len(xoff), max_m = _max_len(yoff)
     cdef double* mem
     cdef double* buf
     cdef double* res
+    cdef Py_ssize_t* ends
     with nogil, parallel(num_threads=n_threads):
         mem = <double*> calloc((max_n + max_m) * d * LANES + (4 * max_m + 5) * LANES
                                + _ALIGN_PAD, sizeof(double))
-        if mem == NULL:
+        ends = <Py_ssize_t*> calloc(2 * LANES, sizeof(Py_ssize_t))
+        if mem == NULL or ends == NULL:
             with gil:
                 raise MemoryError()
         buf = _aligned(mem)
         for g in prange(n_groups, schedule="dynamic"):
             a = starts[g]
             count = starts[g + 1] - a
-            n = xoff[pi[a] + 1] - xoff[pi[a]]
-            m = yoff[pj[a] + 1] - yoff[pj[a]]
+            n = 0
+            m = 0
+            for l in range(LANES):  # lanes past count repeat the last pair
+                p = a + min(l, count - 1)
+                ends[l] = xoff[pi[p] + 1] - xoff[pi[p]]
+                ends[LANES + l] = yoff[pj[p] + 1] - yoff[pj[p]]
+                n = max(n, ends[l])
+                m = max(m, ends[LANES + l])
             res = buf + (max_n + max_m) * d * LANES + 4 * (max_m + 1) * LANES
             _lanes_gather(X, xoff, &pi[a], count, buf)
             _lanes_gather(Y, yoff, &pj[a], count, buf + max_n * d * LANES)
             if gamma == 0.0:
                 _lanes_hard_forward(buf, buf + max_n * d * LANES, n, m, d, radius,
-                                    buf + (max_n + max_m) * d * LANES, res)
+                                    buf + (max_n + max_m) * d * LANES, res, ends)
             else:
                 _lanes_forward(buf, buf + max_n * d * LANES, n, m, d, gamma, radius,
-                               buf + (max_n + max_m) * d * LANES, res, NULL)
+                               buf + (max_n + max_m) * d * LANES, res, NULL, ends)
             for l in range(count):
                 out[a + l] = res[l]
         free(mem)
+        free(ends)
 
 
 cdef void _lanes_backward(const double* xl, const double* yl, Py_ssize_t n, Py_ssize_t m,
@@ -667,7 +696,7 @@ def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
             _lanes_gather(X, xoff, &order[a], count, xl)
             _lanes_gather(Y, yoff, &order[a], count, yl)
             memset(gxl, 0, (max_n + max_m) * d * LANES * sizeof(double))
-            _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, res, W)
+            _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, res, W, NULL)
             _lanes_backward(xl, yl, n, m, d, radius, W, rows, gxl if want_x else NULL,
                             gyl if want_y else NULL)
             for l in range(count):
@@ -1218,6 +1247,34 @@ def batch_cost(const double[:, :, ::1] D,              # IN
             if want_E:
                 _wavefront_backward(NULL, NULL, n, m, 0, W, buf, NULL, NULL, Ek, ld)
         _ws_free(ws)
+
+
+def small_pair_value(const double[:, ::1] x, const double[:, ::1] y, double gamma,
+                     Py_ssize_t radius, double max_exponent):
+    """Value of one pair by rows, with no validation beyond finiteness.
+
+    The domain is chosen as ``sksoftdtw._plan.exp_domain_exact`` does, with
+    its ``max_exponent``. Returns NaN when ``x`` or ``y`` holds NaN or an
+    infinity, their dimensions differ or their squared distances could
+    overflow: the caller then takes its validating path, which explains.
+    """
+    cdef Py_ssize_t n = x.shape[0], m = y.shape[0], d = x.shape[1]
+    cdef double amplitude, value
+    cdef bint expd
+    cdef Workspace* ws
+    if y.shape[1] != d or n == 0 or m == 0 or d == 0:
+        return NAN
+    amplitude = sdtw_block_abs_max(&x[0, 0], d, n, d) + sdtw_block_abs_max(&y[0, 0], d, m, d)
+    if not amplitude * amplitude * d < DBL_MAX:  # also false for NaN
+        return NAN
+    expd = gamma > 0.0 and (n + m) * (amplitude * amplitude * d) < max_exponent * gamma * LN2
+    ws = _ws_new(&n, &m, 1, 1, NULL, False)
+    if ws == NULL:
+        raise MemoryError()
+    value = _pair(&x[0, 0], &y[0, 0], NULL, 0, n, m, d, gamma, radius, expd, ws, False,
+                  NULL, NULL, NULL)
+    _ws_free(ws)
+    return value
 
 
 def sqeuclidean_cost(const double[:, ::1] x, const double[:, ::1] y):

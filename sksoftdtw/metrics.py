@@ -26,6 +26,9 @@ import warnings
 import numpy as np
 
 from ._kernels import fast as _fast
+from ._plan import MAX_EXPONENT as _MAX_EXPONENT
+from ._plan import plan
+from ._plan import small_pair_by_rows as _small_pair_by_rows
 from .parallel import batch_blocks, cdist_blocks, distributed_backend_active
 from .utils._docstrings import fill_doc
 from .utils._validation import (
@@ -81,64 +84,10 @@ def _as_dataset(*series, name):
                        offsets, "list", name=name)
 
 
-# Largest exponent of alpha = exp(-r / gamma) in base 2 that the exp-domain
-# kernels accept; beyond it their int64 exponents would no longer be exact
-# after (n + m) additions, and the log-domain kernels are used.
-_MAX_EXPONENT = 2.0**50
-_LN2 = np.log(2.0)
-
-
-# From this length on, one pair runs faster by anti-diagonals than by rows.
-_WAVEFRONT_MIN_LENGTH = 64
-
-# Lanes keep the weights of 16 pairs (256 bytes a cell): beyond this many
-# cells per pair their traffic outweighs the lanes' speed, and pairs run one by
-# one by anti-diagonals instead (measured crossover: pairs of length 200 to 300).
-_LANES_MAX_CELLS = 2**15
-
 # The workspace of the anti-diagonal gradients, kept per thread from call to
 # call: a fresh buffer of that size costs as much in page faults as the
 # computation.
 _WAVEFRONT_WORK = threading.local()
-
-
-def _wavefront_each(lengths_x, lengths_y, gamma, radius, exp_domain):
-    """For each pair alone, whether its gradients run by anti-diagonals.
-
-    That order has no band, needs the exp domain (or hard DTW) and keeps the
-    weights of every cell (pairs above the checkpoint size use rows); it
-    beats rows for one pair of length 64 or more.
-    """
-    if radius >= 0:
-        return np.zeros(len(lengths_x), dtype=bool)
-    each = np.minimum(lengths_x, lengths_y) >= _WAVEFRONT_MIN_LENGTH
-    each &= lengths_x * lengths_y <= _fast.max_full_cells()
-    return each if gamma == 0 else each & exp_domain
-
-
-def _wavefront_pays(lengths_x, lengths_y, gamma, radius, exp_domain):
-    """Whether the gradients of the pairs of these lengths run by anti-diagonals.
-
-    One pair as `_wavefront_each` says; many pairs when they are long enough
-    for anti-diagonals to beat lanes.
-    """
-    if len(lengths_x) == 1:
-        return bool(_wavefront_each(lengths_x, lengths_y, gamma, radius, exp_domain)[0])
-    if not (exp_domain or gamma == 0) or radius >= 0:
-        return False
-    cells = lengths_x * lengths_y
-    return cells.max() <= _fast.max_full_cells() and np.median(cells) > _LANES_MAX_CELLS
-
-
-def _lanes_fit(X, Y):
-    """Whether the lane gradients may keep the weights of every cell of these pairs.
-
-    A group keeps them for ``N_LANES`` pairs at once, with no checkpoints: the
-    longest pair of the batch, times ``N_LANES``, must stay within the size
-    above which a pair alone keeps checkpoints (pairs of length 4096 would
-    otherwise take 4 GB a group).
-    """
-    return (X.lengths * Y.lengths).max() * _fast.N_LANES <= _fast.max_full_cells()
 
 
 def _wavefront_work(size):
@@ -153,42 +102,6 @@ def _wavefront_value_grad(X, Y, gamma, n_threads, values, gX, gY):
     work = _wavefront_work(n_threads * _fast.wavefront_work_size(X.offsets, Y.offsets, X.d))
     _fast.batch_wavefront_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, n_threads,
                                      work, values, gX, gY)
-
-
-def _exp_domain(max_cost, length, gamma):
-    """Whether the fast exp-domain recursion is exact enough for this input
-    (elementwise on arrays of costs and lengths)."""
-    check_gamma_range(gamma, np.max(length))
-    # Written without a division so that a subnormal gamma cannot overflow.
-    return (gamma > 0) & (length * max_cost < _MAX_EXPONENT * gamma * _LN2)
-
-
-def _exp_domain_pairs(X, Y, gamma):
-    """`_exp_domain` with a bound on the squared Euclidean cost of any pair."""
-    length = X.lengths.max() + Y.lengths.max()
-    return _exp_domain(check_cost_range(X, Y, length), length, gamma)
-
-
-def _lane_plan(X, Y, pi, pj):
-    """Groups of pairs for the lane kernels, or None when they would not pay.
-
-    Sorts the pairs by lengths and cuts them into groups of at most
-    ``_fast.N_LANES`` pairs whose series have the same lengths; returns the
-    permutation and the start of each group.
-    """
-    if len(pi) < 2:
-        return None
-    lx, ly = X.lengths[pi], Y.lengths[pj]
-    order = np.lexsort((ly, lx))
-    lx, ly = lx[order], ly[order]
-    run_starts = np.flatnonzero(np.r_[True, (lx[1:] != lx[:-1]) | (ly[1:] != ly[:-1])])
-    run_ends = np.r_[run_starts[1:], len(order)]
-    starts = np.concatenate([np.arange(a, b, _fast.N_LANES)
-                             for a, b in zip(run_starts, run_ends)] + [[len(order)]])
-    # A group costs about as much as N_LANES / 8 pairs run one by one.
-    if len(order) / (len(starts) - 1) * 8 < _fast.N_LANES:
-        return None
-    return order.astype(np.intp), starts.astype(np.intp)
 
 
 def _single_path(lengths_x, lengths_y, radius):
@@ -207,7 +120,29 @@ def _shortest(ds):
     return int(ds.offsets[1]) if len(ds.offsets) == 2 else ds.lengths.min()
 
 
-def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs):
+def _max_sqeuclidean(X, Y, gamma):
+    """A bound on the squared Euclidean cost between any series of X and of Y;
+    raises, naming the data or gamma, when the value could overflow."""
+    length = X.lengths.max() + Y.lengths.max()
+    check_gamma_range(gamma, length)
+    return check_cost_range(X, Y, length)
+
+
+def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs, strategy=None):
+    pi = np.ascontiguousarray(pi, dtype=np.intp)
+    pj = np.ascontiguousarray(pj, dtype=np.intp)
+    # (the shortest lengths first: the common case stays cheap on tiny pairs)
+    if gamma > 0 and (radius == 0 or min(_shortest(X), _shortest(Y)) == 1):
+        single = _single_path(X.lengths[pi], Y.lengths[pj], radius)
+        if single.all():
+            gamma = 0.0
+        elif single.any():
+            out = np.empty(len(pi))
+            out[single] = _pairs_value(X, Y, pi[single], pj[single], 0.0, radius, n_jobs,
+                                       strategy)
+            out[~single] = _pairs_value(X, Y, pi[~single], pj[~single], gamma, radius, n_jobs,
+                                        strategy)
+            return out
     pi = np.ascontiguousarray(pi, dtype=np.intp)
     pj = np.ascontiguousarray(pj, dtype=np.intp)
     # (the shortest lengths first: the common case stays cheap on tiny pairs)
@@ -221,19 +156,42 @@ def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs):
             out[~single] = _pairs_value(X, Y, pi[~single], pj[~single], gamma, radius, n_jobs)
             return out
     out = np.empty(len(pi))
-    exp_domain = _exp_domain_pairs(X, Y, gamma)
+    p = plan("value", X.lengths[pi], Y.lengths[pj], gamma=gamma, radius=radius,
+             max_cost=_max_sqeuclidean(X, Y, gamma), strategy=strategy)
     n_threads = check_n_jobs(n_jobs)
-    plan = _lane_plan(X, Y, pi, pj) if exp_domain or gamma == 0 else None
-    if plan is not None:
-        order, starts = plan
+    if p.order == "antidiagonals":
+        out[0] = _fast.wavefront_value(X.series(pi[0]), Y.series(pj[0]), gamma)
+    elif p.order == "lanes":
+        order, starts = p.groups
         sorted_out = np.empty(len(pi))
         _fast.groups_value(X.data, X.offsets, Y.data, Y.offsets, pi[order], pj[order],
                            starts, gamma, radius, n_threads, sorted_out)
         out[order] = sorted_out
-        return out
-    _fast.pairs_value(X.data, X.offsets, Y.data, Y.offsets, pi, pj, gamma, radius,
-                      exp_domain, n_threads, out)
+    else:
+        _fast.pairs_value(X.data, X.offsets, Y.data, Y.offsets, pi, pj, gamma, radius,
+                          p.domain == "exp", n_threads, out)
     return out
+
+
+def _pairs_value_grad(X, Y, gamma, radius, n_jobs, want_x, want_y, strategy=None):
+    """Values of the pairs ``(X[k], Y[k])`` and the flat gradients asked for
+    (empty ``(0, d)`` arrays for the others)."""
+    values = np.empty(X.n_ts)
+    gX = np.zeros_like(X.data) if want_x else np.zeros((0, X.d))
+    gY = np.zeros_like(Y.data) if want_y else np.zeros((0, X.d))
+    p = plan("gradient", X.lengths, Y.lengths, gamma=gamma, radius=radius,
+             max_cost=_max_sqeuclidean(X, Y, gamma), strategy=strategy)
+    n_threads = check_n_jobs(n_jobs)
+    if p.order == "antidiagonals":
+        _wavefront_value_grad(X, Y, gamma, min(n_threads, X.n_ts), values, gX, gY)
+    elif p.order == "lanes":
+        order, starts = p.groups
+        _fast.groups_value_grad(X.data, X.offsets, Y.data, Y.offsets, order, starts,
+                                gamma, radius, n_threads, values, gX, gY)
+    else:
+        _fast.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, radius,
+                               p.domain == "exp", n_threads, values, gX, gY)
+    return values, gX, gY
 
 
 def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
@@ -274,14 +232,36 @@ def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     >>> soft_dtw([0.0, 1.0, 2.0], [0.0, 2.0], gamma=1.0) < 1.0
     True
     """
-    x, y = _pair(x, y)
     gamma = check_gamma(gamma)
     radius = check_radius(sakoe_chiba_radius)
-    X, Y = _as_dataset(x, name="x"), _as_dataset(y, name="y")
-    if radius < 0 and min(len(x), len(y)) >= _WAVEFRONT_MIN_LENGTH \
-            and _exp_domain_pairs(X, Y, gamma):
-        return _fast.wavefront_value(x, y, gamma)
-    return float(_pairs_value(X, Y, [0], [0], gamma, radius, None)[0])
+    value = _small_pair_value(x, y, gamma, radius)
+    if value is not None:
+        return value
+    x, y = _pair(x, y)
+    return float(_pairs_value(_as_dataset(x, name="x"), _as_dataset(y, name="y"), _FIRST,
+                              _FIRST, gamma, radius, None)[0])
+
+
+# The index of the one pair of a dataset of one series each.
+_FIRST = np.zeros(1, dtype=np.intp)
+
+
+def _small_pair_value(x, y, gamma, radius):
+    """The value of two short float64 ndarrays, or None for any other input
+    (which then takes the validating path), and for pairs of a single alignment."""
+    if not (type(x) is np.ndarray and type(y) is np.ndarray and x.dtype == np.float64
+            and y.dtype == np.float64 and 1 <= x.ndim == y.ndim <= 2
+            and _small_pair_by_rows(len(x), len(y))):
+        return None
+    if min(len(x), len(y)) == 1 or (radius == 0 and len(x) == len(y)):
+        return None
+    if x.ndim == 1:
+        x, y = x[:, None], y[:, None]
+    if not (x.flags.c_contiguous and y.flags.c_contiguous):
+        return None
+    check_gamma_range(gamma, len(x) + len(y))
+    value = _fast.small_pair_value(x, y, gamma, radius, _MAX_EXPONENT)
+    return None if value != value else value
 
 
 def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None,
@@ -337,34 +317,26 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
     if return_grad is None:
         idx = np.arange(Xd.n_ts)
         return _pairs_value(Xd, Yd, idx, idx, gamma, radius, n_jobs)
-    single = _single_path(Xd.lengths, Yd.lengths, radius) if gamma > 0 else np.False_
-    if single.all():
-        gamma = 0.0
     want_x = return_grad in ("x", "both")
     want_y = return_grad in ("y", "both")
-    values = np.empty(Xd.n_ts)
-    gX = np.zeros_like(Xd.data) if want_x else np.zeros((0, Xd.d))
-    gY = np.zeros_like(Yd.data) if want_y else np.zeros((0, Xd.d))
-    exp_domain = _exp_domain_pairs(Xd, Yd, gamma)
-    idx = np.arange(Xd.n_ts)
-    if _wavefront_pays(Xd.lengths, Yd.lengths, gamma, radius, exp_domain):
-        _wavefront_value_grad(Xd, Yd, gamma, min(check_n_jobs(n_jobs), Xd.n_ts), values, gX, gY)
-    elif (plan := _lane_plan(Xd, Yd, idx, idx) if exp_domain and _lanes_fit(Xd, Yd) else None) \
-            is not None:
-        order, starts = plan
-        _fast.groups_value_grad(Xd.data, Xd.offsets, Yd.data, Yd.offsets, order, starts,
-                                gamma, radius, check_n_jobs(n_jobs), values, gX, gY)
-    else:
-        _fast.batch_value_grad(Xd.data, Xd.offsets, Yd.data, Yd.offsets, gamma, radius,
-                               exp_domain, check_n_jobs(n_jobs), values, gX, gY)
-    if gamma > 0 and single.any():
-        _redo_single_paths(Xd, Yd, np.flatnonzero(single), radius, n_jobs, values, gX, gY)
+    values, gX, gY = _value_grad(Xd, Yd, gamma, radius, n_jobs, want_x, want_y)
     out = [values]
     if want_x:
         out.append(Xd.unflatten(gX))
     if want_y:
         out.append(Yd.unflatten(gY))
     return tuple(out)
+
+
+def _value_grad(Xd, Yd, gamma, radius, n_jobs, want_x, want_y):
+    """`_pairs_value_grad`, with the pairs of a single alignment computed exactly."""
+    single = _single_path(Xd.lengths, Yd.lengths, radius) if gamma > 0 else np.False_
+    if single.all():
+        gamma = 0.0
+    values, gX, gY = _pairs_value_grad(Xd, Yd, gamma, radius, n_jobs, want_x, want_y)
+    if gamma > 0 and single.any():
+        _redo_single_paths(Xd, Yd, np.flatnonzero(single), radius, n_jobs, values, gX, gY)
+    return values, gX, gY
 
 
 def _redo_single_paths(Xd, Yd, idx, radius, n_jobs, values, gX, gY):
@@ -407,10 +379,10 @@ def soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     (1.0, array([0., 2., 0.]))
     """
     x_arr, y = _pair(x, y)
-    check_cost_range(_as_dataset(x_arr, name="x"), _as_dataset(y, name="y"))
-    values, grad = soft_dtw_batch(x_arr[None], y[None], gamma,
-                                  sakoe_chiba_radius=sakoe_chiba_radius, return_grad="x")
-    return float(values[0]), grad[0].reshape(x_arr.shape if np.ndim(x) == 2 else -1)
+    values, grad, _ = _value_grad(_as_dataset(x_arr, name="x"), _as_dataset(y, name="y"),
+                                  check_gamma(gamma), check_radius(sakoe_chiba_radius), None,
+                                  True, False)
+    return float(values[0]), grad.reshape(x_arr.shape if np.ndim(x) == 2 else -1)
 
 
 def soft_dtw_alignment_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
@@ -505,14 +477,12 @@ def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
 
 
 def _cost_alignment(D, gamma, radius):
-    if _single_path(D.shape[0], D.shape[1], radius):
-        gamma = 0.0
     values, E = _batch_cost(D[None], np.array([D.shape], dtype=np.intp), gamma, radius,
                             True, 1)
     return float(values[0]), E[0]
 
 
-def _batch_cost(D, lengths, gamma, radius, want_alignment, n_threads):
+def _batch_cost(D, lengths, gamma, radius, want_alignment, n_threads, strategy=None):
     """Values (and E) of the blocks ``D[k, :n_k, :m_k]`` of a float64 C-contiguous
     batch, each pair by the kernel that suits it; rejects non-finite blocks."""
     n_pairs = len(D)
@@ -523,9 +493,23 @@ def _batch_cost(D, lengths, gamma, radius, want_alignment, n_threads):
         block = "" if D.shape[1:] == tuple(lengths[k]) else \
             f" inside its block D[{k}, :{lengths[k, 0]}, :{lengths[k, 1]}]"
         raise ValueError(f"D[{k}] contains NaN or infinite values{block}")
-    n, m = lengths[:, 0], lengths[:, 1]
-    exp_domain = _exp_domain(max_cost, n + m, gamma)
-    wavefront = _wavefront_each(n, m, gamma, radius, exp_domain)
+    check_gamma_range(gamma, lengths.sum(axis=1).max())
+    single = _single_path(lengths[:, 0], lengths[:, 1], radius) if gamma > 0 else np.False_
+    if single.all():
+        gamma = 0.0
+    elif single.any():
+        values = np.empty(n_pairs)
+        E = np.zeros(D.shape if want_alignment else (0, 0, 0))
+        for part, g in ((single, 0.0), (~single, gamma)):
+            values[part], E_part = _batch_cost(np.ascontiguousarray(D[part]), lengths[part],
+                                               g, radius, want_alignment, n_threads, strategy)
+            if want_alignment:
+                E[part] = E_part
+        return values, E
+    p = plan("alignment" if want_alignment else "value", lengths[:, 0], lengths[:, 1],
+             gamma=gamma, radius=radius, max_cost=max_cost, per_pair=True, strategy=strategy)
+    exp_domain = p.domain == "exp"
+    wavefront = p.order == "antidiagonals"
     work = _wavefront_work(n_threads * _fast.wavefront_cost_work_size(
         lengths, wavefront.view(np.uint8)))
     values = np.empty(n_pairs)

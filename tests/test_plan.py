@@ -1,0 +1,295 @@
+"""The plan: every public function under every strategy it admits gives the
+oracles' results; a strategy it does not admit is refused with the reason."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+from _oracles import (
+    brute_force_soft_dtw,
+    dp_soft_dtw_alignment,
+    grads_from_alignment,
+    hard_dtw_path,
+    sq_euclidean_cost,
+)
+
+import sksoftdtw as sk
+from sksoftdtw import _plan
+
+DOC = Path(__file__).resolve().parents[1] / "doc"
+
+STRATEGIES = ["rows", "rows/exp", "rows/log", "rows/hard", "lanes", "lanes/exp",
+              "lanes/hard", "antidiagonals", "antidiagonals/exp", "antidiagonals/hard"]
+
+RNG = np.random.default_rng(0)
+X = RNG.standard_normal((3, 6, 2))
+Y = RNG.standard_normal((3, 5, 2))
+
+
+def _oracle(x, y, gamma, radius):
+    """Value, E and the gradients of one pair, from the plain recursions."""
+    D = sq_euclidean_cost(x, y)
+    if gamma == 0:
+        value, path = hard_dtw_path(D, radius)
+        E = np.zeros(D.shape)
+        E[tuple(np.array(path).T)] = 1.0
+    else:
+        value, E = dp_soft_dtw_alignment(D, gamma, radius)
+    return value, E, grads_from_alignment(x, y, E)
+
+
+# Each case: the call, whether it needs an expected alignment (E), gradients,
+# or values of several pairs, and a check against the oracle.
+def _check_values(values, pairs, gamma, radius):
+    for v, (x, y) in zip(np.ravel(values), pairs):
+        np.testing.assert_allclose(v, _oracle(x, y, gamma, radius)[0], rtol=1e-10, atol=1e-12)
+
+
+def case_soft_dtw(gamma, radius):
+    v = sk.soft_dtw(X[0], Y[0], gamma, sakoe_chiba_radius=radius)
+    _check_values([v], [(X[0], Y[0])], gamma, radius)
+
+
+def case_dtw(gamma, radius):
+    v = sk.dtw(X[0], Y[0], sakoe_chiba_radius=radius)
+    _check_values([v], [(X[0], Y[0])], 0.0, radius)
+
+
+def case_value_and_grad(gamma, radius):
+    v, g = sk.soft_dtw_value_and_grad(X[0], Y[0], gamma, sakoe_chiba_radius=radius)
+    value, _, (gx, _) = _oracle(X[0], Y[0], gamma, radius)
+    np.testing.assert_allclose(v, value, rtol=1e-10)
+    np.testing.assert_allclose(g, gx, rtol=1e-8, atol=1e-10)
+
+
+def case_batch_grads(gamma, radius):
+    v, gX, gY = sk.soft_dtw_batch(X, Y, gamma, sakoe_chiba_radius=radius, return_grad="both")
+    for k in range(len(X)):
+        value, _, (gx, gy) = _oracle(X[k], Y[k], gamma, radius)
+        np.testing.assert_allclose(v[k], value, rtol=1e-10)
+        np.testing.assert_allclose(gX[k], gx, rtol=1e-8, atol=1e-10)
+        np.testing.assert_allclose(gY[k], gy, rtol=1e-8, atol=1e-10)
+
+
+def case_batch_values(gamma, radius):
+    v = sk.soft_dtw_batch(X, Y, gamma, sakoe_chiba_radius=radius)
+    _check_values(v, zip(X, Y), gamma, radius)
+
+
+def case_cdist(gamma, radius):
+    C = sk.cdist_soft_dtw(X, Y, gamma, sakoe_chiba_radius=radius)
+    _check_values(C, [(x, y) for x in X for y in Y], gamma, radius)
+
+
+def case_cdist_dtw(gamma, radius):
+    C = sk.cdist_dtw(X, sakoe_chiba_radius=radius)
+    _check_values(C, [(x, y) for x in X for y in X], 0.0, radius)
+
+
+def case_divergence(gamma, radius):
+    v = sk.soft_dtw_divergence(X[0], Y[0], gamma, sakoe_chiba_radius=radius)
+    ref = [_oracle(a, b, gamma, radius)[0] for a, b in
+           [(X[0], Y[0]), (X[0], X[0]), (Y[0], Y[0])]]
+    np.testing.assert_allclose(v, ref[0] - 0.5 * (ref[1] + ref[2]), rtol=1e-9, atol=1e-12)
+
+
+def case_cdist_divergence(gamma, radius):
+    C = sk.cdist_soft_dtw_divergence(X, Y, gamma, sakoe_chiba_radius=radius)
+    self_x = [_oracle(x, x, gamma, radius)[0] for x in X]
+    self_y = [_oracle(y, y, gamma, radius)[0] for y in Y]
+    for i, x in enumerate(X):
+        for j, y in enumerate(Y):
+            ref = _oracle(x, y, gamma, radius)[0] - 0.5 * (self_x[i] + self_y[j])
+            np.testing.assert_allclose(C[i, j], ref, rtol=1e-9, atol=1e-12)
+
+
+def case_alignment(gamma, radius):
+    E, v = sk.soft_dtw_alignment(X[0], Y[0], gamma, sakoe_chiba_radius=radius)
+    value, E_ref, _ = _oracle(X[0], Y[0], gamma, radius)
+    np.testing.assert_allclose(v, value, rtol=1e-10)
+    np.testing.assert_allclose(E, E_ref, atol=1e-10)
+
+
+def case_dtw_path(gamma, radius):
+    path, v = sk.dtw_path(X[0], Y[0], sakoe_chiba_radius=radius)
+    value, ref_path = hard_dtw_path(sq_euclidean_cost(X[0], Y[0]), radius)
+    np.testing.assert_allclose(v, value, rtol=1e-12)
+    assert path == [tuple(c) for c in ref_path]
+
+
+def case_from_cost(gamma, radius):
+    D = 2.0 * RNG.standard_normal((4, 4))
+    v, E = sk.soft_dtw_from_cost(D, gamma, sakoe_chiba_radius=radius)
+    ref_value, ref_E = brute_force_soft_dtw(D, gamma, radius)
+    np.testing.assert_allclose(v, ref_value, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(E, ref_E, atol=1e-10)
+
+
+def case_batch_from_cost(gamma, radius):
+    D = 2.0 * RNG.standard_normal((3, 4, 4))
+    lengths = np.array([[4, 4], [2, 3], [4, 1]])
+    v, E = sk.soft_dtw_batch_from_cost(D, gamma, lengths=lengths, sakoe_chiba_radius=radius,
+                                       return_alignment=True)
+    for k, (n, m) in enumerate(lengths):
+        ref_value, ref_E = brute_force_soft_dtw(D[k, :n, :m], gamma, radius)
+        np.testing.assert_allclose(v[k], ref_value, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(E[k, :n, :m], ref_E, atol=1e-10)
+
+
+# what each case asks of the kernels: "alignment", "gradient" or "value", and
+# whether several pairs are computed in one call
+CASES = {
+    case_soft_dtw: ("value", False), case_dtw: ("value", False),
+    case_value_and_grad: ("gradient", False), case_batch_grads: ("gradient", True),
+    case_batch_values: ("value", True), case_cdist: ("value", True),
+    case_cdist_dtw: ("value", True), case_divergence: ("value", True),
+    case_cdist_divergence: ("value", True), case_alignment: ("alignment", False),
+    case_dtw_path: ("alignment", False), case_from_cost: ("alignment", False),
+    case_batch_from_cost: ("alignment", True),
+}
+HARD_ONLY = (case_dtw, case_dtw_path, case_cdist_dtw)
+
+
+def admitted(case, strategy, gamma, radius):
+    """The rules of the plan, stated independently: which kernels exist."""
+    want, many = CASES[case]
+    order, _, domain = strategy.partition("/")
+    hard = gamma == 0 or case in HARD_ONLY
+    if domain and (domain == "hard") != hard:
+        return False
+    if order == "lanes":
+        return want == "value" or (want == "gradient" and not hard)
+    if order == "antidiagonals":
+        return radius is None and domain != "log" and (want != "value" or not many)
+    return True
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=lambda f: f.__name__[5:])
+@pytest.mark.parametrize("strategy", STRATEGIES)
+@pytest.mark.parametrize("gamma", [0.0, 0.3])
+@pytest.mark.parametrize("radius", [None, 1])
+def test_every_strategy(monkeypatch, case, strategy, gamma, radius):
+    monkeypatch.setenv("SKSOFTDTW_STRATEGY", strategy)
+    if admitted(case, strategy, gamma, radius):
+        plan = _plan.explain(case, gamma, radius)
+        assert np.all(np.asarray(plan.order) == strategy.partition("/")[0])
+        if "/" in strategy:
+            assert np.all(np.asarray(plan.domain) == strategy.partition("/")[2])
+    else:
+        with pytest.raises(ValueError, match=f"strategy '{strategy}' cannot compute this "
+                                             "request: "):
+            case(gamma, radius)
+
+
+@pytest.mark.parametrize("strategy", ["diagonals", "rows/fast", "lanes/"])
+def test_unknown_strategy(monkeypatch, strategy):
+    monkeypatch.setenv("SKSOFTDTW_STRATEGY", strategy)
+    with pytest.raises(ValueError, match="SKSOFTDTW_STRATEGY must be 'order' or "
+                                         "'order/domain'"):
+        sk.soft_dtw(X[0], Y[0])
+    with pytest.raises(ValueError, match="strategy must be"):
+        _plan.plan("value", [3], [3], gamma=1.0, radius=-1, max_cost=1.0, strategy="x")
+
+
+def test_exp_domain_refused_when_not_exact(monkeypatch):
+    monkeypatch.setenv("SKSOFTDTW_STRATEGY", "rows/exp")
+    with pytest.raises(ValueError, match="would not be exact in the exp domain"):
+        sk.soft_dtw(1e8 * X[0], Y[0], 1e-3)
+
+
+def test_automatic_plans():
+    """The choices the plan makes by itself on typical requests."""
+    def order(want, n, m, n_pairs, gamma=1.0, radius=-1, max_cost=4.0):
+        return _plan.plan(want, np.full(n_pairs, n), np.full(n_pairs, m), gamma=gamma,
+                          radius=radius, max_cost=max_cost, strategy="")
+    assert order("value", 1000, 1000, 1)[:3] == ("antidiagonals", "exp", "two rows")
+    assert order("value", 1000, 1000, 1, radius=5).order == "rows"
+    assert order("value", 1000, 1000, 1, gamma=0.0)[:2] == ("antidiagonals", "hard")
+    assert order("value", 1000, 1000, 1, gamma=1e-3, max_cost=1e12)[:2] == ("rows", "log")
+    assert order("value", 128, 128, 1000).order == "lanes"
+    assert order("gradient", 128, 128, 256)[:3] == ("lanes", "exp", "full")
+    assert order("gradient", 512, 512, 64).order == "antidiagonals"
+    assert order("gradient", 20000, 20000, 1)[:3] == ("rows", "exp", "checkpointed")
+
+
+def test_documented_table_is_the_plan():
+    """doc/implementation.rst shows the table the plan function makes."""
+    if not DOC.is_dir():
+        pytest.skip("no doc/ folder next to tests/")
+    assert _plan.table_rst() in (DOC / "implementation.rst").read_text()
+
+
+@pytest.mark.parametrize("gamma", [0.0, 1e-3, 0.1, 1.0, 10.0])
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_mixed_lengths_share_padded_lanes(monkeypatch, gamma, n_jobs):
+    """Pairs of different lengths run in lane groups padded to their longest
+    pair: the values of the row kernel, pair by pair, and of the oracle."""
+    rng = np.random.default_rng(4)
+    X = [rng.standard_normal((n, 2)) for n in rng.integers(3, 30, 41)]
+    Y = [rng.standard_normal((m, 2)) for m in rng.integers(3, 30, 7)]
+    plan = _plan.explain(sk.cdist_soft_dtw, X, Y, gamma)
+    lx = np.array([len(x) for x in X for _ in Y])[plan.groups[0]]
+    assert plan.order == "lanes"
+    assert any(len(set(lx[a:b])) > 1 for a, b in zip(plan.groups[1][:-1], plan.groups[1][1:]))
+    C = sk.cdist_soft_dtw(X, Y, gamma, n_jobs=n_jobs)
+    monkeypatch.setenv("SKSOFTDTW_STRATEGY", "rows")
+    ref = sk.cdist_soft_dtw(X, Y, gamma)
+    np.testing.assert_allclose(C, ref, rtol=1e-12, atol=1e-12)
+    for i, j in [(0, 0), (5, 3), (40, 6)]:
+        np.testing.assert_allclose(C[i, j], _oracle(X[i], Y[j], gamma, None)[0], rtol=1e-10)
+
+
+def test_padding_has_a_limit():
+    """Lengths too far apart for one padded group keep groups of equal lengths."""
+    lengths_x = np.array([2] * 16 + [200] * 16)
+    lengths_y = np.array([2] * 16 + [200] * 16)
+    mixed = _plan.plan("value", lengths_x, lengths_y, gamma=1.0, radius=-1, max_cost=1.0,
+                       strategy="")
+    assert mixed.order == "lanes" and list(mixed.groups[1]) == [0, 16, 32]
+    lengths_x[16:31] = lengths_y[16:31] = 2  # one long pair among 31 short ones
+    assert lengths_x[31] == 200
+    p = _plan.plan("value", lengths_x, lengths_y, gamma=1.0, radius=-1, max_cost=1.0,
+                   strategy="")
+    lx = lengths_x[p.groups[0]]
+    assert all(len(set(lx[a:b])) == 1 for a, b in zip(p.groups[1][:-1], p.groups[1][1:]))
+
+
+@pytest.mark.parametrize("gamma", [0.0, 1e-3, 0.1, 1.0, 100.0])
+@pytest.mark.parametrize("shape", [(8, 8, 0), (1, 5, 0), (9, 3, 2), (63, 40, 3)])
+@pytest.mark.parametrize("radius", [None, 1])
+def test_small_pair_path(monkeypatch, gamma, shape, radius):
+    """Short float64 arrays take the light path: the oracle's value, and the
+    value of the planned path bit for bit."""
+    n, m, d = shape
+    rng = np.random.default_rng(n * m)
+    x = rng.standard_normal((n, d) if d else n)
+    y = rng.standard_normal((m, d) if d else m)
+    assert _plan.small_pair_by_rows(n, m)
+    v = sk.soft_dtw(x, y, gamma, sakoe_chiba_radius=radius)
+    assert isinstance(v, float)
+    np.testing.assert_allclose(v, _oracle(x, y, gamma, radius)[0], rtol=1e-10, atol=1e-12)
+    monkeypatch.setenv("SKSOFTDTW_STRATEGY", "rows")
+    assert not _plan.small_pair_by_rows(n, m)
+    assert sk.soft_dtw(x, y, gamma, sakoe_chiba_radius=radius) == v
+
+
+@pytest.mark.parametrize("x, y, match", [
+    (np.array([1.0, np.nan]), np.array([1.0, 2.0]), "x contains NaN or infinite"),
+    (np.array([1.0, 2.0]), np.array([np.inf, 2.0]), "y contains NaN or infinite"),
+    (np.ones((3, 2)), np.ones((3, 1)), "mismatched dimensions"),
+    (np.array([1e200, 1.0]), np.array([-1e200, 1.0]), "too large"),
+])
+def test_small_pair_path_bad_input(x, y, match):
+    """What the light path does not compute gets the validating path's error."""
+    with pytest.raises(ValueError, match=match):
+        sk.soft_dtw(x, y)
+
+
+def test_small_pair_path_other_layouts():
+    """float32, non-contiguous and list inputs give the float64 value."""
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((6, 2)), rng.standard_normal((7, 2))
+    ref = sk.soft_dtw(x, y, 0.5)
+    assert sk.soft_dtw(np.asfortranarray(x), y, 0.5) == ref
+    assert sk.soft_dtw(x.tolist(), y.tolist(), 0.5) == ref
+    x32, y32 = x.astype(np.float32), y.astype(np.float32)
+    assert sk.soft_dtw(x32, y32, 0.5) == sk.soft_dtw(x32.astype(float), y32.astype(float), 0.5)
