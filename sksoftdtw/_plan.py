@@ -125,6 +125,11 @@ def _parse(strategy):
     return order, domain or None
 
 
+def forced(strategy):
+    """Whether a strategy is forced, by ``strategy`` or ``SKSOFTDTW_STRATEGY``."""
+    return _parse(strategy)[0] is not None
+
+
 def _refuse(order, domain, reason):
     forced = order + (f"/{domain}" if domain else "")
     raise ValueError(f"strategy {forced!r} cannot compute this request: {reason}")

@@ -27,6 +27,7 @@ import numpy as np
 
 from ._kernels import fast as _fast
 from ._plan import MAX_EXPONENT as _MAX_EXPONENT
+from ._plan import forced as _forced
 from ._plan import plan
 from ._plan import small_pair_by_rows as _small_pair_by_rows
 from .parallel import batch_blocks, cdist_blocks, distributed_backend_active
@@ -132,7 +133,9 @@ def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs, strategy=None):
     pi = np.ascontiguousarray(pi, dtype=np.intp)
     pj = np.ascontiguousarray(pj, dtype=np.intp)
     # (the shortest lengths first: the common case stays cheap on tiny pairs)
-    if gamma > 0 and (radius == 0 or min(_shortest(X), _shortest(Y)) == 1):
+    # (a forced strategy computes every pair as it says)
+    if gamma > 0 and (radius == 0 or min(_shortest(X), _shortest(Y)) == 1) \
+            and not _forced(strategy):
         single = _single_path(X.lengths[pi], Y.lengths[pj], radius)
         if single.all():
             gamma = 0.0
@@ -146,7 +149,9 @@ def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs, strategy=None):
     pi = np.ascontiguousarray(pi, dtype=np.intp)
     pj = np.ascontiguousarray(pj, dtype=np.intp)
     # (the shortest lengths first: the common case stays cheap on tiny pairs)
-    if gamma > 0 and (radius == 0 or min(_shortest(X), _shortest(Y)) == 1):
+    # (a forced strategy computes every pair as it says)
+    if gamma > 0 and (radius == 0 or min(_shortest(X), _shortest(Y)) == 1) \
+            and not _forced(strategy):
         single = _single_path(X.lengths[pi], Y.lengths[pj], radius)
         if single.all():
             gamma = 0.0
@@ -253,7 +258,9 @@ def _small_pair_value(x, y, gamma, radius):
             and y.dtype == np.float64 and 1 <= x.ndim == y.ndim <= 2
             and _small_pair_by_rows(len(x), len(y))):
         return None
-    if min(len(x), len(y)) == 1 or (radius == 0 and len(x) == len(y)):
+    # single alignments and shapes that suggest channels first: the validating path
+    if min(len(x), len(y)) == 1 or (radius == 0 and len(x) == len(y)) \
+            or (x.ndim == 2 and x.shape[1] > len(x)):
         return None
     if x.ndim == 1:
         x, y = x[:, None], y[:, None]
@@ -330,7 +337,8 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
 
 def _value_grad(Xd, Yd, gamma, radius, n_jobs, want_x, want_y):
     """`_pairs_value_grad`, with the pairs of a single alignment computed exactly."""
-    single = _single_path(Xd.lengths, Yd.lengths, radius) if gamma > 0 else np.False_
+    single = _single_path(Xd.lengths, Yd.lengths, radius) \
+        if gamma > 0 and not _forced(None) else np.False_
     if single.all():
         gamma = 0.0
     values, gX, gY = _pairs_value_grad(Xd, Yd, gamma, radius, n_jobs, want_x, want_y)
@@ -494,7 +502,8 @@ def _batch_cost(D, lengths, gamma, radius, want_alignment, n_threads, strategy=N
             f" inside its block D[{k}, :{lengths[k, 0]}, :{lengths[k, 1]}]"
         raise ValueError(f"D[{k}] contains NaN or infinite values{block}")
     check_gamma_range(gamma, lengths.sum(axis=1).max())
-    single = _single_path(lengths[:, 0], lengths[:, 1], radius) if gamma > 0 else np.False_
+    single = _single_path(lengths[:, 0], lengths[:, 1], radius) \
+        if gamma > 0 and not _forced(strategy) else np.False_
     if single.all():
         gamma = 0.0
     elif single.any():
