@@ -11,7 +11,7 @@ from ._barycenter import (
     dtw_barycenter_subgradient,
     softdtw_barycenter,
 )
-from ._kmeans import SoftDTWKMeans, dtw_kmeans
+from ._kmeans import DTWKMeans, SoftDTWKMeans, dtw_kmeans
 from .metrics import (
     cdist_dtw,
     cdist_soft_dtw,
@@ -37,6 +37,7 @@ from .utils import to_time_series_dataset
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "DTWKMeans",
     "MLPRegressor",
     "SoftDTWBarycenter",
     "SoftDTWKMeans",

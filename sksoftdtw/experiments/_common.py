@@ -109,6 +109,16 @@ def check_gammas(gammas):
     return values
 
 
+def check_choices(values, choices, name):
+    """`values` as a tuple, each one of `choices`; a single string is one value."""
+    values = (values,) if isinstance(values, str) else tuple(values)
+    wrong = [v for v in values if v not in choices]
+    if not values or wrong:
+        raise ValueError(f"{name} must be a non-empty selection of {', '.join(choices)}; "
+                         f"got {list(values)!r}")
+    return values
+
+
 def check_seeds(seeds):
     """The seeds of the repetitions: ``range(seeds)`` for an int, else the seeds given."""
     if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):

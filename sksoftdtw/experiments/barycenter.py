@@ -53,7 +53,7 @@ PAPER.update({(variant, init): PAPER["subgradient", init]
               for variant in ("subgradient-ssg", "subgradient-lbfgs") for init in INITS})
 
 FIELDS = ("dataset", "seed", "label", "n_series", "length", "init", "method", "gamma",
-          "dtw_loss", "n_iter", "time_s")
+          "dtw_loss", "n_iter", "n_calls", "time_s")
 
 
 def _dtw_loss(Z, X, n_jobs=None):
@@ -73,44 +73,61 @@ def _pick_series(X, y, rng):
     return label, X[np.sort(idx)]
 
 
-def _methods(gammas, max_iter, n_jobs):
+# The soft-DTW methods, one row per gamma: the plain method of the paper, the
+# continuation in gamma (gamma_schedule="auto") and the DBA start (init="dba").
+SOFT_METHODS = ("softdtw", "softdtw-auto", "softdtw-dba")
+METHODS = ("dba", "subgradient", "subgradient-ssg", "subgradient-lbfgs") + SOFT_METHODS
+
+
+def _methods(gammas, max_iter, n_jobs, methods):
     """(method, gamma, solver) triples; a solver maps (X, init, seed) to a result."""
     from .._barycenter import _dba, _dtw_ssg, _dtw_subgradient, _softdtw_barycenter
 
     budget = {"max_iter": max_iter, "n_jobs": n_jobs}
+
+    def soft(gamma, **options):
+        return lambda X, init, seed: _softdtw_barycenter(
+            X, gamma, init=init, random_state=seed, tol=0.0, warn=False, **options,
+            **budget)
+
     out = [("dba", None, lambda X, init, seed: _dba(
                X, init=init, random_state=seed, warn=False, **budget)),
            ("subgradient", None, lambda X, init, seed: _dtw_subgradient(
                X, init=init, random_state=seed, **budget)),
            ("subgradient-ssg", None, lambda X, init, seed: _dtw_ssg(
-               X, init=init, random_state=seed, **budget))]
-    for gamma in (0.0,) + tuple(gammas):
-        out.append(("softdtw" if gamma else "subgradient-lbfgs", gamma or None,
-                     lambda X, init, seed, gamma=gamma: _softdtw_barycenter(
-                         X, gamma, init=init, random_state=seed, tol=0.0, warn=False,
-                         **budget)))
-    return out
+               X, init=init, random_state=seed, **budget)),
+           ("subgradient-lbfgs", None, soft(0.0))]
+    for gamma in gammas:
+        out += [("softdtw", gamma, soft(gamma)),
+                ("softdtw-auto", gamma, soft(gamma, gamma_schedule="auto")),
+                # DBA's start replaces the shared one: the initialization does
+                # not apply (its rows are those of the Euclidean mean).
+                ("softdtw-dba", gamma, lambda X, init, seed, gamma=gamma: _softdtw_barycenter(
+                    X, gamma, init="dba", tol=0.0, warn=False, **budget))]
+    return [m for m in out if m[0] in methods]
 
 
-def _run_unit(name, seed, *, data_dir, gammas, max_iter, n_jobs):
+def _run_unit(name, seed, *, data_dir, gammas, max_iter, n_jobs, methods, inits):
     """The barycenters of one dataset and one seed: rows and a progress message."""
     X_train, y_train, _, _ = _common.load(name, data_dir)
     label, X = _pick_series(X_train, y_train, np.random.RandomState(seed))
     rows = []
-    for init in INITS:
-        for method, gamma, solve in _methods(gammas, max_iter, n_jobs):
+    for init in inits:
+        for method, gamma, solve in _methods(gammas, max_iter, n_jobs, methods):
+            if method == "softdtw-dba" and init != "euclidean":
+                continue
             result, seconds = _common.budgeted(solve, X, init, seed)
             rows.append({
                 "dataset": name, "seed": seed, "label": label.item(), "n_series": len(X),
                 "length": X.shape[1], "init": init, "method": method,
                 "gamma": "" if gamma is None else gamma,
                 "dtw_loss": _dtw_loss(result.barycenter, X, n_jobs),
-                "n_iter": result.n_iter, "time_s": seconds})
+                "n_iter": result.n_iter, "n_calls": result.n_calls, "time_s": seconds})
     return rows, f"{name} seed {seed} (class {label}, {len(X)} series)"
 
 
 def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=10, n_jobs=None, progress=True,
-        out=None, max_iter=100):
+        out=None, max_iter=100, methods=METHODS, inits=INITS):
     """Run the protocol of Table 1; return one row per barycenter computed.
 
     Parameters
@@ -122,6 +139,10 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=10, n_jobs=None, progre
     {run_parameters}
     max_iter : int, default=100
         Iteration budget of every method.
+    methods : sequence of str, default=METHODS
+        The methods to run, among ``METHODS``.
+    inits : sequence of str, default=INITS
+        The shared initializations to run, among ``INITS``.
 
     Returns
     -------
@@ -153,7 +174,9 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=10, n_jobs=None, progre
     (10, 24)
     """
     work = partial(_run_unit, data_dir=data_dir, gammas=_common.check_gammas(gammas),
-                   max_iter=max_iter, n_jobs=n_jobs)
+                   max_iter=max_iter, n_jobs=n_jobs,
+                   methods=_common.check_choices(methods, METHODS, "methods"),
+                   inits=_common.check_choices(inits, INITS, "inits"))
     return _common.run_units(work, data_dir, datasets, seeds, fields=FIELDS,
                              label="barycenter", progress=progress, out=out)
 
