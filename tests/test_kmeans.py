@@ -545,7 +545,7 @@ def test_paper_kmeans_script(tmp_path):
     out = tmp_path / "results.csv"
     rows = paper_kmeans.run(tmp_path, out=out, max_train=6, max_iter=1,
                             max_iter_barycenter=2, progress=False)
-    methods = len(paper_kmeans.GAMMAS) + len(paper_kmeans.COMPETITORS)
+    methods = 2 * len(paper_kmeans.GAMMAS) + len(paper_kmeans.COMPETITORS)
     assert len(rows) == 2 * len(paper_kmeans.INITS) * methods
     assert out.read_text().count("\n") == len(rows) + 1
     for r in rows:

@@ -25,6 +25,18 @@ datasets where soft-DTW's loss, averaged over the repetitions (10 by
 default), is lower than DBA's (resp. the subgradient method's), next to the
 paper's figures.
 
+Two more soft-DTW methods go beyond the paper: ``"softdtw-auto"``, the
+continuation in gamma (``gamma_schedule="auto"``: from the data's variance
+down to the target gamma by factors of 10, each stage warm-started from the
+previous one, see :func:`~sksoftdtw.softdtw_barycenter`), from the same
+starting points; and ``"softdtw-dba"``, soft-DTW started from DBA's
+barycenter (``init="dba"``, one row per gamma, recorded with the Euclidean
+initialization, DBA's own start). Each is compared with the competitors and
+with the plain soft-DTW barycenter at the same gamma. ``n_calls`` counts the
+kernel calls of each method, each over all the series (for DBA and the
+subgradient methods, one per iteration; not counted for the stochastic
+subgradient method, whose calls are over one series each).
+
 Repetition ``s`` uses seed ``s`` for the choice of class and series and for
 the random initialization.
 """
@@ -35,8 +47,8 @@ import numpy as np
 from . import _common
 from ._common import GAMMAS, INITS, read_csv, write_csv
 
-__all__ = ["FIELDS", "GAMMAS", "INITS", "N_SERIES", "PAPER", "format_table", "read_csv",
-           "run", "summarize", "write_csv"]
+__all__ = ["FIELDS", "GAMMAS", "INITS", "METHODS", "N_SERIES", "PAPER", "SOFT_METHODS",
+           "format_table", "read_csv", "run", "summarize", "write_csv"]
 
 N_SERIES = 10
 
@@ -122,7 +134,8 @@ def _run_unit(name, seed, *, data_dir, gammas, max_iter, n_jobs, methods, inits)
                 "length": X.shape[1], "init": init, "method": method,
                 "gamma": "" if gamma is None else gamma,
                 "dtw_loss": _dtw_loss(result.barycenter, X, n_jobs),
-                "n_iter": result.n_iter, "n_calls": result.n_calls, "time_s": seconds})
+                "n_iter": result.n_iter, "time_s": seconds,
+                "n_calls": "" if result.n_calls is None else result.n_calls})
     return rows, f"{name} seed {seed} (class {label}, {len(X)} series)"
 
 
@@ -148,8 +161,7 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=10, n_jobs=None, progre
     -------
     rows : list of dict
         One per (dataset, seed, initialization, method, gamma), keys
-        ``FIELDS``: ``method`` is ``"softdtw"``, ``"dba"``,
-        ``"subgradient"``, ``"subgradient-ssg"`` or ``"subgradient-lbfgs"``,
+        ``FIELDS``: ``method`` is one of ``METHODS``,
         ``gamma`` is ``""`` for the competitors, ``dtw_loss`` is the mean of
         DTW(barycenter, x) / len(x) over the series.
 
@@ -167,9 +179,11 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=10, n_jobs=None, progre
     >>> [(r["init"], r["method"], r["gamma"]) for r in rows]  # doctest: +NORMALIZE_WHITESPACE
     [('random', 'dba', ''), ('random', 'subgradient', ''), ('random', 'subgradient-ssg', ''),
      ('random', 'subgradient-lbfgs', ''), ('random', 'softdtw', 0.1),
+     ('random', 'softdtw-auto', 0.1),
      ('euclidean', 'dba', ''), ('euclidean', 'subgradient', ''),
      ('euclidean', 'subgradient-ssg', ''), ('euclidean', 'subgradient-lbfgs', ''),
-     ('euclidean', 'softdtw', 0.1)]
+     ('euclidean', 'softdtw', 0.1), ('euclidean', 'softdtw-auto', 0.1),
+     ('euclidean', 'softdtw-dba', 0.1)]
     >>> rows[0]["n_series"], rows[0]["length"]
     (10, 24)
     """
@@ -192,6 +206,14 @@ def summarize(rows):
 
     {win_returns}
 
+    The continuation (``"softdtw-auto"``) and the DBA start
+    (``"softdtw-dba"``) are compared in the same way with the competitors
+    and with ``"softdtw"`` at the same gamma; the entries against
+    ``"softdtw"`` also give ``calls_median`` and ``calls_max``, the ratio of
+    their kernel calls to the plain method's (means over the seeds, per
+    dataset), and ``calls_within_2x``, the number of datasets where it is at
+    most 2, when the rows have ``n_calls``.
+
     Examples
     --------
     Soft-DTW beats DBA on dataset A only, on average over two seeds:
@@ -207,7 +229,24 @@ def summarize(rows):
     >>> entry["ours"], entry["paper"], entry["n_datasets"]
     (50.0, 93.67, 2)
     """
-    return _common.win_percentages(rows, PAPER)
+    summary = _common.win_percentages(rows, PAPER, challengers=SOFT_METHODS[1:])
+    if rows and "n_calls" in rows[0]:
+        counted = [r for r in rows if r["n_calls"] not in ("", None)]
+        calls = _common.mean_by(counted, lambda r: (r["dataset"], r["init"], r["method"],
+                                                    _common.gamma_of(r)), "n_calls")
+        for e in summary:
+            if e["competitor"] != "softdtw":
+                continue
+            key = e["init"], e["gamma"]
+            ratios = [calls[(d, *key[:1], e["method"], key[1])]
+                      / calls[(d, *key[:1], "softdtw", key[1])]
+                      for d in {k[0] for k in calls}
+                      if (d, *key[:1], e["method"], key[1]) in calls
+                      and (d, *key[:1], "softdtw", key[1]) in calls]
+            if ratios:
+                e.update(calls_median=float(np.median(ratios)), calls_max=float(max(ratios)),
+                         calls_within_2x=int(sum(r <= 2 for r in ratios)))
+    return summary
 
 
 def format_table(summary):
@@ -223,16 +262,23 @@ def format_table(summary):
     >>> entry = {"competitor": "dba", "init": "random", "ours": 75.0, "n_datasets": 4}
     >>> summary = [{**entry, "gamma": 0.1, "paper": barycenter.PAPER["dba", "random"][0.1]},
     ...            {**entry, "gamma": 0.5, "paper": None}]
+    >>> summary[0]["wins"] = summary[1]["wins"] = 3
     >>> print(barycenter.format_table(summary))
     Soft-DTW barycenter: % of 4 datasets with a lower DTW loss than the competitor (ours / paper)
     gamma  vs dba (random)
-    -----  ---------------
-    0.1     75.00 /  93.67
-    0.5     75.00 /      -
+    -----  ------------------------
+    0.1     75.00 (3 of 4) /  93.67
+    0.5     75.00 (3 of 4) /      -
     """
-    return _common.format_wins(
+    table = _common.format_wins(
         summary, "Soft-DTW barycenter: % of {n} datasets with a lower DTW loss than "
         "the competitor (ours / paper)")
+    for e in summary:
+        if "calls_max" in e:
+            table += (f"\n{e['method']} ({e['init']}, gamma {e['gamma']:g}): kernel calls / "
+                      f"softdtw's: median {e['calls_median']:.2f}, max {e['calls_max']:.2f}, "
+                      f"at most 2x on {e['calls_within_2x']} of {e['n_datasets']} datasets")
+    return table
 
 
 _common.fill_doc(run, summarize, format_table)
