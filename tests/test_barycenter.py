@@ -469,6 +469,25 @@ def test_tslearn_reaches_a_comparable_loss(gamma):
     assert f[1] <= f[2] + 0.01 * (f[0] - f[2])
 
 
+@pytest.mark.slow  # tslearn's numba compilation
+@pytest.mark.parametrize("seed, gamma", [(0, 0.1), (1, 0.01)])
+def test_same_dtw_loss_as_tslearn_from_the_same_start_on_bundled_data(seed, gamma):
+    """Table 1's draw on a bundled UCR dataset: the paper's method (tslearn's
+    barycenter) and ours reach the same DTW loss from the Euclidean mean."""
+    tsb = pytest.importorskip("tslearn.barycenters")
+    from sksoftdtw.datasets import load_dataset
+    from sksoftdtw.experiments.barycenter import _pick_series
+
+    X_train, y_train, _, _ = load_dataset("ItalyPowerDemand")
+    _, X = _pick_series(X_train, y_train, np.random.RandomState(seed))
+    init = X.mean(axis=0)
+    ours = softdtw_barycenter(X, gamma, init=init, max_iter=100, tol=1e-9)
+    theirs = tsb.softdtw_barycenter(X, gamma=gamma, init=init, max_iter=100, tol=1e-9)
+    losses = [dtw_loss(Z, X) for Z in (ours, np.reshape(theirs, ours.shape), init)]
+    assert losses[0] == pytest.approx(losses[1], rel=1e-3)
+    assert losses[0] < 0.9 * losses[2]
+
+
 # ----------------------------------------------------------------------------
 # Estimator
 # ----------------------------------------------------------------------------
