@@ -439,7 +439,8 @@ def dtw_kmeans(X, n_clusters, *, averaging="softdtw", gamma=1.0, metric="softdtw
         problem is solved at each value in turn, from the current centroid,
         the last stage at `gamma` (see
         :func:`~sksoftdtw.softdtw_barycenter`; ``"auto"`` starts at the
-        variance of the cluster's series). Assignments use `gamma` only (``averaging="softdtw"`` only).
+        variance of the cluster's series). Assignments use `gamma` only
+        (``averaging="softdtw"`` only).
         See :class:`SoftDTWKMeans` for its cost.
 
     Returns
