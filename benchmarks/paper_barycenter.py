@@ -5,6 +5,7 @@ barycenter`` runs it too, with a progress bar. Usage::
 
     python benchmarks/paper_barycenter.py DATA_DIR [--datasets A,B] [--seeds 10]
         [--max-iter 100] [--n-jobs 1] [--out results.csv]
+        [--methods dba softdtw softdtw-auto] [--inits euclidean]
     python benchmarks/paper_barycenter.py --from-csv part1.csv,part2.csv
 
 ``DATA_DIR`` holds UCR datasets in the layout read by

@@ -7,6 +7,7 @@ budgets, subsampling), is documented in :mod:`sksoftdtw.experiments.kmeans`;
     python benchmarks/paper_kmeans.py DATA_DIR [--datasets A,B] [--out results.csv]
         [--max-train 100] [--max-iter 10] [--max-iter-barycenter 30] [--tol 1e-4]
         [--workers 1] [--n-jobs 1] [--seed 0]
+        [--methods dba softdtw softdtw-auto] [--inits euclidean]
     python benchmarks/paper_kmeans.py --from-csv part1.csv,part2.csv
 
 ``DATA_DIR`` holds UCR datasets in the layout read by

@@ -20,6 +20,7 @@ _SOURCES = {
     "dtw_barycenter_stochastic_subgradient": "._barycenter",
     "dtw_barycenter_subgradient": "._barycenter",
     "softdtw_barycenter": "._barycenter",
+    "DTWKMeans": "._kmeans",
     "SoftDTWKMeans": "._kmeans",
     "dtw_kmeans": "._kmeans",
     "cdist_dtw": ".metrics",

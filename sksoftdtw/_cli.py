@@ -458,21 +458,32 @@ _EXPERIMENTS = {
                  "Euclidean loss")),
 }
 
+# Markers of the options that select names (methods, initializations).
+_METHODS, _INITS = "methods", "inits"
+
 # Options of one experiment only, passed to its run() as keyword arguments
 # when given (otherwise run()'s defaults, the paper protocol, apply):
 # (flag, type, help).
 _EXPERIMENT_OPTIONS = {
     "barycenter": [
         ("--max-iter", _positive_int, "iterations of every barycenter method (default: 100)"),
+        ("--methods", _METHODS, "methods to run, e.g. dba softdtw softdtw-auto (default: "
+         "all: dba subgradient subgradient-ssg subgradient-lbfgs softdtw softdtw-auto "
+         "softdtw-dba)"),
+        ("--inits", _INITS, "shared initializations to run (default: random euclidean)"),
     ],
     "kmeans": [
-        ("--max-train", _positive_int,
-         "training splits larger than this are subsampled, stratified (default: 100)"),
+        ("--max-train", _non_negative_int,
+         "training splits larger than this are subsampled, stratified; 0: the whole "
+         "splits, the paper's protocol (default: 100)"),
         ("--max-iter", _positive_int, "Lloyd iterations (default: 10)"),
         ("--max-iter-barycenter", _positive_int,
          "iterations of every barycenter update (default: 30)"),
         ("--workers", _positive_int,
          "datasets processed in parallel processes, each with --n-jobs threads (default: 1)"),
+        ("--methods", _METHODS, "methods to run, e.g. dba softdtw softdtw-auto (default: "
+         "all: dba subgradient subgradient-ssg subgradient-lbfgs softdtw softdtw-auto)"),
+        ("--inits", _INITS, "shared initializations to run (default: random euclidean)"),
     ],
     "predict": [
         ("--max-iter", _positive_int, "L-BFGS iterations of every fit (default: 300)"),
@@ -626,8 +637,12 @@ def _add_experiment(sub, command):
                      f"{10 if command == 'barycenter' else 1})")
     options = []
     for flag, type_, help_ in _EXPERIMENT_OPTIONS[command]:
-        action = doc.add_argument(flag, type=type_, metavar="N", default=argparse.SUPPRESS,
-                                  help=help_)
+        if type_ in (_METHODS, _INITS):  # a selection of names, checked by run()
+            action = doc.add_argument(flag, nargs="+", metavar="NAME",
+                                      default=argparse.SUPPRESS, help=help_)
+        else:
+            action = doc.add_argument(flag, type=type_, metavar="N",
+                                      default=argparse.SUPPRESS, help=help_)
         options.append(action.dest)
     _add_n_jobs(doc)
     doc.add_argument("--out", default=f"{command}_results.csv", metavar="FILE",

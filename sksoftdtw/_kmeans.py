@@ -36,6 +36,7 @@ from ._barycenter import (
     _default_size,
     _dtw_ssg,
     _dtw_subgradient,
+    _gamma_stages,
     _resample,
     _softdtw_barycenter,
 )
@@ -44,7 +45,7 @@ from .utils import check_dataset, check_n_jobs
 from .utils._threads import single_threaded_blas
 from .utils._validation import check_cost_range, check_weights, set_features_in
 
-__all__ = ["SoftDTWKMeans", "dtw_kmeans"]
+__all__ = ["DTWKMeans", "SoftDTWKMeans", "dtw_kmeans"]
 
 # Smallest scale the stopping rule divides by: the objective can be exactly 0
 # (every series equal to its centroid under the divergence).
@@ -201,7 +202,7 @@ def _assign(X, D, centers, distance, verbose):
 
 
 def _update(X, sample_weight, lengths, center, averaging, gamma, metric, max_iter,
-            radius, n_jobs, rng):
+            radius, n_jobs, rng, gamma_schedule=None):
     r"""Barycenter of one cluster, warm-started from its current centroid (a result).
 
     The barycenter functions minimise :math:`\sum_j (w_j / m_j) \ell(Z, X_j)`
@@ -213,7 +214,8 @@ def _update(X, sample_weight, lengths, center, averaging, gamma, metric, max_ite
     common = dict(weights=sample_weight * lengths, init=center, max_iter=max_iter,
                   sakoe_chiba_radius=radius, random_state=rng, n_jobs=n_jobs)
     if averaging == "softdtw":
-        res = _softdtw_barycenter(X, gamma, metric=metric, warn=False, **common)
+        res = _softdtw_barycenter(X, gamma, metric=metric, gamma_schedule=gamma_schedule,
+                                  warn=False, **common)
     elif averaging == "dba":
         res = _dba(X, warn=False, **common)
     elif averaging == "subgradient":
@@ -224,7 +226,7 @@ def _update(X, sample_weight, lengths, center, averaging, gamma, metric, max_ite
 
 
 def _lloyd(X, sample_weight, lengths, centers, *, averaging, metric, gamma, max_iter,
-           tol, max_iter_barycenter, radius, n_jobs, verbose, rng):
+           tol, max_iter_barycenter, radius, n_jobs, verbose, rng, gamma_schedule=None):
     """One run of Lloyd's algorithm from ``centers``; see :func:`dtw_kmeans`."""
     n_clusters = len(centers)
     centers = np.array(centers, dtype=np.float64)
@@ -257,7 +259,7 @@ def _lloyd(X, sample_weight, lengths, centers, *, averaging, metric, gamma, max_
                 continue
             res = _update(_take(X, members), sample_weight[members], lengths[members],
                           centers[i], averaging, gamma, metric, max_iter_barycenter,
-                          radius, n_jobs, rng)
+                          radius, n_jobs, rng, gamma_schedule)
             centers[i] = res.barycenter
             solved[i] = (members, centers[i].copy()) if res.converged else None
         labels, new_inertia, scale = assign()
@@ -285,7 +287,7 @@ def _resolve(averaging, metric):
 
 def _kmeans(X, n_clusters, *, averaging, metric, gamma, init, n_init, max_iter, tol,
             max_iter_barycenter, sample_weight, centroid_size, sakoe_chiba_radius,
-            random_state, n_jobs, verbose):
+            random_state, n_jobs, verbose, gamma_schedule=None):
     """Validated-parameter core shared by :class:`SoftDTWKMeans` and :func:`dtw_kmeans`.
 
     Returns the best :class:`_LloydResult` over ``n_init`` runs and ``d``.
@@ -312,6 +314,8 @@ def _kmeans(X, n_clusters, *, averaging, metric, gamma, init, n_init, max_iter, 
                       f"instead of n_init={n_init}.", RuntimeWarning, stacklevel=3)
         n_init = 1
     metric, seed_metric = _resolve(averaging, metric)
+    if averaging == "softdtw":
+        _gamma_stages(gamma_schedule, gamma, 1.0)  # fails early on a bad schedule
 
     def seeding(A, B):
         return _pairwise(A, B, seed_metric, gamma, sakoe_chiba_radius, n_jobs)
@@ -329,7 +333,7 @@ def _kmeans(X, n_clusters, *, averaging, metric, gamma, init, n_init, max_iter, 
                          metric=metric, gamma=gamma, max_iter=max_iter, tol=tol,
                          max_iter_barycenter=max_iter_barycenter,
                          radius=sakoe_chiba_radius, n_jobs=n_jobs, verbose=verbose,
-                         rng=rng)
+                         rng=rng, gamma_schedule=gamma_schedule)
             if best is None or res.inertia < best.inertia:
                 best = res
     n_found = len(np.unique(best.labels))
@@ -354,6 +358,7 @@ _COMMON_CONSTRAINTS = {
     "n_jobs": [None, numbers.Integral],
     "verbose": ["verbose"],
     "centroid_size": [None, Interval(numbers.Integral, 1, None, closed="left")],
+    "gamma_schedule": [None, StrOptions({"auto"}), "array-like"],
 }
 
 
@@ -372,7 +377,8 @@ _COMMON_CONSTRAINTS = {
 def dtw_kmeans(X, n_clusters, *, averaging="softdtw", gamma=1.0, metric="softdtw",
                init="k-means++", n_init=1, max_iter=50, tol=1e-6, max_iter_barycenter=100,
                sample_weight=None, centroid_size=None, sakoe_chiba_radius=None,
-               random_state=None, n_jobs=None, verbose=0, return_n_iter=False):
+               random_state=None, n_jobs=None, verbose=0, return_n_iter=False,
+               gamma_schedule=None):
     r"""k-means of time series under soft-DTW or DTW, with a choice of averaging.
 
     Lloyd's algorithm: assign every series to its nearest centroid (one
@@ -436,6 +442,14 @@ def dtw_kmeans(X, n_clusters, *, averaging="softdtw", gamma=1.0, metric="softdtw
         Print the objective after every iteration.
     return_n_iter : bool, default=False
         Also return the number of iterations of the best run.
+    gamma_schedule : None, "auto" or array-like, default=None
+        Continuation in gamma in every centroid update: each barycenter
+        problem is solved at each value in turn, from the current centroid,
+        the last stage at `gamma` (see
+        :func:`~sksoftdtw.softdtw_barycenter`; ``"auto"`` starts at the
+        variance of the cluster's series). Assignments use `gamma` only
+        (``averaging="softdtw"`` only).
+        See :class:`SoftDTWKMeans` for its cost.
 
     Returns
     -------
@@ -478,7 +492,7 @@ def dtw_kmeans(X, n_clusters, *, averaging="softdtw", gamma=1.0, metric="softdtw
         n_init=n_init, max_iter=max_iter, tol=tol, max_iter_barycenter=max_iter_barycenter,
         sample_weight=sample_weight, centroid_size=centroid_size,
         sakoe_chiba_radius=sakoe_chiba_radius, random_state=random_state, n_jobs=n_jobs,
-        verbose=verbose)
+        verbose=verbose, gamma_schedule=gamma_schedule)
     out = (best.centers, best.labels, best.inertia)
     return out + (best.n_iter,) if return_n_iter else out
 
@@ -486,8 +500,117 @@ def dtw_kmeans(X, n_clusters, *, averaging="softdtw", gamma=1.0, metric="softdtw
 # --------------------------------------------------------------------------
 # Estimator
 # --------------------------------------------------------------------------
-class SoftDTWKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin,
-                    BaseEstimator):
+class _TimeSeriesKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin,
+                        BaseEstimator):
+    """What the k-means estimators share: fitting by :func:`_kmeans`, predict, score.
+
+    A subclass sets ``_averaging`` and defines ``_discrepancy()``, the
+    ``(metric, gamma)`` of its assignments and of :meth:`transform`.
+    """
+
+    _averaging = None
+
+    def _discrepancy(self):
+        raise NotImplementedError
+
+    def _fit(self, X, sample_weight, **options):
+        best, _ = _kmeans(
+            X, self.n_clusters, averaging=self._averaging, init=self.init,
+            n_init=self.n_init, max_iter=self.max_iter, tol=self.tol,
+            max_iter_barycenter=self.max_iter_barycenter, sample_weight=sample_weight,
+            centroid_size=self.centroid_size, sakoe_chiba_radius=self.sakoe_chiba_radius,
+            random_state=self.random_state, n_jobs=self.n_jobs, verbose=self.verbose,
+            **options)
+        self.cluster_centers_ = best.centers
+        self.labels_ = best.labels
+        self.inertia_ = best.inertia
+        self.n_iter_ = best.n_iter
+        set_features_in(self, X, check_dataset(X))
+        self._n_features_out = self.n_clusters
+        return self
+
+    def _distances(self, X, metric, gamma):
+        """Discrepancies to the centroids, shape (n_ts, n_clusters), and the dataset."""
+        check_is_fitted(self)
+        X, ds = _validate_X(X, d=self.cluster_centers_.shape[2])
+        return _pairwise(X, self.cluster_centers_, metric, gamma, self.sakoe_chiba_radius,
+                         self.n_jobs), ds
+
+    def transform(self, X):
+        """Discrepancy between every series and every centroid.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of series
+            Series of any length, of the dimension of the centroids.
+
+        Returns
+        -------
+        D : ndarray of shape (n_ts, n_clusters)
+            ``D[j, i]`` is the discrepancy of the assignments (hard DTW for
+            :class:`DTWKMeans`, the estimator's ``metric`` for
+            :class:`SoftDTWKMeans`) between ``X[j]`` and
+            ``cluster_centers_[i]``, in squared units; soft-DTW values can
+            be negative.
+        """
+        return self._distances(X, *self._discrepancy())[0]
+
+    def predict(self, X):
+        """Index of the nearest centroid of every series.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of series
+
+        Returns
+        -------
+        labels : ndarray of shape (n_ts,)
+            ``transform(X).argmin(axis=1)``.
+        """
+        return self.transform(X).argmin(axis=1)
+
+    def score(self, X, y=None, sample_weight=None):
+        """Minus the mean DTW loss of ``X``: hard DTW to the nearest centroid per length.
+
+        .. math::
+
+            -\\frac{1}{\\sum_j w_j} \\sum_j w_j \\,
+            \\frac{\\min_k \\mathrm{dtw}(x_j, c_k)}{m_j}
+
+        with :math:`m_j` the length of series :math:`x_j` and
+        :math:`\\mathrm{dtw}` hard DTW (``gamma=0``, squared units), on the
+        scale of the scores of :class:`SoftDTWBarycenter` and
+        :class:`~sksoftdtw.neural_network.MLPRegressor`. It depends neither
+        on ``gamma`` nor on ``metric``, so it compares models fitted with
+        different ones, and soft-DTW k-means with DBA k-means (e.g. in
+        :class:`~sklearn.model_selection.GridSearchCV`); greater is better.
+        Unlike scikit-learn's ``KMeans.score`` (minus a sum), it is a mean:
+        scores of sets of different sizes compare.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of series
+        y : Ignored
+        sample_weight : array-like of shape (n_ts,), default=None
+            Weight of each series in the mean: finite, non-negative, not all
+            zero; ``None`` means equal weights.
+
+        Returns
+        -------
+        score : float
+            Non-positive; 0 when every series is a centroid up to warping.
+        """
+        D, ds = self._distances(X, "dtw", 0.0)
+        weights = check_weights(sample_weight, ds.n_ts, "sample_weight")
+        return -float(weights @ (D.min(axis=1) / ds.lengths))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        return tags
+
+
+class SoftDTWKMeans(_TimeSeriesKMeans):
     r"""k-means clustering of time series under soft-DTW.
 
     Minimises the soft-DTW k-means objective (Cuturi & Blondel, 2017)
@@ -560,6 +683,17 @@ class SoftDTWKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMi
         Length of the centroids. ``None`` means the length of the training
         series, their median length if they differ, or the length of an
         ``init`` array.
+    gamma_schedule : None, "auto" or array-like, default=None
+        Continuation in gamma in every centroid update: each barycenter
+        problem is solved at each value in turn, from the current centroid,
+        the last stage at `gamma` (see
+        :func:`~sksoftdtw.softdtw_barycenter`; ``"auto"`` starts at the
+        variance of the cluster's series). Assignments use `gamma` only.
+        Every update then costs up to twice the kernel calls of one without
+        continuation (each earlier stage has ``max_iter_barycenter // n``
+        iterations and stops at a looser tolerance), in practice 1.2 to 2
+        times the time of the fit: the price of centroids with a lower DTW
+        loss where series are shifted in time.
 
     Attributes
     ----------
@@ -583,6 +717,7 @@ class SoftDTWKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMi
 
     See Also
     --------
+    DTWKMeans : DBA k-means, the classical DTW k-means.
     dtw_kmeans : Function form, with DBA and subgradient baselines.
     sksoftdtw.softdtw_barycenter : The update step.
     sksoftdtw.cdist_soft_dtw : The assignment step.
@@ -642,7 +777,7 @@ class SoftDTWKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMi
     def __init__(self, n_clusters=8, *, gamma=1.0, metric="softdtw", init="k-means++",
                  n_init=1, max_iter=50, tol=1e-6, max_iter_barycenter=100,
                  sakoe_chiba_radius=None, random_state=None, n_jobs=None, verbose=0,
-                 centroid_size=None):
+                 centroid_size=None, gamma_schedule=None):
         self.n_clusters = n_clusters
         self.gamma = gamma
         self.metric = metric
@@ -656,6 +791,12 @@ class SoftDTWKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMi
         self.n_jobs = n_jobs
         self.verbose = verbose
         self.centroid_size = centroid_size
+        self.gamma_schedule = gamma_schedule
+
+    _averaging = "softdtw"
+
+    def _discrepancy(self):
+        return self.metric, self.gamma
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, sample_weight=None):
@@ -675,97 +816,165 @@ class SoftDTWKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMi
         self : SoftDTWKMeans
             Fitted estimator.
         """
-        best, d = _kmeans(
-            X, self.n_clusters, averaging="softdtw", metric=self.metric,
-            gamma=self.gamma, init=self.init, n_init=self.n_init,
-            max_iter=self.max_iter, tol=self.tol,
-            max_iter_barycenter=self.max_iter_barycenter, sample_weight=sample_weight,
-            centroid_size=self.centroid_size, sakoe_chiba_radius=self.sakoe_chiba_radius,
-            random_state=self.random_state, n_jobs=self.n_jobs, verbose=self.verbose)
-        self.cluster_centers_ = best.centers
-        self.labels_ = best.labels
-        self.inertia_ = best.inertia
-        self.n_iter_ = best.n_iter
-        set_features_in(self, X, check_dataset(X))
-        self._n_features_out = self.n_clusters
-        return self
+        return self._fit(X, sample_weight, metric=self.metric, gamma=self.gamma,
+                         gamma_schedule=self.gamma_schedule)
 
-    def _distances(self, X, metric):
-        """Discrepancies to the centroids, shape (n_ts, n_clusters), and the dataset."""
-        check_is_fitted(self)
-        X, ds = _validate_X(X, d=self.cluster_centers_.shape[2])
-        return _pairwise(X, self.cluster_centers_, metric, self.gamma,
-                         self.sakoe_chiba_radius, self.n_jobs), ds
 
-    def transform(self, X):
-        """Soft-DTW (or divergence) between every series and every centroid.
+class DTWKMeans(_TimeSeriesKMeans):
+    r"""k-means clustering of time series under DTW, with DBA centroids.
+
+    Minimises the DTW k-means objective
+
+    .. math::
+
+        \sum_{j=1}^{n} w_j \min_{i} \mathrm{dtw}(X_j, C_i)
+
+    by Lloyd's algorithm with hard-DTW assignments (one batched kernel call
+    over all the pairs) and DBA updates (Petitjean et al., 2011), each
+    warm-started from the current centroid: the equivalent of tslearn's
+    ``TimeSeriesKMeans(metric="dtw")``. The subgradient updates of
+    :func:`dtw_kmeans` are available through `averaging`.
+
+    DTW k-means is its own class rather than ``SoftDTWKMeans(gamma=0)``:
+    that already means the soft-DTW k-means algorithm at gamma = 0 (L-BFGS on
+    DTW subgradients), a different method with different results; DBA has
+    no `gamma`, `metric` or `gamma_schedule`; and its :meth:`transform`
+    is hard DTW whatever the parameters. Both estimators share
+    :meth:`predict` and :meth:`score` (minus the hard-DTW k-means loss), so
+    their fits compare directly.
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+        Number of clusters.
+    averaging : {"dba", "subgradient", "stochastic-subgradient"}, default="dba"
+        Barycenter of the update step:
+        :func:`~sksoftdtw.dtw_barycenter_averaging`,
+        :func:`~sksoftdtw.dtw_barycenter_subgradient` or
+        :func:`~sksoftdtw.dtw_barycenter_stochastic_subgradient`.
+    init : {"k-means++", "random"}, callable or array-like, default="k-means++"
+        As in :class:`SoftDTWKMeans`, the k-means++ probabilities being
+        proportional to hard DTW.
+    n_init : int, default=1
+        Number of runs from different seeds; the run with the lowest
+        ``inertia_`` is kept.
+    max_iter : int, default=50
+        Maximum number of Lloyd iterations of a run.
+    tol : float, default=1e-6
+        A run stops when the objective changes by at most ``tol`` times
+        itself between two iterations.
+    max_iter_barycenter : int, default=30
+        Maximum number of iterations of each barycenter update (DBA's
+        default).
+    sakoe_chiba_radius : int, default=None
+        Radius of a Sakoe-Chiba band for every DTW computation; ``None``
+        means no band.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initialisation (and the order of the stochastic
+        subgradient steps).
+    n_jobs : int, default=None
+        Number of threads of the kernels; ``None`` means 1, ``-1`` all cores.
+    verbose : int, default=0
+        If positive, print the objective after every iteration.
+    centroid_size : int, default=None
+        Length of the centroids. ``None`` means the length of the training
+        series, their median length if they differ, or the length of an
+        ``init`` array.
+
+    Attributes
+    ----------
+    cluster_centers_ : ndarray of shape (n_clusters, centroid_size, d)
+        Centroids.
+    labels_ : ndarray of shape (n_ts,)
+        Index of the nearest centroid of every training series.
+    inertia_ : float
+        The sample-weighted sum over training series of the DTW (squared
+        units) to their centroid; equal to ``-score(X)`` on the training
+        set without weights.
+    n_iter_ : int
+        Number of Lloyd iterations of the best run.
+    n_features_in_ : int
+        ``X.shape[1]`` of the training data (the number of time steps).
+
+    See Also
+    --------
+    SoftDTWKMeans : k-means under soft-DTW.
+    dtw_kmeans : The function behind both estimators.
+    sksoftdtw.dtw_barycenter_averaging : The update step.
+
+    Notes
+    -----
+    :meth:`transform` returns DTW in squared units (tslearn's
+    ``TimeSeriesKMeans.transform`` returns its square root).
+
+    References
+    ----------
+    .. [1] F. Petitjean, A. Ketterlin and P. Gancarski, "A global averaging
+       method for dynamic time warping, with applications to clustering",
+       Pattern Recognition 44(3), 2011.
+
+    Examples
+    --------
+    Two bumps and two steps, each at two places, clustered by shape:
+
+    >>> import numpy as np
+    >>> from sksoftdtw import DTWKMeans
+    >>> t = np.linspace(0, 1, 40)
+    >>> X = np.array([f(t - c) for f in (lambda u: np.exp(-(u / 0.05) ** 2),
+    ...                                  lambda u: (u > 0).astype(float))
+    ...               for c in (0.3, 0.7)])
+    >>> km = DTWKMeans(n_clusters=2, random_state=0).fit(X)
+    >>> km.labels_.tolist() in ([0, 0, 1, 1], [1, 1, 0, 0])
+    True
+    >>> bool(np.isclose(km.score(X), -km.inertia_))  # minus the DTW k-means loss
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "n_clusters": [Interval(numbers.Integral, 1, None, closed="left")],
+        "averaging": [StrOptions({"dba", "subgradient", "stochastic-subgradient"})],
+        **{k: v for k, v in _COMMON_CONSTRAINTS.items()
+           if k not in ("gamma", "metric", "gamma_schedule")},
+    }
+
+    def __init__(self, n_clusters=8, *, averaging="dba", init="k-means++", n_init=1,
+                 max_iter=50, tol=1e-6, max_iter_barycenter=30, sakoe_chiba_radius=None,
+                 random_state=None, n_jobs=None, verbose=0, centroid_size=None):
+        self.n_clusters = n_clusters
+        self.averaging = averaging
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.max_iter_barycenter = max_iter_barycenter
+        self.sakoe_chiba_radius = sakoe_chiba_radius
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+        self.centroid_size = centroid_size
+
+    @property
+    def _averaging(self):
+        return self.averaging
+
+    def _discrepancy(self):
+        return "dtw", 0.0
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None, sample_weight=None):
+        """Compute the clustering.
 
         Parameters
         ----------
         X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of series
-            Series of any length, of the dimension ``d`` of the training
-            series (``cluster_centers_.shape[2]``; ``n_features_in_`` is
-            their length).
-
-        Returns
-        -------
-        D : ndarray of shape (n_ts, n_clusters)
-            ``D[j, i]`` is the discrepancy of ``metric`` between ``X[j]`` and
-            ``cluster_centers_[i]``, in squared units; it can be negative for
-            ``metric="softdtw"``.
-        """
-        return self._distances(X, self.metric)[0]
-
-    def predict(self, X):
-        """Index of the nearest centroid of every series.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of series
-
-        Returns
-        -------
-        labels : ndarray of shape (n_ts,)
-            ``transform(X).argmin(axis=1)``.
-        """
-        return self.transform(X).argmin(axis=1)
-
-    def score(self, X, y=None, sample_weight=None):
-        """Minus the mean DTW loss of ``X``: hard DTW to the nearest centroid per length.
-
-        .. math::
-
-            -\\frac{1}{\\sum_j w_j} \\sum_j w_j \\,
-            \\frac{\\min_k \\mathrm{dtw}(x_j, c_k)}{m_j}
-
-        with :math:`m_j` the length of series :math:`x_j` and
-        :math:`\\mathrm{dtw}` hard DTW (``gamma=0``, squared units), on the
-        scale of the scores of :class:`SoftDTWBarycenter` and
-        :class:`~sksoftdtw.neural_network.MLPRegressor`. It depends neither
-        on ``gamma`` nor on ``metric``, so it compares models fitted with
-        different ones (e.g. in
-        :class:`~sklearn.model_selection.GridSearchCV`); greater is better.
-        Unlike scikit-learn's ``KMeans.score`` (minus a sum), it is a mean:
-        scores of sets of different sizes compare.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of series
+            Training series; variable lengths as a list or NaN-padded.
         y : Ignored
         sample_weight : array-like of shape (n_ts,), default=None
-            Weight of each series in the mean: finite, non-negative, not all
-            zero; ``None`` means equal weights.
+            Weight of each series in the objective; also used by the seeding.
 
         Returns
         -------
-        score : float
-            Non-positive; 0 when every series is a centroid up to warping.
+        self : DTWKMeans
+            Fitted estimator.
         """
-        D, ds = self._distances(X, "dtw")
-        weights = check_weights(sample_weight, ds.n_ts, "sample_weight")
-        return -float(weights @ (D.min(axis=1) / ds.lengths))
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.three_d_array = True
-        return tags
+        return self._fit(X, sample_weight, metric="softdtw", gamma=0.0)

@@ -66,6 +66,20 @@ def path_subgradient(Z, x):
 
 
 @pytest.fixture
+def kernel_calls(monkeypatch):
+    """The list of soft_dtw_batch calls made by the barycenter module from now on."""
+    calls = []
+    real = bary.soft_dtw_batch
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bary, "soft_dtw_batch", counting)
+    return calls
+
+
+@pytest.fixture
 def ragged():
     rng = np.random.RandomState(0)
     return [rng.randn(5, 2), rng.randn(4, 2), rng.randn(6, 2)]
@@ -92,22 +106,13 @@ def test_objective_value_and_gradient_against_oracles(ragged, metric, radius):
     assert_allclose(grad, central_diff(f, Z, 1e-5), rtol=1e-5, atol=1e-7)
 
 
-def test_one_kernel_call_per_objective_evaluation(ragged, monkeypatch):
-    calls = []
-    real = bary.soft_dtw_batch
-
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
-
+def test_one_kernel_call_per_objective_evaluation(ragged, kernel_calls):
     for metric in ["softdtw", "divergence"]:
         ds, w = bary._prepare(ragged, None)
         objective = bary._Objective(ds, w, 1.0, metric, None, None)
-        monkeypatch.setattr(bary, "soft_dtw_batch", counting)
-        calls.clear()
+        kernel_calls.clear()
         objective(np.zeros((5, 2)))
-        assert len(calls) == 1
-        monkeypatch.setattr(bary, "soft_dtw_batch", real)
+        assert len(kernel_calls) == 1 and objective.n_calls == 2
 
 
 # ----------------------------------------------------------------------------
@@ -362,17 +367,10 @@ def test_dba_fixed_point_and_early_stop():
     assert_allclose(again.barycenter, res.barycenter, atol=1e-12)
 
 
-def test_dba_one_kernel_call_per_iteration(monkeypatch):
-    calls = []
-    real = bary.soft_dtw_batch
-
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(bary, "soft_dtw_batch", counting)
+def test_dba_one_kernel_call_per_iteration(kernel_calls):
     res = bary._dba(shifted_sines(), max_iter=4, tol=-np.inf, warn=False)
-    assert len(calls) == res.n_iter + 1  # the last call scores the final barycenter
+    # The last call scores the final barycenter.
+    assert len(kernel_calls) == res.n_iter + 1 == res.n_calls
 
 
 @pytest.mark.slow  # tslearn's numba compilation
@@ -471,6 +469,25 @@ def test_tslearn_reaches_a_comparable_loss(gamma):
     assert f[1] <= f[2] + 0.01 * (f[0] - f[2])
 
 
+@pytest.mark.slow  # tslearn's numba compilation
+@pytest.mark.parametrize("seed, gamma", [(0, 0.1), (1, 0.01)])
+def test_same_dtw_loss_as_tslearn_from_the_same_start_on_bundled_data(seed, gamma):
+    """Table 1's draw on a bundled UCR dataset: the paper's method (tslearn's
+    barycenter) and ours reach the same DTW loss from the Euclidean mean."""
+    tsb = pytest.importorskip("tslearn.barycenters")
+    from sksoftdtw.datasets import load_dataset
+    from sksoftdtw.experiments.barycenter import _pick_series
+
+    X_train, y_train, _, _ = load_dataset("ItalyPowerDemand")
+    _, X = _pick_series(X_train, y_train, np.random.RandomState(seed))
+    init = X.mean(axis=0)
+    ours = softdtw_barycenter(X, gamma, init=init, max_iter=100, tol=1e-9)
+    theirs = tsb.softdtw_barycenter(X, gamma=gamma, init=init, max_iter=100, tol=1e-9)
+    losses = [dtw_loss(Z, X) for Z in (ours, np.reshape(theirs, ours.shape), init)]
+    assert losses[0] == pytest.approx(losses[1], rel=1e-3)
+    assert losses[0] < 0.9 * losses[2]
+
+
 # ----------------------------------------------------------------------------
 # Estimator
 # ----------------------------------------------------------------------------
@@ -548,3 +565,149 @@ def test_estimator_tags():
     assert tags.input_tags.three_d_array and tags.input_tags.two_d_array
     assert not tags.target_tags.required
     assert tags.requires_fit
+
+
+# ----------------------------------------------------------------------------
+# Continuation in gamma (gamma_schedule) and the DBA start
+# ----------------------------------------------------------------------------
+def shifted_bumps(n, spread, sz=60, width=0.03):
+    """Narrow bumps at evenly spaced places: their Euclidean mean is flat and
+    low, a DTW barycenter is one bump of full height."""
+    t = np.linspace(0, 1, sz)
+    centers = np.linspace(0.5 - spread / 2, 0.5 + spread / 2, n)
+    return np.stack([np.exp(-((t - c) / width) ** 2) for c in centers])
+
+
+@pytest.mark.parametrize("gamma, expected", [
+    (0.001, [1.0, 0.1, 0.01, 0.001]),
+    (0.005, [1.0, 0.1, 0.005]),
+    (0.01, [1.0, 0.1, 0.01]),
+    (0.3, [1.0, 0.3]),
+    (0.4, [0.4]),  # within sqrt(10) of the variance: no continuation
+    (5.0, [5.0]),
+    (0.0, [1.0, 0.1, 0.01, 0.001, 0.0]),  # down to 1e-4 variance, then 0
+])
+def test_auto_schedule_stages(gamma, expected):
+    assert_allclose(bary._gamma_stages("auto", gamma, 1.0), expected, rtol=1e-12)
+    # In units of the data's variance.
+    assert_allclose(bary._gamma_stages("auto", 4.0 * gamma, 4.0), 4.0 * np.array(expected),
+                    rtol=1e-12)
+
+
+def test_stage_budgets_stay_below_twice_max_iter():
+    for n_stages in range(1, 8):
+        for max_iter in (1, 7, 100):
+            budgets = bary._stage_budgets(n_stages, max_iter)
+            assert len(budgets) == n_stages and budgets[-1] == max_iter
+            assert min(budgets) >= 1
+            if max_iter >= n_stages:
+                assert sum(budgets[:-1]) < max_iter
+
+
+@pytest.mark.parametrize("metric", ["softdtw", "divergence"])
+@pytest.mark.parametrize("gamma", [1.0, 0.05, 0.0])
+def test_no_schedule_and_a_one_stage_schedule_are_the_plain_method(metric, gamma):
+    X = shifted_sines(n=5, sz=30)
+    plain = bary._softdtw_barycenter(X, gamma, metric=metric, max_iter=40, warn=False)
+    for schedule in (None, [gamma]):
+        res = bary._softdtw_barycenter(X, gamma, metric=metric, max_iter=40, warn=False,
+                                       gamma_schedule=schedule)
+        np.testing.assert_array_equal(res.barycenter, plain.barycenter)
+        assert (res.loss, res.n_iter) == (plain.loss, plain.n_iter)
+    # and the same by hand: the schedule's stages are plain warm starts.
+    first = bary._softdtw_barycenter(X, 10.0, metric=metric, max_iter=20,
+                                     tol=bary._STAGE_TOL, warn=False)
+    by_hand = bary._softdtw_barycenter(X, gamma, metric=metric, max_iter=40, warn=False,
+                                       init=first.barycenter)
+    staged = bary._softdtw_barycenter(X, gamma, metric=metric, max_iter=40, warn=False,
+                                      gamma_schedule=[10.0, gamma])
+    np.testing.assert_array_equal(staged.barycenter, by_hand.barycenter)
+    assert staged.n_iter == first.n_iter + by_hand.n_iter
+
+
+@pytest.mark.parametrize("schedule", ["auto", [3.0, 0.3, 0.1]])
+@pytest.mark.parametrize("metric", ["softdtw", "divergence"])
+def test_schedule_ends_at_a_stationary_point_of_the_target_gamma(schedule, metric):
+    X = shifted_sines(n=5, sz=30, max_shift=1.0)
+    Z = softdtw_barycenter(X, 0.1, metric=metric, gamma_schedule=schedule, tol=1e-9,
+                           max_iter=1000)
+    gradient = central_diff(lambda z: sdtw_objective(z, X, 0.1, metric=metric), Z, 1e-5)
+    start = central_diff(lambda z: sdtw_objective(z, X, 0.1, metric=metric),
+                         X.mean(axis=0)[:, None], 1e-5)
+    assert np.abs(gradient).max() < 1e-4 * np.abs(start).max()
+
+
+@pytest.mark.parametrize("n, spread", [(4, 0.2), (8, 0.2), (8, 0.4)])
+@pytest.mark.parametrize("gamma", [0.01, 0.001])
+def test_continuation_beats_the_plain_method_on_shifted_bumps(n, spread, gamma):
+    X = shifted_bumps(n, spread, width=0.03 if spread < 0.3 else 0.06)
+    plain = softdtw_barycenter(X, gamma)
+    auto = softdtw_barycenter(X, gamma, gamma_schedule="auto")
+    assert dtw_loss(auto, X) < 0.5 * dtw_loss(plain, X)
+    # The continuation finds a bump of nearly full height.
+    assert auto.max() > 0.9
+
+
+@pytest.mark.parametrize("init", ["euclidean", "dba"])
+def test_schedule_is_deterministic_and_counts_its_kernel_calls(kernel_calls, init):
+    X = shifted_bumps(8, 0.2)
+    first = bary._softdtw_barycenter(X, 0.001, init=init, gamma_schedule="auto",
+                                     max_iter=50, warn=False)
+    assert first.n_calls == len(kernel_calls)
+    second = bary._softdtw_barycenter(X, 0.001, init=init, gamma_schedule="auto",
+                                      max_iter=50, warn=False)
+    np.testing.assert_array_equal(first.barycenter, second.barycenter)
+    # The earlier stages together take fewer iterations than the last one may.
+    assert first.n_iter < 2 * 50
+
+
+@pytest.mark.parametrize("schedule, message", [
+    ([1.0, 0.1], "end at gamma=0.01"),
+    ([0.1, 1.0, 0.01], "strictly decreasing"),
+    ([1.0, 1.0, 0.01], "strictly decreasing"),
+    ([1.0, -0.1, 0.01], "positive"),
+    ([np.nan, 0.01], "finite"),
+    ([], "non-empty"),
+    ([[1.0, 0.01]], "1-D"),
+    ("fast", "gamma_schedule"),
+])
+def test_bad_schedules_name_the_parameter(schedule, message):
+    X = shifted_sines(n=3, sz=8)
+    for fit in (lambda: softdtw_barycenter(X, 0.01, gamma_schedule=schedule),
+                lambda: SoftDTWBarycenter(0.01, gamma_schedule=schedule).fit(X)):
+        with pytest.raises(ValueError, match="gamma_schedule") as info:
+            fit()
+        assert message in str(info.value)
+
+
+def test_schedule_change_of_units():
+    X = shifted_sines(n=4, sz=20)
+    Z = softdtw_barycenter(X + 1.0, 0.01, max_iter=20, gamma_schedule="auto")
+    Z4 = softdtw_barycenter(4.0 * (X + 1.0), 0.16, max_iter=20, gamma_schedule="auto")
+    assert_allclose(Z4, 4.0 * Z, rtol=1e-8, atol=1e-8)
+
+
+def test_init_dba_refines_dba():
+    X = shifted_sines(n=6, sz=30, max_shift=1.0)
+    dba = dtw_barycenter_averaging(X)
+    start = bary._softdtw_barycenter(X, 0.01, init="dba", max_iter=0)
+    assert_allclose(start.barycenter, dba, rtol=1e-12)
+    assert start.n_calls > 1  # DBA's kernel calls count
+    refined = softdtw_barycenter(X, 0.01, init="dba")
+    assert sdtw_objective(refined, X, 0.01) < sdtw_objective(dba, X, 0.01)
+    with pytest.raises(ValueError, match="init"):
+        dtw_barycenter_averaging(X, init="dba")
+
+
+def test_estimator_with_a_schedule_clones_pickles_and_grid_searches():
+    X = shifted_bumps(9, 0.2)
+    est = SoftDTWBarycenter(0.001, gamma_schedule="auto", max_iter=30)
+    assert clone(est).get_params()["gamma_schedule"] == "auto"
+    est.fit(X)
+    assert_allclose(est.barycenter_, softdtw_barycenter(X, 0.001, gamma_schedule="auto",
+                                                        max_iter=30))
+    restored = pickle.loads(pickle.dumps(est))
+    np.testing.assert_array_equal(restored.barycenter_, est.barycenter_)
+    search = GridSearchCV(SoftDTWBarycenter(0.001, max_iter=30),
+                          {"gamma_schedule": [None, "auto"]}, cv=3).fit(X)
+    assert search.best_params_ == {"gamma_schedule": "auto"}

@@ -322,8 +322,10 @@ def fake(monkeypatch, request):
 def test_experiment_passes_the_options_to_run(fake, tmp_path, capsys):
     command, module = fake
     out_file = tmp_path / "results.csv"
-    extra = {"barycenter": ["--max-iter", "7"],
-             "kmeans": ["--max-iter", "7", "--workers", "2"],
+    extra = {"barycenter": ["--max-iter", "7", "--methods", "dba", "softdtw-auto",
+                            "--inits", "euclidean"],
+             "kmeans": ["--max-iter", "7", "--workers", "2", "--max-train", "0",
+                        "--methods", "softdtw-auto"],
              "predict": ["--max-iter", "7", "--max-train-cells", "1000", "--max-test", "0"]}[command]
     status = main([command, "--data-dir", str(BUNDLED_DIR), "--datasets", "GunPoint,Coffee",
                    "--gamma", "1", "0.01", "--seeds", "3", "--n-jobs", "2", "--quiet",
@@ -334,7 +336,10 @@ def test_experiment_passes_the_options_to_run(fake, tmp_path, capsys):
     assert call["datasets"] == ["GunPoint", "Coffee"]
     assert call["gammas"] == [1.0, 0.01]
     assert call["seeds"] == 3 and call["n_jobs"] == 2
-    expected = {"barycenter": {"max_iter": 7}, "kmeans": {"max_iter": 7, "workers": 2},
+    expected = {"barycenter": {"max_iter": 7, "methods": ["dba", "softdtw-auto"],
+                               "inits": ["euclidean"]},
+                "kmeans": {"max_iter": 7, "workers": 2, "max_train": 0,
+                           "methods": ["softdtw-auto"]},
                 "predict": {"max_iter": 7, "max_train_cells": 1000.0, "max_test": 0}}[command]
     assert call["options"] == expected
     with open(out_file, newline="") as f:

@@ -55,6 +55,8 @@ FAST_PARAMS = {
     "SoftDTWBarycenter": {"max_iter": 5},
     "SoftDTWKMeans": {"n_clusters": 2, "max_iter": 3, "max_iter_barycenter": 3,
                       "random_state": 0},
+    "DTWKMeans": {"n_clusters": 2, "max_iter": 3, "max_iter_barycenter": 3,
+                  "random_state": 0},
     "MLPRegressor": {"hidden_layer_sizes": (4,), "max_iter": 20, "random_state": 0},
 }
 
@@ -71,23 +73,26 @@ _ANY_LENGTH_TRANSFORM = (
     _ANY_LENGTH + "; the rest of this check is test_fit_transform_is_consistent"
 )
 
+_KMEANS_FAILURES = {
+    "check_n_features_in_after_fitting": _ANY_LENGTH,
+    "check_transformer_general": _ANY_LENGTH_TRANSFORM,
+    "check_sample_weight_equivalence_on_dense_data": (
+        "the k-means++ seeding draws series from random_state, and repeating a series "
+        "changes the draws, hence the clusters found (as for sklearn.cluster.KMeans, "
+        "which lists the same expected failure); with a fixed init, integer weights "
+        "and repetitions give the same model "
+        "(test_kmeans.py::test_integer_sample_weight_equals_repetition)"
+    ),
+}
+
 # Checks that cannot pass, with the reason. As short as honesty allows.
 EXPECTED_FAILURES = {
     "SoftDTWBarycenter": {
         "check_n_features_in_after_fitting": _ANY_LENGTH,
         "check_transformer_general": _ANY_LENGTH_TRANSFORM,
     },
-    "SoftDTWKMeans": {
-        "check_n_features_in_after_fitting": _ANY_LENGTH,
-        "check_transformer_general": _ANY_LENGTH_TRANSFORM,
-        "check_sample_weight_equivalence_on_dense_data": (
-            "the k-means++ seeding draws series from random_state, and repeating a series "
-            "changes the draws, hence the clusters found (as for sklearn.cluster.KMeans, "
-            "which lists the same expected failure); with a fixed init, integer weights "
-            "and repetitions give the same model "
-            "(test_kmeans.py::test_integer_sample_weight_equals_repetition)"
-        ),
-    },
+    "SoftDTWKMeans": _KMEANS_FAILURES,
+    "DTWKMeans": _KMEANS_FAILURES,
     "TimeSeriesResampler": {"check_n_features_in_after_fitting": _ANY_LENGTH},
     "TimeSeriesScalerMeanVariance": {"check_n_features_in_after_fitting": _ANY_LENGTH},
 }
@@ -113,7 +118,7 @@ def _strict():
 
 def test_discovery_finds_the_estimators():
     names = {cls.__name__ for cls in ESTIMATORS}
-    assert {"SoftDTWBarycenter", "SoftDTWKMeans", "MLPRegressor",
+    assert {"SoftDTWBarycenter", "SoftDTWKMeans", "DTWKMeans", "MLPRegressor",
             "TimeSeriesScalerMeanVariance", "TimeSeriesResampler"} <= names
 
 

@@ -25,8 +25,10 @@ FAST = {
 EXPERIMENTS = list(FAST)
 # Rows per (dataset, seed) unit with two gammas.
 ROWS_PER_UNIT = {
-    barycenter: 2 * (4 + len(GAMMAS)),  # inits x (DBA, three subgradient methods, soft-DTW)
-    kmeans: 2 * (4 + len(GAMMAS)),
+    # inits x (DBA, three subgradient methods, soft-DTW plain and continued),
+    # and soft-DTW from DBA (one init: DBA's own start)
+    barycenter: 2 * (4 + 2 * len(GAMMAS)) + len(GAMMAS),
+    kmeans: 2 * (4 + 2 * len(GAMMAS)),
     prediction: 1 + 2 * len(GAMMAS),  # Euclidean, then soft-DTW per init and gamma
 }
 
@@ -90,10 +92,29 @@ def test_barycenter_rows(ucr_dir):
         # A class of 3 series: all of it is averaged.
         assert r["label"] in (1, 2) and r["n_series"] == 3 and r["length"] == SZ
         assert np.isfinite(r["dtw_loss"]) and r["dtw_loss"] >= 0
-        assert 0 <= r["n_iter"] <= FAST[barycenter]["max_iter"]
+        if r["method"] in barycenter.SOFT_METHODS:
+            # at most twice the iterations with the continuation, DBA's besides
+            assert 0 <= r["n_iter"] <= 2 * FAST[barycenter]["max_iter"]
+            assert r["n_calls"] >= r["n_iter"]
+        else:
+            assert 0 <= r["n_iter"] <= FAST[barycenter]["max_iter"]
     assert {(r["method"], r["gamma"]) for r in rows} == {
         ("dba", ""), ("subgradient", ""), ("subgradient-ssg", ""), ("subgradient-lbfgs", "")
-    } | {("softdtw", g) for g in GAMMAS}
+    } | {(m, g) for g in GAMMAS for m in barycenter.SOFT_METHODS}
+    assert {r["init"] for r in rows if r["method"] == "softdtw-dba"} == {"euclidean"}
+
+
+@pytest.mark.parametrize("module", [barycenter, kmeans], ids=lambda m: m.__name__)
+def test_run_selects_methods_and_inits(module, ucr_dir):
+    options = {**FAST[module], **({"max_train": 4} if module is kmeans else {})}
+    rows = module.run(ucr_dir, datasets=["Alpha"], gammas=[0.1], n_jobs=1, progress=False,
+                      methods=["dba", "softdtw-auto"], inits=["euclidean"], seeds=1, **options)
+    assert [(r["method"], r["init"]) for r in rows] == [("dba", "euclidean"),
+                                                         ("softdtw-auto", "euclidean")]
+    for bad in ({"methods": ["dba", "mean"]}, {"inits": []}, {"inits": "zeros"}):
+        name = next(iter(bad))
+        with pytest.raises(ValueError, match=name):
+            module.run(ucr_dir, datasets=["Alpha"], progress=False, **bad)
 
 
 def test_prediction_rows(ucr_dir):
@@ -118,7 +139,7 @@ def test_kmeans_rows(ucr_dir):
         assert (r["k"], r["n_used"], r["n_train"], r["length"]) == (2, 4, 6, SZ)
         assert 1 <= r["n_iter"] <= FAST[kmeans]["max_iter"]
         # The baselines minimise the DTW k-means loss itself.
-        if r["method"] != "softdtw":
+        if r["method"] in kmeans.COMPETITORS:
             assert r["dtw_loss"] == pytest.approx(r["inertia"], rel=1e-10)
 
 
@@ -211,14 +232,16 @@ def made_up_win_rows(gammas, n_datasets=5, seeds=2, seed=0):
     return rows
 
 
-def expected_win(rows, competitor, init, gamma):
+def expected_win(rows, competitor, init, gamma, method="softdtw"):
     """Percentage of datasets whose soft-DTW loss, averaged over seeds, is the lower."""
     wins = []
+    competitor_gamma = gamma if competitor == "softdtw" else ""
     for d in sorted({r["dataset"] for r in rows}):
         soft = [r["dtw_loss"] for r in rows if (r["dataset"], r["init"], r["method"],
-                                                r["gamma"]) == (d, init, "softdtw", gamma)]
-        other = [r["dtw_loss"] for r in rows if (r["dataset"], r["init"], r["method"])
-                 == (d, init, competitor)]
+                                                r["gamma"]) == (d, init, method, gamma)]
+        other = [r["dtw_loss"] for r in rows if (r["dataset"], r["init"], r["method"],
+                                                 r["gamma"]) == (d, init, competitor,
+                                                                 competitor_gamma)]
         wins.append(sum(soft) / len(soft) < sum(other) / len(other))
     return 100 * sum(wins) / len(wins), len(wins)
 
@@ -236,6 +259,37 @@ def test_win_percentages_match_a_hand_computation(module, gammas):
         assert s["paper"] == paper.get(s["gamma"])
     assert {s["gamma"] for s in summary if s["paper"] is None
             and module.PAPER[(s["competitor"], s["init"])]} == set(gammas) - set(barycenter.GAMMAS)
+
+
+@pytest.mark.parametrize("module", [barycenter, kmeans], ids=lambda m: m.__name__)
+def test_continuation_is_compared_with_the_competitors_and_plain_soft_dtw(module):
+    rows = made_up_win_rows([0.1, 0.01], n_datasets=7)
+    rng = np.random.RandomState(1)
+    rows += [{**r, "method": "softdtw-auto", "dtw_loss": rng.uniform(1, 2)}
+             for r in rows if r["method"] == "softdtw"]
+    entries = [s for s in module.summarize(rows) if s["method"] == "softdtw-auto"]
+    competitors = list(dict.fromkeys(c for c, _ in module.PAPER)) + ["softdtw"]
+    assert len(entries) == len(competitors) * len(_common.INITS) * 2
+    for s in entries:
+        ours, n = expected_win(rows, s["competitor"], s["init"], s["gamma"], "softdtw-auto")
+        assert s["ours"] == pytest.approx(ours) and s["n_datasets"] == n == 7
+        assert s["wins"] == round(ours * n / 100) and s["paper"] is None
+
+
+def test_kernel_call_ratios_of_the_continuation():
+    rows = []
+    for d, (plain, auto) in enumerate([(100, 150), (100, 250), (50, 60)]):
+        for method, calls, loss in [("softdtw", plain, 2.0), ("softdtw-auto", auto, 1.0),
+                                    ("dba", 10, 3.0)]:
+            rows.append({"dataset": f"D{d}", "seed": 0, "init": "euclidean", "method": method,
+                         "gamma": "" if method == "dba" else 0.001, "dtw_loss": loss,
+                         "n_calls": calls})
+    (entry,) = [s for s in barycenter.summarize(rows)
+                if (s["method"], s["competitor"]) == ("softdtw-auto", "softdtw")]
+    assert entry["wins"] == 3 and entry["calls_within_2x"] == 2
+    assert entry["calls_max"] == 2.5 and entry["calls_median"] == 1.5
+    assert "median 1.50, max 2.50, at most 2x on 2 of 3 datasets" in barycenter.format_table(
+        barycenter.summarize(rows))
 
 
 def test_win_percentages_skip_datasets_without_both_methods():
@@ -353,7 +407,8 @@ def test_win_table_shows_every_figure_and_dashes_for_missing_ones(module):
     assert len(cells) == len(summary)
     for s in summary:
         cell = cells[(f"{s['gamma']:g}", f"vs {s['competitor']} ({s['init']})")]
-        assert cell.split() == [figure(s["ours"]), "/", figure(s["paper"])]
+        assert cell.split() == [figure(s["ours"]), f"({s['wins']}", "of", "3)", "/",
+                                figure(s["paper"])]
     assert cells[("0.5", "vs dba (random)")].endswith("/      -")
 
 

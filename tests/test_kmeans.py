@@ -18,7 +18,7 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.model_selection import GridSearchCV, KFold
 
 import sksoftdtw._kmeans as kmeans_module
-from sksoftdtw._kmeans import SoftDTWKMeans, dtw_kmeans
+from sksoftdtw._kmeans import DTWKMeans, SoftDTWKMeans, dtw_kmeans
 
 FAST = dict(max_iter=10, max_iter_barycenter=20)
 
@@ -429,6 +429,129 @@ def test_dtw_kmeans_matches_the_estimator(shapes):
 
 
 # --------------------------------------------------------------------------
+# Continuation in gamma
+# --------------------------------------------------------------------------
+def bumps_and_dips(spread, n_per=6, sz=50):
+    """Narrow bumps and narrow dips at evenly spaced places, and the flat
+    Euclidean means of the two groups as initial centroids."""
+    t = np.linspace(0, 1, sz)
+    bumps = [np.exp(-((t - c) / 0.03) ** 2)
+             for c in np.linspace(0.5 - spread / 2, 0.5 + spread / 2, n_per)]
+    X = np.array(bumps + [-b for b in bumps])[:, :, None]
+    return X, np.stack([X[:n_per].mean(axis=0), X[n_per:].mean(axis=0)])
+
+
+@pytest.mark.parametrize("spread", [0.2, 0.3])
+@pytest.mark.parametrize("gamma", [0.01, 0.001])
+def test_continuation_beats_plain_kmeans_on_shifted_bumps(spread, gamma):
+    X, init = bumps_and_dips(spread)
+    plain = SoftDTWKMeans(2, gamma=gamma, init=init).fit(X)
+    auto = SoftDTWKMeans(2, gamma=gamma, init=init, gamma_schedule="auto").fit(X)
+    np.testing.assert_array_equal(auto.labels_, [0] * 6 + [1] * 6)
+    # score: minus the hard-DTW loss, computed by the oracle here.
+    D = oracle_matrix(X, auto.cluster_centers_, "dtw", 0.0)
+    assert auto.score(X) == pytest.approx(-D.min(axis=1).sum(), rel=1e-10)
+    assert auto.score(X) > plain.score(X) + 0.5 * abs(plain.score(X) - auto.score(X))
+    assert -auto.score(X) < 0.5 * -plain.score(X)
+
+
+def test_schedule_in_kmeans_is_the_schedule_of_every_update(shapes, monkeypatch):
+    X, _ = shapes
+    seen = []
+    real = kmeans_module._softdtw_barycenter
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["gamma_schedule"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(kmeans_module, "_softdtw_barycenter", spy)
+    km = SoftDTWKMeans(3, gamma=0.01, gamma_schedule=[1.0, 0.01], random_state=0,
+                       **FAST).fit(X)
+    assert seen and all(s == [1.0, 0.01] for s in seen)
+    again = SoftDTWKMeans(3, gamma=0.01, gamma_schedule=[1.0, 0.01], random_state=0,
+                          **FAST).fit(X)
+    np.testing.assert_array_equal(km.cluster_centers_, again.cluster_centers_)
+    centers, labels, inertia = dtw_kmeans(X, 3, gamma=0.01, gamma_schedule=[1.0, 0.01],
+                                          random_state=0, **FAST)
+    np.testing.assert_array_equal(centers, km.cluster_centers_)
+
+
+@pytest.mark.parametrize("schedule", [[1.0, 0.1], [0.01, 0.1], "fast", [[1.0, 0.01]]])
+def test_bad_schedule_names_the_parameter(shapes, schedule):
+    X, _ = shapes
+    with pytest.raises(ValueError, match="gamma_schedule"):
+        SoftDTWKMeans(3, gamma=0.01, gamma_schedule=schedule).fit(X)
+    with pytest.raises(ValueError, match="gamma_schedule"):
+        dtw_kmeans(X, 3, gamma=0.01, gamma_schedule=schedule)
+
+
+# --------------------------------------------------------------------------
+# DTWKMeans
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("averaging", ["dba", "subgradient", "stochastic-subgradient"])
+def test_dtw_kmeans_estimator_is_the_function(shapes, averaging):
+    X, y = shapes
+    km = DTWKMeans(3, averaging=averaging, random_state=0, **FAST).fit(X)
+    centers, labels, inertia, n_iter = dtw_kmeans(X, 3, averaging=averaging, random_state=0,
+                                                  return_n_iter=True, **FAST)
+    np.testing.assert_array_equal(km.cluster_centers_, centers)
+    np.testing.assert_array_equal(km.labels_, labels)
+    assert (km.inertia_, km.n_iter_) == (inertia, n_iter)
+    assert adjusted_rand_score(y, km.labels_) == 1.0
+    # transform is hard DTW (the oracle), predict its argmin, score minus the loss.
+    D = oracle_matrix(X, km.cluster_centers_, "dtw", 0.0)
+    np.testing.assert_allclose(km.transform(X), D, rtol=1e-10)
+    np.testing.assert_array_equal(km.predict(X), D.argmin(axis=1))
+    assert km.score(X) == pytest.approx(-km.inertia_, rel=1e-10)
+    assert km.get_feature_names_out().tolist() == ["dtwkmeans0", "dtwkmeans1", "dtwkmeans2"]
+
+
+def test_dtw_kmeans_estimator_api(shapes):
+    X, _ = shapes
+    with pytest.raises(NotFittedError):
+        DTWKMeans(3).predict(X)
+    for param, value in [("averaging", "softdtw"), ("n_clusters", 0), ("max_iter", 0)]:
+        with pytest.raises(ValueError, match=param):
+            DTWKMeans(**{"n_clusters": 3, param: value}).fit(X)
+    for param in ("gamma", "metric", "gamma_schedule"):
+        with pytest.raises(TypeError, match=param):
+            DTWKMeans(3, **{param: None})
+    km = DTWKMeans(3, random_state=0, **FAST).fit(X)
+    assert clone(km).get_params() == km.get_params()
+    restored = pickle.loads(pickle.dumps(km))
+    np.testing.assert_array_equal(restored.cluster_centers_, km.cluster_centers_)
+    np.testing.assert_array_equal(restored.predict(X), km.predict(X))
+    assert DTWKMeans().__sklearn_tags__().input_tags.three_d_array
+
+
+def test_dtw_and_soft_dtw_kmeans_compare_by_score(shapes):
+    X, _ = shapes
+    models = [DTWKMeans(3, random_state=0, **FAST),
+              SoftDTWKMeans(3, gamma=0.01, random_state=0, **FAST)]
+    search = GridSearchCV(DTWKMeans(3, random_state=0, **FAST),
+                          {"n_clusters": [1, 3]}, cv=KFold(3, shuffle=True, random_state=0))
+    assert search.fit(X).best_params_ == {"n_clusters": 3}
+    for km in models:
+        km.fit(X)
+        D = oracle_matrix(X, km.cluster_centers_, "dtw", 0.0)
+        assert km.score(X) == pytest.approx(-D.min(axis=1).sum(), rel=1e-10)
+
+
+@pytest.mark.slow  # tslearn compiles its numba kernels on first use
+def test_dtw_kmeans_agrees_with_tslearn(shapes):
+    tslearn_clustering = pytest.importorskip("tslearn.clustering")
+    X, _ = shapes
+    init = X[[0, 5, 10]]
+    theirs = tslearn_clustering.TimeSeriesKMeans(3, metric="dtw", init=init.copy(),
+                                                 max_iter=10, max_iter_barycenter=20).fit(X)
+    ours = DTWKMeans(3, init=init, **FAST).fit(X)
+    assert adjusted_rand_score(theirs.labels_, ours.labels_) == 1.0
+    D = oracle_matrix(X, theirs.cluster_centers_, "dtw", 0.0)
+    theirs_loss = D.min(axis=1).sum()
+    assert -ours.score(X) <= theirs_loss * (1 + 1e-3)
+
+
+# --------------------------------------------------------------------------
 # Peer: tslearn
 # --------------------------------------------------------------------------
 @pytest.mark.slow  # tslearn compiles its numba kernels on first use
@@ -464,7 +587,7 @@ def test_paper_kmeans_script(tmp_path):
     out = tmp_path / "results.csv"
     rows = paper_kmeans.run(tmp_path, out=out, max_train=6, max_iter=1,
                             max_iter_barycenter=2, progress=False)
-    methods = len(paper_kmeans.GAMMAS) + len(paper_kmeans.COMPETITORS)
+    methods = 2 * len(paper_kmeans.GAMMAS) + len(paper_kmeans.COMPETITORS)
     assert len(rows) == 2 * len(paper_kmeans.INITS) * methods
     assert out.read_text().count("\n") == len(rows) + 1
     for r in rows:

@@ -107,6 +107,16 @@ def check_gammas(gammas):
     return values
 
 
+def check_choices(values, choices, name):
+    """`values` as a tuple, each one of `choices`; a single string is one value."""
+    values = (values,) if isinstance(values, str) else tuple(values)
+    wrong = [v for v in values if v not in choices]
+    if not values or wrong:
+        raise ValueError(f"{name} must be a non-empty selection of {', '.join(choices)}; "
+                         f"got {list(values)!r}")
+    return values
+
+
 def check_seeds(seeds):
     """The seeds of the repetitions: ``range(seeds)`` for an int, else the seeds given."""
     if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
@@ -377,38 +387,55 @@ def mean_by(rows, key, value):
     return {k: float(np.mean(v)) for k, v in groups.items()}
 
 
-def win_percentages(rows, paper, loss="dtw_loss"):
+def win_percentages(rows, paper, loss="dtw_loss", challengers=()):
     """Percentage of datasets where soft-DTW's mean loss is below each competitor's.
 
     Parameters
     ----------
     rows : list of dict
-        Rows with keys ``dataset``, ``init``, ``method`` (``"softdtw"`` or a
-        competitor), ``gamma`` and `loss`, values as numbers or strings.
+        Rows with keys ``dataset``, ``init``, ``method`` (``"softdtw"``, a
+        challenger or a competitor), ``gamma`` and `loss`, values as numbers
+        or strings.
     paper : dict
         ``{(competitor, init): {gamma: percentage}}``: the paper's table,
         which also sets the competitors and the initializations compared.
     loss : str, default="dtw_loss"
         The key of the loss, averaged over the seeds of each dataset.
+    challengers : sequence of str, default=()
+        Other soft-DTW methods (with a gamma, e.g. the continuation), each
+        compared with the competitors of `paper` and with ``"softdtw"`` at the
+        same gamma, where the rows have both.
 
     Returns
     -------
     summary : list of dict
-        As returned by the experiments' ``summarize``.
+        As returned by the experiments' ``summarize``; ``method`` is the
+        soft-DTW method and ``wins`` the number of datasets won.
     """
     check_fields(rows, ("dataset", "init", "method", "gamma", loss))
     mean = mean_by(rows, lambda r: (r["dataset"], r["init"], r["method"], gamma_of(r)), loss)
     datasets = sorted({key[0] for key in mean})
-    summary = []
-    for (competitor, init), figures in paper.items():
-        for gamma in soft_gammas(rows):
-            pairs = [(mean[(d, init, "softdtw", gamma)], mean[(d, init, competitor, None)])
-                     for d in datasets if (d, init, "softdtw", gamma) in mean
-                     and (d, init, competitor, None) in mean]
-            summary.append({"competitor": competitor, "init": init, "gamma": gamma,
-                            "ours": float(100.0 * np.mean([s < c for s, c in pairs]))
-                            if pairs else math.nan,
-                            "paper": figures.get(gamma), "n_datasets": len(pairs)})
+
+    def entry(method, competitor, init, gamma, competitor_gamma, figure):
+        pairs = [(mean[(d, init, method, gamma)], mean[(d, init, competitor, competitor_gamma)])
+                 for d in datasets if (d, init, method, gamma) in mean
+                 and (d, init, competitor, competitor_gamma) in mean]
+        wins = sum(s < c for s, c in pairs)
+        return {"method": method, "competitor": competitor, "init": init, "gamma": gamma,
+                "ours": float(100.0 * wins / len(pairs)) if pairs else math.nan,
+                "wins": wins, "paper": figure, "n_datasets": len(pairs)}
+
+    summary = [entry("softdtw", competitor, init, gamma, None, figures.get(gamma))
+               for (competitor, init), figures in paper.items() for gamma in soft_gammas(rows)]
+    inits = list(dict.fromkeys(init for _, init in paper))
+    for method in challengers:
+        for init in inits:
+            for gamma in soft_gammas(rows):
+                candidates = [(c, None) for c in dict.fromkeys(c for c, _ in paper)]
+                for competitor, competitor_gamma in candidates + [("softdtw", gamma)]:
+                    e = entry(method, competitor, init, gamma, competitor_gamma, None)
+                    if e["n_datasets"]:
+                        summary.append(e)
     return summary
 
 
@@ -416,7 +443,16 @@ def _figure(value):
     return "-".rjust(6) if value is None or math.isnan(value) else f"{value:6.2f}"
 
 
-def format_summary(summary, title, *, corner, row, row_label, column, column_label):
+def _win_cell(entry):
+    """``ours (k of n) / paper``: a percentage of datasets is a count."""
+    if not entry["n_datasets"]:
+        return f"{_figure(None)} / {_figure(entry['paper'])}"
+    return (f"{_figure(entry['ours'])} ({entry['wins']} of {entry['n_datasets']}) / "
+            f"{_figure(entry['paper'])}")
+
+
+def format_summary(summary, title, *, corner, row, row_label, column, column_label,
+                   cell=None):
     """A summary as a text table of "ours / paper" cells.
 
     Parameters
@@ -432,6 +468,8 @@ def format_summary(summary, title, *, corner, row, row_label, column, column_lab
         in the order of their first entry.
     row_label, column_label : callable
         Text of a row key, and of a column key.
+    cell : callable, default=None
+        Text of an entry; ``None`` means "ours / paper".
 
     Returns
     -------
@@ -440,25 +478,31 @@ def format_summary(summary, title, *, corner, row, row_label, column, column_lab
     """
     from .._cli import _format_table
 
+    if cell is None:
+        def cell(s):
+            return f"{_figure(s['ours'])} / {_figure(s['paper'])}"
     n = max((s["n_datasets"] for s in summary), default=0)
     title = title.replace("{n}", str(n))
     if not summary:
         return title + "\n(no results)"
     rows = list(dict.fromkeys(map(row, summary)))
     columns = list(dict.fromkeys(map(column, summary)))
-    cells = {(row(s), column(s)): f"{_figure(s['ours'])} / {_figure(s['paper'])}"
-             for s in summary}
+    cells = {(row(s), column(s)): cell(s) for s in summary}
     body = [[row_label(r)] + [cells.get((r, c), "-") for c in columns] for r in rows]
     header = [corner] + [column_label(c) for c in columns]
     return title + "\n" + _format_table(header, body)
 
 
 def format_wins(summary, title):
-    """The table of :func:`win_percentages`: rows gamma, columns competitor x init."""
+    """The table of :func:`win_percentages`: rows gamma, columns (method,)
+    competitor x init; cells "ours (k of n) / paper"."""
+    if any(s["n_datasets"] for s in summary):  # no column of methods not run
+        summary = [s for s in summary if s["n_datasets"]]
     return format_summary(
         summary, title, corner="gamma", row=lambda s: s["gamma"], row_label="{:g}".format,
-        column=lambda s: (s["competitor"], s["init"]),
-        column_label=lambda c: f"vs {c[0]} ({c[1]})")
+        column=lambda s: (s.get("method", "softdtw"), s["competitor"], s["init"]),
+        column_label=lambda c: ("" if c[0] == "softdtw" else f"{c[0]} ")
+        + f"vs {c[1]} ({c[2]})", cell=_win_cell)
 
 
 # ----------------------------------------------------------------- scripts
@@ -491,8 +535,14 @@ def script_main(module, argv=None):
                         "earlier runs: print their summary table and run nothing")
     own = ("datasets", "gammas", "progress", "out")
     for p in inspect.signature(module.run).parameters.values():
-        if p.kind is p.KEYWORD_ONLY and p.name not in own:
-            parser.add_argument("--" + p.name.replace("_", "-"), default=p.default,
+        if p.kind is not p.KEYWORD_ONLY or p.name in own:
+            continue
+        flag = "--" + p.name.replace("_", "-")
+        if isinstance(p.default, tuple):  # a selection of names
+            parser.add_argument(flag, default=p.default, nargs="+",
+                                help=f"default: {' '.join(p.default)}")
+        else:
+            parser.add_argument(flag, default=p.default,
                                 type=int if p.default is None else type(p.default),
                                 help=f"default: {p.default}")
     args = parser.parse_args(argv)

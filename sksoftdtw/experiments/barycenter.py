@@ -25,6 +25,18 @@ datasets where soft-DTW's loss, averaged over the repetitions (10 by
 default), is lower than DBA's (resp. the subgradient method's), next to the
 paper's figures.
 
+Two more soft-DTW methods go beyond the paper: ``"softdtw-auto"``, the
+continuation in gamma (``gamma_schedule="auto"``: from the data's variance
+down to the target gamma by factors of 10, each stage warm-started from the
+previous one, see :func:`~sksoftdtw.softdtw_barycenter`), from the same
+starting points; and ``"softdtw-dba"``, soft-DTW started from DBA's
+barycenter (``init="dba"``, one row per gamma, recorded with the Euclidean
+initialization, DBA's own start). Each is compared with the competitors and
+with the plain soft-DTW barycenter at the same gamma. ``n_calls`` counts the
+kernel calls of each method, each over all the series (for DBA and the
+subgradient methods, one per iteration; not counted for the stochastic
+subgradient method, whose calls are over one series each).
+
 Repetition ``s`` uses seed ``s`` for the choice of class and series and for
 the random initialization.
 """
@@ -35,8 +47,8 @@ import numpy as np
 from . import _common
 from ._common import GAMMAS, INITS, read_csv, write_csv
 
-__all__ = ["FIELDS", "GAMMAS", "INITS", "N_SERIES", "PAPER", "format_table", "read_csv",
-           "run", "summarize", "write_csv"]
+__all__ = ["FIELDS", "GAMMAS", "INITS", "METHODS", "N_SERIES", "PAPER", "SOFT_METHODS",
+           "format_table", "read_csv", "run", "summarize", "write_csv"]
 
 N_SERIES = 10
 
@@ -53,7 +65,7 @@ PAPER.update({(variant, init): PAPER["subgradient", init]
               for variant in ("subgradient-ssg", "subgradient-lbfgs") for init in INITS})
 
 FIELDS = ("dataset", "seed", "label", "n_series", "length", "init", "method", "gamma",
-          "dtw_loss", "n_iter", "time_s")
+          "dtw_loss", "n_iter", "n_calls", "time_s")
 
 
 def _dtw_loss(Z, X, n_jobs=None):
@@ -76,44 +88,62 @@ def _pick_series(X, y, rng, name):
     return label, X[np.sort(idx)]
 
 
-def _methods(gammas, max_iter, n_jobs):
+# The soft-DTW methods, one row per gamma: the plain method of the paper, the
+# continuation in gamma (gamma_schedule="auto") and the DBA start (init="dba").
+SOFT_METHODS = ("softdtw", "softdtw-auto", "softdtw-dba")
+METHODS = ("dba", "subgradient", "subgradient-ssg", "subgradient-lbfgs") + SOFT_METHODS
+
+
+def _methods(gammas, max_iter, n_jobs, methods):
     """(method, gamma, solver) triples; a solver maps (X, init, seed) to a result."""
     from .._barycenter import _dba, _dtw_ssg, _dtw_subgradient, _softdtw_barycenter
 
     budget = {"max_iter": max_iter, "n_jobs": n_jobs}
+
+    def soft(gamma, **options):
+        return lambda X, init, seed: _softdtw_barycenter(
+            X, gamma, init=init, random_state=seed, tol=0.0, warn=False, **options,
+            **budget)
+
     out = [("dba", None, lambda X, init, seed: _dba(
                X, init=init, random_state=seed, warn=False, **budget)),
            ("subgradient", None, lambda X, init, seed: _dtw_subgradient(
                X, init=init, random_state=seed, **budget)),
            ("subgradient-ssg", None, lambda X, init, seed: _dtw_ssg(
-               X, init=init, random_state=seed, **budget))]
-    for gamma in (0.0,) + tuple(gammas):
-        out.append(("softdtw" if gamma else "subgradient-lbfgs", gamma or None,
-                     lambda X, init, seed, gamma=gamma: _softdtw_barycenter(
-                         X, gamma, init=init, random_state=seed, tol=0.0, warn=False,
-                         **budget)))
-    return out
+               X, init=init, random_state=seed, **budget)),
+           ("subgradient-lbfgs", None, soft(0.0))]
+    for gamma in gammas:
+        out += [("softdtw", gamma, soft(gamma)),
+                ("softdtw-auto", gamma, soft(gamma, gamma_schedule="auto")),
+                # DBA's start replaces the shared one: the initialization does
+                # not apply (its rows are those of the Euclidean mean).
+                ("softdtw-dba", gamma, lambda X, init, seed, gamma=gamma: _softdtw_barycenter(
+                    X, gamma, init="dba", tol=0.0, warn=False, **budget))]
+    return [m for m in out if m[0] in methods]
 
 
-def _run_unit(name, seed, *, data_dir, gammas, max_iter, n_jobs):
+def _run_unit(name, seed, *, data_dir, gammas, max_iter, n_jobs, methods, inits):
     """The barycenters of one dataset and one seed: rows and a progress message."""
     X_train, y_train, _, _ = _common.load(name, data_dir)
     label, X = _pick_series(X_train, y_train, np.random.RandomState(seed), name)
     rows = []
-    for init in INITS:
-        for method, gamma, solve in _methods(gammas, max_iter, n_jobs):
+    for init in inits:
+        for method, gamma, solve in _methods(gammas, max_iter, n_jobs, methods):
+            if method == "softdtw-dba" and init != "euclidean":
+                continue
             result, seconds = _common.budgeted(solve, X, init, seed)
             rows.append({
                 "dataset": name, "seed": seed, "label": label.item(), "n_series": len(X),
                 "length": X.shape[1], "init": init, "method": method,
                 "gamma": "" if gamma is None else gamma,
                 "dtw_loss": _dtw_loss(result.barycenter, X, n_jobs),
-                "n_iter": result.n_iter, "time_s": seconds})
+                "n_iter": result.n_iter, "time_s": seconds,
+                "n_calls": "" if result.n_calls is None else result.n_calls})
     return rows, f"{name} seed {seed} (class {label}, {len(X)} series)"
 
 
 def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=10, n_jobs=None, progress=True,
-        out=None, max_iter=100):
+        out=None, max_iter=100, methods=METHODS, inits=INITS):
     """Run the protocol of Table 1; return one row per barycenter computed.
 
     Parameters
@@ -125,13 +155,16 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=10, n_jobs=None, progre
     {run_parameters}
     max_iter : int, default=100
         Iteration budget of every method.
+    methods : sequence of str, default=METHODS
+        The methods to run, among ``METHODS``.
+    inits : sequence of str, default=INITS
+        The shared initializations to run, among ``INITS``.
 
     Returns
     -------
     rows : list of dict
         One per (dataset, seed, initialization, method, gamma), keys
-        ``FIELDS``: ``method`` is ``"softdtw"``, ``"dba"``,
-        ``"subgradient"``, ``"subgradient-ssg"`` or ``"subgradient-lbfgs"``,
+        ``FIELDS``: ``method`` is one of ``METHODS``,
         ``gamma`` is ``""`` for the competitors, ``dtw_loss`` is the mean of
         DTW(barycenter, x) / len(x) over the series.
 
@@ -149,14 +182,18 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=10, n_jobs=None, progre
     >>> [(r["init"], r["method"], r["gamma"]) for r in rows]  # doctest: +NORMALIZE_WHITESPACE
     [('random', 'dba', ''), ('random', 'subgradient', ''), ('random', 'subgradient-ssg', ''),
      ('random', 'subgradient-lbfgs', ''), ('random', 'softdtw', 0.1),
+     ('random', 'softdtw-auto', 0.1),
      ('euclidean', 'dba', ''), ('euclidean', 'subgradient', ''),
      ('euclidean', 'subgradient-ssg', ''), ('euclidean', 'subgradient-lbfgs', ''),
-     ('euclidean', 'softdtw', 0.1)]
+     ('euclidean', 'softdtw', 0.1), ('euclidean', 'softdtw-auto', 0.1),
+     ('euclidean', 'softdtw-dba', 0.1)]
     >>> rows[0]["n_series"], rows[0]["length"]
     (10, 24)
     """
     work = partial(_run_unit, data_dir=data_dir, gammas=_common.check_gammas(gammas),
-                   max_iter=max_iter, n_jobs=n_jobs)
+                   max_iter=max_iter, n_jobs=n_jobs,
+                   methods=_common.check_choices(methods, METHODS, "methods"),
+                   inits=_common.check_choices(inits, INITS, "inits"))
     return _common.run_units(work, data_dir, datasets, seeds, fields=FIELDS,
                              label="barycenter", progress=progress, out=out)
 
@@ -171,6 +208,14 @@ def summarize(rows):
     {rows_parameter}
 
     {win_returns}
+
+    The continuation (``"softdtw-auto"``) and the DBA start
+    (``"softdtw-dba"``) are compared in the same way with the competitors
+    and with ``"softdtw"`` at the same gamma; the entries against
+    ``"softdtw"`` also give ``calls_median`` and ``calls_max``, the ratio of
+    their kernel calls to the plain method's (means over the seeds, per
+    dataset), and ``calls_within_2x``, the number of datasets where it is at
+    most 2, when the rows have ``n_calls``.
 
     Examples
     --------
@@ -187,7 +232,24 @@ def summarize(rows):
     >>> entry["ours"], entry["paper"], entry["n_datasets"]
     (50.0, 93.67, 2)
     """
-    return _common.win_percentages(rows, PAPER)
+    summary = _common.win_percentages(rows, PAPER, challengers=SOFT_METHODS[1:])
+    if rows and "n_calls" in rows[0]:
+        counted = [r for r in rows if r["n_calls"] not in ("", None)]
+        calls = _common.mean_by(counted, lambda r: (r["dataset"], r["init"], r["method"],
+                                                    _common.gamma_of(r)), "n_calls")
+        for e in summary:
+            if e["competitor"] != "softdtw":
+                continue
+            key = e["init"], e["gamma"]
+            ratios = [calls[(d, *key[:1], e["method"], key[1])]
+                      / calls[(d, *key[:1], "softdtw", key[1])]
+                      for d in {k[0] for k in calls}
+                      if (d, *key[:1], e["method"], key[1]) in calls
+                      and (d, *key[:1], "softdtw", key[1]) in calls]
+            if ratios:
+                e.update(calls_median=float(np.median(ratios)), calls_max=float(max(ratios)),
+                         calls_within_2x=int(sum(r <= 2 for r in ratios)))
+    return summary
 
 
 def format_table(summary):
@@ -203,16 +265,23 @@ def format_table(summary):
     >>> entry = {"competitor": "dba", "init": "random", "ours": 75.0, "n_datasets": 4}
     >>> summary = [{**entry, "gamma": 0.1, "paper": barycenter.PAPER["dba", "random"][0.1]},
     ...            {**entry, "gamma": 0.5, "paper": None}]
+    >>> summary[0]["wins"] = summary[1]["wins"] = 3
     >>> print(barycenter.format_table(summary))
     Soft-DTW barycenter: % of 4 datasets with a lower DTW loss than the competitor (ours / paper)
     gamma  vs dba (random)
-    -----  ---------------
-    0.1     75.00 /  93.67
-    0.5     75.00 /      -
+    -----  ------------------------
+    0.1     75.00 (3 of 4) /  93.67
+    0.5     75.00 (3 of 4) /      -
     """
-    return _common.format_wins(
+    table = _common.format_wins(
         summary, "Soft-DTW barycenter: % of {n} datasets with a lower DTW loss than "
         "the competitor (ours / paper)")
+    for e in summary:
+        if "calls_max" in e:
+            table += (f"\n{e['method']} ({e['init']}, gamma {e['gamma']:g}): kernel calls / "
+                      f"softdtw's: median {e['calls_median']:.2f}, max {e['calls_max']:.2f}, "
+                      f"at most 2x on {e['calls_within_2x']} of {e['n_datasets']} datasets")
+    return table
 
 
 _common.fill_doc(run, summarize, format_table)
