@@ -103,6 +103,7 @@ extensions = [
     _kernel_extension(),
     *[_kernel_extension(f"_{isa}") for isa in ISA_FLAGS if x86],
     Extension("sksoftdtw._openmp_helpers", ["sksoftdtw/_openmp_helpers.pyx"]),
+    Extension("sksoftdtw._neighbors_fast", ["sksoftdtw/_neighbors_fast.pyx"]),
 ]
 
 setup(

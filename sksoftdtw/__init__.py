@@ -25,6 +25,7 @@ from .metrics import (
     soft_dtw_from_cost,
     soft_dtw_value_and_grad,
 )
+from .neighbors import KNeighborsTimeSeriesClassifier, KNeighborsTimeSeriesRegressor
 from .neural_network import (
     MLPRegressor,
     mean_dtw_loss,
@@ -37,6 +38,8 @@ from .utils import to_time_series_dataset
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "KNeighborsTimeSeriesClassifier",
+    "KNeighborsTimeSeriesRegressor",
     "MLPRegressor",
     "SoftDTWBarycenter",
     "SoftDTWKMeans",
