@@ -1,6 +1,6 @@
 """The build of the Cython kernels that suits this CPU.
 
-``_soft_dtw_fast`` is compiled for the baseline instruction set of the
+``_soft_dtw_fast`` (and ``_neighbors_fast``) is compiled for the baseline instruction set of the
 platform and, on x86-64, also for AVX2 and AVX-512 (see ``setup.py``); the
 best build the CPU supports is chosen once, at import. The environment
 variable ``SKSOFTDTW_ISA`` (``avx512``, ``avx2`` or ``baseline``) forces a
@@ -17,17 +17,19 @@ _BUILDS = (
 )
 
 
-def _select():
+def _select(name="_soft_dtw_fast"):
+    """The best build of the extension ``name`` for this CPU, and its instruction set."""
     forced = os.environ.get("SKSOFTDTW_ISA", "")
     for isa, features in _BUILDS:
         if forced and forced != isa:
             continue
         if all(cpu_has(feature) for feature in features):
             try:
-                return isa, importlib.import_module(f"._soft_dtw_fast_{isa}", __package__)
+                return isa, importlib.import_module(f".{name}_{isa}", __package__)
             except ImportError:  # that build was skipped by the compiler
                 continue
-    return "baseline", importlib.import_module("._soft_dtw_fast", __package__)
+    return "baseline", importlib.import_module(f".{name}", __package__)
 
 
 ISA, fast = _select()
+_, neighbors = _select("_neighbors_fast")

@@ -12,7 +12,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .. import _neighbors_fast
+from .._kernels import neighbors as _neighbors_fast
 from ..metrics import cdist_soft_dtw, cdist_soft_dtw_divergence
 from ..utils import check_dataset, check_n_jobs, check_radius
 from ..utils._validation import set_features_in
