@@ -17,7 +17,8 @@ import pytest
 
 DOC = Path(__file__).resolve().parents[1] / "doc"
 # Modules whose ``__all__`` is public API, documented in doc/api.rst.
-PUBLIC_MODULES = ("sksoftdtw", "sksoftdtw.neural_network", "sksoftdtw.preprocessing",
+PUBLIC_MODULES = ("sksoftdtw", "sksoftdtw.neighbors", "sksoftdtw.neural_network",
+                  "sksoftdtw.preprocessing",
                   "sksoftdtw.datasets", "sksoftdtw.parallel", "sksoftdtw.utils")
 
 # A numpydoc "Examples" section holding at least one doctest.
