@@ -141,3 +141,20 @@ class KNeighborsTimeSeriesClassifier(ClassifierMixin, _KNeighborsTimeSeriesBase)
         """
         votes = self.predict_proba(X).argmax(axis=1)
         return self.classes_[votes]
+
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy of `predict` on ``X`` (for model selection).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_queries, sz) or (n_queries, sz, d), or list of series
+        y : array-like of shape (n_queries,)
+            True labels.
+        sample_weight : array-like of shape (n_queries,), default=None
+
+        Returns
+        -------
+        score : float
+            Share of series whose predicted label is ``y``.
+        """
+        return super().score(X, y, sample_weight)

@@ -94,6 +94,24 @@ class KNeighborsTimeSeriesRegressor(RegressorMixin, _KNeighborsTimeSeriesBase):
         weights = weights.reshape(weights.shape + (1,) * (self._y.ndim - 1))
         return (weights * self._y[ind]).sum(axis=1) / weights.sum(axis=1)
 
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination :math:`R^2` of `predict` on ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_queries, sz) or (n_queries, sz, d), or list of series
+        y : array-like of shape (n_queries,) or (n_queries, n_outputs)
+            True targets.
+        sample_weight : array-like of shape (n_queries,), default=None
+
+        Returns
+        -------
+        score : float
+            ``1 - sum of squared residuals / total sum of squares``, averaged
+            uniformly over outputs; 1 is a perfect fit.
+        """
+        return super().score(X, y, sample_weight)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
