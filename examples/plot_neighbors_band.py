@@ -35,7 +35,7 @@ FAST = os.environ.get("SKSOFTDTW_DOC_FAST") == "1"
 fractions = [0.0, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
 names = ["GunPoint", "ItalyPowerDemand", "Coffee"]
 
-fig, ax = plt.subplots(figsize=(6.5, 4))
+fig, ax = plt.subplots(figsize=(6.5, 4.8))
 for name in names:
     X_train, y_train, X_test, y_test = load_dataset(name)
     if FAST:
@@ -55,7 +55,7 @@ ax.set_xticklabels(["0\n(Euclidean)", "2", "5", "10", "20", "50", "100\n(no band
 ax.set_xlabel("Sakoe-Chiba radius (% of the series length)")
 ax.set_ylabel("1-NN test accuracy")
 ax.set_title("1-NN DTW accuracy against the band width")
-ax.legend()
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, frameon=False)
 fig.tight_layout()
 
 # %%
