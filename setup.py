@@ -89,10 +89,10 @@ class BuildExt(build_ext):
             print(f"sksoftdtw: skipping the {isa} kernels ({exc})", file=sys.stderr)
 
 
-def _kernel_extension(suffix=""):
+def _kernel_extension(name, suffix=""):
     return Extension(
-        f"sksoftdtw._soft_dtw_fast{suffix}",
-        [f"sksoftdtw/_soft_dtw_fast{suffix}.pyx"],
+        f"sksoftdtw.{name}{suffix}",
+        [f"sksoftdtw/{name}{suffix}.pyx"],
         include_dirs=[np.get_include()],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     )
@@ -100,8 +100,9 @@ def _kernel_extension(suffix=""):
 
 x86 = platform.machine().lower() in ("x86_64", "amd64") and not sys.platform.startswith("win")
 extensions = [
-    _kernel_extension(),
-    *[_kernel_extension(f"_{isa}") for isa in ISA_FLAGS if x86],
+    *[_kernel_extension(name, suffix)
+      for name in ("_soft_dtw_fast", "_neighbors_fast")
+      for suffix in ["", *[f"_{isa}" for isa in ISA_FLAGS if x86]]],
     Extension("sksoftdtw._openmp_helpers", ["sksoftdtw/_openmp_helpers.pyx"]),
 ]
 

@@ -36,6 +36,8 @@ _SOURCES = {
     "soft_dtw_divergence": ".metrics",
     "soft_dtw_from_cost": ".metrics",
     "soft_dtw_value_and_grad": ".metrics",
+    "KNeighborsTimeSeriesClassifier": ".neighbors",
+    "KNeighborsTimeSeriesRegressor": ".neighbors",
     "MLPRegressor": ".neural_network",
     "mean_dtw_loss": ".neural_network",
     "mean_dtw_scorer": ".neural_network",

@@ -1,6 +1,6 @@
 """The build of the Cython kernels that suits this CPU.
 
-``_soft_dtw_fast`` is compiled for the baseline instruction set of the
+``_soft_dtw_fast`` (and ``_neighbors_fast``) is compiled for the baseline instruction set of the
 platform and, on x86-64, also for AVX2 and AVX-512 (see ``setup.py``); the
 best build the CPU supports is chosen once, at import. The environment
 variable ``SKSOFTDTW_ISA`` (``avx512``, ``avx2`` or ``baseline``, in any case;
@@ -21,13 +21,14 @@ _BUILDS = (
 _CHOICES = tuple(isa for isa, _ in _BUILDS) + ("baseline",)
 
 
-def _import(isa):
+def _import(isa, name):
     suffix = "" if isa == "baseline" else f"_{isa}"
-    return importlib.import_module(f"._soft_dtw_fast{suffix}", __package__)
+    return importlib.import_module(f".{name}{suffix}", __package__)
 
 
-def _select(forced=None):
-    """The (name, module) of the build to use; ``forced`` defaults to ``SKSOFTDTW_ISA``."""
+def _select(forced=None, name="_soft_dtw_fast"):
+    """The (instruction set, module) of the build of the extension ``name`` to
+    use; ``forced`` defaults to ``SKSOFTDTW_ISA``."""
     if forced is None:
         forced = os.environ.get("SKSOFTDTW_ISA", "")
     forced = forced.strip().lower()
@@ -44,12 +45,13 @@ def _select(forced=None):
                              f"{', '.join(missing)}: unset it or choose a build the CPU runs")
         if not missing:
             try:
-                return isa, _import(isa)
+                return isa, _import(isa, name)
             except ImportError:  # that build was skipped by the compiler
                 if forced:
                     raise ValueError(f"SKSOFTDTW_ISA={forced!r}, but this installation has no "
                                      f"{forced} build (its compiler lacked the flags)") from None
-    return "baseline", _import("baseline")
+    return "baseline", _import("baseline", name)
 
 
 ISA, fast = _select()
+_, neighbors = _select(name="_neighbors_fast")

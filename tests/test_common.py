@@ -19,7 +19,7 @@ import time
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, is_classifier
 from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -93,6 +93,14 @@ EXPECTED_FAILURES = {
     },
     "SoftDTWKMeans": _KMEANS_FAILURES,
     "DTWKMeans": _KMEANS_FAILURES,
+    "KNeighborsTimeSeriesClassifier": {
+        "check_n_features_in_after_fitting": _ANY_LENGTH,
+        "check_classifiers_train": (
+            _ANY_LENGTH + "; the rest of this check is "
+            "test_neighbors.py::test_classifier_train_check_without_the_length_check"
+        ),
+    },
+    "KNeighborsTimeSeriesRegressor": {"check_n_features_in_after_fitting": _ANY_LENGTH},
     "TimeSeriesResampler": {"check_n_features_in_after_fitting": _ANY_LENGTH},
     "TimeSeriesScalerMeanVariance": {"check_n_features_in_after_fitting": _ANY_LENGTH},
 }
@@ -119,6 +127,7 @@ def _strict():
 def test_discovery_finds_the_estimators():
     names = {cls.__name__ for cls in ESTIMATORS}
     assert {"SoftDTWBarycenter", "SoftDTWKMeans", "DTWKMeans", "MLPRegressor",
+            "KNeighborsTimeSeriesClassifier", "KNeighborsTimeSeriesRegressor",
             "TimeSeriesScalerMeanVariance", "TimeSeriesResampler"} <= names
 
 
@@ -146,14 +155,22 @@ def _data(n_ts=8, sz=10, d=1, seed=0):
     return X, Y
 
 
+def _target(estimator, Y):
+    """Target series for a regressor, class labels for a classifier, None otherwise."""
+    if not get_tags(estimator).target_tags.required:
+        return None
+    if is_classifier(estimator):
+        return (Y.reshape(len(Y), -1).sum(axis=1) > 0).astype(int)
+    return Y
+
+
 def _fit(estimator, X, Y):
-    y = Y if get_tags(estimator).target_tags.required else None
-    return estimator.fit(X, y)
+    return estimator.fit(X, _target(estimator, Y))
 
 
 def _outputs(estimator, X, Y):
     """The results of every prediction method of a fitted estimator, as arrays."""
-    y = Y if get_tags(estimator).target_tags.required else None
+    y = _target(estimator, Y)
     out = {}
     for method in ("predict", "transform", "score"):
         if hasattr(estimator, method):

@@ -290,9 +290,14 @@ def test_models_load_in_a_fresh_process(tmp_path):
             assert_array_equal(loaded[f"{name}.{method}"], value, err_msg=f"{name}.{method}")
 
 
+# Their model is the training set.
+INSTANCE_BASED = {"KNeighborsTimeSeriesClassifier", "KNeighborsTimeSeriesRegressor"}
+
+
 @pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda c: c.__name__)
 def test_fitted_estimators_hold_plain_data_only(cls):
-    """Every attribute pickles on its own, and the training data is not kept."""
+    """Every attribute pickles on its own, and the training data is not kept
+    (but once by the nearest-neighbour estimators)."""
     small, Y = _data(n_ts=10, sz=30)
     large, _ = _data(n_ts=60, sz=30)
     est = _fit(_instance(cls), small, Y)
@@ -302,7 +307,11 @@ def test_fitted_estimators_hold_plain_data_only(cls):
     size_large = len(pickle.dumps(_fit(_instance(cls), large, np.resize(Y, (60, 5)))))
     # Storing X would add 50 series x 30 steps x 8 bytes; labels and the like
     # add a few bytes per series.
-    assert size_large - size_small < 50 * 30 * 8 / 4
+    stored = 50 * 30 * 8
+    if cls.__name__ in INSTANCE_BASED:
+        assert size_large - size_small < 1.25 * stored  # one copy, no more
+    else:
+        assert size_large - size_small < stored / 4
 
 
 def test_skops_round_trip():
