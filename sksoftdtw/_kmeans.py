@@ -765,7 +765,7 @@ class SoftDTWKMeans(_TimeSeriesKMeans):
     True
     >>> km.transform(X).shape
     (4, 2)
-    >>> bool(km.score(X) <= 0)  # minus a sum of hard-DTW values
+    >>> bool(km.score(X) <= 0)  # minus a mean of hard-DTW values per length
     True
     """
 
@@ -926,7 +926,7 @@ class DTWKMeans(_TimeSeriesKMeans):
     >>> km = DTWKMeans(n_clusters=2, random_state=0).fit(X)
     >>> km.labels_.tolist() in ([0, 0, 1, 1], [1, 1, 0, 0])
     True
-    >>> bool(np.isclose(km.score(X), -km.inertia_))  # minus the DTW k-means loss
+    >>> bool(np.isclose(km.score(X), -km.inertia_ / X.size))  # the loss per series and step
     True
     """
 

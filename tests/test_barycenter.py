@@ -479,7 +479,7 @@ def test_same_dtw_loss_as_tslearn_from_the_same_start_on_bundled_data(seed, gamm
     from sksoftdtw.experiments.barycenter import _pick_series
 
     X_train, y_train, _, _ = load_dataset("ItalyPowerDemand")
-    _, X = _pick_series(X_train, y_train, np.random.RandomState(seed))
+    _, X = _pick_series(X_train, y_train, np.random.RandomState(seed), "ItalyPowerDemand")
     init = X.mean(axis=0)
     ours = softdtw_barycenter(X, gamma, init=init, max_iter=100, tol=1e-9)
     theirs = tsb.softdtw_barycenter(X, gamma=gamma, init=init, max_iter=100, tol=1e-9)

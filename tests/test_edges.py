@@ -302,10 +302,10 @@ def test_forced_build_that_was_not_compiled_says_so(monkeypatch):
 
     real_import = _kernels._import
 
-    def no_avx512(isa):
+    def no_avx512(isa, name):
         if isa == "avx512":
             raise ImportError("not built")
-        return real_import(isa)
+        return real_import(isa, name)
 
     monkeypatch.setattr(_kernels, "cpu_has", lambda feature: True)
     monkeypatch.setattr(_kernels, "_import", no_avx512)
