@@ -146,20 +146,6 @@ def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs, strategy=None):
             out[~single] = _pairs_value(X, Y, pi[~single], pj[~single], gamma, radius, n_jobs,
                                         strategy)
             return out
-    pi = np.ascontiguousarray(pi, dtype=np.intp)
-    pj = np.ascontiguousarray(pj, dtype=np.intp)
-    # (the shortest lengths first: the common case stays cheap on tiny pairs)
-    # (a forced strategy computes every pair as it says)
-    if gamma > 0 and (radius == 0 or min(_shortest(X), _shortest(Y)) == 1) \
-            and not _forced(strategy):
-        single = _single_path(X.lengths[pi], Y.lengths[pj], radius)
-        if single.all():
-            gamma = 0.0
-        elif single.any():
-            out = np.empty(len(pi))
-            out[single] = _pairs_value(X, Y, pi[single], pj[single], 0.0, radius, n_jobs)
-            out[~single] = _pairs_value(X, Y, pi[~single], pj[~single], gamma, radius, n_jobs)
-            return out
     out = np.empty(len(pi))
     p = plan("value", X.lengths[pi], Y.lengths[pj], gamma=gamma, radius=radius,
              max_cost=_max_sqeuclidean(X, Y, gamma), strategy=strategy)
