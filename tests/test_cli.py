@@ -516,7 +516,7 @@ def test_format_duration():
 
 # ----------------------------------------------------------------- first minutes
 def run_python(code, cwd, pythonpath):
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONSAFEPATH")}
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
     return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True,
@@ -558,7 +558,7 @@ def test_uncompiled_source_tree_says_what_to_do(tmp_path):
     package = Path(sksoftdtw.__file__).resolve().parent
     shutil.copytree(package, tmp_path / "sksoftdtw",
                     ignore=shutil.ignore_patterns("*.so", "*.pyd", "__pycache__"))
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONSAFEPATH")}
     result = subprocess.run([sys.executable, "-m", "sksoftdtw", "demo"], cwd=tmp_path,
                             capture_output=True, text=True, env=env, timeout=120, check=False)
     assert result.returncode != 0
