@@ -52,22 +52,7 @@ cdef extern from "_expdomain.h" nogil:
 cdef double LN2 = 0.6931471805599453
 
 
-cdef inline void _band(Py_ssize_t i, Py_ssize_t n, Py_ssize_t m, Py_ssize_t radius,
-                       Py_ssize_t* lo, Py_ssize_t* hi) noexcept nogil:
-    """Columns ``[lo, hi)`` of row ``i`` inside the Sakoe-Chiba band.
-
-    The band follows the diagonal and widens by ``|n - m|`` on the side of the
-    longer series, so that the last cell is always reachable.
-    """
-    if radius < 0:
-        lo[0] = 0
-        hi[0] = m
-    elif n <= m:
-        lo[0] = max(0, i - radius)
-        hi[0] = min(m, i + (m - n) + radius + 1)
-    else:
-        lo[0] = max(0, i - (n - m) - radius)
-        hi[0] = min(m, i + radius + 1)
+from ._band cimport _band  # the Sakoe-Chiba band, shared with the neighbours' kernels
 
 
 cdef inline double _softmin3(double a, double b, double c, double gamma) noexcept nogil:
