@@ -3,7 +3,8 @@
 
 The recursions (`_forward_row`, `_backward`) only ever see a cost matrix, one
 row at a time; the squared Euclidean cost (`_sqeuclidean_row`) and its
-Jacobian-vector product (`_sqeuclidean_jvp_row`) live beside them. ``gamma = 0``
+Jacobian-vector product (`_sqeuclidean_jvp_row`) live beside the soft-min in
+``_rows.pxd``, shared with the second-order kernels. ``gamma = 0``
 runs hard DTW through the same code, with one-hot weights on the minimum.
 
 Conventions
@@ -53,6 +54,7 @@ cdef double LN2 = 0.6931471805599453
 
 
 from ._band cimport _band  # the Sakoe-Chiba band, shared with the neighbours' kernels
+from ._rows cimport _softmin3_w, _sqeuclidean_jvp_row, _sqeuclidean_row
 
 
 cdef inline double _softmin3(double a, double b, double c, double gamma) noexcept nogil:
@@ -62,32 +64,6 @@ cdef inline double _softmin3(double a, double b, double c, double gamma) noexcep
         return mn
     return mn - gamma * log(exp((mn - a) / gamma) + exp((mn - b) / gamma)
                             + exp((mn - c) / gamma))
-
-
-cdef inline double _softmin3_w(double a, double b, double c, double gamma,
-                               double* w) noexcept nogil:
-    """min^gamma(a, b, c) and its gradient (the soft-argmin weights) in ``w``."""
-    cdef double mn = fmin(a, fmin(b, c))
-    cdef double ea, eb, ec, inv
-    if mn == INFINITY:
-        w[0] = 0.0
-        w[1] = 0.0
-        w[2] = 0.0
-        return mn
-    if gamma == 0.0:
-        # A subgradient: all the weight on one minimiser, the diagonal first.
-        w[0] = 1.0 if a == mn else 0.0
-        w[1] = 1.0 if (b == mn and a != mn) else 0.0
-        w[2] = 1.0 if (w[0] == 0.0 and w[1] == 0.0) else 0.0
-        return mn
-    ea = exp((mn - a) / gamma)
-    eb = exp((mn - b) / gamma)
-    ec = exp((mn - c) / gamma)
-    inv = 1.0 / (ea + eb + ec)
-    w[0] = ea * inv
-    w[1] = eb * inv
-    w[2] = ec * inv
-    return mn - gamma * log(ea + eb + ec)
 
 
 cdef void _forward_row(const double* cost, const double* prev, double* cur,
@@ -108,49 +84,6 @@ cdef void _forward_row(const double* cost, const double* prev, double* cur,
         for j in range(lo, hi):
             cur[j + 1] = cost[j] + _softmin3_w(prev[j], prev[j + 1], cur[j], gamma,
                                                W + 3 * j)
-
-
-cdef void _sqeuclidean_row(const double* xi, const double* y, Py_ssize_t d,
-                           Py_ssize_t lo, Py_ssize_t hi, double* cost) noexcept nogil:
-    """Cost row ``cost[j] = ||x_i - y_j||^2`` for ``j`` in ``[lo, hi)``."""
-    cdef Py_ssize_t j, k
-    cdef double s, diff
-    if d == 1:
-        for j in range(lo, hi):
-            diff = xi[0] - y[j]
-            cost[j] = diff * diff
-        return
-    for j in range(lo, hi):
-        s = 0.0
-        for k in range(d):
-            diff = xi[k] - y[j * d + k]
-            s += diff * diff
-        cost[j] = s
-
-
-cdef void _sqeuclidean_jvp_row(const double* e, const double* xi, const double* y,
-                               Py_ssize_t d, Py_ssize_t lo, Py_ssize_t hi,
-                               double* gxi, double* gy) noexcept nogil:
-    """Add row ``i`` of ``(dDelta/dX)^T E`` to ``gxi`` and of ``(dDelta/dY)^T E`` to ``gy``.
-
-    d||x_i - y_j||^2 / dx_i = 2 (x_i - y_j); either output may be NULL.
-    """
-    cdef Py_ssize_t j, k
-    cdef double c, acc = 0.0
-    if d == 1 and gxi != NULL and gy == NULL:
-        for j in range(lo, hi):
-            acc += e[j] * (xi[0] - y[j])
-        gxi[0] += 2.0 * acc
-        return
-    for j in range(lo, hi):
-        if e[j] == 0.0:
-            continue
-        for k in range(d):
-            c = 2.0 * e[j] * (xi[k] - y[j * d + k])
-            if gxi != NULL:
-                gxi[k] += c
-            if gy != NULL:
-                gy[j * d + k] -= c
 
 
 # --- Exp domain ---------------------------------------------------------------
