@@ -101,7 +101,7 @@ def _kernel_extension(name, suffix=""):
 x86 = platform.machine().lower() in ("x86_64", "amd64") and not sys.platform.startswith("win")
 extensions = [
     *[_kernel_extension(name, suffix)
-      for name in ("_soft_dtw_fast", "_neighbors_fast")
+      for name in ("_soft_dtw_fast", "_neighbors_fast", "_second_order")
       for suffix in ["", *[f"_{isa}" for isa in ISA_FLAGS if x86]]],
     Extension("sksoftdtw._openmp_helpers", ["sksoftdtw/_openmp_helpers.pyx"]),
 ]

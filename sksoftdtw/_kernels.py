@@ -1,13 +1,13 @@
 """The build of the Cython kernels that suits this CPU.
 
-``_soft_dtw_fast`` (and ``_neighbors_fast``) is compiled for the baseline instruction set of the
-platform and, on x86-64, also for AVX2 and AVX-512 (see ``setup.py``); the
-best build the CPU supports is chosen once, at import. The environment
-variable ``SKSOFTDTW_ISA`` (``avx512``, ``avx2`` or ``baseline``, in any case;
-empty means the automatic choice) forces a choice, e.g. to measure what each
-build brings. A value that is not one of these, or a build this CPU or this
-installation lacks, is an error: a benchmark of a forced build must not
-silently measure another one.
+``_soft_dtw_fast`` (and ``_neighbors_fast``, ``_second_order``) is compiled for
+the baseline instruction set of the platform and, on x86-64, also for AVX2 and
+AVX-512 (see ``setup.py``); the best build the CPU supports is chosen once, at
+import. The environment variable ``SKSOFTDTW_ISA`` (``avx512``, ``avx2`` or
+``baseline``, in any case; empty means the automatic choice) forces a choice,
+e.g. to measure what each build brings. A value that is not one of these, or a
+build this CPU or this installation lacks, is an error: a benchmark of a forced
+build must not silently measure another one.
 """
 import importlib
 import os
@@ -55,3 +55,4 @@ def _select(forced=None, name="_soft_dtw_fast"):
 
 ISA, fast = _select()
 _, neighbors = _select(name="_neighbors_fast")
+_, second_order = _select(name="_second_order")

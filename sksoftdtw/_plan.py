@@ -17,6 +17,12 @@ result. A plan has three parts:
   ``"checkpointed"`` (a row every ``sqrt(n)`` rows, the weights recomputed
   segment by segment).
 
+The second-order requests (``"directional"``: a value and its derivative
+``<E, Z>`` in a direction Z of the cost; ``"hessian"``: also E and the
+Hessian-vector product ``H Z``, see :mod:`sksoftdtw._second_order`) run by
+rows, in the exp or the log domain, one pair per thread; a Hessian-vector
+product keeps the weights of every cell and their derivatives.
+
 A ``strategy`` argument, or else the environment variable
 ``SKSOFTDTW_STRATEGY``, forces the order and possibly the domain, as
 ``"order"`` or ``"order/domain"`` (e.g. ``"rows/log"``): for benchmarks and
@@ -64,7 +70,8 @@ MAX_FULL_CELLS = 2**23
 
 ORDERS = ("rows", "lanes", "antidiagonals")
 DOMAINS = ("exp", "log", "hard")
-WANTS = ("value", "gradient", "alignment")
+WANTS = ("value", "gradient", "alignment", "directional", "hessian")
+SECOND_ORDER = ("directional", "hessian")
 
 _LN2 = np.log(2.0)
 _LAST = threading.local()
@@ -141,9 +148,10 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
 
     Parameters
     ----------
-    want : {"value", "gradient", "alignment"}
+    want : {"value", "gradient", "alignment", "directional", "hessian"}
         A value alone, or also the gradients of a batch of pairs of series,
-        or the expected alignment of cost matrices.
+        or the expected alignment of cost matrices; or the second-order
+        requests: a directional derivative, or a Hessian-vector product.
     lengths_x, lengths_y : ndarray of int of shape (n_pairs,)
         Lengths of the pairs.
     gamma : float
@@ -163,6 +171,10 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
     plan : Plan
     """
     forced_order, forced_domain = _parse(strategy)
+    if want in SECOND_ORDER:
+        return _record(_plan_second_order(want, np.asarray(lengths_x), np.asarray(lengths_y),
+                                          gamma, max_cost, per_pair, forced_order,
+                                          forced_domain))
     gradient = want != "value"
     max_full = fast.max_full_cells()
     if per_pair and forced_order == "lanes":
@@ -270,6 +282,28 @@ def _plan_each(want, lengths_x, lengths_y, gamma, radius, max_cost, forced_order
     return Plan(np.full(len(domain), forced_order), domain, memory)
 
 
+def _plan_second_order(want, lengths_x, lengths_y, gamma, max_cost, per_pair, forced_order,
+                       forced_domain):
+    """`plan` of a second-order request: by rows, the domain of each pair."""
+    if forced_order not in (None, "rows"):
+        _refuse(forced_order, forced_domain, "second-order kernels run by rows")
+    cells = lengths_x * lengths_y
+    if want == "hessian" and cells.max() > MAX_FULL_CELLS:
+        raise ValueError(
+            f"a Hessian-vector product keeps 6 doubles for each of the n x m cells of a pair, "
+            f"and is limited to MAX_FULL_CELLS = {MAX_FULL_CELLS} cells a pair: got "
+            f"{int(cells.max())} cells; use shorter series or a coarser sampling")
+    exact = exp_domain_exact(max_cost, lengths_x + lengths_y, gamma)
+    if forced_domain is not None or gamma == 0 or not per_pair:
+        domain = _domain(gamma, bool(np.all(exact)), "rows", forced_domain)
+        if per_pair:
+            domain = np.full(len(cells), domain)
+    else:
+        domain = np.where(exact, "exp", "log")
+    memory = "full" if want == "hessian" else "two rows"
+    return Plan(np.full(len(cells), "rows") if per_pair else "rows", domain, memory)
+
+
 def small_pair_by_rows(n, m):
     """Whether one pair of lengths ``n`` and ``m`` is planned by rows whatever
     gamma and the band (no strategy forced), and small enough for the
@@ -310,6 +344,11 @@ _EXAMPLES = [
     ("batch, hard DTW gradients", "gradient", 128, 128, 256, 0.0, -1, 4.0),
     ("cost matrix, alignment", "alignment", 50, 50, 1, 1.0, -1, 4.0),
     ("cost matrix, alignment", "alignment", 500, 500, 1, 1.0, -1, 4.0),
+    ("batch, sharp values", "directional", 128, 128, 256, 1.0, -1, 4.0),
+    ("batch, Hessian-vector products", "hessian", 128, 128, 256, 1.0, -1, 4.0),
+    ("one pair, Hessian-vector product, band", "hessian", 1000, 1000, 1, 0.01, 10, 4.0),
+    ("one pair, Hessian-vector product, huge costs", "hessian", 1000, 1000, 1, 1e-3, -1,
+     1e12),
 ]
 
 

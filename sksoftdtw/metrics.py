@@ -709,18 +709,20 @@ def dtw_path(x, y, *, sakoe_chiba_radius=None):
     return [(int(i), int(j)) for i, j in np.argwhere(E > 0.5)], value
 
 
-def _cdist(X, Y, gamma, radius, n_jobs):
+def _cdist(X, Y, gamma, radius, n_jobs, pairs_value=None):
+    """The matrix of ``pairs_value`` (default `_pairs_value`) between X and Y (or X)."""
+    pairs_value = pairs_value or _pairs_value
     Xd = check_dataset(X, "X")
     if Y is None:
         iu, ju = np.triu_indices(Xd.n_ts)
-        vals = _pairs_value(Xd, Xd, iu, ju, gamma, radius, n_jobs)
+        vals = pairs_value(Xd, Xd, iu, ju, gamma, radius, n_jobs)
         out = np.empty((Xd.n_ts, Xd.n_ts))
         out[iu, ju] = vals
         out[ju, iu] = vals
         return out
     Yd = check_dataset(Y, "Y", d=Xd.d)
     pi, pj = np.divmod(np.arange(Xd.n_ts * Yd.n_ts), Yd.n_ts)
-    return _pairs_value(Xd, Yd, pi, pj, gamma, radius, n_jobs).reshape(Xd.n_ts, Yd.n_ts)
+    return pairs_value(Xd, Yd, pi, pj, gamma, radius, n_jobs).reshape(Xd.n_ts, Yd.n_ts)
 
 
 def cdist_soft_dtw(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None, n_jobs=None):
@@ -868,11 +870,12 @@ def cdist_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None,
     return out
 
 
-def _self_values(X, name, kw):
+def _self_values(X, name, kw, pairs_value=None):
+    """``pairs_value`` (default `_pairs_value`) of each series of X with itself."""
     ds = check_dataset(X, name)
     idx = np.arange(ds.n_ts)
-    return _pairs_value(ds, ds, idx, idx, check_gamma(kw["gamma"]),
-                        check_radius(kw["sakoe_chiba_radius"]), kw["n_jobs"])
+    return (pairs_value or _pairs_value)(ds, ds, idx, idx, check_gamma(kw["gamma"]),
+                                         check_radius(kw["sakoe_chiba_radius"]), kw["n_jobs"])
 
 
 for _f in (soft_dtw, soft_dtw_batch, soft_dtw_value_and_grad, soft_dtw_from_cost,

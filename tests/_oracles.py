@@ -413,3 +413,45 @@ def mp_soft_dtw(D, gamma, radius=None, dps=60):
                     P[i][j] = mpmath.exp(-mpmath.mpf(float(D[i - 1, j - 1])) / g) * (
                         P[i - 1][j - 1] + P[i - 1][j] + P[i][j - 1])
         return -g * mpmath.log(P[n][m])
+
+
+def brute_force_gibbs_moments(D, gamma, Z, radius=None):
+    """First and second moments of the Gibbs distribution over alignments.
+
+    p(A) = exp(-<A, D> / gamma) / sum_A' exp(-<A', D> / gamma), and for
+    gamma == inf the uniform law over the admissible alignments. Returns
+
+    * E      = sum_A p(A) A                    (the gradient of soft-DTW in D),
+    * sharp  = sum_A p(A) <A, D>               (the expected cost),
+    * dz     = sum_A p(A) <A, Z>  = <E, Z>     (the derivative in direction Z),
+    * HZ     = -(1 / gamma) Cov_p(A, <A, Z>)   (the Hessian of soft-DTW times Z;
+                                                zero array for gamma == inf).
+    """
+    D = np.asarray(D, dtype=np.float64)
+    Z = np.asarray(Z, dtype=np.float64)
+    n, m = D.shape
+    mask = band_mask(n, m, radius) if radius is not None else None
+    paths = allowed_alignments(n, m, mask)
+    costs = [path_cost(D, p) for p in paths]
+    zs = [path_cost(Z, p) for p in paths]
+    if gamma == INF:
+        probs = [1.0 / len(paths)] * len(paths)
+    else:
+        value = -gamma * logsumexp([-c / gamma for c in costs])
+        probs = [math.exp((value - c) / gamma) for c in costs]
+        total = math.fsum(probs)  # 1 up to the rounding of value, amplified by 1 / gamma
+        probs = [w / total for w in probs]
+    sharp = math.fsum(w * c for w, c in zip(probs, costs))
+    dz = math.fsum(w * z for w, z in zip(probs, zs))
+    # centred, and summed exactly: no cancellation of E <E, Z>
+    terms = {}
+    for p, w, z in zip(paths, probs, zs):
+        for cell in p:
+            terms.setdefault(cell, []).append((w, w * (z - dz)))
+    E = np.zeros((n, m))
+    cov = np.zeros((n, m))
+    for (i, j), pairs in terms.items():
+        E[i, j] = math.fsum(w for w, _ in pairs)
+        cov[i, j] = math.fsum(c for _, c in pairs)
+    HZ = np.zeros((n, m)) if gamma == INF else -cov / gamma
+    return E, sharp, dz, HZ

@@ -1,0 +1,458 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""Second-order soft-DTW: directional derivatives and Hessian-vector products.
+
+For a cost matrix C, the soft-DTW value ``r_nm(C)`` has the gradient E (the
+expected alignment) and a Hessian H. Following Mensch & Blondel (ICML 2018),
+both second-order quantities run over the normalised soft-min weights ``w`` of
+the forward pass (``p_k(s)``: the diagonal, upper and left predecessors of
+cell ``s``):
+
+- the directional derivative ``<E, Z>`` is the last cell of the forward
+  recursion ``rdot_s = Z_s + sum_k w_s,k rdot_p_k(s)``, the derivative of
+  every ``r`` in the direction Z, computed beside ``r`` with no E;
+- the Hessian-vector product ``H Z``, the derivative of E in the direction
+  Z, runs backward beside E:
+  ``Edot_c = sum_s (w_s,k Edot_s - T_s,k E_s)`` over the successors ``s`` of
+  cell ``c = p_k(s)``, where ``-T`` is the derivative of the weights,
+  ``T_s,k = w_s,k sum_l w_s,l (rdot_p_k(s) - rdot_p_l(s)) / gamma``.
+
+T is formed from differences of ``rdot`` between the predecessors of a cell,
+weighted by weights in [0, 1]: no exp of a large difference, and no
+cancellation of large sums, so it is as safe for a tiny gamma as E is (the
+terms vanish exactly where a weight is one). At ``gamma = 0`` the weights are
+one-hot and piecewise constant: ``<E, Z>`` follows the optimal path and
+``H = 0``.
+
+The layout is that of ``_soft_dtw_fast``: rows of ``m + 1`` entries with the
+boundary column first, the forward pass in the exp or the log domain, and the
+weights W and their derivatives T (three doubles each) kept for every cell.
+"""
+import numpy as np
+
+from cython.parallel cimport parallel, prange
+from libc.math cimport INFINITY, log
+from libc.stdlib cimport calloc, free
+from libc.string cimport memset
+
+cdef extern from "_expdomain.h" nogil:
+    double SDTW_ZERO_EXP
+    double sdtw_pow2(double k)
+    double sdtw_split(double v, double* k)
+    double sdtw_exp_neg(double c, double scale, double* e)
+
+from ._band cimport _band
+from ._rows cimport _softmin3_w, _sqeuclidean_jvp_row, _sqeuclidean_row
+
+cdef double LN2 = 0.6931471805599453
+
+# The direction Z of the derivatives.
+cdef enum:
+    DIR_COST = 0    # the cost matrix itself (the sharp value <E, C>)
+    DIR_MATRIX = 1  # a given matrix
+    DIR_JVP = 2     # the cost's change when x moves along v: Z_ij = 2 <x_i - y_j, v_i>
+    DIR_OMEGA = 3   # the squared gap of relative positions, ((i + 1/2) / n - (j + 1/2) / m)^2
+
+DIRECTIONS = {"cost": DIR_COST, "matrix": DIR_MATRIX, "jvp": DIR_JVP, "omega": DIR_OMEGA}
+
+
+cdef struct Options:
+    double gamma
+    Py_ssize_t radius
+    int direction
+    bint uniform   # the forward pass sees zero costs: the uniform law over alignments
+    bint second    # also E and its derivative, backward
+    double a, b    # the cost's Jacobian products apply to G = a E + b Edot
+
+
+cdef struct Work:
+    # Per-thread buffers for pairs up to (max_n, max_m).
+    double* rows    # 2 (m + 1): r or alpha-mantissa rows
+    double* erows   # 2 (m + 1): alpha exponents
+    double* drows   # 2 (m + 1): rdot rows
+    double* brows   # 2 (m + 1): E rows
+    double* bdrows  # 2 (m + 1): Edot rows
+    double* cost    # m + 1: a cost row
+    double* zrow    # m + 1: a direction row
+    double* zero    # m + 1: zeros (the costs of the uniform law)
+    double* gf      # m + 1: g = exp(-cost / gamma) as gf 2^ge
+    double* ge      # m + 1
+    double* G       # m + 1: a row of a E + b Edot
+    double* W       # 3 n m: the weights of every cell
+    double* T       # 3 n m: their derivatives (negated)
+
+
+cdef void _work_free(Work* ws) noexcept nogil:
+    if ws == NULL:
+        return
+    free(ws.rows)
+    free(ws.erows)
+    free(ws.drows)
+    free(ws.brows)
+    free(ws.bdrows)
+    free(ws.cost)
+    free(ws.zrow)
+    free(ws.zero)
+    free(ws.gf)
+    free(ws.ge)
+    free(ws.G)
+    free(ws.W)
+    free(ws.T)
+    free(ws)
+
+
+cdef Work* _work_new(Py_ssize_t max_m, Py_ssize_t max_cells, bint second) noexcept nogil:
+    """Buffers for pairs of at most ``max_m`` columns and ``max_cells`` cells; NULL
+    when memory is short (called inside ``parallel()``: private to each thread)."""
+    cdef Work* ws = <Work*> calloc(1, sizeof(Work))
+    cdef Py_ssize_t w = max_m + 1
+    if ws == NULL:
+        return NULL
+    ws.rows = <double*> calloc(2 * w, sizeof(double))
+    ws.erows = <double*> calloc(2 * w, sizeof(double))
+    ws.drows = <double*> calloc(2 * w, sizeof(double))
+    ws.brows = <double*> calloc(2 * w, sizeof(double))
+    ws.bdrows = <double*> calloc(2 * w, sizeof(double))
+    ws.cost = <double*> calloc(w, sizeof(double))
+    ws.zrow = <double*> calloc(w, sizeof(double))
+    ws.zero = <double*> calloc(w, sizeof(double))
+    ws.gf = <double*> calloc(w, sizeof(double))
+    ws.ge = <double*> calloc(w, sizeof(double))
+    ws.G = <double*> calloc(w, sizeof(double))
+    if second:
+        ws.W = <double*> calloc(3 * max_cells, sizeof(double))
+        ws.T = <double*> calloc(3 * max_cells, sizeof(double))
+    if ws.rows == NULL or ws.erows == NULL or ws.drows == NULL or ws.brows == NULL \
+            or ws.bdrows == NULL or ws.cost == NULL or ws.zrow == NULL or ws.zero == NULL \
+            or ws.gf == NULL or ws.ge == NULL or ws.G == NULL \
+            or (second and (ws.W == NULL or ws.T == NULL)):
+        _work_free(ws)
+        return NULL
+    return ws
+
+
+cdef inline void _swap(double** a, double** b) noexcept nogil:
+    cdef double* t = a[0]
+    a[0] = b[0]
+    b[0] = t
+
+
+cdef void _forward_row(const double* cost, const double* z, const double* gf,
+                       const double* ge, const double* prev, const double* pe,
+                       const double* pd, double* cur, double* ce, double* cd,
+                       Py_ssize_t lo, Py_ssize_t hi, double gamma, bint expd,
+                       double* W, double* T) noexcept nogil:
+    """Row ``i`` of r (or alpha) and of rdot over the band columns ``[lo, hi)``.
+
+    ``prev``/``pe``/``pd`` hold row ``i - 1`` (r or the alpha mantissas, their
+    exponents, rdot), ``cur``/``ce``/``cd`` receive row ``i``. In the exp
+    domain ``gf``/``ge`` hold g of the row, else ``cost``. When ``W`` is not
+    NULL, the weights of cell ``j`` go to ``W[3 j:3 j + 3]`` and their
+    negated derivatives to ``T[3 j:3 j + 3]``.
+    """
+    cdef Py_ssize_t j
+    cdef double w[3]
+    cdef double e, k, td, tu, tl, inv, rd, ru, rl
+    cdef double inv_gamma = 1.0 / gamma if gamma > 0.0 else 0.0
+    cur[lo] = 0.0 if expd else INFINITY  # left of the band: alpha = 0, r = +inf
+    ce[lo] = SDTW_ZERO_EXP
+    cd[lo] = 0.0  # any finite value: its weight is 0
+    for j in range(lo, hi):
+        if expd:
+            e = max(max(pe[j], pe[j + 1]), ce[j])
+            td = prev[j] * sdtw_pow2(pe[j] - e)
+            tu = prev[j + 1] * sdtw_pow2(pe[j + 1] - e)
+            tl = cur[j] * sdtw_pow2(ce[j] - e)
+            cur[j + 1] = sdtw_split(gf[j] * (td + tu + tl), &k)
+            ce[j + 1] = e + ge[j] + k
+            inv = 1.0 / (td + tu + tl)
+            w[0] = td * inv
+            w[1] = tu * inv
+            w[2] = tl * inv
+        else:
+            cur[j + 1] = cost[j] + _softmin3_w(prev[j], prev[j + 1], cur[j], gamma, w)
+        rd = pd[j]
+        ru = pd[j + 1]
+        rl = cd[j]
+        cd[j + 1] = z[j] + w[0] * rd + w[1] * ru + w[2] * rl
+        if W != NULL:
+            W[3 * j] = w[0]
+            W[3 * j + 1] = w[1]
+            W[3 * j + 2] = w[2]
+            T[3 * j] = w[0] * (w[1] * (rd - ru) + w[2] * (rd - rl)) * inv_gamma
+            T[3 * j + 1] = w[1] * (w[0] * (ru - rd) + w[2] * (ru - rl)) * inv_gamma
+            T[3 * j + 2] = w[2] * (w[0] * (rl - rd) + w[1] * (rl - ru)) * inv_gamma
+
+
+cdef void _backward_row(const double* Wc, const double* Tc, const double* Wn,
+                        const double* Tn, const double* nxt, const double* nxtd,
+                        double* cur, double* curd, Py_ssize_t i, Py_ssize_t n,
+                        Py_ssize_t m, Py_ssize_t lo, Py_ssize_t hi) noexcept nogil:
+    """Row ``i`` of E and Edot (``cur``, ``curd``) from row ``i + 1`` (``nxt``,
+    ``nxtd``), over the band columns ``[lo, hi)``; zeros elsewhere.
+
+    ``Wc``/``Tc`` are the weights of row ``i`` and ``Wn``/``Tn`` those of
+    row ``i + 1``. The successors of ``(i, j)``: ``(i, j + 1)`` by its left
+    weight, ``(i + 1, j)`` by its upper one, ``(i + 1, j + 1)`` by its
+    diagonal one.
+    """
+    cdef Py_ssize_t j
+    cdef double e, ed, ws
+    memset(cur, 0, (m + 1) * sizeof(double))
+    memset(curd, 0, (m + 1) * sizeof(double))
+    if i == n - 1:
+        cur[m - 1] = 1.0
+        hi = m - 1
+    for j in range(hi - 1, lo - 1, -1):
+        e = 0.0
+        ed = 0.0
+        if j + 1 < m:
+            ws = Wc[3 * j + 5]
+            e = cur[j + 1] * ws
+            ed = curd[j + 1] * ws - cur[j + 1] * Tc[3 * j + 5]
+        if i + 1 < n:
+            ws = Wn[3 * j + 1]
+            e += nxt[j] * ws
+            ed += nxtd[j] * ws - nxt[j] * Tn[3 * j + 1]
+            if j + 1 < m:
+                ws = Wn[3 * j + 3]
+                e += nxt[j + 1] * ws
+                ed += nxtd[j + 1] * ws - nxt[j + 1] * Tn[3 * j + 3]
+        cur[j] = min(e, 1.0)  # a probability: no rounding above 1
+        curd[j] = ed
+
+
+cdef void _direction_row(const Options* o, const double* xi, const double* vi, const double* y,
+                         Py_ssize_t i, Py_ssize_t n, Py_ssize_t m, Py_ssize_t d,
+                         Py_ssize_t lo, Py_ssize_t hi, double* z) noexcept nogil:
+    """Row ``i`` of the direction Z into ``z`` (the matrix rows are read in place
+    by the caller, for ``DIR_COST`` and ``DIR_MATRIX``)."""
+    cdef Py_ssize_t j, k
+    cdef double s, t
+    if o.direction == DIR_JVP:
+        for j in range(lo, hi):
+            s = 0.0
+            for k in range(d):
+                s += (xi[k] - y[j * d + k]) * vi[k]
+            z[j] = 2.0 * s
+    elif o.direction == DIR_OMEGA:
+        # cell centres on [0, 1]: for n = m, (i - j)^2 / n^2 as in DILATE
+        t = (i + 0.5) / n
+        for j in range(lo, hi):
+            s = t - (j + 0.5) / m
+            z[j] = s * s
+
+
+cdef void _pair(const double* x, const double* y, const double* v, const double* D,
+                const double* Z, Py_ssize_t ld, Py_ssize_t n, Py_ssize_t m, Py_ssize_t d,
+                const Options* o, bint exp_domain, Work* ws, double* value, double* dvalue,
+                double* E, double* Ed, double* gx, double* gy) noexcept nogil:
+    """One pair: the value and ``<E, Z>``; when ``o.second``, also E and
+    Edot (into ``E``/``Ed``, rows ``ld`` apart, when not NULL) and the
+    Jacobian products of the squared Euclidean cost of ``x`` and ``y`` with
+    ``a E + b Edot`` (added to ``gx``/``gy`` when not NULL).
+
+    The cost is ``D`` (rows ``ld`` apart) when not NULL, else the squared
+    Euclidean cost of ``x`` and ``y``; ``Z`` is read for ``DIR_MATRIX`` and
+    ``v`` (the direction of ``x``, laid out as ``x``) for ``DIR_JVP``, where
+    ``gx`` also receives the second derivative of the cost along ``v``:
+    ``2 b v_i sum_j E_ij``.
+    """
+    cdef Py_ssize_t i, j, lo, hi, w = m + 1
+    cdef double gamma = o.gamma
+    cdef bint expd = exp_domain and gamma > 0.0
+    cdef double scale = 1.0 / (gamma * LN2) if expd else 0.0
+    cdef double* prev = ws.rows
+    cdef double* cur = ws.rows + w
+    cdef double* pe = ws.erows
+    cdef double* ce = ws.erows + w
+    cdef double* pd = ws.drows
+    cdef double* cd = ws.drows + w
+    cdef double* W = NULL
+    cdef double* T = NULL
+    cdef const double* crow
+    cdef const double* frow
+    cdef const double* zrow
+    for j in range(2 * w):  # outside their bands, rows read alpha = 0 (r = +inf), rdot = 0
+        ws.rows[j] = 0.0 if expd else INFINITY
+        ws.erows[j] = SDTW_ZERO_EXP
+        ws.drows[j] = 0.0
+    prev[0] = 1.0 if expd else 0.0  # the start cell of row -1
+    pe[0] = 0.0
+    for i in range(n):
+        _band(i, n, m, o.radius, &lo, &hi)
+        if D != NULL:
+            crow = D + i * ld
+        else:
+            _sqeuclidean_row(x + i * d, y, d, lo, hi, ws.cost)
+            crow = ws.cost
+        frow = ws.zero if o.uniform else crow
+        if o.direction == DIR_COST:
+            zrow = crow
+        elif o.direction == DIR_MATRIX:
+            zrow = Z + i * ld
+        else:
+            _direction_row(o, x + i * d, v + i * d if v != NULL else NULL, y, i, n, m, d,
+                           lo, hi, ws.zrow)
+            zrow = ws.zrow
+        if expd:
+            for j in range(lo, hi):
+                ws.gf[j] = sdtw_exp_neg(frow[j], scale, &ws.ge[j])
+        if o.second:
+            W = ws.W + 3 * i * m
+            T = ws.T + 3 * i * m
+        _forward_row(frow, zrow, ws.gf, ws.ge, prev, pe, pd, cur, ce, cd, lo, hi, gamma,
+                     expd, W, T)
+        if i == 0:  # the start cell belongs to row -1 only
+            prev[0] = 0.0 if expd else INFINITY
+            pe[0] = SDTW_ZERO_EXP
+        _swap(&prev, &cur)
+        _swap(&pe, &ce)
+        _swap(&pd, &cd)
+    value[0] = -gamma * (pe[m] * LN2 + log(prev[m])) if expd else prev[m]
+    dvalue[0] = pd[m]
+    if not o.second:
+        return
+    _backward(x, y, v, ld, n, m, d, o, ws, E, Ed, gx, gy)
+
+
+cdef void _backward(const double* x, const double* y, const double* v, Py_ssize_t ld,
+                    Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, const Options* o, Work* ws,
+                    double* E, double* Ed, double* gx, double* gy) noexcept nogil:
+    """The backward pass of `_pair` over the weights it stored."""
+    cdef Py_ssize_t i, j, k, lo, hi, w = m + 1
+    cdef double s
+    cdef double* nxt = ws.brows
+    cdef double* cur = ws.brows + w
+    cdef double* nxtd = ws.bdrows
+    cdef double* curd = ws.bdrows + w
+    for i in range(n - 1, -1, -1):
+        _band(i, n, m, o.radius, &lo, &hi)
+        _backward_row(ws.W + 3 * i * m, ws.T + 3 * i * m, ws.W + 3 * (i + 1) * m,
+                      ws.T + 3 * (i + 1) * m, nxt, nxtd, cur, curd, i, n, m, lo, hi)
+        if E != NULL:
+            for j in range(lo, hi):
+                E[i * ld + j] = cur[j]
+        if Ed != NULL:
+            for j in range(lo, hi):
+                Ed[i * ld + j] = curd[j]
+        if gx != NULL or gy != NULL:
+            for j in range(lo, hi):
+                ws.G[j] = o.a * cur[j] + o.b * curd[j]
+            _sqeuclidean_jvp_row(ws.G, x + i * d, y, d, lo, hi,
+                                 NULL if gx == NULL else gx + i * d, gy)
+            if o.direction == DIR_JVP and gx != NULL:
+                s = 0.0
+                for j in range(lo, hi):
+                    s += cur[j]
+                for k in range(d):
+                    gx[i * d + k] += 2.0 * o.b * s * v[i * d + k]
+        _swap(&nxt, &cur)
+        _swap(&nxtd, &curd)
+
+
+cdef Options _options(double gamma, Py_ssize_t radius, int direction, bint uniform,
+                      bint second, double a, double b):
+    cdef Options o
+    if direction not in (DIR_COST, DIR_MATRIX, DIR_JVP, DIR_OMEGA):
+        raise ValueError(f"unknown direction {direction}")
+    o.gamma = gamma
+    o.radius = radius
+    o.direction = direction
+    o.uniform = uniform
+    o.second = second
+    o.a = a
+    o.b = b
+    return o
+
+
+def batch_series(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
+                 const double[:, ::1] Y, const Py_ssize_t[::1] yoff,  # IN
+                 const Py_ssize_t[::1] pi, const Py_ssize_t[::1] pj,  # IN
+                 const double[:, ::1] V,                              # IN
+                 double gamma, Py_ssize_t radius, bint exp_domain, int direction,
+                 bint uniform, bint second, double a, double b, int n_threads,
+                 double[::1] values, double[::1] dvalues,             # OUT
+                 double[:, ::1] gX, double[:, ::1] gY):               # OUT
+    """Second order of the pairs ``(X[pi[k]], Y[pj[k]])`` with the squared Euclidean cost.
+
+    ``values[k]`` is soft-DTW and ``dvalues[k]`` its derivative ``<E, Z>``
+    in the direction ``direction`` (a value of `DIRECTIONS`, not
+    ``"matrix"``); ``V`` is the direction of ``X`` for ``"jvp"`` (layout of
+    ``X``; else ``(0, d)``). When ``uniform``, the forward pass sees zero
+    costs (give ``gamma = 1``): ``dvalues`` is the mean cost over the
+    alignments. When ``second``, ``gX``/``gY`` (layouts of ``X``/``Y``,
+    zeroed by the caller; ``(0, d)`` to skip) receive the Jacobian products
+    of the cost with ``a E + b H Z``: then no series may be in two pairs.
+    """
+    cdef Py_ssize_t k, p, q, n, m, n_pairs = values.shape[0], d = X.shape[1]
+    cdef Py_ssize_t max_m = 0, max_cells = 0
+    cdef bint want_x = gX.shape[0] > 0, want_y = gY.shape[0] > 0, want_v = V.shape[0] > 0
+    cdef Options o = _options(gamma, radius, direction, uniform, second, a, b)
+    cdef Work* ws
+    if direction == DIR_MATRIX:
+        raise ValueError("a series batch has no direction matrix")
+    if direction == DIR_JVP and not want_v:
+        raise ValueError("the direction 'jvp' needs V")
+    for k in range(n_pairs):
+        p = pi[k]
+        q = pj[k]
+        max_m = max(max_m, yoff[q + 1] - yoff[q])
+        max_cells = max(max_cells, (xoff[p + 1] - xoff[p]) * (yoff[q + 1] - yoff[q]))
+    with nogil, parallel(num_threads=n_threads):
+        ws = _work_new(max_m, max_cells, second)
+        if ws == NULL:
+            with gil:
+                raise MemoryError()
+        for k in prange(n_pairs, schedule="dynamic"):
+            p = pi[k]
+            q = pj[k]
+            n = xoff[p + 1] - xoff[p]
+            m = yoff[q + 1] - yoff[q]
+            _pair(&X[xoff[p], 0], &Y[yoff[q], 0], &V[xoff[p], 0] if want_v else NULL,
+                  NULL, NULL, 0, n, m, d, &o, exp_domain, ws, &values[k], &dvalues[k],
+                  NULL, NULL, &gX[xoff[p], 0] if want_x and second else NULL,
+                  &gY[yoff[q], 0] if want_y and second else NULL)
+        _work_free(ws)
+
+
+def batch_cost(const double[:, :, ::1] D,            # IN
+               const double[:, :, ::1] Z,            # IN
+               const Py_ssize_t[:, ::1] lengths,     # IN
+               double gamma, Py_ssize_t radius,
+               const unsigned char[::1] exp_domain,  # IN
+               int direction, bint uniform, bint second, int n_threads,
+               double[::1] values, double[::1] dvalues,   # OUT
+               double[:, :, ::1] E, double[:, :, ::1] Ed):  # OUT
+    """Second order of the cost matrices ``D[k, :n_k, :m_k]``.
+
+    As `batch_series`, for cost matrices: the direction is ``"cost"``,
+    ``"matrix"`` (``Z``, of the shape of ``D``; else ``(0, 0, 0)``) or
+    ``"omega"``; when ``second``, ``E`` and ``Ed`` (shape of ``D``, zeroed by
+    the caller; ``(0, 0, 0)`` to skip) receive E and H Z in each pair's block.
+    Pair ``k`` runs in the exp domain when ``exp_domain[k]`` and ``gamma > 0``.
+    """
+    cdef Py_ssize_t k, n, m, n_pairs = values.shape[0], ld = D.shape[2]
+    cdef Py_ssize_t max_m = 0, max_cells = 0
+    cdef bint want_E = E.shape[0] > 0, want_Ed = Ed.shape[0] > 0
+    cdef Options o = _options(gamma, radius, direction, uniform, second, 1.0, 1.0)
+    cdef Work* ws
+    if direction == DIR_JVP:
+        raise ValueError("a cost batch has no series to move")
+    if direction == DIR_MATRIX and Z.shape[0] != n_pairs:
+        raise ValueError("the direction 'matrix' needs Z")
+    for k in range(n_pairs):
+        max_m = max(max_m, lengths[k, 1])
+        max_cells = max(max_cells, lengths[k, 0] * lengths[k, 1])
+    with nogil, parallel(num_threads=n_threads):
+        ws = _work_new(max_m, max_cells, second)
+        if ws == NULL:
+            with gil:
+                raise MemoryError()
+        for k in prange(n_pairs, schedule="dynamic"):
+            n = lengths[k, 0]
+            m = lengths[k, 1]
+            _pair(NULL, NULL, NULL, &D[k, 0, 0], &Z[k, 0, 0] if direction == DIR_MATRIX else NULL,
+                  ld, n, m, 0, &o, exp_domain[k], ws, &values[k], &dvalues[k],
+                  &E[k, 0, 0] if want_E and second else NULL,
+                  &Ed[k, 0, 0] if want_Ed and second else NULL, NULL, NULL)
+        _work_free(ws)

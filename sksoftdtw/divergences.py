@@ -1,0 +1,782 @@
+r"""Divergences between time series and second-order soft-DTW.
+
+The soft-DTW value :math:`\mathrm{dtw}_\gamma(C)` of a cost matrix
+:math:`C_{ij} = \|x_i - y_j\|^2` has the expected alignment :math:`E` as its
+gradient with respect to :math:`C`, and a Hessian :math:`H`. This module
+builds on both (Blondel, Mensch & Vert, AISTATS 2021; Le Guen & Thome,
+NeurIPS 2019):
+
+- the **sharp** soft-DTW :math:`\langle E, C \rangle`, the expected cost of
+  an alignment under the Gibbs distribution, whose gradient with respect to
+  :math:`C` is :math:`E + H C`;
+- the **mean cost** :math:`\langle \bar E, C \rangle`, with :math:`\bar E`
+  the mean of all the alignment matrices (the limit of :math:`E` as
+  :math:`\gamma \to \infty`);
+- each as a **divergence**
+  :math:`D(x, y) = f(x, y) - \tfrac12 (f(x, x) + f(y, y))`, zero at
+  :math:`x = y`;
+- the Hessian-vector product of soft-DTW with respect to :math:`x`;
+- **DILATE**, soft-DTW plus the temporal term :math:`\langle E, \Omega \rangle`.
+
+Every quantity comes from the kernels of :mod:`sksoftdtw._second_order`:
+:math:`\langle E, Z \rangle` is computed forward beside the soft-DTW
+recursion, without forming :math:`E`, and :math:`H Z` backward beside
+:math:`E`, in :math:`O(nm)` time.
+
+Units
+-----
+The cost here is the squared Euclidean distance :math:`\|x_i - y_j\|^2`, as
+everywhere in sksoftdtw. The authors' reference code
+(google-research/soft-dtw-divergences) uses half of it,
+:math:`\tfrac12 \|x_i - y_j\|^2`. Since :math:`E` depends on
+:math:`C / \gamma` only, their value at :math:`\gamma` is ours at
+:math:`2 \gamma`, halved, for soft-DTW, the sharp soft-DTW and their
+divergences alike (and half of ours for the mean cost, which has no
+:math:`\gamma`); their gradients are half of ours at :math:`2 \gamma`.
+"""
+import numpy as np
+
+from ._kernels import second_order as _kernel
+from ._plan import plan
+from .metrics import (
+    _FIRST,
+    _SEE_BAND,
+    _as_dataset,
+    _cdist,
+    _max_sqeuclidean,
+    _pair,
+    _self_values,
+    _value_grad,
+)
+from .parallel import cdist_blocks, distributed_backend_active
+from .utils._docstrings import fill_doc
+from .utils._validation import (
+    check_dataset,
+    check_gamma,
+    check_n_jobs,
+    check_path_sum,
+    check_radius,
+    check_time_series,
+)
+
+__all__ = [
+    "soft_dtw_divergence_value_and_grad",
+    "sharp_soft_dtw",
+    "sharp_soft_dtw_value_and_grad",
+    "sharp_soft_dtw_from_cost",
+    "sharp_soft_dtw_value_and_grad_from_cost",
+    "sharp_soft_dtw_divergence",
+    "sharp_soft_dtw_divergence_value_and_grad",
+    "cdist_sharp_soft_dtw_divergence",
+    "mean_cost_divergence",
+    "mean_cost_divergence_value_and_grad",
+    "mean_cost_value_and_grad_from_cost",
+    "soft_dtw_hessian_product",
+    "soft_dtw_directional_derivative_from_cost",
+    "soft_dtw_hessian_product_from_cost",
+    "dilate",
+    "dilate_value_and_grad",
+]
+
+
+def _series(X, Y, gamma, radius, direction, *, second=False, uniform=False, a=1.0, b=1.0,
+            V=None, want_x=False, want_y=False, n_jobs=None, pi=None, pj=None):
+    """Values, derivatives ``<E, Z>`` and the asked gradients of the pairs
+    ``(X[pi[k]], Y[pj[k]])`` (`FlatDataset`; ``(X[k], Y[k])`` by default);
+    see ``_second_order.batch_series``."""
+    if uniform:  # the uniform law over alignments: zero costs at gamma = 1
+        gamma = 1.0
+    max_cost = _max_sqeuclidean(X, Y, gamma)
+    pi = np.arange(X.n_ts, dtype=np.intp) if pi is None else np.asarray(pi, dtype=np.intp)
+    pj = pi if pj is None else np.asarray(pj, dtype=np.intp)
+    p = plan("hessian" if second else "directional", X.lengths[pi], Y.lengths[pj],
+             gamma=gamma, radius=radius, max_cost=0.0 if uniform else max_cost)
+    values = np.empty(len(pi))
+    dvalues = np.empty(len(pi))
+    gX = np.zeros_like(X.data) if want_x else np.zeros((0, X.d))
+    gY = np.zeros_like(Y.data) if want_y else np.zeros((0, X.d))
+    _kernel.batch_series(X.data, X.offsets, Y.data, Y.offsets, pi, pj,
+                         np.zeros((0, X.d)) if V is None else V, gamma, radius,
+                         p.domain == "exp", _kernel.DIRECTIONS[direction], uniform, second,
+                         a, b, check_n_jobs(n_jobs), values, dvalues, gX, gY)
+    return values, dvalues, gX, gY
+
+
+def _cost(D, gamma, radius, direction, *, Z=None, second=False, uniform=False):
+    """Value, ``<E, Z>``, E and ``H Z`` (when ``second``) of one validated cost matrix."""
+    if uniform:
+        gamma = 1.0
+    D3 = D[None]
+    lengths = np.array([D.shape], dtype=np.intp)
+    p = plan("hessian" if second else "directional", lengths[:, 0], lengths[:, 1],
+             gamma=gamma, radius=radius, max_cost=0.0 if uniform else np.abs(D).max(),
+             per_pair=True)
+    values, dvalues = np.empty(1), np.empty(1)
+    E = np.zeros(D3.shape if second else (0, 0, 0))
+    Ed = np.zeros(D3.shape if second else (0, 0, 0))
+    _kernel.batch_cost(D3, np.zeros((0, 0, 0)) if Z is None else Z[None], lengths, gamma,
+                       radius, (p.domain == "exp").view(np.uint8),
+                       _kernel.DIRECTIONS[direction], uniform, second, 1, values, dvalues,
+                       E, Ed)
+    return float(values[0]), float(dvalues[0]), E[0] if second else None, \
+        Ed[0] if second else None
+
+
+def _check_cost(D, name="D"):
+    if np.ndim(D) != 2:
+        raise ValueError(f"{name} must be a 2-D cost matrix, got {np.ndim(D)} dimensions")
+    D = check_time_series(D, name, allow_padding=False)
+    max_cost = float(np.abs(D).max())
+    check_path_sum(max_cost, sum(D.shape), name, f"up to {max_cost:.3g} in absolute value")
+    return D
+
+
+def _one_pair(x, y):
+    """Validated series and their datasets of one series each."""
+    x_arr, y_arr = _pair(x, y)
+    return x_arr, _as_dataset(x_arr, name="x"), _as_dataset(y_arr, name="y")
+
+
+def _shaped(grad, x_arr, x):
+    """A gradient in the shape of the input ``x`` (1-D for a 1-D series)."""
+    return grad.reshape(x_arr.shape if np.ndim(x) == 2 else -1)
+
+
+def _divergence_pairs(x, y):
+    """The datasets of the pairs ``(x, y)``, ``(x, x)``, ``(y, y)``."""
+    x_arr, y_arr = _pair(x, y)
+    return x_arr, _as_dataset(x_arr, x_arr, y_arr, name="x"), \
+        _as_dataset(y_arr, x_arr, y_arr, name="y")
+
+
+def _debias(values, gX=None, gY=None, X=None, Y=None):
+    """The divergence of the values of ``(x, y)``, ``(x, x)``, ``(y, y)``, and
+    its gradient with respect to x: the pair ``(x, x)`` moves on both sides."""
+    value = float(values[0] - 0.5 * (values[1] + values[2]))
+    if gX is None:
+        return value
+    n = X.offsets[1]
+    return value, gX[:n] - 0.5 * (gX[n:2 * n] + gY[Y.offsets[1]:Y.offsets[2]])
+
+
+def soft_dtw_divergence_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
+    r"""Soft-DTW divergence and its gradient with respect to ``x``.
+
+    The divergence is that of :func:`~sksoftdtw.soft_dtw_divergence`; the three
+    soft-DTW values and gradients it needs run in one batched kernel call.
+
+    Parameters
+    ----------
+    x : array-like of shape (n,) or (n, d)
+    y : array-like of shape (m,) or (m, d)
+    gamma : float, default=1.0
+        Smoothing parameter, ``>= 0``.
+    {band}
+
+    Returns
+    -------
+    value : float
+    grad : ndarray of the shape of ``x``
+
+    See Also
+    --------
+    sksoftdtw.soft_dtw_divergence, sharp_soft_dtw_divergence_value_and_grad
+
+    Examples
+    --------
+    >>> from sksoftdtw import soft_dtw_divergence_value_and_grad
+    >>> value, grad = soft_dtw_divergence_value_and_grad([0.0, 1.0, 2.0], [0.0, 2.0])
+    >>> bool(value > 0), grad.shape
+    (True, (3,))
+    """
+    x_arr, X, Y = _divergence_pairs(x, y)
+    values, gX, gY = _value_grad(X, Y, check_gamma(gamma), check_radius(sakoe_chiba_radius),
+                                 None, True, True)
+    value, grad = _debias(values, gX, gY, X, Y)
+    return value, _shaped(grad, x_arr, x)
+
+
+def sharp_soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
+    r"""Sharp soft-DTW: the expected cost of an alignment, :math:`\langle E, C \rangle`.
+
+    With :math:`E` the expected alignment under the Gibbs distribution
+    :math:`p(A) \propto e^{-\langle A, C \rangle / \gamma}` over the
+    alignments, this is the mean cost of an alignment drawn from it. It is
+    soft-DTW without its entropy term, at least the DTW value, and tends to it
+    as :math:`\gamma \to 0` (at ``gamma = 0``, it is hard DTW). Computed in
+    ``O(m)`` memory, forward, as the derivative of soft-DTW in the direction of
+    :math:`C`.
+
+    Parameters
+    ----------
+    x : array-like of shape (n,) or (n, d)
+    y : array-like of shape (m,) or (m, d)
+    gamma : float, default=1.0
+        Smoothing parameter, ``>= 0``.
+    {band}
+
+    Returns
+    -------
+    value : float
+
+    See Also
+    --------
+    sharp_soft_dtw_value_and_grad, sharp_soft_dtw_divergence
+
+    {reference}
+
+    Examples
+    --------
+    >>> from sksoftdtw import dtw, sharp_soft_dtw
+    >>> x, y = [0.0, 1.0, 2.0], [0.0, 2.0]
+    >>> bool(sharp_soft_dtw(x, y, gamma=1.0) >= dtw(x, y)), sharp_soft_dtw(x, y, gamma=0.0)
+    (True, 1.0)
+    """
+    _, X, Y = _one_pair(x, y)
+    return float(_series(X, Y, check_gamma(gamma), check_radius(sakoe_chiba_radius),
+                         "cost")[1][0])
+
+
+def sharp_soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
+    r"""Sharp soft-DTW and its gradient with respect to ``x``.
+
+    The gradient with respect to the cost matrix is :math:`E + H C`, with
+    :math:`H` the Hessian of soft-DTW; the Hessian-vector product runs
+    backward beside :math:`E` (one forward and one backward pass).
+
+    Parameters
+    ----------
+    x : array-like of shape (n,) or (n, d)
+    y : array-like of shape (m,) or (m, d)
+    gamma : float, default=1.0
+        Smoothing parameter, ``>= 0``; at ``0`` the gradient is that of
+        hard DTW (:math:`H = 0`).
+    {band}
+
+    Returns
+    -------
+    value : float
+    grad : ndarray of the shape of ``x``
+
+    Examples
+    --------
+    >>> from sksoftdtw import sharp_soft_dtw_value_and_grad
+    >>> value, grad = sharp_soft_dtw_value_and_grad([0.0, 1.0, 2.0], [0.0, 2.0], gamma=0.0)
+    >>> value, grad
+    (1.0, array([0., 2., 0.]))
+    """
+    x_arr, X, Y = _one_pair(x, y)
+    _, dvalues, gX, _ = _series(X, Y, check_gamma(gamma), check_radius(sakoe_chiba_radius),
+                                "cost", second=True, want_x=True)
+    return float(dvalues[0]), _shaped(gX, x_arr, x)
+
+
+def sharp_soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
+    r"""Sharp soft-DTW :math:`\langle E, D \rangle` of any cost matrix.
+
+    Parameters
+    ----------
+    D : array-like of shape (n, m)
+        Cost matrix.
+    gamma : float, default=1.0
+        Smoothing parameter, ``>= 0``.
+    {band}
+
+    Returns
+    -------
+    value : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksoftdtw import sharp_soft_dtw_from_cost
+    >>> sharp_soft_dtw_from_cost(np.array([[0.0, 1.0], [1.0, 0.0]]), gamma=0.0)
+    0.0
+    """
+    D = _check_cost(D)
+    return _cost(D, check_gamma(gamma), check_radius(sakoe_chiba_radius), "cost")[1]
+
+
+def sharp_soft_dtw_value_and_grad_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
+    r"""Sharp soft-DTW of a cost matrix and its gradient :math:`E + H D`.
+
+    Parameters
+    ----------
+    D : array-like of shape (n, m)
+        Cost matrix.
+    gamma : float, default=1.0
+        Smoothing parameter, ``>= 0``.
+    {band}
+
+    Returns
+    -------
+    value : float
+    grad : ndarray of shape (n, m)
+        The gradient with respect to ``D``, zero outside the band.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksoftdtw import sharp_soft_dtw_value_and_grad_from_cost
+    >>> value, grad = sharp_soft_dtw_value_and_grad_from_cost(np.ones((2, 3)), gamma=0.5)
+    >>> value, grad.shape
+    (3.0, (2, 3))
+    """
+    D = _check_cost(D)
+    _, value, E, HD = _cost(D, check_gamma(gamma), check_radius(sakoe_chiba_radius), "cost",
+                            second=True)
+    return value, E + HD
+
+
+def sharp_soft_dtw_divergence(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
+    r"""Sharp soft-DTW divergence, zero at ``x = y``.
+
+    .. math::
+
+        S_\gamma(x, y) = \mathrm{sharp}_\gamma(x, y)
+        - \tfrac12 \left(\mathrm{sharp}_\gamma(x, x) + \mathrm{sharp}_\gamma(y, y)\right)
+
+    with :math:`\mathrm{sharp}_\gamma` the :func:`sharp_soft_dtw`.
+
+    Parameters
+    ----------
+    x : array-like of shape (n,) or (n, d)
+    y : array-like of shape (m,) or (m, d)
+    gamma : float, default=1.0
+        Smoothing parameter, ``>= 0``.
+    {band}
+
+    Returns
+    -------
+    value : float
+
+    {reference}
+
+    Examples
+    --------
+    >>> from sksoftdtw import sharp_soft_dtw_divergence
+    >>> sharp_soft_dtw_divergence([1.0, 2.0, 3.0], [1.0, 2.0, 3.0])
+    0.0
+    >>> bool(sharp_soft_dtw_divergence([1.0, 2.0, 3.0], [3.0, 2.0, 1.0]) > 0)
+    True
+    """
+    _, X, Y = _divergence_pairs(x, y)
+    return _debias(_series(X, Y, check_gamma(gamma), check_radius(sakoe_chiba_radius),
+                           "cost")[1])
+
+
+def sharp_soft_dtw_divergence_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
+    r"""Sharp soft-DTW divergence and its gradient with respect to ``x``.
+
+    Parameters
+    ----------
+    x : array-like of shape (n,) or (n, d)
+    y : array-like of shape (m,) or (m, d)
+    gamma : float, default=1.0
+        Smoothing parameter, ``>= 0``.
+    {band}
+
+    Returns
+    -------
+    value : float
+    grad : ndarray of the shape of ``x``
+
+    Examples
+    --------
+    >>> from sksoftdtw import sharp_soft_dtw_divergence_value_and_grad
+    >>> value, grad = sharp_soft_dtw_divergence_value_and_grad([1.0, 2.0], [1.0, 2.0])
+    >>> value, grad
+    (0.0, array([0., 0.]))
+    """
+    x_arr, X, Y = _divergence_pairs(x, y)
+    _, dvalues, gX, gY = _series(X, Y, check_gamma(gamma), check_radius(sakoe_chiba_radius),
+                                 "cost", second=True, want_x=True, want_y=True)
+    value, grad = _debias(dvalues, gX, gY, X, Y)
+    return value, _shaped(grad, x_arr, x)
+
+
+def _sharp_pairs(X, Y, pi, pj, gamma, radius, n_jobs):
+    """Sharp values of the pairs ``(X[pi[k]], Y[pj[k]])``."""
+    return _series(X, Y, gamma, radius, "cost", n_jobs=n_jobs, pi=pi, pj=pj)[1]
+
+
+def cdist_sharp_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None,
+                                    n_jobs=None):
+    """Sharp soft-DTW divergence between every series of ``X`` and of ``Y``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_x, sz) or (n_x, sz, d), or list of series
+    Y : array-like, list of series, or None
+        ``None`` means ``Y = X``; only the upper triangle is computed then.
+    gamma : float, default=1.0
+    {band}
+    n_jobs : int, default=None
+        Number of threads; ``None`` means 1 and ``-1`` all cores.
+
+    Returns
+    -------
+    D : ndarray of shape (n_x, n_y)
+        With a zero diagonal when ``Y`` is None.
+
+    Examples
+    --------
+    >>> from sksoftdtw import cdist_sharp_soft_dtw_divergence
+    >>> D = cdist_sharp_soft_dtw_divergence([[0.0, 1.0, 2.0], [0.0, 2.0, 2.0]])
+    >>> bool(D[0, 1] > 0), float(D[0, 0])
+    (True, 0.0)
+    """
+    if distributed_backend_active():
+        return cdist_blocks(cdist_sharp_soft_dtw_divergence, X, Y, gamma=gamma,
+                            sakoe_chiba_radius=sakoe_chiba_radius, n_jobs=n_jobs)
+    gamma = check_gamma(gamma)
+    radius = check_radius(sakoe_chiba_radius)
+    cross = _cdist(X, Y, gamma, radius, n_jobs, pairs_value=_sharp_pairs)
+    kw = dict(gamma=gamma, sakoe_chiba_radius=sakoe_chiba_radius, n_jobs=n_jobs)
+    self_x = _self_values(X, "X", kw, pairs_value=_sharp_pairs)
+    self_y = self_x if Y is None else _self_values(Y, "Y", kw, pairs_value=_sharp_pairs)
+    out = cross - 0.5 * (self_x[:, None] + self_y[None, :])
+    if Y is None:
+        np.fill_diagonal(out, 0.0)
+    return out
+
+
+def mean_cost_divergence(x, y, *, sakoe_chiba_radius=None):
+    r"""Mean-cost divergence: the mean cost over all the alignments, debiased.
+
+    The mean cost :math:`\langle \bar E, C \rangle` averages the cost of every
+    alignment (of the band) with equal weights; :math:`\bar E` is the limit
+    of the expected alignment as :math:`\gamma \to \infty`, computed here by
+    the soft-DTW recursion on zero costs (normalised weights: no count of
+    alignments, which would overflow beyond a few hundred steps). The
+    divergence is :math:`M(x, y) - \tfrac12 (M(x, x) + M(y, y))`.
+
+    Parameters
+    ----------
+    x : array-like of shape (n,) or (n, d)
+    y : array-like of shape (m,) or (m, d)
+    {band}
+
+    Returns
+    -------
+    value : float
+
+    {reference}
+
+    Examples
+    --------
+    >>> from sksoftdtw import mean_cost_divergence
+    >>> mean_cost_divergence([0.0, 1.0], [0.0, 1.0])
+    0.0
+    """
+    _, X, Y = _divergence_pairs(x, y)
+    return _debias(_series(X, Y, 1.0, check_radius(sakoe_chiba_radius), "cost",
+                           uniform=True)[1])
+
+
+def mean_cost_divergence_value_and_grad(x, y, *, sakoe_chiba_radius=None):
+    """Mean-cost divergence and its gradient with respect to ``x``.
+
+    Parameters
+    ----------
+    x : array-like of shape (n,) or (n, d)
+    y : array-like of shape (m,) or (m, d)
+    {band}
+
+    Returns
+    -------
+    value : float
+    grad : ndarray of the shape of ``x``
+
+    See Also
+    --------
+    mean_cost_divergence
+
+    Examples
+    --------
+    >>> from sksoftdtw import mean_cost_divergence_value_and_grad
+    >>> value, grad = mean_cost_divergence_value_and_grad([0.0, 1.0], [0.0, 1.0])
+    >>> value, grad
+    (0.0, array([0., 0.]))
+    """
+    x_arr, X, Y = _divergence_pairs(x, y)
+    _, dvalues, gX, gY = _series(X, Y, 1.0, check_radius(sakoe_chiba_radius), "cost",
+                                 second=True, uniform=True, b=0.0, want_x=True, want_y=True)
+    value, grad = _debias(dvalues, gX, gY, X, Y)
+    return value, _shaped(grad, x_arr, x)
+
+
+def mean_cost_value_and_grad_from_cost(D, *, sakoe_chiba_radius=None):
+    r"""Mean cost :math:`\langle \bar E, D \rangle` over the alignments, and :math:`\bar E`.
+
+    Parameters
+    ----------
+    D : array-like of shape (n, m)
+        Cost matrix.
+    {band}
+
+    Returns
+    -------
+    value : float
+    grad : ndarray of shape (n, m)
+        :math:`\bar E`, the mean alignment matrix: the gradient with respect
+        to ``D``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksoftdtw import mean_cost_value_and_grad_from_cost
+    >>> value, E = mean_cost_value_and_grad_from_cost(np.array([[0.0, 1.0], [1.0, 0.0]]))
+    >>> round(value, 12), E.round(12)   # 3 alignments, of costs 0, 1 and 1
+    (0.666666666667, array([[1.        , 0.33333333],
+           [0.33333333, 1.        ]]))
+    """
+    D = _check_cost(D)
+    _, value, E, _ = _cost(D, 1.0, check_radius(sakoe_chiba_radius), "cost", second=True,
+                           uniform=True)
+    return value, E
+
+
+def soft_dtw_hessian_product(x, y, gamma, v, *, sakoe_chiba_radius=None):
+    r"""The Hessian of soft-DTW with respect to ``x``, applied to ``v``.
+
+    .. math::
+
+        \nabla^2_x \mathrm{dtw}_\gamma(x, y)\, v
+        = J^\top H (J v) + 2 \left(\textstyle\sum_j E_{ij}\right) v_i
+
+    with :math:`J` the Jacobian of the cost matrix with respect to :math:`x`
+    and :math:`H` the Hessian of soft-DTW with respect to the cost matrix:
+    one forward and one backward pass, :math:`O(nm)`, without forming a
+    Hessian.
+
+    Parameters
+    ----------
+    x : array-like of shape (n,) or (n, d)
+    y : array-like of shape (m,) or (m, d)
+    gamma : float
+        Smoothing parameter, ``>= 0``; at ``0``, the Hessian of the cost of
+        the optimal path.
+    v : array-like of the shape of ``x``
+        The direction.
+    {band}
+
+    Returns
+    -------
+    Hv : ndarray of the shape of ``x``
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksoftdtw import soft_dtw_hessian_product
+    >>> x, y = np.array([0.0, 1.0, 2.0]), np.array([0.0, 2.0])
+    >>> soft_dtw_hessian_product(x, y, 0.0, np.ones(3))  # 2 along the optimal path
+    array([2., 2., 2.])
+    """
+    x_arr, X, Y = _one_pair(x, y)
+    v_arr = check_time_series(v, "v", allow_padding=False)
+    if v_arr.shape != x_arr.shape or np.ndim(v) != np.ndim(x):
+        raise ValueError(f"v must have the shape of x, {np.shape(x)}, got {np.shape(v)}")
+    _, _, gX, _ = _series(X, Y, check_gamma(gamma), check_radius(sakoe_chiba_radius), "jvp",
+                          second=True, a=0.0, b=1.0, V=v_arr, want_x=True)
+    return _shaped(gX, x_arr, x)
+
+
+def soft_dtw_directional_derivative_from_cost(D, Z, gamma=1.0, *, sakoe_chiba_radius=None):
+    r"""The derivative :math:`\langle E, Z \rangle` of soft-DTW at ``D`` in the direction ``Z``.
+
+    Computed forward beside the soft-DTW recursion, in ``O(m)`` memory,
+    without forming :math:`E`.
+
+    Parameters
+    ----------
+    D : array-like of shape (n, m)
+        Cost matrix.
+    Z : array-like of shape (n, m)
+        The direction.
+    gamma : float, default=1.0
+        Smoothing parameter, ``>= 0``.
+    {band}
+
+    Returns
+    -------
+    value : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksoftdtw import soft_dtw_directional_derivative_from_cost
+    >>> D = np.array([[0.0, 1.0], [1.0, 0.0]])
+    >>> soft_dtw_directional_derivative_from_cost(D, np.eye(2), gamma=0.0)  # the path
+    2.0
+    """
+    D, Z = _check_cost_direction(D, Z)
+    return _cost(D, check_gamma(gamma), check_radius(sakoe_chiba_radius), "matrix", Z=Z)[1]
+
+
+def soft_dtw_hessian_product_from_cost(D, Z, gamma=1.0, *, sakoe_chiba_radius=None):
+    r"""The Hessian of soft-DTW with respect to the cost matrix, applied to ``Z``.
+
+    :math:`H Z` is the derivative of the expected alignment :math:`E` at ``D``
+    in the direction ``Z``; one forward and one backward pass.
+
+    Parameters
+    ----------
+    D : array-like of shape (n, m)
+        Cost matrix.
+    Z : array-like of shape (n, m)
+        The direction.
+    gamma : float, default=1.0
+        Smoothing parameter, ``>= 0``; ``H = 0`` at ``0``.
+    {band}
+
+    Returns
+    -------
+    HZ : ndarray of shape (n, m)
+        Zero outside the band.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksoftdtw import soft_dtw_hessian_product_from_cost
+    >>> HZ = soft_dtw_hessian_product_from_cost(np.zeros((2, 2)), np.eye(2), gamma=1.0)
+    >>> HZ[0, 0], HZ[1, 1]   # the first and last cells are on every path
+    (0.0, 0.0)
+    """
+    D, Z = _check_cost_direction(D, Z)
+    return _cost(D, check_gamma(gamma), check_radius(sakoe_chiba_radius), "matrix", Z=Z,
+                 second=True)[3]
+
+
+def _check_cost_direction(D, Z):
+    D = _check_cost(D)
+    Z = _check_cost(Z, "Z")
+    if Z.shape != D.shape:
+        raise ValueError(f"Z must have the shape of D, {D.shape}, got {Z.shape}")
+    return D, Z
+
+
+def _check_alpha(alpha):
+    if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, (int, float, np.number)) \
+            or not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"alpha must be a number in [0, 1], got {alpha!r}")
+    return float(alpha)
+
+
+_REFERENCE = """References
+    ----------
+    .. [1] M. Blondel, A. Mensch and J.-P. Vert, "Differentiable Divergences
+       Between Time Series", AISTATS 2021."""
+
+_DILATE_OMEGA = r"""The temporal term is :math:`\langle E, \Omega \rangle` with
+
+    .. math::
+
+        \Omega_{ij} = \left(\frac{i + 1/2}{n} - \frac{j + 1/2}{m}\right)^2,
+
+    the squared gap between the relative positions of the centres of steps
+    ``i`` of ``x`` and ``j`` of ``y`` on :math:`[0, 1]`. For equal lengths it
+    is DILATE's :math:`(i - j)^2 / n^2`; for unequal lengths it is zero on
+    the cells of the same relative time and penalises the alignments that
+    leave the diagonal of the rectangle."""
+
+
+def dilate(x, y, alpha=0.5, gamma=0.01, *, sakoe_chiba_radius=None):
+    r"""DILATE: a shape term (soft-DTW) and a temporal term, for forecasts.
+
+    .. math::
+
+        \mathrm{DILATE}(x, y) = \alpha\, \mathrm{dtw}_\gamma(x, y)
+        + (1 - \alpha) \langle E, \Omega \rangle
+
+    {omega}
+
+    Parameters
+    ----------
+    x : array-like of shape (n,) or (n, d)
+        The prediction.
+    y : array-like of shape (m,) or (m, d)
+        The target.
+    alpha : float, default=0.5
+        Weight of the shape term, in ``[0, 1]``.
+    gamma : float, default=0.01
+        Smoothing parameter, ``>= 0``.
+    {band}
+
+    Returns
+    -------
+    loss : float
+    shape : float
+        :math:`\mathrm{dtw}_\gamma(x, y)`.
+    temporal : float
+        :math:`\langle E, \Omega \rangle`.
+
+    References
+    ----------
+    .. [1] V. Le Guen and N. Thome, "Shape and Time Distortion Loss for
+       Training Deep Time Series Forecasting Models", NeurIPS 2019.
+
+    Examples
+    --------
+    >>> from sksoftdtw import dilate
+    >>> loss, shape, temporal = dilate([0.0, 1.0, 2.0], [0.0, 1.0, 2.0], gamma=0.0)
+    >>> loss, shape, temporal
+    (0.0, 0.0, 0.0)
+    """
+    alpha = _check_alpha(alpha)
+    _, X, Y = _one_pair(x, y)
+    values, dvalues, _, _ = _series(X, Y, check_gamma(gamma),
+                                    check_radius(sakoe_chiba_radius), "omega")
+    shape, temporal = float(values[0]), float(dvalues[0])
+    return alpha * shape + (1.0 - alpha) * temporal, shape, temporal
+
+
+def dilate_value_and_grad(x, y, alpha=0.5, gamma=0.01, *, sakoe_chiba_radius=None):
+    r"""DILATE, its shape and temporal terms, and the gradient of the loss w.r.t. ``x``.
+
+    The gradient is :math:`J^\top (\alpha E + (1 - \alpha) H \Omega)`, with
+    :math:`H \Omega` the Hessian-vector product of soft-DTW (see
+    :func:`dilate`).
+
+    Parameters
+    ----------
+    x : array-like of shape (n,) or (n, d)
+        The prediction.
+    y : array-like of shape (m,) or (m, d)
+        The target.
+    alpha : float, default=0.5
+    gamma : float, default=0.01
+    {band}
+
+    Returns
+    -------
+    loss, shape, temporal : float
+        As returned by :func:`dilate`.
+    grad : ndarray of the shape of ``x``
+
+    Examples
+    --------
+    >>> from sksoftdtw import dilate_value_and_grad
+    >>> loss, shape, temporal, grad = dilate_value_and_grad([0.0, 1.0], [0.0, 1.0], gamma=0.0)
+    >>> loss, grad
+    (0.0, array([0., 0.]))
+    """
+    alpha = _check_alpha(alpha)
+    x_arr, X, Y = _one_pair(x, y)
+    values, dvalues, gX, _ = _series(X, Y, check_gamma(gamma),
+                                     check_radius(sakoe_chiba_radius), "omega", second=True,
+                                     a=alpha, b=1.0 - alpha, want_x=True)
+    shape, temporal = float(values[0]), float(dvalues[0])
+    return alpha * shape + (1.0 - alpha) * temporal, shape, temporal, _shaped(gX, x_arr, x)
+
+
+for _f in (soft_dtw_divergence_value_and_grad, sharp_soft_dtw, sharp_soft_dtw_value_and_grad,
+           sharp_soft_dtw_from_cost, sharp_soft_dtw_value_and_grad_from_cost,
+           sharp_soft_dtw_divergence, sharp_soft_dtw_divergence_value_and_grad,
+           cdist_sharp_soft_dtw_divergence, mean_cost_divergence,
+           mean_cost_divergence_value_and_grad, mean_cost_value_and_grad_from_cost,
+           soft_dtw_hessian_product, soft_dtw_directional_derivative_from_cost,
+           soft_dtw_hessian_product_from_cost, dilate, dilate_value_and_grad):
+    _f.__doc__ = fill_doc(_f.__doc__, band=_SEE_BAND, omega=_DILATE_OMEGA,
+                          reference=_REFERENCE)
+del _f

@@ -1,0 +1,350 @@
+"""Second-order soft-DTW and the divergences of sksoftdtw.divergences.
+
+Expected values come from the brute-force Gibbs moments of ``_oracles.py``
+(every alignment enumerated on tiny inputs), central finite differences, hard
+DTW, and the authors' reference code when it is importable (``sdtw_div``,
+numba: never downloaded by the tests).
+"""
+import numpy as np
+import pytest
+from _oracles import (
+    INF,
+    brute_force_gibbs_moments,
+    brute_force_soft_dtw,
+    central_diff,
+    grads_from_alignment,
+    hard_dtw,
+    sq_euclidean_cost,
+)
+
+import sksoftdtw
+from sksoftdtw import (
+    cdist_sharp_soft_dtw_divergence,
+    dilate,
+    dilate_value_and_grad,
+    dtw,
+    mean_cost_divergence,
+    mean_cost_divergence_value_and_grad,
+    mean_cost_value_and_grad_from_cost,
+    sharp_soft_dtw,
+    sharp_soft_dtw_divergence,
+    sharp_soft_dtw_divergence_value_and_grad,
+    sharp_soft_dtw_from_cost,
+    sharp_soft_dtw_value_and_grad,
+    sharp_soft_dtw_value_and_grad_from_cost,
+    soft_dtw_alignment,
+    soft_dtw_alignment_from_cost,
+    soft_dtw_directional_derivative_from_cost,
+    soft_dtw_divergence,
+    soft_dtw_divergence_value_and_grad,
+    soft_dtw_hessian_product,
+    soft_dtw_hessian_product_from_cost,
+    soft_dtw_value_and_grad,
+)
+from sksoftdtw._plan import explain
+
+GAMMAS = [1e-2, 0.1, 1.0, 10.0, 100.0]
+RADII = [None, 0, 1]
+
+
+def _rng(seed):
+    return np.random.default_rng(seed)
+
+
+def _tiny(seed, n=4, m=5, d=2):
+    rng = _rng(seed)
+    return rng.normal(size=(n, d)), rng.normal(size=(m, d)), rng.normal(size=(n, m))
+
+
+# --- brute force over every alignment ---------------------------------------------
+
+
+@pytest.mark.parametrize("gamma", GAMMAS)
+@pytest.mark.parametrize("radius", RADII)
+@pytest.mark.parametrize("shape", [(4, 5), (5, 4), (3, 3), (1, 4), (5, 1)])
+def test_second_order_of_cost_matches_brute_force(gamma, radius, shape):
+    rng = _rng(hash((gamma, radius, shape)) % 2**32)
+    D = rng.uniform(0.0, 3.0, size=shape)
+    Z = rng.normal(size=shape)
+    E, sharp, dz, HZ = brute_force_gibbs_moments(D, gamma, Z, radius)
+    _, HD = brute_force_gibbs_moments(D, gamma, D, radius)[2:]
+    kw = dict(sakoe_chiba_radius=radius)
+    scale = max(1.0, np.abs(HZ).max())
+    assert sharp_soft_dtw_from_cost(D, gamma, **kw) == pytest.approx(sharp, rel=1e-12, abs=1e-12)
+    assert soft_dtw_directional_derivative_from_cost(D, Z, gamma, **kw) == pytest.approx(
+        dz, rel=1e-12, abs=1e-12)
+    np.testing.assert_allclose(soft_dtw_hessian_product_from_cost(D, Z, gamma, **kw), HZ,
+                               rtol=1e-9, atol=1e-12 * scale)
+    value, grad = sharp_soft_dtw_value_and_grad_from_cost(D, gamma, **kw)
+    assert value == pytest.approx(sharp, rel=1e-12, abs=1e-12)
+    np.testing.assert_allclose(grad, E + HD, rtol=1e-9, atol=1e-12 * max(1.0, np.abs(HD).max()))
+
+
+@pytest.mark.parametrize("radius", RADII)
+@pytest.mark.parametrize("shape", [(4, 5), (6, 3), (1, 1), (2, 6)])
+def test_mean_cost_matches_the_uniform_law(radius, shape):
+    rng = _rng(sum(shape))
+    D = rng.uniform(-1.0, 3.0, size=shape)
+    E, mean, _, _ = brute_force_gibbs_moments(D, INF, D, radius)
+    value, grad = mean_cost_value_and_grad_from_cost(D, sakoe_chiba_radius=radius)
+    assert value == pytest.approx(mean, rel=1e-12, abs=1e-12)
+    np.testing.assert_allclose(grad, E, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("gamma", [0.1, 1.0, 10.0])
+def test_sharp_of_series_matches_brute_force(gamma):
+    x, y, _ = _tiny(3, d=3)
+    _, sharp, _, _ = brute_force_gibbs_moments(sq_euclidean_cost(x, y), gamma,
+                                               np.zeros((4, 5)))
+    assert sharp_soft_dtw(x, y, gamma) == pytest.approx(sharp, rel=1e-12)
+    assert sharp_soft_dtw(x[:, 0], y[:, 0], gamma) == pytest.approx(
+        brute_force_gibbs_moments(sq_euclidean_cost(x[:, :1], y[:, :1]), gamma,
+                                  np.zeros((4, 5)))[1], rel=1e-12)
+
+
+# --- finite differences --------------------------------------------------------
+
+
+@pytest.mark.parametrize("gamma", [0.1, 1.0, 10.0])
+@pytest.mark.parametrize("radius", [None, 2])
+@pytest.mark.parametrize("d", [1, 2])
+def test_hessian_product_matches_finite_differences_of_the_gradient(gamma, radius, d):
+    rng = _rng(7 * d)
+    x, y, v = rng.normal(size=(9, d)), rng.normal(size=(11, d)), rng.normal(size=(9, d))
+    h = 1e-5
+
+    def grad(z):
+        return soft_dtw_value_and_grad(z, y, gamma, sakoe_chiba_radius=radius)[1]
+
+    expected = (grad(x + h * v) - grad(x - h * v)) / (2 * h)
+    got = soft_dtw_hessian_product(x, y, gamma, v, sakoe_chiba_radius=radius)
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6 * np.abs(expected).max())
+
+
+@pytest.mark.parametrize("gamma", [0.1, 1.0])
+def test_hessian_product_of_cost_matches_finite_differences_of_E(gamma):
+    rng = _rng(11)
+    D, Z = rng.uniform(0, 2, size=(10, 8)), rng.normal(size=(10, 8))
+    h = 1e-6
+    expected = (soft_dtw_alignment_from_cost(D + h * Z, gamma)[0]
+                - soft_dtw_alignment_from_cost(D - h * Z, gamma)[0]) / (2 * h)
+    got = soft_dtw_hessian_product_from_cost(D, Z, gamma)
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("gamma", [0.01, 1.0])
+@pytest.mark.parametrize("radius", [None, 1])
+def test_directional_derivative_matches_finite_differences_of_the_value(gamma, radius):
+    rng = _rng(5)
+    D, Z = rng.uniform(0, 2, size=(12, 9)), rng.normal(size=(12, 9))
+    h = 1e-6
+    kw = dict(sakoe_chiba_radius=radius)
+    expected = (soft_dtw_alignment_from_cost(D + h * Z, gamma, **kw)[1]
+                - soft_dtw_alignment_from_cost(D - h * Z, gamma, **kw)[1]) / (2 * h)
+    got = soft_dtw_directional_derivative_from_cost(D, Z, gamma, **kw)
+    assert got == pytest.approx(expected, rel=1e-6, abs=1e-8)
+
+
+def _value_functions(gamma, radius):
+    kw = dict(sakoe_chiba_radius=radius)
+    return [
+        (lambda x, y: sharp_soft_dtw(x, y, gamma, **kw),
+         lambda x, y: sharp_soft_dtw_value_and_grad(x, y, gamma, **kw)),
+        (lambda x, y: sharp_soft_dtw_divergence(x, y, gamma, **kw),
+         lambda x, y: sharp_soft_dtw_divergence_value_and_grad(x, y, gamma, **kw)),
+        (lambda x, y: soft_dtw_divergence(x, y, gamma, **kw),
+         lambda x, y: soft_dtw_divergence_value_and_grad(x, y, gamma, **kw)),
+        (lambda x, y: mean_cost_divergence(x, y, **kw),
+         lambda x, y: mean_cost_divergence_value_and_grad(x, y, **kw)),
+        (lambda x, y: dilate(x, y, 0.3, gamma, **kw)[0],
+         lambda x, y: (lambda r: (r[0], r[3]))(dilate_value_and_grad(x, y, 0.3, gamma, **kw))),
+    ]
+
+
+@pytest.mark.parametrize("gamma", [0.05, 1.0, 10.0])
+@pytest.mark.parametrize("radius", [None, 1])
+@pytest.mark.parametrize("shape", [((6, 2), (8, 2)), ((7,), (5,)), ((5, 3), (5, 3))])
+def test_gradients_match_finite_differences(gamma, radius, shape):
+    rng = _rng(len(shape[0]) + shape[1][0])
+    x, y = rng.normal(size=shape[0]), rng.normal(size=shape[1])
+    for value_fn, value_and_grad in _value_functions(gamma, radius):
+        value, grad = value_and_grad(x, y)
+        assert value == pytest.approx(value_fn(x, y), rel=1e-12, abs=1e-12)
+        assert grad.shape == x.shape
+        expected = central_diff(lambda z: value_fn(z, y), x, 1e-5)
+        np.testing.assert_allclose(grad, expected, rtol=1e-6, atol=1e-6)
+
+
+# --- identities, limits and properties --------------------------------------------
+
+
+@pytest.mark.parametrize("gamma", [0.01, 1.0, 30.0])
+@pytest.mark.parametrize("radius", [None, 3])
+def test_sharp_equals_E_dot_C_with_soft_dtw_alignment(gamma, radius):
+    rng = _rng(2)
+    x, y = rng.normal(size=(40, 2)), rng.normal(size=(33, 2))
+    E, _ = soft_dtw_alignment(x, y, gamma, sakoe_chiba_radius=radius)
+    expected = float(np.sum(E * sq_euclidean_cost(x, y)))
+    assert sharp_soft_dtw(x, y, gamma, sakoe_chiba_radius=radius) == pytest.approx(
+        expected, rel=1e-10)
+
+
+def test_exp_and_log_domains_agree(monkeypatch):
+    rng = _rng(4)
+    x, y, v = rng.normal(size=(30, 2)), rng.normal(size=(25, 2)), rng.normal(size=(30, 2))
+    for gamma in (1e-3, 0.1, 3.0):
+        results = []
+        for strategy in ("rows/exp", "rows/log"):
+            monkeypatch.setenv("SKSOFTDTW_STRATEGY", strategy)
+            p = explain(sharp_soft_dtw_value_and_grad, x, y, gamma)
+            assert (p.order, p.domain, p.memory) == ("rows", strategy[5:], "full")
+            results.append((sharp_soft_dtw_value_and_grad(x, y, gamma),
+                            soft_dtw_hessian_product(x, y, gamma, v)))
+        (v1, g1), h1 = results[0]
+        (v2, g2), h2 = results[1]
+        assert v1 == pytest.approx(v2, rel=1e-11)
+        np.testing.assert_allclose(g1, g2, rtol=1e-8, atol=1e-9 * np.abs(g2).max())
+        np.testing.assert_allclose(h1, h2, rtol=1e-8, atol=1e-9 * np.abs(h2).max())
+
+
+def test_small_gamma_is_finite_and_tends_to_hard_dtw():
+    rng = _rng(8)
+    x, y = 3 * rng.normal(size=(50, 1)), 3 * rng.normal(size=(60, 1))
+    hard = dtw(x, y)
+    assert sharp_soft_dtw(x, y, 0.0) == pytest.approx(hard, rel=1e-14)
+    previous = np.inf
+    for gamma in (1.0, 1e-2, 1e-4, 1e-8):
+        value, grad = sharp_soft_dtw_value_and_grad(x, y, gamma)
+        hv = soft_dtw_hessian_product(x, y, gamma, np.ones_like(x))
+        assert np.isfinite(grad).all() and np.isfinite(hv).all()
+        assert hard - 1e-9 <= value and value - hard <= previous + 1e-12
+        previous = value - hard
+    assert previous < 1e-6 * hard
+
+
+def test_hessian_at_gamma_zero_is_that_of_the_optimal_path():
+    rng = _rng(9)
+    x, y, v = rng.normal(size=(6, 2)), rng.normal(size=(7, 2)), rng.normal(size=(6, 2))
+    E = brute_force_soft_dtw(sq_euclidean_cost(x, y), 0.0)[1]
+    expected = 2.0 * E.sum(axis=1)[:, None] * v
+    np.testing.assert_allclose(soft_dtw_hessian_product(x, y, 0.0, v), expected, rtol=1e-14)
+    value, grad = sharp_soft_dtw_value_and_grad(x, y, 0.0)
+    assert value == pytest.approx(hard_dtw(sq_euclidean_cost(x, y)), rel=1e-14)
+    np.testing.assert_allclose(grad, grads_from_alignment(x, y, E)[0], rtol=1e-14)
+
+
+@pytest.mark.parametrize("name", ["sharp", "mean_cost", "soft"])
+def test_divergences_are_zero_at_x_equals_y_and_positive_apart(name):
+    functions = {"sharp": (sharp_soft_dtw_divergence, sharp_soft_dtw_divergence_value_and_grad),
+                 "mean_cost": (mean_cost_divergence, mean_cost_divergence_value_and_grad),
+                 "soft": (soft_dtw_divergence, soft_dtw_divergence_value_and_grad)}
+    value_fn, value_and_grad = functions[name]
+    rng = _rng(10)
+    for _ in range(5):
+        x, y = rng.normal(size=(12, 2)), rng.normal(size=(15, 2))
+        value, grad = value_and_grad(x, x)
+        assert value_fn(x, x) == value == 0.0
+        np.testing.assert_allclose(grad, 0.0, atol=1e-12)
+        assert value_fn(x, y) > 0.0
+
+
+def test_cdist_sharp_divergence_equals_pairs_and_threads_agree():
+    rng = _rng(12)
+    X = [rng.normal(size=(n, 2)) for n in (8, 10, 7)]
+    Y = [rng.normal(size=(n, 2)) for n in (9, 6)]
+    expected = np.array([[sharp_soft_dtw_divergence(a, b, 0.3) for b in Y] for a in X])
+    for n_jobs in (1, 2):
+        np.testing.assert_allclose(cdist_sharp_soft_dtw_divergence(X, Y, 0.3, n_jobs=n_jobs),
+                                   expected, rtol=1e-13, atol=1e-13)
+    square = cdist_sharp_soft_dtw_divergence(X, gamma=0.3)
+    np.testing.assert_allclose(np.diag(square), 0.0)
+    np.testing.assert_allclose(square[0, 1], sharp_soft_dtw_divergence(X[0], X[1], 0.3),
+                               rtol=1e-13)
+
+
+def test_dilate_terms():
+    rng = _rng(13)
+    x, y = rng.normal(size=(12, 1)), rng.normal(size=(12, 1))
+    E, value = soft_dtw_alignment(x, y, 0.1)
+    i, j = np.indices(E.shape)
+    omega = (i - j) ** 2 / 12 ** 2  # DILATE's Omega for equal lengths
+    loss, shape, temporal = dilate(x, y, alpha=0.25, gamma=0.1)
+    assert shape == pytest.approx(value, rel=1e-12)
+    assert temporal == pytest.approx(np.sum(E * omega), rel=1e-10)
+    assert loss == pytest.approx(0.25 * shape + 0.75 * temporal, rel=1e-14)
+    # unequal lengths: the relative positions of the cell centres
+    y2 = rng.normal(size=(7, 1))
+    E2, _ = soft_dtw_alignment(x, y2, 0.1)
+    i, j = np.indices(E2.shape)
+    omega2 = ((i + 0.5) / 12 - (j + 0.5) / 7) ** 2
+    assert dilate(x, y2, gamma=0.1)[2] == pytest.approx(np.sum(E2 * omega2), rel=1e-10)
+    # alpha = 1 is soft-DTW, with its gradient
+    loss, _, _, grad = dilate_value_and_grad(x, y, alpha=1.0, gamma=0.1)
+    np.testing.assert_allclose(grad, soft_dtw_value_and_grad(x, y, 0.1)[1], rtol=1e-10)
+
+
+# --- the authors' reference code ------------------------------------------------
+
+
+def test_reference_code_with_halved_cost():
+    ops = pytest.importorskip("sdtw_div.numba_ops")
+    rng = _rng(14)
+    x, y = rng.normal(size=(9, 2)), rng.normal(size=(12, 2))
+    for gamma in (0.05, 1.0):
+        # their cost is half of ours: their value at gamma is ours at 2 gamma, halved
+        pairs = [
+            (ops.sdtw_div_value_and_grad, soft_dtw_divergence_value_and_grad),
+            (ops.sharp_sdtw_value_and_grad, sharp_soft_dtw_value_and_grad),
+            (ops.sharp_sdtw_div_value_and_grad, sharp_soft_dtw_divergence_value_and_grad),
+        ]
+        for theirs, ours in pairs:
+            value, grad = theirs(x, y, gamma=gamma)
+            our_value, our_grad = ours(x, y, 2 * gamma)
+            assert 0.5 * our_value == pytest.approx(value, rel=1e-10)
+            np.testing.assert_allclose(0.5 * our_grad, grad, rtol=1e-9, atol=1e-12)
+        assert 0.5 * sharp_soft_dtw(x, y, 2 * gamma) == pytest.approx(
+            ops.sharp_sdtw(x, y, gamma=gamma), rel=1e-10)
+    value, grad = ops.mean_cost_div_value_and_grad(x, y)
+    our_value, our_grad = mean_cost_divergence_value_and_grad(x, y)
+    assert 0.5 * our_value == pytest.approx(value, rel=1e-10)
+    np.testing.assert_allclose(0.5 * our_grad, grad, rtol=1e-9, atol=1e-12)
+
+
+# --- the plan and bad input ---------------------------------------------------
+
+
+def test_plan_of_second_order_requests(monkeypatch):
+    x, y = np.zeros((5, 1)), np.ones((6, 1))
+    p = explain(sharp_soft_dtw, x, y, 1.0)
+    assert (p.order, p.domain, p.memory) == ("rows", "exp", "two rows")
+    p = explain(sharp_soft_dtw, x, y, 0.0)
+    assert (p.order, p.domain) == ("rows", "hard")
+    for strategy in ("lanes", "antidiagonals"):
+        monkeypatch.setenv("SKSOFTDTW_STRATEGY", strategy)
+        with pytest.raises(ValueError, match="second-order kernels run by rows"):
+            sharp_soft_dtw(x, y, 1.0)
+    monkeypatch.delenv("SKSOFTDTW_STRATEGY")
+    monkeypatch.setattr(sksoftdtw._plan, "MAX_FULL_CELLS", 20)
+    assert np.isfinite(sharp_soft_dtw(x, y, 1.0))  # a value needs no weights
+    with pytest.raises(ValueError, match="MAX_FULL_CELLS"):
+        sharp_soft_dtw_value_and_grad(x, y, 1.0)
+
+
+def test_bad_input_is_explained():
+    x, y = np.zeros((5, 2)), np.ones((6, 2))
+    with pytest.raises(ValueError, match="v must have the shape of x"):
+        soft_dtw_hessian_product(x, y, 1.0, np.ones((4, 2)))
+    with pytest.raises(ValueError, match="v"):
+        soft_dtw_hessian_product(x, y, 1.0, np.full((5, 2), np.nan))
+    with pytest.raises(ValueError, match="alpha"):
+        dilate(x, y, alpha=1.5)
+    with pytest.raises(ValueError, match="alpha"):
+        dilate_value_and_grad(x, y, alpha="0.5")
+    with pytest.raises(ValueError, match="Z must have the shape of D"):
+        soft_dtw_hessian_product_from_cost(np.ones((3, 4)), np.ones((4, 3)))
+    with pytest.raises(ValueError, match="D"):
+        sharp_soft_dtw_from_cost(np.array([[1.0, np.inf]]))
+    with pytest.raises(ValueError, match="gamma"):
+        sharp_soft_dtw(x, y, gamma=-1.0)
+    with pytest.raises(ValueError, match="dimension"):
+        sharp_soft_dtw_divergence(x, np.ones((6, 3)))
