@@ -29,7 +29,7 @@ weights W and their derivatives T (three doubles each) kept for every cell.
 """
 import numpy as np
 
-from cython.parallel cimport parallel, prange
+from cython.parallel cimport parallel, prange, threadid
 from libc.math cimport INFINITY, log
 from libc.stdlib cimport calloc, free
 from libc.string cimport memset
@@ -39,6 +39,29 @@ cdef extern from "_expdomain.h" nogil:
     double sdtw_pow2(double k)
     double sdtw_split(double v, double* k)
     double sdtw_exp_neg(double c, double scale, double* e)
+
+# Products of two small weights (in T) and of small weights with small E
+# entries fall below the normal range: subnormal arithmetic costs tens of
+# cycles an operation, so the kernels flush such results to zero (a change
+# below 2e-308 in absolute value) and restore the caller's mode afterwards.
+cdef extern from *:
+    """
+    #if defined(__SSE2__) || defined(_M_X64)
+    #include <xmmintrin.h>
+    static unsigned int sdtw_flush_subnormals(void)
+    {
+        unsigned int mode = _mm_getcsr();
+        _mm_setcsr(mode | 0x8040); /* flush to zero, denormals are zero */
+        return mode;
+    }
+    static void sdtw_restore_fp_mode(unsigned int mode) { _mm_setcsr(mode); }
+    #else
+    static unsigned int sdtw_flush_subnormals(void) { return 0; }
+    static void sdtw_restore_fp_mode(unsigned int mode) { (void)mode; }
+    #endif
+    """
+    unsigned int sdtw_flush_subnormals() nogil
+    void sdtw_restore_fp_mode(unsigned int mode) nogil
 
 from ._band cimport _band
 from ._rows cimport _softmin3_w, _sqeuclidean_jvp_row, _sqeuclidean_row
@@ -77,8 +100,8 @@ cdef struct Work:
     double* gf      # m + 1: g = exp(-cost / gamma) as gf 2^ge
     double* ge      # m + 1
     double* G       # m + 1: a row of a E + b Edot
-    double* W       # 3 n m: the weights of every cell
-    double* T       # 3 n m: their derivatives (negated)
+    double* W       # 3 n m: the weights of every cell (in the caller's scratch)
+    double* T       # 3 n m: their derivatives, negated (in the caller's scratch)
 
 
 cdef void _work_free(Work* ws) noexcept nogil:
@@ -95,14 +118,24 @@ cdef void _work_free(Work* ws) noexcept nogil:
     free(ws.gf)
     free(ws.ge)
     free(ws.G)
-    free(ws.W)
-    free(ws.T)
     free(ws)
 
 
-cdef Work* _work_new(Py_ssize_t max_m, Py_ssize_t max_cells, bint second) noexcept nogil:
-    """Buffers for pairs of at most ``max_m`` columns and ``max_cells`` cells; NULL
-    when memory is short (called inside ``parallel()``: private to each thread)."""
+# Doubles of scratch a pair needs per cell for a Hessian-vector product (W, T);
+# the caller provides it, kept from call to call: fresh pages of that size
+# cost more in page faults than the computation.
+cdef enum:
+    _WORK_PER_CELL = 6
+
+WORK_PER_CELL = _WORK_PER_CELL
+
+
+cdef Work* _work_new(Py_ssize_t max_m, Py_ssize_t max_cells, bint second,
+                     double* work) noexcept nogil:
+    """Buffers for pairs of at most ``max_m`` columns and ``max_cells`` cells,
+    W and T in ``work`` (``WORK_PER_CELL max_cells`` doubles) when ``second``;
+    NULL when memory is short (called inside ``parallel()``: private to each
+    thread)."""
     cdef Work* ws = <Work*> calloc(1, sizeof(Work))
     cdef Py_ssize_t w = max_m + 1
     if ws == NULL:
@@ -119,12 +152,11 @@ cdef Work* _work_new(Py_ssize_t max_m, Py_ssize_t max_cells, bint second) noexce
     ws.ge = <double*> calloc(w, sizeof(double))
     ws.G = <double*> calloc(w, sizeof(double))
     if second:
-        ws.W = <double*> calloc(3 * max_cells, sizeof(double))
-        ws.T = <double*> calloc(3 * max_cells, sizeof(double))
+        ws.W = work
+        ws.T = work + 3 * max_cells
     if ws.rows == NULL or ws.erows == NULL or ws.drows == NULL or ws.brows == NULL \
             or ws.bdrows == NULL or ws.cost == NULL or ws.zrow == NULL or ws.zero == NULL \
-            or ws.gf == NULL or ws.ge == NULL or ws.G == NULL \
-            or (second and (ws.W == NULL or ws.T == NULL)):
+            or ws.gf == NULL or ws.ge == NULL or ws.G == NULL:
         _work_free(ws)
         return NULL
     return ws
@@ -371,6 +403,7 @@ def batch_series(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
                  const double[:, ::1] V,                              # IN
                  double gamma, Py_ssize_t radius, bint exp_domain, int direction,
                  bint uniform, bint second, double a, double b, int n_threads,
+                 double[::1] work,                                    # SCRATCH
                  double[::1] values, double[::1] dvalues,             # OUT
                  double[:, ::1] gX, double[:, ::1] gY):               # OUT
     """Second order of the pairs ``(X[pi[k]], Y[pj[k]])`` with the squared Euclidean cost.
@@ -380,7 +413,8 @@ def batch_series(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
     ``"matrix"``); ``V`` is the direction of ``X`` for ``"jvp"`` (layout of
     ``X``; else ``(0, d)``). When ``uniform``, the forward pass sees zero
     costs (give ``gamma = 1``): ``dvalues`` is the mean cost over the
-    alignments. When ``second``, ``gX``/``gY`` (layouts of ``X``/``Y``,
+    alignments. When ``second``, ``work`` holds ``n_threads WORK_PER_CELL``
+    times the cells of the largest pair (any content), and ``gX``/``gY`` (layouts of ``X``/``Y``,
     zeroed by the caller; ``(0, d)`` to skip) receive the Jacobian products
     of the cost with ``a E + b H Z``: then no series may be in two pairs.
     """
@@ -389,6 +423,8 @@ def batch_series(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
     cdef bint want_x = gX.shape[0] > 0, want_y = gY.shape[0] > 0, want_v = V.shape[0] > 0
     cdef Options o = _options(gamma, radius, direction, uniform, second, a, b)
     cdef Work* ws
+    cdef double* scratch
+    cdef unsigned int fp_mode
     if direction == DIR_MATRIX:
         raise ValueError("a series batch has no direction matrix")
     if direction == DIR_JVP and not want_v:
@@ -398,11 +434,16 @@ def batch_series(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
         q = pj[k]
         max_m = max(max_m, yoff[q + 1] - yoff[q])
         max_cells = max(max_cells, (xoff[p + 1] - xoff[p]) * (yoff[q + 1] - yoff[q]))
+    if second and work.shape[0] < n_threads * _WORK_PER_CELL * max_cells:
+        raise ValueError("work is too small")
+    scratch = &work[0] if second else NULL
     with nogil, parallel(num_threads=n_threads):
-        ws = _work_new(max_m, max_cells, second)
+        ws = _work_new(max_m, max_cells, second,
+                       scratch + threadid() * _WORK_PER_CELL * max_cells)
         if ws == NULL:
             with gil:
                 raise MemoryError()
+        fp_mode = sdtw_flush_subnormals()
         for k in prange(n_pairs, schedule="dynamic"):
             p = pi[k]
             q = pj[k]
@@ -412,6 +453,7 @@ def batch_series(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
                   NULL, NULL, 0, n, m, d, &o, exp_domain, ws, &values[k], &dvalues[k],
                   NULL, NULL, &gX[xoff[p], 0] if want_x and second else NULL,
                   &gY[yoff[q], 0] if want_y and second else NULL)
+        sdtw_restore_fp_mode(fp_mode)
         _work_free(ws)
 
 
@@ -421,6 +463,7 @@ def batch_cost(const double[:, :, ::1] D,            # IN
                double gamma, Py_ssize_t radius,
                const unsigned char[::1] exp_domain,  # IN
                int direction, bint uniform, bint second, int n_threads,
+               double[::1] work,                     # SCRATCH
                double[::1] values, double[::1] dvalues,   # OUT
                double[:, :, ::1] E, double[:, :, ::1] Ed):  # OUT
     """Second order of the cost matrices ``D[k, :n_k, :m_k]``.
@@ -428,7 +471,8 @@ def batch_cost(const double[:, :, ::1] D,            # IN
     As `batch_series`, for cost matrices: the direction is ``"cost"``,
     ``"matrix"`` (``Z``, of the shape of ``D``; else ``(0, 0, 0)``) or
     ``"omega"``; when ``second``, ``E`` and ``Ed`` (shape of ``D``, zeroed by
-    the caller; ``(0, 0, 0)`` to skip) receive E and H Z in each pair's block.
+    the caller; ``(0, 0, 0)`` to skip) receive E and H Z in each pair's block
+    (``work`` as in `batch_series`).
     Pair ``k`` runs in the exp domain when ``exp_domain[k]`` and ``gamma > 0``.
     """
     cdef Py_ssize_t k, n, m, n_pairs = values.shape[0], ld = D.shape[2]
@@ -436,6 +480,8 @@ def batch_cost(const double[:, :, ::1] D,            # IN
     cdef bint want_E = E.shape[0] > 0, want_Ed = Ed.shape[0] > 0
     cdef Options o = _options(gamma, radius, direction, uniform, second, 1.0, 1.0)
     cdef Work* ws
+    cdef double* scratch
+    cdef unsigned int fp_mode
     if direction == DIR_JVP:
         raise ValueError("a cost batch has no series to move")
     if direction == DIR_MATRIX and Z.shape[0] != n_pairs:
@@ -443,11 +489,16 @@ def batch_cost(const double[:, :, ::1] D,            # IN
     for k in range(n_pairs):
         max_m = max(max_m, lengths[k, 1])
         max_cells = max(max_cells, lengths[k, 0] * lengths[k, 1])
+    if second and work.shape[0] < n_threads * _WORK_PER_CELL * max_cells:
+        raise ValueError("work is too small")
+    scratch = &work[0] if second else NULL
     with nogil, parallel(num_threads=n_threads):
-        ws = _work_new(max_m, max_cells, second)
+        ws = _work_new(max_m, max_cells, second,
+                       scratch + threadid() * _WORK_PER_CELL * max_cells)
         if ws == NULL:
             with gil:
                 raise MemoryError()
+        fp_mode = sdtw_flush_subnormals()
         for k in prange(n_pairs, schedule="dynamic"):
             n = lengths[k, 0]
             m = lengths[k, 1]
@@ -455,4 +506,5 @@ def batch_cost(const double[:, :, ::1] D,            # IN
                   ld, n, m, 0, &o, exp_domain[k], ws, &values[k], &dvalues[k],
                   &E[k, 0, 0] if want_E and second else NULL,
                   &Ed[k, 0, 0] if want_Ed and second else NULL, NULL, NULL)
+        sdtw_restore_fp_mode(fp_mode)
         _work_free(ws)

@@ -45,6 +45,7 @@ from .metrics import (
     _cdist,
     _max_sqeuclidean,
     _pair,
+    _wavefront_work,
     _self_values,
     _value_grad,
 )
@@ -95,11 +96,21 @@ def _series(X, Y, gamma, radius, direction, *, second=False, uniform=False, a=1.
     dvalues = np.empty(len(pi))
     gX = np.zeros_like(X.data) if want_x else np.zeros((0, X.d))
     gY = np.zeros_like(Y.data) if want_y else np.zeros((0, X.d))
+    n_threads = check_n_jobs(n_jobs)
     _kernel.batch_series(X.data, X.offsets, Y.data, Y.offsets, pi, pj,
                          np.zeros((0, X.d)) if V is None else V, gamma, radius,
                          p.domain == "exp", _kernel.DIRECTIONS[direction], uniform, second,
-                         a, b, check_n_jobs(n_jobs), values, dvalues, gX, gY)
+                         a, b, n_threads,
+                         _work(second, n_threads, X.lengths[pi] * Y.lengths[pj]),
+                         values, dvalues, gX, gY)
     return values, dvalues, gX, gY
+
+
+def _work(second, n_threads, cells):
+    """The scratch of a Hessian-vector product, kept by this thread between calls."""
+    if not second:
+        return np.zeros(0)
+    return _wavefront_work(n_threads * _kernel.WORK_PER_CELL * int(np.max(cells)))
 
 
 def _cost(D, gamma, radius, direction, *, Z=None, second=False, uniform=False):
@@ -116,8 +127,8 @@ def _cost(D, gamma, radius, direction, *, Z=None, second=False, uniform=False):
     Ed = np.zeros(D3.shape if second else (0, 0, 0))
     _kernel.batch_cost(D3, np.zeros((0, 0, 0)) if Z is None else Z[None], lengths, gamma,
                        radius, (p.domain == "exp").view(np.uint8),
-                       _kernel.DIRECTIONS[direction], uniform, second, 1, values, dvalues,
-                       E, Ed)
+                       _kernel.DIRECTIONS[direction], uniform, second, 1,
+                       _work(second, 1, D.size), values, dvalues, E, Ed)
     return float(values[0]), float(dvalues[0]), E[0] if second else None, \
         Ed[0] if second else None
 
