@@ -19,9 +19,10 @@ result. A plan has three parts:
 
 The second-order requests (``"directional"``: a value and its derivative
 ``<E, Z>`` in a direction Z of the cost; ``"hessian"``: also E and the
-Hessian-vector product ``H Z``, see :mod:`sksoftdtw._second_order`) run by
-rows, in the exp or the log domain, one pair per thread; a Hessian-vector
-product keeps the weights of every cell and their derivatives.
+Hessian-vector product ``H Z``, see :mod:`sksoftdtw._second_order`) run one
+pair per thread, by anti-diagonals (exp domain, no band, long enough series)
+or by rows; a Hessian-vector product keeps the weights of every cell and
+their derivatives.
 
 A ``strategy`` argument, or else the environment variable
 ``SKSOFTDTW_STRATEGY``, forces the order and possibly the domain, as
@@ -173,7 +174,7 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
     forced_order, forced_domain = _parse(strategy)
     if want in SECOND_ORDER:
         return _record(_plan_second_order(want, np.asarray(lengths_x), np.asarray(lengths_y),
-                                          gamma, max_cost, per_pair, forced_order,
+                                          gamma, radius, max_cost, per_pair, forced_order,
                                           forced_domain))
     gradient = want != "value"
     max_full = fast.max_full_cells()
@@ -282,11 +283,13 @@ def _plan_each(want, lengths_x, lengths_y, gamma, radius, max_cost, forced_order
     return Plan(np.full(len(domain), forced_order), domain, memory)
 
 
-def _plan_second_order(want, lengths_x, lengths_y, gamma, max_cost, per_pair, forced_order,
-                       forced_domain):
-    """`plan` of a second-order request: by rows, the domain of each pair."""
-    if forced_order not in (None, "rows"):
-        _refuse(forced_order, forced_domain, "second-order kernels run by rows")
+def _plan_second_order(want, lengths_x, lengths_y, gamma, radius, max_cost, per_pair,
+                       forced_order, forced_domain):
+    """`plan` of a second-order request: by anti-diagonals (exp domain, no band,
+    series of at least `WAVEFRONT_MIN_LENGTH`) or by rows."""
+    if forced_order == "lanes":
+        _refuse(forced_order, forced_domain, "second-order kernels run by rows or by "
+                "anti-diagonals")
     cells = lengths_x * lengths_y
     if want == "hessian" and cells.max() > MAX_FULL_CELLS:
         raise ValueError(
@@ -295,13 +298,22 @@ def _plan_second_order(want, lengths_x, lengths_y, gamma, max_cost, per_pair, fo
             f"{int(cells.max())} cells; use shorter series or a coarser sampling")
     exact = exp_domain_exact(max_cost, lengths_x + lengths_y, gamma)
     if forced_domain is not None or gamma == 0 or not per_pair:
-        domain = _domain(gamma, bool(np.all(exact)), "rows", forced_domain)
-        if per_pair:
-            domain = np.full(len(cells), domain)
+        domain = _domain(gamma, bool(np.all(exact)), forced_order or "rows", forced_domain)
+        domain = np.full(len(cells), domain)
     else:
         domain = np.where(exact, "exp", "log")
+    wavefront_ok = (radius < 0) & (domain == "exp")
+    if forced_order == "antidiagonals" and not wavefront_ok.all():
+        _refuse(forced_order, forced_domain, "second-order anti-diagonals need no band and "
+                "the exp domain with gamma > 0")
+    if forced_order is None:
+        wave = wavefront_ok & (np.minimum(lengths_x, lengths_y) >= WAVEFRONT_MIN_LENGTH)
+    else:
+        wave = np.full(len(cells), forced_order == "antidiagonals")
     memory = "full" if want == "hessian" else "two rows"
-    return Plan(np.full(len(cells), "rows") if per_pair else "rows", domain, memory)
+    if not per_pair:  # a batch of series runs one way
+        return Plan("antidiagonals" if wave.all() else "rows", str(domain[0]), memory)
+    return Plan(np.where(wave, "antidiagonals", "rows"), domain, memory)
 
 
 def small_pair_by_rows(n, m):

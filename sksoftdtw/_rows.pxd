@@ -1,10 +1,15 @@
 # cython: language_level=3
 """Row pieces of the soft-DTW recursion, shared by the first- and second-order kernels.
 
-The soft-min of three predecessors with its normalised weights, and the squared
-Euclidean cost of a row with its Jacobian-vector product.
+The soft-min of three predecessors with its normalised weights, the squared
+Euclidean cost of a row with its Jacobian-vector product, and the exp-domain
+step of an anti-diagonal.
 """
 from libc.math cimport INFINITY, exp, fmin, log
+
+cdef extern from "_expdomain.h" nogil:
+    double sdtw_pow2(double k)
+    double sdtw_split(double v, double* k)
 
 
 cdef inline double _softmin3_w(double a, double b, double c, double gamma,
@@ -74,3 +79,38 @@ cdef inline void _sqeuclidean_jvp_row(const double* e, const double* xi, const d
                 gxi[k] += c
             if gy != NULL:
                 gy[j * d + k] -= c
+
+
+cdef inline void _wavefront_step(const double* gf, const double* ge, const double* f2,
+                                 const double* e2, const double* f1, const double* e1,
+                                 double* f0, double* e0, Py_ssize_t count,
+                                 double* w) noexcept nogil:
+    """``count`` cells of an anti-diagonal: the step of the exp-domain rows
+    (``_soft_dtw_fast._exp_forward_row``).
+
+    Cell ``t`` has its diagonal predecessor at ``f2[t]``, its upper one at
+    ``f1[t]`` and its left one at ``f1[t + 1]``. When ``w`` is not NULL it
+    receives the soft-min weights: ``w[t]`` diagonal, ``w[count + t]`` upper,
+    ``w[2 count + t]`` left.
+    """
+    cdef Py_ssize_t t
+    cdef double e, kk, td, tu, tl, inv
+    if w == NULL:
+        for t in range(count):
+            e = max(max(e2[t], e1[t]), e1[t + 1])
+            f0[t] = sdtw_split(gf[t] * (f2[t] * sdtw_pow2(e2[t] - e)
+                                        + f1[t] * sdtw_pow2(e1[t] - e)
+                                        + f1[t + 1] * sdtw_pow2(e1[t + 1] - e)), &kk)
+            e0[t] = e + ge[t] + kk
+        return
+    for t in range(count):
+        e = max(max(e2[t], e1[t]), e1[t + 1])
+        td = f2[t] * sdtw_pow2(e2[t] - e)
+        tu = f1[t] * sdtw_pow2(e1[t] - e)
+        tl = f1[t + 1] * sdtw_pow2(e1[t + 1] - e)
+        f0[t] = sdtw_split(gf[t] * (td + tu + tl), &kk)
+        e0[t] = e + ge[t] + kk
+        inv = 1.0 / (td + tu + tl)
+        w[t] = td * inv
+        w[count + t] = tu * inv
+        w[2 * count + t] = tl * inv

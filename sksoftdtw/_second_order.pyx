@@ -65,6 +65,7 @@ cdef extern from *:
 
 from ._band cimport _band
 from ._rows cimport _softmin3_w, _sqeuclidean_jvp_row, _sqeuclidean_row
+from ._rows cimport _wavefront_step as _alpha_step
 
 cdef double LN2 = 0.6931471805599453
 
@@ -457,11 +458,253 @@ def batch_series(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
         _work_free(ws)
 
 
+cdef void _wavefront_cells(const double* gf, const double* ge, const double* z,
+                           const double* f2, const double* e2, const double* r2,
+                           const double* f1, const double* e1, const double* r1,
+                           double* f0, double* e0, double* r0, Py_ssize_t count,
+                           double inv_gamma, double* W, double* T) noexcept nogil:
+    """``count`` cells of an anti-diagonal: alpha, rdot and the weights, and when
+    ``T`` is not NULL their negated derivatives, as `_forward_row` does.
+
+    Cell ``t`` has its diagonal predecessor at ``[t]`` of the ``2`` arrays,
+    its upper one at ``[t]`` and its left one at ``[t + 1]`` of the ``1``
+    arrays; ``W[t]``, ``W[count + t]``, ``W[2 count + t]`` receive its
+    diagonal, upper and left weights (T likewise). rdot and the derivatives
+    take loops of their own: with fewer arrays each, every loop vectorizes.
+    """
+    cdef Py_ssize_t t
+    _alpha_step(gf, ge, f2, e2, f1, e1, f0, e0, count, W)
+    for t in range(count):
+        r0[t] = z[t] + W[t] * r2[t] + W[count + t] * r1[t] + W[2 * count + t] * r1[t + 1]
+    if T == NULL:
+        return
+    for t in range(count):
+        T[t] = W[t] * (W[count + t] * (r2[t] - r1[t]) + W[2 * count + t] * (r2[t] - r1[t + 1])) \
+            * inv_gamma
+        T[count + t] = W[count + t] * (W[t] * (r1[t] - r2[t])
+                                       + W[2 * count + t] * (r1[t] - r1[t + 1])) * inv_gamma
+        T[2 * count + t] = W[2 * count + t] * (W[t] * (r1[t + 1] - r2[t])
+                                               + W[count + t] * (r1[t + 1] - r1[t])) * inv_gamma
+
+
+cdef void _wavefront_back_step(const double* Wl, const double* Wu, const double* Wd,
+                               const double* Tl, const double* Tu, const double* Td,
+                               const double* b1, const double* q1, const double* b2,
+                               const double* q2, double* b0, double* q0,
+                               Py_ssize_t count) noexcept nogil:
+    """``count`` cells of an anti-diagonal of E (``b0``) and Edot (``q0``), as
+    `_backward_row` does: cell ``t``'s successors are ``b1[t]`` (left, weight
+    ``Wl[t]``), ``b1[t + 1]`` (up, ``Wu[t]``) and ``b2[t]`` (diagonal, ``Wd[t]``)."""
+    cdef Py_ssize_t t
+    for t in range(count):
+        b0[t] = min(1.0, Wl[t] * b1[t] + Wu[t] * b1[t + 1] + Wd[t] * b2[t])
+        q0[t] = (Wl[t] * q1[t] - Tl[t] * b1[t]) + (Wu[t] * q1[t + 1] - Tu[t] * b1[t + 1]) \
+            + (Wd[t] * q2[t] - Td[t] * b2[t])
+
+
+cdef void _wavefront_pair(const double* x, const double* yr, const double* v, Py_ssize_t d,
+                          const double* D, const double* Z, Py_ssize_t ld, Py_ssize_t n,
+                          Py_ssize_t m, const Options* o, double* scratch, double* value,
+                          double* dvalue, double* E, double* Ed, double* gx,
+                          double* gyr) noexcept nogil:
+    """`_pair`, anti-diagonal by anti-diagonal, in the exp domain.
+
+    The cells of an anti-diagonal ``i + j = k`` depend only on the two
+    previous ones (the next two, backward), so the loops over them have no
+    dependency chain and compilers vectorize them. Anti-diagonals hold entry
+    ``i + 1`` for row ``i`` and zeros (alpha = 0, rdot = 0, E = 0) around
+    their cells; the weights and their derivatives of every cell are kept
+    anti-diagonal after anti-diagonal (diagonal, upper, left weights of the
+    ``count`` cells one after the other). ``scratch`` holds `wavefront_size`
+    doubles. The start cell is the upper predecessor of cell ``(0, 0)``.
+
+    The cost is ``D`` when not NULL, else computed from the series as in
+    ``_soft_dtw_fast._wavefront_value``: laid out dimension by dimension
+    (``x[c n + i]``), ``yr`` being ``y`` reversed so that ``y_{k - i}`` is
+    contiguous in ``i``; ``v`` (for ``DIR_JVP``) and the gradients ``gx`` and
+    ``gyr`` (added to, when not NULL) have the layouts of ``x`` and ``yr``.
+    """
+    cdef Py_ssize_t k, i, t, lo, hi, cnt, off = 0, w = n + 2
+    cdef Py_ssize_t cnt1 = 0, lo1 = n, lo2 = n, off1 = n * m, off2 = n * m
+    cdef double scale = 1.0 / (o.gamma * LN2), inv_gamma = 1.0 / o.gamma
+    cdef Py_ssize_t c, tr
+    cdef double s, diff, gij
+    cdef double* W = NULL
+    cdef double* T = NULL
+    cdef double* buf = scratch
+    if o.second:  # W and T with a zero anti-diagonal of padding on both sides
+        W = scratch + w
+        T = W + 3 * n * m + 2 * w
+        buf = T + 3 * n * m + w
+        memset(W - w, 0, w * sizeof(double))
+        memset(W + 3 * n * m, 0, 2 * w * sizeof(double))
+        memset(T + 3 * n * m, 0, w * sizeof(double))
+    cdef double* f2 = buf            # alpha mantissas of anti-diagonal k - 2
+    cdef double* e2 = buf + w        # their exponents
+    cdef double* r2 = buf + 2 * w    # rdot
+    cdef double* f1 = buf + 3 * w    # k - 1
+    cdef double* e1 = buf + 4 * w
+    cdef double* r1 = buf + 5 * w
+    cdef double* f0 = buf + 6 * w    # k
+    cdef double* e0 = buf + 7 * w
+    cdef double* r0 = buf + 8 * w
+    cdef double* gf = buf + 9 * w    # g of anti-diagonal k
+    cdef double* ge = buf + 10 * w
+    cdef double* z = buf + 11 * w    # the direction on anti-diagonal k
+    cdef double* cost = buf + 12 * w  # the cost on anti-diagonal k
+    cdef double* wk = buf + 13 * w   # 3 w: the weights of anti-diagonal k, when not kept
+    cdef const double* Wl
+    cdef const double* Wu
+    cdef const double* Wd
+    cdef const double* Tl
+    cdef const double* Tu
+    cdef const double* Td
+    for i in range(9 * w):
+        buf[i] = SDTW_ZERO_EXP if (i // w) % 3 == 1 else 0.0
+    f1[0] = 1.0
+    e1[0] = 0.0
+    for k in range(n + m - 1):
+        lo = max(0, k - m + 1)
+        hi = min(n - 1, k)
+        cnt = hi + 1 - lo
+        f0[lo] = 0.0
+        e0[lo] = SDTW_ZERO_EXP
+        r0[lo] = 0.0
+        f0[hi + 2] = 0.0
+        e0[hi + 2] = SDTW_ZERO_EXP
+        r0[hi + 2] = 0.0
+        tr = m - 1 - k  # yr[tr + i] = y[k - i]
+        if D != NULL:
+            for i in range(lo, hi + 1):
+                cost[i] = D[i * ld + k - i]
+        else:
+            for i in range(lo, hi + 1):
+                cost[i] = 0.0
+            for c in range(d):
+                for i in range(lo, hi + 1):
+                    diff = x[c * n + i] - yr[c * m + tr + i]
+                    cost[i] += diff * diff
+        if o.direction == DIR_MATRIX:
+            for i in range(lo, hi + 1):
+                z[i] = Z[i * ld + k - i]
+        elif o.direction == DIR_OMEGA:
+            for i in range(lo, hi + 1):
+                s = (i + 0.5) / n - (k - i + 0.5) / m
+                z[i] = s * s
+        elif o.direction == DIR_JVP:
+            for i in range(lo, hi + 1):
+                z[i] = 0.0
+            for c in range(d):
+                for i in range(lo, hi + 1):
+                    z[i] += 2.0 * (x[c * n + i] - yr[c * m + tr + i]) * v[c * n + i]
+        else:
+            for i in range(lo, hi + 1):
+                z[i] = cost[i]
+        for i in range(lo, hi + 1):
+            gf[i] = sdtw_exp_neg(0.0 if o.uniform else cost[i], scale, &ge[i])
+        _wavefront_cells(gf + lo, ge + lo, z + lo, f2 + lo, e2 + lo, r2 + lo, f1 + lo,
+                         e1 + lo, r1 + lo, f0 + lo + 1, e0 + lo + 1, r0 + lo + 1, cnt,
+                         inv_gamma, wk if W == NULL else W + 3 * off,
+                         NULL if T == NULL else T + 3 * off)
+        off += cnt
+        if k == 0:  # the start cell belongs to anti-diagonal -1 only
+            f1[0] = 0.0
+            e1[0] = SDTW_ZERO_EXP
+        _swap(&f2, &f1)
+        _swap(&f1, &f0)
+        _swap(&e2, &e1)
+        _swap(&e1, &e0)
+        _swap(&r2, &r1)
+        _swap(&r1, &r0)
+    value[0] = -o.gamma * (e1[n] * LN2 + log(f1[n]))
+    dvalue[0] = r1[n]
+    if not o.second:
+        return
+    # E (b) and Edot (q) of anti-diagonals k + 2, k + 1 and k
+    cdef double* b2 = buf
+    cdef double* q2 = buf + w
+    cdef double* b1 = buf + 2 * w
+    cdef double* q1 = buf + 3 * w
+    cdef double* b0 = buf + 4 * w
+    cdef double* q0 = buf + 5 * w
+    memset(buf, 0, 6 * w * sizeof(double))
+    for k in range(n + m - 2, -1, -1):
+        lo = max(0, k - m + 1)
+        hi = min(n - 1, k)
+        b0[lo] = 0.0
+        q0[lo] = 0.0
+        b0[hi + 2] = 0.0
+        q0[hi + 2] = 0.0
+        if k == n + m - 2:
+            b0[n] = 1.0
+            q0[n] = 0.0
+        else:
+            # row i of anti-diagonal k + 1 is at Wl[i], of k + 2 at Wd[i]
+            Wl = W + 3 * off1 + 2 * cnt1 - lo1
+            Wu = W + 3 * off1 + cnt1 - lo1
+            Wd = W + 3 * off2 - lo2
+            Tl = T + 3 * off1 + 2 * cnt1 - lo1
+            Tu = T + 3 * off1 + cnt1 - lo1
+            Td = T + 3 * off2 - lo2
+            _wavefront_back_step(Wl + lo, Wu + lo + 1, Wd + lo + 1, Tl + lo, Tu + lo + 1,
+                                 Td + lo + 1, b1 + lo + 1, q1 + lo + 1, b2 + lo + 2,
+                                 q2 + lo + 2, b0 + lo + 1, q0 + lo + 1, hi + 1 - lo)
+        if E != NULL:
+            for i in range(lo, hi + 1):
+                E[i * ld + k - i] = b0[i + 1]
+        if Ed != NULL:
+            for i in range(lo, hi + 1):
+                Ed[i * ld + k - i] = q0[i + 1]
+        if gx != NULL or gyr != NULL:
+            tr = m - 1 - k
+            for c in range(d):
+                for i in range(lo, hi + 1):
+                    gij = o.a * b0[i + 1] + o.b * q0[i + 1]
+                    diff = 2.0 * gij * (x[c * n + i] - yr[c * m + tr + i])
+                    if gx != NULL:
+                        gx[c * n + i] += diff
+                    if gyr != NULL:
+                        gyr[c * m + tr + i] -= diff
+                if o.direction == DIR_JVP and gx != NULL:
+                    for i in range(lo, hi + 1):
+                        gx[c * n + i] += 2.0 * o.b * b0[i + 1] * v[c * n + i]
+        off2 = off1
+        lo2 = lo1
+        cnt1 = hi + 1 - lo
+        off1 -= cnt1
+        lo1 = lo
+        _swap(&b2, &b1)
+        _swap(&b1, &b0)
+        _swap(&q2, &q1)
+        _swap(&q1, &q0)
+
+
+def wavefront_size(Py_ssize_t n, Py_ssize_t m, bint second):
+    """Doubles of scratch of `_wavefront_pair` for an ``n x m`` pair."""
+    return (_WORK_PER_CELL * n * m + 4 * (n + 2) if second else 0) + 16 * (n + 2)
+
+
+def cost_work_size(const Py_ssize_t[:, ::1] lengths,     # IN
+                   const unsigned char[::1] wavefront,  # IN
+                   bint second):
+    """Doubles of one thread's scratch in `batch_cost`."""
+    cdef Py_ssize_t k, n, m, size = 0
+    for k in range(lengths.shape[0]):
+        n = lengths[k, 0]
+        m = lengths[k, 1]
+        if wavefront[k]:
+            size = max(size, wavefront_size(n, m, second))
+        elif second:
+            size = max(size, _WORK_PER_CELL * n * m)
+    return size
+
+
 def batch_cost(const double[:, :, ::1] D,            # IN
                const double[:, :, ::1] Z,            # IN
                const Py_ssize_t[:, ::1] lengths,     # IN
                double gamma, Py_ssize_t radius,
                const unsigned char[::1] exp_domain,  # IN
+               const unsigned char[::1] wavefront,   # IN
                int direction, bint uniform, bint second, int n_threads,
                double[::1] work,                     # SCRATCH
                double[::1] values, double[::1] dvalues,   # OUT
@@ -471,16 +714,19 @@ def batch_cost(const double[:, :, ::1] D,            # IN
     As `batch_series`, for cost matrices: the direction is ``"cost"``,
     ``"matrix"`` (``Z``, of the shape of ``D``; else ``(0, 0, 0)``) or
     ``"omega"``; when ``second``, ``E`` and ``Ed`` (shape of ``D``, zeroed by
-    the caller; ``(0, 0, 0)`` to skip) receive E and H Z in each pair's block
-    (``work`` as in `batch_series`).
-    Pair ``k`` runs in the exp domain when ``exp_domain[k]`` and ``gamma > 0``.
+    the caller; ``(0, 0, 0)`` to skip) receive E and H Z in each pair's block.
+    Pair ``k`` runs by anti-diagonals when ``wavefront[k]`` (exp domain, no
+    band, ``gamma > 0``), else by rows, in the exp domain when
+    ``exp_domain[k]`` and ``gamma > 0``. ``work`` holds ``n_threads`` times
+    `cost_work_size` doubles, any content.
     """
     cdef Py_ssize_t k, n, m, n_pairs = values.shape[0], ld = D.shape[2]
-    cdef Py_ssize_t max_m = 0, max_cells = 0
+    cdef Py_ssize_t max_m = 0, max_cells = 0, size = cost_work_size(lengths, wavefront, second)
     cdef bint want_E = E.shape[0] > 0, want_Ed = Ed.shape[0] > 0
     cdef Options o = _options(gamma, radius, direction, uniform, second, 1.0, 1.0)
     cdef Work* ws
     cdef double* scratch
+    cdef double* mine
     cdef unsigned int fp_mode
     if direction == DIR_JVP:
         raise ValueError("a cost batch has no series to move")
@@ -489,12 +735,12 @@ def batch_cost(const double[:, :, ::1] D,            # IN
     for k in range(n_pairs):
         max_m = max(max_m, lengths[k, 1])
         max_cells = max(max_cells, lengths[k, 0] * lengths[k, 1])
-    if second and work.shape[0] < n_threads * _WORK_PER_CELL * max_cells:
+    if work.shape[0] < n_threads * size:
         raise ValueError("work is too small")
-    scratch = &work[0] if second else NULL
+    scratch = &work[0] if size > 0 else NULL
     with nogil, parallel(num_threads=n_threads):
-        ws = _work_new(max_m, max_cells, second,
-                       scratch + threadid() * _WORK_PER_CELL * max_cells)
+        mine = scratch + threadid() * size
+        ws = _work_new(max_m, max_cells, second, mine)
         if ws == NULL:
             with gil:
                 raise MemoryError()
@@ -502,9 +748,49 @@ def batch_cost(const double[:, :, ::1] D,            # IN
         for k in prange(n_pairs, schedule="dynamic"):
             n = lengths[k, 0]
             m = lengths[k, 1]
+            if wavefront[k]:
+                _wavefront_pair(NULL, NULL, NULL, 0, &D[k, 0, 0],
+                                &Z[k, 0, 0] if direction == DIR_MATRIX else NULL, ld, n, m,
+                                &o, mine, &values[k], &dvalues[k],
+                                &E[k, 0, 0] if want_E and second else NULL,
+                                &Ed[k, 0, 0] if want_Ed and second else NULL, NULL, NULL)
+                continue
             _pair(NULL, NULL, NULL, &D[k, 0, 0], &Z[k, 0, 0] if direction == DIR_MATRIX else NULL,
                   ld, n, m, 0, &o, exp_domain[k], ws, &values[k], &dvalues[k],
                   &E[k, 0, 0] if want_E and second else NULL,
                   &Ed[k, 0, 0] if want_Ed and second else NULL, NULL, NULL)
         sdtw_restore_fp_mode(fp_mode)
         _work_free(ws)
+
+
+def wavefront_series(const double[:, ::1] xt, const double[:, ::1] yrt,  # IN
+                     const double[:, ::1] vt,                            # IN
+                     double gamma, int direction, bint uniform, bint second, double a,
+                     double b, double[::1] work,                         # SCRATCH
+                     double[:, ::1] gxt, double[:, ::1] gyrt):           # OUT
+    """Value and ``<E, Z>`` of one pair by anti-diagonals (exp domain, no band).
+
+    ``xt`` is ``x.T`` and ``yrt`` is ``y[::-1].T`` (C-contiguous, ``(d, n)``
+    and ``(d, m)``), ``vt`` the direction ``v.T`` for ``"jvp"`` (else
+    ``(d, 0)``); as in `batch_series`, when ``second`` the Jacobian products
+    with ``a E + b H Z`` are added to ``gxt``/``gyrt`` (their layouts; ``(d,
+    0)`` to skip). ``work`` holds `wavefront_size` doubles.
+    """
+    cdef Py_ssize_t d = xt.shape[0], n = xt.shape[1], m = yrt.shape[1]
+    cdef Options o = _options(gamma, -1, direction, uniform, second, a, b)
+    cdef double value, dvalue
+    cdef unsigned int fp_mode
+    if direction == DIR_MATRIX:
+        raise ValueError("a series pair has no direction matrix")
+    if direction == DIR_JVP and vt.shape[1] != n:
+        raise ValueError("the direction 'jvp' needs v")
+    if work.shape[0] < wavefront_size(n, m, second):
+        raise ValueError("work is too small")
+    with nogil:
+        fp_mode = sdtw_flush_subnormals()
+        _wavefront_pair(&xt[0, 0], &yrt[0, 0], &vt[0, 0] if direction == DIR_JVP else NULL, d,
+                        NULL, NULL, 0, n, m, &o, &work[0], &value, &dvalue, NULL, NULL,
+                        &gxt[0, 0] if second and gxt.shape[1] > 0 else NULL,
+                        &gyrt[0, 0] if second and gyrt.shape[1] > 0 else NULL)
+        sdtw_restore_fp_mode(fp_mode)
+    return value, dvalue

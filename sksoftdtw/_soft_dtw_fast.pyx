@@ -54,7 +54,7 @@ cdef double LN2 = 0.6931471805599453
 
 
 from ._band cimport _band  # the Sakoe-Chiba band, shared with the neighbours' kernels
-from ._rows cimport _softmin3_w, _sqeuclidean_jvp_row, _sqeuclidean_row
+from ._rows cimport _softmin3_w, _sqeuclidean_jvp_row, _sqeuclidean_row, _wavefront_step
 
 
 cdef inline double _softmin3(double a, double b, double c, double gamma) noexcept nogil:
@@ -751,39 +751,6 @@ cdef double _pair(const double* x, const double* y, const double* D, Py_ssize_t 
         memcpy(ws.W_below, ws.W, 3 * m * sizeof(double))
         s0 -= seg
     return value
-
-
-cdef void _wavefront_step(const double* gf, const double* ge, const double* f2,
-                          const double* e2, const double* f1, const double* e1,
-                          double* f0, double* e0, Py_ssize_t count, double* w) noexcept nogil:
-    """``count`` cells of an anti-diagonal: the step of `_exp_forward_row`.
-
-    Cell ``t`` has its diagonal predecessor at ``f2[t]``, its upper one at
-    ``f1[t]`` and its left one at ``f1[t + 1]``. When ``w`` is not NULL it
-    receives the soft-min weights: ``w[t]`` diagonal, ``w[count + t]`` upper,
-    ``w[2 count + t]`` left.
-    """
-    cdef Py_ssize_t t
-    cdef double e, kk, td, tu, tl, inv
-    if w == NULL:
-        for t in range(count):
-            e = max(max(e2[t], e1[t]), e1[t + 1])
-            f0[t] = sdtw_split(gf[t] * (f2[t] * sdtw_pow2(e2[t] - e)
-                                        + f1[t] * sdtw_pow2(e1[t] - e)
-                                        + f1[t + 1] * sdtw_pow2(e1[t + 1] - e)), &kk)
-            e0[t] = e + ge[t] + kk
-        return
-    for t in range(count):
-        e = max(max(e2[t], e1[t]), e1[t + 1])
-        td = f2[t] * sdtw_pow2(e2[t] - e)
-        tu = f1[t] * sdtw_pow2(e1[t] - e)
-        tl = f1[t + 1] * sdtw_pow2(e1[t + 1] - e)
-        f0[t] = sdtw_split(gf[t] * (td + tu + tl), &kk)
-        e0[t] = e + ge[t] + kk
-        inv = 1.0 / (td + tu + tl)
-        w[t] = td * inv
-        w[count + t] = tu * inv
-        w[2 * count + t] = tl * inv
 
 
 cdef void _wavefront_hard_step(const double* c, const double* r2, const double* r1,

@@ -36,6 +36,7 @@ divergences alike (and half of ours for the mean cost, which has no
 """
 import numpy as np
 
+from ._kernels import fast as _fast
 from ._kernels import second_order as _kernel
 from ._plan import plan
 from .metrics import (
@@ -83,7 +84,8 @@ __all__ = [
 def _series(X, Y, gamma, radius, direction, *, second=False, uniform=False, a=1.0, b=1.0,
             V=None, want_x=False, want_y=False, n_jobs=None, pi=None, pj=None):
     """Values, derivatives ``<E, Z>`` and the asked gradients of the pairs
-    ``(X[pi[k]], Y[pj[k]])`` (`FlatDataset`; ``(X[k], Y[k])`` by default);
+    ``(X[pi[k]], Y[pj[k]])`` (`FlatDataset`; ``(X[k], Y[k])`` by default), the
+    gradients being the Jacobian products of the cost with ``a E + b H Z``;
     see ``_second_order.batch_series``."""
     if uniform:  # the uniform law over alignments: zero costs at gamma = 1
         gamma = 1.0
@@ -97,38 +99,67 @@ def _series(X, Y, gamma, radius, direction, *, second=False, uniform=False, a=1.
     gX = np.zeros_like(X.data) if want_x else np.zeros((0, X.d))
     gY = np.zeros_like(Y.data) if want_y else np.zeros((0, X.d))
     n_threads = check_n_jobs(n_jobs)
+    if p.order == "antidiagonals":
+        for k, (i, j) in enumerate(zip(pi, pj)):
+            _antidiagonal_pair(X, Y, i, j, gamma, direction, second, uniform, a, b, V,
+                               values[k:k + 1], dvalues[k:k + 1], gX, gY)
+        return values, dvalues, gX, gY
+    work = _wavefront_work(n_threads * _kernel.WORK_PER_CELL
+                           * int(np.max(X.lengths[pi] * Y.lengths[pj]))) if second else _NONE
     _kernel.batch_series(X.data, X.offsets, Y.data, Y.offsets, pi, pj,
                          np.zeros((0, X.d)) if V is None else V, gamma, radius,
                          p.domain == "exp", _kernel.DIRECTIONS[direction], uniform, second,
-                         a, b, n_threads,
-                         _work(second, n_threads, X.lengths[pi] * Y.lengths[pj]),
-                         values, dvalues, gX, gY)
+                         a, b, n_threads, work, values, dvalues, gX, gY)
     return values, dvalues, gX, gY
 
 
-def _work(second, n_threads, cells):
-    """The scratch of a Hessian-vector product, kept by this thread between calls."""
-    if not second:
-        return np.zeros(0)
-    return _wavefront_work(n_threads * _kernel.WORK_PER_CELL * int(np.max(cells)))
+_NONE = np.zeros(0)
+
+
+def _antidiagonal_pair(X, Y, i, j, gamma, direction, second, uniform, a, b, V, values,
+                       dvalues, gX, gY):
+    """`_series` of the pair ``(X[i], Y[j])`` by anti-diagonals."""
+    x, y = X.series(i), Y.series(j)
+    xt, yrt = np.ascontiguousarray(x.T), np.ascontiguousarray(y[::-1].T)
+    vt = np.ascontiguousarray(V[X.offsets[i]:X.offsets[i + 1]].T) if V is not None \
+        else np.zeros((X.d, 0))
+    gxt = np.zeros_like(xt) if second and len(gX) else np.zeros((X.d, 0))
+    gyrt = np.zeros_like(yrt) if second and len(gY) else np.zeros((X.d, 0))
+    work = _wavefront_work(_kernel.wavefront_size(len(x), len(y), second))
+    values[0], dvalues[0] = _kernel.wavefront_series(
+        xt, yrt, vt, gamma, _kernel.DIRECTIONS[direction], uniform, second, a, b, work, gxt,
+        gyrt)
+    if gxt.size:
+        gX[X.offsets[i]:X.offsets[i + 1]] += gxt.T
+    if gyrt.size:
+        gY[Y.offsets[j]:Y.offsets[j + 1]] += gyrt.T[::-1]
+
+
+def _run_cost(D3, Z3, gamma, radius, exp_domain, wavefront, direction, second, uniform,
+              n_threads=1):
+    """``_second_order.batch_cost`` on a contiguous batch of full cost matrices."""
+    lengths = np.tile(np.array([D3.shape[1:]], dtype=np.intp), (len(D3), 1))
+    work = _wavefront_work(n_threads * _kernel.cost_work_size(lengths, wavefront, second))
+    values, dvalues = np.empty(len(D3)), np.empty(len(D3))
+    E = np.zeros(D3.shape if second else (0, 0, 0))
+    Ed = np.zeros(D3.shape if second else (0, 0, 0))
+    _kernel.batch_cost(D3, np.zeros((0, 0, 0)) if Z3 is None else Z3, lengths, gamma, radius,
+                       exp_domain, wavefront, _kernel.DIRECTIONS[direction], uniform, second,
+                       n_threads, work, values, dvalues, E, Ed)
+    return values, dvalues, E, Ed
 
 
 def _cost(D, gamma, radius, direction, *, Z=None, second=False, uniform=False):
     """Value, ``<E, Z>``, E and ``H Z`` (when ``second``) of one validated cost matrix."""
     if uniform:
         gamma = 1.0
-    D3 = D[None]
-    lengths = np.array([D.shape], dtype=np.intp)
-    p = plan("hessian" if second else "directional", lengths[:, 0], lengths[:, 1],
-             gamma=gamma, radius=radius, max_cost=0.0 if uniform else np.abs(D).max(),
-             per_pair=True)
-    values, dvalues = np.empty(1), np.empty(1)
-    E = np.zeros(D3.shape if second else (0, 0, 0))
-    Ed = np.zeros(D3.shape if second else (0, 0, 0))
-    _kernel.batch_cost(D3, np.zeros((0, 0, 0)) if Z is None else Z[None], lengths, gamma,
-                       radius, (p.domain == "exp").view(np.uint8),
-                       _kernel.DIRECTIONS[direction], uniform, second, 1,
-                       _work(second, 1, D.size), values, dvalues, E, Ed)
+    p = plan("hessian" if second else "directional", np.array([D.shape[0]]),
+             np.array([D.shape[1]]), gamma=gamma, radius=radius,
+             max_cost=0.0 if uniform else np.abs(D).max(), per_pair=True)
+    values, dvalues, E, Ed = _run_cost(D[None], None if Z is None else Z[None], gamma, radius,
+                                       (p.domain == "exp").view(np.uint8),
+                                       (p.order == "antidiagonals").view(np.uint8), direction,
+                                       second, uniform)
     return float(values[0]), float(dvalues[0]), E[0] if second else None, \
         Ed[0] if second else None
 

@@ -319,15 +319,47 @@ def test_plan_of_second_order_requests(monkeypatch):
     assert (p.order, p.domain, p.memory) == ("rows", "exp", "two rows")
     p = explain(sharp_soft_dtw, x, y, 0.0)
     assert (p.order, p.domain) == ("rows", "hard")
-    for strategy in ("lanes", "antidiagonals"):
-        monkeypatch.setenv("SKSOFTDTW_STRATEGY", strategy)
-        with pytest.raises(ValueError, match="second-order kernels run by rows"):
-            sharp_soft_dtw(x, y, 1.0)
+    long_x, long_y = np.zeros((80, 1)), np.ones((90, 1))
+    p = explain(sharp_soft_dtw_value_and_grad, long_x, long_y, 1.0)
+    assert (p.order, p.domain, p.memory) == ("antidiagonals", "exp", "full")
+    p = explain(sharp_soft_dtw_value_and_grad, long_x, long_y, 1.0, sakoe_chiba_radius=5)
+    assert p.order == "rows"
+    monkeypatch.setenv("SKSOFTDTW_STRATEGY", "lanes")
+    with pytest.raises(ValueError, match="second-order kernels run by rows or by anti-diagonals"):
+        sharp_soft_dtw(x, y, 1.0)
+    monkeypatch.setenv("SKSOFTDTW_STRATEGY", "antidiagonals")
+    for gamma, radius in ((0.0, None), (1.0, 2)):
+        with pytest.raises(ValueError, match="no band and the exp domain"):
+            sharp_soft_dtw(x, y, gamma, sakoe_chiba_radius=radius)
     monkeypatch.delenv("SKSOFTDTW_STRATEGY")
     monkeypatch.setattr(sksoftdtw._plan, "MAX_FULL_CELLS", 20)
     assert np.isfinite(sharp_soft_dtw(x, y, 1.0))  # a value needs no weights
     with pytest.raises(ValueError, match="MAX_FULL_CELLS"):
         sharp_soft_dtw_value_and_grad(x, y, 1.0)
+
+
+@pytest.mark.parametrize("gamma", [1e-3, 0.3, 5.0])
+def test_antidiagonals_and_rows_agree(monkeypatch, gamma):
+    rng = _rng(15)
+    x, y, v = rng.normal(size=(23, 2)), rng.normal(size=(17, 2)), rng.normal(size=(23, 2))
+    D, Z = sq_euclidean_cost(x, y), rng.normal(size=(23, 17))
+    results = []
+    for strategy in ("antidiagonals", "rows"):
+        monkeypatch.setenv("SKSOFTDTW_STRATEGY", strategy)
+        assert explain(soft_dtw_hessian_product, x, y, gamma, v).order == strategy
+        results.append([
+            sharp_soft_dtw(x, y, gamma),
+            *sharp_soft_dtw_divergence_value_and_grad(x, y, gamma),
+            *mean_cost_divergence_value_and_grad(x, y),
+            soft_dtw_hessian_product(x, y, gamma, v),
+            *dilate_value_and_grad(x, y, 0.4, gamma),
+            soft_dtw_directional_derivative_from_cost(D, Z, gamma),
+            soft_dtw_hessian_product_from_cost(D, Z, gamma),
+            *sharp_soft_dtw_value_and_grad_from_cost(D, gamma),
+            *mean_cost_value_and_grad_from_cost(D),
+        ])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12 * max(1.0, np.abs(b).max()))
 
 
 def test_bad_input_is_explained():
