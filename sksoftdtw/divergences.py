@@ -360,9 +360,11 @@ def sharp_soft_dtw_value_and_grad_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=
     --------
     >>> import numpy as np
     >>> from sksoftdtw import sharp_soft_dtw_value_and_grad_from_cost
-    >>> value, grad = sharp_soft_dtw_value_and_grad_from_cost(np.ones((2, 3)), gamma=0.5)
-    >>> value, grad.shape
-    (3.0, (2, 3))
+    >>> D = np.array([[0.0, 1.0], [1.0, 0.0]])
+    >>> value, grad = sharp_soft_dtw_value_and_grad_from_cost(D, gamma=0.0)
+    >>> value, grad
+    (0.0, array([[1., 0.],
+           [0., 1.]]))
     """
     D = _check_cost(D)
     _, value, E, HD = _cost(D, check_gamma(gamma), check_radius(sakoe_chiba_radius), "cost",
@@ -682,7 +684,7 @@ def soft_dtw_hessian_product_from_cost(D, Z, gamma=1.0, *, sakoe_chiba_radius=No
     >>> import numpy as np
     >>> from sksoftdtw import soft_dtw_hessian_product_from_cost
     >>> HZ = soft_dtw_hessian_product_from_cost(np.zeros((2, 2)), np.eye(2), gamma=1.0)
-    >>> HZ[0, 0], HZ[1, 1]   # the first and last cells are on every path
+    >>> float(HZ[0, 0]), float(HZ[1, 1])   # the first and last cells are on every path
     (0.0, 0.0)
     """
     D, Z = _check_cost_direction(D, Z)
