@@ -23,9 +23,12 @@ terms vanish exactly where a weight is one). At ``gamma = 0`` the weights are
 one-hot and piecewise constant: ``<E, Z>`` follows the optimal path and
 ``H = 0``.
 
-The layout is that of ``_soft_dtw_fast``: rows of ``m + 1`` entries with the
-boundary column first, the forward pass in the exp or the log domain, and the
-weights W and their derivatives T (three doubles each) kept for every cell.
+Two orders, as in ``_soft_dtw_fast``: by rows (rows of ``m + 1`` entries
+with the boundary column first; the exp or the log domain; any band), and by
+anti-diagonals for long pairs without a band (exp domain, vectorized). A
+Hessian-vector product keeps the weights W and their derivatives T (three
+doubles each) of every cell, in a scratch buffer the caller keeps between
+calls.
 """
 import numpy as np
 
