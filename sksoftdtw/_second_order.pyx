@@ -527,7 +527,7 @@ cdef void _wavefront_pair(const double* x, const double* yr, const double* v, Py
     contiguous in ``i``; ``v`` (for ``DIR_JVP``) and the gradients ``gx`` and
     ``gyr`` (added to, when not NULL) have the layouts of ``x`` and ``yr``.
     """
-    cdef Py_ssize_t k, i, t, lo, hi, cnt, off = 0, w = n + 2
+    cdef Py_ssize_t k, i, t, lo, hi, cnt, off = 0, w = n + 2, gap
     cdef Py_ssize_t cnt1 = 0, lo1 = n, lo2 = n, off1 = n * m, off2 = n * m
     cdef double scale = 1.0 / (o.gamma * LN2), inv_gamma = 1.0 / o.gamma
     cdef Py_ssize_t c, tr
@@ -537,10 +537,13 @@ cdef void _wavefront_pair(const double* x, const double* yr, const double* v, Py
     cdef double* buf = scratch
     if o.second:  # W and T with a zero anti-diagonal of padding on both sides
         W = scratch + w
-        T = W + 3 * n * m + 2 * w
+        # T starts half a page away from W modulo 4 KiB: streams of W and of T
+        # a multiple of 4 KiB apart (n = m = 512) stall on 4K aliasing.
+        gap = (768 - (3 * n * m + 2 * w) % 512) % 512  # C remainders: keep it positive
+        T = W + 3 * n * m + 2 * w + gap
         buf = T + 3 * n * m + w
         memset(W - w, 0, w * sizeof(double))
-        memset(W + 3 * n * m, 0, 2 * w * sizeof(double))
+        memset(W + 3 * n * m, 0, (2 * w + gap) * sizeof(double))
         memset(T + 3 * n * m, 0, w * sizeof(double))
     cdef double* f2 = buf            # alpha mantissas of anti-diagonal k - 2
     cdef double* e2 = buf + w        # their exponents
@@ -684,7 +687,7 @@ cdef void _wavefront_pair(const double* x, const double* yr, const double* v, Py
 
 def wavefront_size(Py_ssize_t n, Py_ssize_t m, bint second):
     """Doubles of scratch of `_wavefront_pair` for an ``n x m`` pair."""
-    return (_WORK_PER_CELL * n * m + 4 * (n + 2) if second else 0) + 16 * (n + 2)
+    return (_WORK_PER_CELL * n * m + 4 * (n + 2) + 512 if second else 0) + 16 * (n + 2)
 
 
 def cost_work_size(const Py_ssize_t[:, ::1] lengths,     # IN
