@@ -36,11 +36,9 @@ divergences alike (and half of ours for the mean cost, which has no
 """
 import numpy as np
 
-from ._kernels import fast as _fast
 from ._kernels import second_order as _kernel
 from ._plan import plan
 from .metrics import (
-    _FIRST,
     _SEE_BAND,
     _as_dataset,
     _cdist,
@@ -53,7 +51,6 @@ from .metrics import (
 from .parallel import cdist_blocks, distributed_backend_active
 from .utils._docstrings import fill_doc
 from .utils._validation import (
-    check_dataset,
     check_gamma,
     check_n_jobs,
     check_path_sum,
