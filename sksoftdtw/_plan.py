@@ -15,7 +15,10 @@ result. A plan has three parts:
 - the **memory** scheme: ``"two rows"`` (a value alone, ``O(m)``), ``"full"``
   (the soft-min weights of every cell, for the backward pass) or
   ``"checkpointed"`` (a row every ``sqrt(n)`` rows, the weights recomputed
-  segment by segment).
+  segment by segment);
+- the **dtype** of the kernel: ``"float32"`` (lanes in the exp domain, 32
+  pairs a group, for float32 requests whose exponents are exact in float32)
+  or ``"float64"`` (everything else; float32 data are then converted).
 
 A ``strategy`` argument, or else the environment variable
 ``SKSOFTDTW_STRATEGY``, forces the order and possibly the domain, as
@@ -34,6 +37,18 @@ from ._kernels import fast
 # kernels accept; beyond it their exponents, integer-valued doubles, would no
 # longer be exact after (n + m) additions, and the log domain is used.
 MAX_EXPONENT = 2.0**50
+
+# The same bound for the float32 lane kernels, whose exponents are float32.
+# A cell's exponent is the sum, along a path of at most n + m cells, of the
+# integers nearest to t = -cost / (gamma ln 2), plus at most 2 per cell from
+# renormalisation. Each t is rounded to an integer by adding 1.5 * 2^23,
+# exact while |t| < 2^22, and the sums stay exact integers while below 2^24
+# in magnitude. Requiring (n + m) max_cost / (gamma ln 2) < 2^22 gives both
+# (one cell's |t| is at most the path's sum) with 2^22 + 2 (n + m) < 2^24 to
+# spare for the renormalisations. Beyond it float32 requests run in float64.
+# (A rounded t is off by up to |t| 2^-24: a relative error of 6e-8 on each
+# cost, the float32 rounding of the cost itself.)
+MAX_EXPONENT_FLOAT32 = 2.0**22
 
 # From this length on, one pair runs faster by anti-diagonals than by rows.
 WAVEFRONT_MIN_LENGTH = 64
@@ -65,6 +80,7 @@ MAX_FULL_CELLS = 2**23
 ORDERS = ("rows", "lanes", "antidiagonals")
 DOMAINS = ("exp", "log", "hard")
 WANTS = ("value", "gradient", "alignment")
+DTYPES = ("float64", "float32")
 
 _LN2 = np.log(2.0)
 _LAST = threading.local()
@@ -81,30 +97,39 @@ class Plan(NamedTuple):
     domain: object
     memory: str
     groups: tuple = None
+    dtype: str = "float64"
 
 
-def exp_domain_exact(max_cost, length, gamma):
+def exp_domain_exact(max_cost, length, gamma, max_exponent=MAX_EXPONENT):
     """Whether the exp-domain recursion is exact for costs up to ``max_cost``
-    on paths of ``length`` cells (elementwise on arrays)."""
+    on paths of ``length`` cells (elementwise on arrays), with exponents exact
+    up to ``max_exponent`` (`MAX_EXPONENT` or `MAX_EXPONENT_FLOAT32`)."""
     # Written without a division so that a subnormal gamma cannot overflow.
-    return (gamma > 0) & (length * max_cost < MAX_EXPONENT * gamma * _LN2)
+    return (gamma > 0) & (length * max_cost < max_exponent * gamma * _LN2)
 
 
-def lane_groups(lengths_x, lengths_y, mixed=False):
-    """Groups of at most ``N_LANES`` pairs of equal lengths, or of close
+def n_lanes(dtype="float64"):
+    """Pairs of a lane group for kernels of this dtype: a lane block is 128
+    bytes, 16 doubles or 32 floats."""
+    return fast.N_LANES_FLOAT32 if dtype == "float32" else fast.N_LANES
+
+
+def lane_groups(lengths_x, lengths_y, mixed=False, dtype="float64"):
+    """Groups of at most `n_lanes` pairs of equal lengths, or of close
     lengths when ``mixed`` (to be padded to the longest of the group).
 
     Returns the permutation that sorts the pairs by lengths and the start of
     each group in it (the last entry is the number of pairs).
     """
+    size = n_lanes(dtype)
     order = np.lexsort((lengths_y, lengths_x))
     if mixed:
-        starts = np.r_[np.arange(0, len(order), fast.N_LANES), len(order)]
+        starts = np.r_[np.arange(0, len(order), size), len(order)]
         return order.astype(np.intp), starts.astype(np.intp)
     lx, ly = lengths_x[order], lengths_y[order]
     run_starts = np.flatnonzero(np.r_[True, (lx[1:] != lx[:-1]) | (ly[1:] != ly[:-1])])
     run_ends = np.r_[run_starts[1:], len(order)]
-    starts = np.concatenate([np.arange(a, b, fast.N_LANES)
+    starts = np.concatenate([np.arange(a, b, size)
                              for a, b in zip(run_starts, run_ends)] + [[len(order)]])
     return order.astype(np.intp), starts.astype(np.intp)
 
@@ -136,7 +161,7 @@ def _refuse(order, domain, reason):
 
 
 def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
-         strategy=None):
+         strategy=None, dtype="float64"):
     """The plan of a request.
 
     Parameters
@@ -157,6 +182,10 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
     strategy : str, default=None
         ``"order"`` or ``"order/domain"`` to force; ``None`` reads
         ``SKSOFTDTW_STRATEGY``, and an empty one leaves the choice to the plan.
+    dtype : {"float64", "float32"}, default="float64"
+        The dtype of the data and results. float32 requests run in float32
+        kernels when lanes in the exp domain compute them with exponents
+        exact in float32 (see `MAX_EXPONENT_FLOAT32`), else in float64.
 
     Returns
     -------
@@ -181,6 +210,10 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
         shortest = min(lengths_x.min(), lengths_y.min())
     exact = bool(exp_domain_exact(max_cost, path, gamma))
     domain = _domain(gamma, exact, forced_order, forced_domain)
+    if dtype not in DTYPES:
+        raise ValueError(f"dtype must be one of {DTYPES}, got {dtype!r}")
+    lane_dtype = "float32" if dtype == "float32" and domain == "exp" and bool(
+        exp_domain_exact(max_cost, path, gamma, MAX_EXPONENT_FLOAT32)) else "float64"
     memory = "two rows" if not gradient else ("checkpointed" if longest > max_full else "full")
     # Anti-diagonals keep the weights of every cell.
     wavefront_ok = radius < 0 and domain != "log" and not (gradient and longest > max_full)
@@ -195,11 +228,12 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
         elif gradient and wavefront_ok and np.median(cells) > LANES_MAX_CELLS:
             order = "antidiagonals"
         elif lanes_ok:
-            groups = _padded_groups(lengths_x, lengths_y, cells) \
+            groups = _padded_groups(lengths_x, lengths_y, cells, lane_dtype) \
                 if radius < 0 and not gradient else None
-            groups = groups or lane_groups(lengths_x, lengths_y)
-            if n_pairs * LANE_GROUP_COST >= fast.N_LANES * (len(groups[1]) - 1):
-                return _record(Plan("lanes", domain, "full" if gradient else memory, groups))
+            groups = groups or lane_groups(lengths_x, lengths_y, dtype=lane_dtype)
+            if n_pairs * LANE_GROUP_COST >= n_lanes(lane_dtype) * (len(groups[1]) - 1):
+                return _record(Plan("lanes", domain, "full" if gradient else memory, groups,
+                                    lane_dtype))
             order = "rows"
         else:
             order = "rows"
@@ -216,7 +250,7 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
             _refuse(order, forced_domain, "lanes need the exp domain, or hard DTW for values, "
                     "and gradients of at most MAX_FULL_CELLS / N_LANES cells a pair")
         return _record(Plan(order, domain, "full" if gradient else memory,
-                            lane_groups(lengths_x, lengths_y)))
+                            lane_groups(lengths_x, lengths_y, dtype=lane_dtype), lane_dtype))
     if order == "antidiagonals" and gradient:
         memory = "full"
     if per_pair:
@@ -224,10 +258,10 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
     return _record(Plan(order, domain, memory))
 
 
-def _padded_groups(lengths_x, lengths_y, cells):
+def _padded_groups(lengths_x, lengths_y, cells, dtype):
     """Lane groups of pairs of close lengths, or None when padding them to the
     longest of each group would cost more than `LANE_MAX_PADDING`."""
-    order, starts = lane_groups(lengths_x, lengths_y, mixed=True)
+    order, starts = lane_groups(lengths_x, lengths_y, mixed=True, dtype=dtype)
     lx = np.maximum.reduceat(lengths_x[order], starts[:-1])
     ly = np.maximum.reduceat(lengths_y[order], starts[:-1])
     padded = float(np.sum(lx * ly * np.diff(starts)))
