@@ -529,42 +529,60 @@ cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
             out[l] = prev[m * LANES + l]
 
 
+cdef void _lanes_start(floating* rows, Py_ssize_t m) noexcept nogil:
+    """Rows -1 and 0 of `_lanes_forward`: the start cell and alpha = 0 elsewhere."""
+    cdef Py_ssize_t j, nl = _BLOCK_BYTES // sizeof(floating), w = (m + 1) * nl
+    cdef floating zero_exp = SDTW_ZERO_EXP if floating is double else SDTW_ZERO_EXP_F
+    for j in range(w):
+        rows[j] = 0.0
+        rows[w + j] = zero_exp
+        rows[2 * w + j] = 0.0
+        rows[3 * w + j] = zero_exp
+    for j in range(nl):
+        rows[j] = 1.0
+        rows[w + j] = 0.0
+
+
 cdef void _lanes_forward(const floating* xl, const floating* yl, Py_ssize_t n, Py_ssize_t m,
                          Py_ssize_t d, double gamma, Py_ssize_t radius, floating* rows,
-                         floating* out, floating* W, const Py_ssize_t* ends) noexcept nogil:
-    """Soft-DTW values of NL pairs of lengths ``(n, m)`` in the exp domain,
-    NL = ``_BLOCK_BYTES / sizeof(floating)`` (LANES doubles, 2 LANES floats).
-
-    When ``ends`` is not NULL, lane ``l`` holds a shorter pair of lengths
-    ``(ends[l], ends[NL + l])``, padded: a cell depends only on the cells
-    above and left of it, so that pair's value is read at its own last cell
-    and the padding never reaches it (no band then).
+                         floating* out, floating* W, const Py_ssize_t* ends, Py_ssize_t i0,
+                         Py_ssize_t i1, floating* ckpt, Py_ssize_t every) noexcept nogil:
+    """Rows ``i0`` to ``i1 - 1`` of the soft-DTW recursion of NL pairs of
+    lengths ``(n, m)`` in the exp domain, NL = ``_BLOCK_BYTES / sizeof(floating)``
+    (LANES doubles, 2 LANES floats).
 
     ``rows`` holds ``4 (m + 1) NL`` numbers: mantissas and exponents of two
-    rows of alpha. When ``W`` is not NULL, it receives the soft-min weights
-    of the diagonal and upper predecessors (``2 n m NL`` numbers laid out
-    ``[i][j][predecessor][lane]``); the left one's is the rest of 1. Along a
-    row, the left and diagonal neighbours stay in registers.
+    rows of alpha, the first two quarters row ``i0 - 1`` on entry (see
+    `_lanes_start`) and row ``i1 - 1`` on exit. When ``out`` is not NULL, it
+    receives the values at row ``n - 1``. When ``ends`` is not NULL, lane
+    ``l`` holds a shorter pair of lengths ``(ends[l], ends[NL + l])``, padded:
+    a cell depends only on the cells above and left of it, so that pair's
+    value is read at its own last cell and the padding never reaches it (no
+    band then).
+
+    When ``W`` is not NULL, it receives the soft-min weights of the diagonal
+    and upper predecessors of row ``i`` at ``W + 2 (i - i0) m NL`` (laid out
+    ``[j][predecessor][lane]``); the left one's is the rest of 1. When
+    ``ckpt`` is not NULL, each row ``i`` with ``(i + 1) % every == 0`` is
+    copied (mantissas and exponents) to ``ckpt + 2 (m + 1) NL ((i + 1) /
+    every - 1)``. Along a row, the left and diagonal neighbours stay in
+    registers.
     """
     cdef Py_ssize_t i, j, l, lo, hi, nl = _BLOCK_BYTES // sizeof(floating)
+    cdef Py_ssize_t w = (m + 1) * nl
     cdef floating scale = 1.0 / (gamma * LN2)
     cdef floating zero_exp = SDTW_ZERO_EXP if floating is double else SDTW_ZERO_EXP_F
     cdef floating* pf = rows
-    cdef floating* pe = rows + (m + 1) * nl
-    cdef floating* cf = rows + 2 * (m + 1) * nl
-    cdef floating* ce = rows + 3 * (m + 1) * nl
+    cdef floating* pe = rows + w
+    cdef floating* cf = rows + 2 * w
+    cdef floating* ce = rows + 3 * w
     cdef floating* tmp
     cdef const floating* xi
     cdef sdtw_lanes g, ge, df, de, uf, ue, lf, le
-    for j in range((m + 1) * nl):
-        pf[j] = 0.0
-        pe[j] = zero_exp
+    for j in range(w):  # cells outside the band of row i0 read alpha = 0
         cf[j] = 0.0
         ce[j] = zero_exp
-    for l in range(nl):
-        pf[l] = 1.0
-        pe[l] = 0.0
-    for i in range(n):
+    for i in range(i0, i1):
         _band(i, n, m, radius, &lo, &hi)
         xi = xl + i * d * nl
         for l in range(nl):
@@ -579,12 +597,12 @@ cdef void _lanes_forward(const floating* xl, const floating* yl, Py_ssize_t n, P
             uf = _lanes_load(pf + (j + 1) * nl)
             ue = _lanes_load(pe + (j + 1) * nl)
             lf = _lanes_cell(df, de, uf, ue, lf, le, g, ge, &le,
-                             (W + 2 * (i * m + j) * nl) if W != NULL else NULL)
+                             (W + 2 * ((i - i0) * m + j) * nl) if W != NULL else NULL)
             _lanes_store(cf + (j + 1) * nl, lf)
             _lanes_store(ce + (j + 1) * nl, le)
             df = uf
             de = ue
-        if i == 0:
+        if i == 0:  # the start cell belongs to row -1 only
             for l in range(nl):
                 pf[l] = 0.0
                 pe[l] = zero_exp
@@ -594,14 +612,18 @@ cdef void _lanes_forward(const floating* xl, const floating* yl, Py_ssize_t n, P
         tmp = pe
         pe = ce
         ce = tmp
-        if ends != NULL:
+        if ckpt != NULL and (i + 1) % every == 0:  # (pe is always pf + w)
+            memcpy(ckpt + 2 * w * ((i + 1) // every - 1), pf, 2 * w * sizeof(floating))
+        if ends != NULL and out != NULL:
             for l in range(nl):
                 if ends[l] == i + 1:
                     out[l] = -gamma * (<double> pe[ends[nl + l] * nl + l] * LN2
                                        + log(pf[ends[nl + l] * nl + l]))
-    if ends == NULL:
+    if ends == NULL and out != NULL:
         for l in range(nl):
             out[l] = -gamma * (<double> pe[m * nl + l] * LN2 + log(pf[m * nl + l]))
+    if pf != rows:
+        memcpy(rows, pf, 2 * w * sizeof(floating))
 
 
 def groups_value(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
@@ -652,8 +674,9 @@ def groups_value(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
                 _lanes_hard_forward(buf, buf + max_n * d * nl, n, m, d, radius,
                                     buf + (max_n + max_m) * d * nl, res, ends)
             else:
+                _lanes_start(buf + (max_n + max_m) * d * nl, m)
                 _lanes_forward(buf, buf + max_n * d * nl, n, m, d, gamma, radius,
-                               buf + (max_n + max_m) * d * nl, res, NULL, ends)
+                               buf + (max_n + max_m) * d * nl, res, NULL, ends, 0, n, NULL, 0)
             for l in range(count):
                 out[a + l] = res[l]
         free(mem)
@@ -662,13 +685,18 @@ def groups_value(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
 
 cdef void _lanes_backward(const floating* xl, const floating* yl, Py_ssize_t n,
                           Py_ssize_t m, Py_ssize_t d, Py_ssize_t radius, const floating* W,
+                          const floating* W_below, Py_ssize_t i0, Py_ssize_t i1,
                           floating* rows, floating* gxl, floating* gyl) noexcept nogil:
-    """`_backward` for NL pairs (see `_lanes_forward`): gradients into
-    ``gxl``/``gyl`` (zeroed; NULL for a gradient not wanted).
+    """Rows ``i1 - 1`` down to ``i0`` of `_backward` for NL pairs (see
+    `_lanes_forward`): gradients added to ``gxl``/``gyl`` (NULL for a
+    gradient not wanted), laid out like the data.
 
-    ``rows`` holds ``2 (m + 1) NL`` numbers: two rows of E, each with a
-    zero pad at column m. Gradients are laid out like the data. Along a row,
-    the E of the left and diagonal successors stay in registers.
+    ``W`` holds the weights of rows ``i0`` to ``i1 - 1`` as `_lanes_forward`
+    leaves them, ``W_below`` those of row ``i1`` (unused when ``i1 == n``).
+    ``rows`` holds ``2 (m + 1) NL`` numbers: two rows of E, each with a zero
+    pad at column m, the first E row ``i1`` on entry (zeros for ``i1 == n``)
+    and row ``i0`` on exit. Along a row, the E of the left and diagonal
+    successors stay in registers.
     """
     cdef Py_ssize_t i, j, l, lo, hi, first, nl = _BLOCK_BYTES // sizeof(floating)
     cdef Py_ssize_t w = (m + 1) * nl
@@ -676,19 +704,20 @@ cdef void _lanes_backward(const floating* xl, const floating* yl, Py_ssize_t n,
     cdef floating* cur = rows + w      # E of row i
     cdef floating* tmp
     cdef const floating* wc
+    cdef const floating* wn
     cdef const floating* wu
     cdef const floating* wd
     cdef floating zero[4 * LANES]
     cdef sdtw_lanes el, eu, ed
-    memset(rows, 0, 2 * w * sizeof(floating))
     memset(zero, 0, 4 * LANES * sizeof(floating))
-    for i in range(n - 1, -1, -1):
+    for i in range(i1 - 1, i0 - 1, -1):
         _band(i, n, m, radius, &lo, &hi)
         memset(cur + lo * nl, 0, (min(hi + 1, m + 1) - lo) * nl * sizeof(floating))
         if i == n - 1:
             for l in range(nl):
                 cur[(m - 1) * nl + l] = 1.0
-        wc = W + 2 * i * m * nl
+        wc = W + 2 * (i - i0) * m * nl
+        wn = (W + 2 * (i + 1 - i0) * m * nl) if i + 1 < i1 else W_below
         first = hi - 2 if i == n - 1 else hi - 1
         # successors: left (i, j + 1), up (i + 1, j), diagonal (i + 1, j + 1);
         # beyond the last row or column their E is a zero pad
@@ -697,8 +726,8 @@ cdef void _lanes_backward(const floating* xl, const floating* yl, Py_ssize_t n,
         for j in range(first, lo - 1, -1):
             eu = _lanes_load(nxt + j * nl)
             if i + 1 < n:
-                wu = W + (2 * ((i + 1) * m + j) + 1) * nl
-                wd = W + 2 * ((i + 1) * m + j + 1) * nl
+                wu = wn + (2 * j + 1) * nl
+                wd = wn + 2 * (j + 1) * nl
             else:
                 wu = zero
                 wd = zero
@@ -710,24 +739,66 @@ cdef void _lanes_backward(const floating* xl, const floating* yl, Py_ssize_t n,
         tmp = nxt
         nxt = cur
         cur = tmp
+    if nxt != rows:
+        memcpy(rows, nxt, w * sizeof(floating))
+
+
+cdef void _lanes_value_grad(const floating* xl, const floating* yl, Py_ssize_t n,
+                            Py_ssize_t m, Py_ssize_t d, double gamma, Py_ssize_t radius,
+                            Py_ssize_t block, floating* rows, floating* W,
+                            floating* ckpt, floating* out, floating* gxl,
+                            floating* gyl) noexcept nogil:
+    """Values and gradients of NL pairs: `_lanes_forward` then `_lanes_backward`.
+
+    With ``block < n``, the weights of ``block`` rows at a time only, so that
+    they stay in cache: the forward pass keeps a checkpoint row every
+    ``block`` rows in ``ckpt`` (``2 (m + 1) NL`` numbers each), and the
+    backward pass recomputes the weights block by block from them, bottom
+    first. ``rows`` holds ``6 (m + 1) NL`` numbers, ``W`` the weights of
+    ``min(block, n) + 1`` rows (``2 m NL`` numbers each).
+    """
+    cdef Py_ssize_t s0, s1, nl = _BLOCK_BYTES // sizeof(floating), w = (m + 1) * nl
+    cdef floating* erows = rows + 4 * w
+    cdef floating* below = W + 2 * block * m * nl
+    memset(erows, 0, 2 * w * sizeof(floating))
+    _lanes_start(rows, m)
+    if block >= n:
+        _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, out, W, NULL, 0, n, NULL, 0)
+        _lanes_backward(xl, yl, n, m, d, radius, W, NULL, 0, n, erows, gxl, gyl)
+        return
+    _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, out, NULL, NULL, 0, n, ckpt, block)
+    s0 = ((n - 1) // block) * block
+    while s0 >= 0:
+        s1 = min(n, s0 + block)
+        if s0 == 0:
+            _lanes_start(rows, m)
+        else:
+            memcpy(rows, ckpt + 2 * w * (s0 // block - 1), 2 * w * sizeof(floating))
+        _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, NULL, W, NULL, s0, s1, NULL, 0)
+        _lanes_backward(xl, yl, n, m, d, radius, W, below, s0, s1, erows, gxl, gyl)
+        memcpy(below, W, 2 * m * nl * sizeof(floating))
+        s0 -= block
 
 
 def groups_value_grad(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
                       const floating[:, ::1] Y, const Py_ssize_t[::1] yoff,  # IN
                       const Py_ssize_t[::1] order,                           # IN
                       const Py_ssize_t[::1] starts,                          # IN
-                      double gamma, Py_ssize_t radius, int n_threads,
+                      double gamma, Py_ssize_t radius, Py_ssize_t block, int n_threads,
                       floating[::1] values,                                  # OUT
                       floating[:, ::1] gX, floating[:, ::1] gY):             # OUT
     """`batch_value_grad` in the exp domain with pairs in SIMD lanes.
 
     The pairs ``(X[k], Y[k])`` are taken in the ``order`` given, in groups
     ``order[starts[g]:starts[g + 1]]`` of at most `N_LANES` (float64) or
-    `N_LANES_FLOAT32` pairs of equal lengths.
+    `N_LANES_FLOAT32` pairs of equal lengths. The weights are kept for
+    ``block`` rows at a time (see `_lanes_value_grad`; all rows when
+    ``block`` is at least the longest length).
     """
     cdef Py_ssize_t g, a, p, n, m, count, i, k, l, n_groups = starts.shape[0] - 1
     cdef Py_ssize_t d = X.shape[1], max_n = _max_len(xoff), max_m = _max_len(yoff)
-    cdef Py_ssize_t max_nm = 0, nl = _BLOCK_BYTES // sizeof(floating)
+    cdef Py_ssize_t nl = _BLOCK_BYTES // sizeof(floating)
+    cdef Py_ssize_t n_ckpt = max_n // block if block < max_n else 0
     cdef bint want_x = gX.shape[0] > 0, want_y = gY.shape[0] > 0
     cdef floating* mem
     cdef floating* buf
@@ -737,12 +808,13 @@ def groups_value_grad(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,  # I
     cdef floating* gyl
     cdef floating* rows
     cdef floating* W
+    cdef floating* ckpt
     cdef floating* res
-    for p in range(values.shape[0]):
-        max_nm = max(max_nm, (xoff[p + 1] - xoff[p]) * (yoff[p + 1] - yoff[p]))
+    block = min(block, max_n)
     with nogil, parallel(num_threads=n_threads):
-        mem = <floating*> calloc((2 * (max_n + max_m) * d + 4 * (max_m + 1)
-                                  + 2 * max_nm + 1) * nl + _ALIGN_PAD, sizeof(double))
+        mem = <floating*> calloc((2 * (max_n + max_m) * d + (6 + 2 * n_ckpt) * (max_m + 1)
+                                  + 2 * (block + 1) * max_m + 1) * nl + _ALIGN_PAD,
+                                 sizeof(double))
         if mem == NULL:
             with gil:
                 raise MemoryError()
@@ -753,8 +825,9 @@ def groups_value_grad(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,  # I
             gxl = yl + max_m * d * nl
             gyl = gxl + max_n * d * nl
             rows = gyl + max_m * d * nl
-            W = rows + 4 * (max_m + 1) * nl
-            res = W + 2 * max_nm * nl
+            ckpt = rows + 6 * (max_m + 1) * nl
+            W = ckpt + 2 * n_ckpt * (max_m + 1) * nl
+            res = W + 2 * (block + 1) * max_m * nl
             a = starts[g]
             count = starts[g + 1] - a
             n = xoff[order[a] + 1] - xoff[order[a]]
@@ -762,9 +835,8 @@ def groups_value_grad(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,  # I
             _lanes_gather(X, xoff, &order[a], count, xl)
             _lanes_gather(Y, yoff, &order[a], count, yl)
             memset(gxl, 0, (max_n + max_m) * d * nl * sizeof(floating))
-            _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, res, W, NULL)
-            _lanes_backward(xl, yl, n, m, d, radius, W, rows, gxl if want_x else NULL,
-                            gyl if want_y else NULL)
+            _lanes_value_grad(xl, yl, n, m, d, gamma, radius, block, rows, W, ckpt, res,
+                              gxl if want_x else NULL, gyl if want_y else NULL)
             for l in range(count):
                 p = order[a + l]
                 values[p] = res[l]

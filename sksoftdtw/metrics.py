@@ -211,7 +211,7 @@ def _pairs_value_grad(X, Y, gamma, radius, n_jobs, want_x, want_y, strategy=None
         order, starts = p.groups
         x, y = _kernel_data(X, Y, p.dtype)
         _fast.groups_value_grad(x, X.offsets, y, Y.offsets, order, starts,
-                                gamma, radius, n_threads, values, gX, gY)
+                                gamma, radius, p.block, n_threads, values, gX, gY)
     else:
         _fast.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, radius,
                                p.domain == "exp", n_threads, values, gX, gY)
