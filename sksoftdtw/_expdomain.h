@@ -52,6 +52,25 @@ static inline double sdtw_split(double v, double *k)
     return sdtw_double((b & UINT64_C(0x000FFFFFFFFFFFFF)) | UINT64_C(0x3FF0000000000000));
 }
 
+/* Subnormal numbers flushed to zero (results and inputs) in this thread,
+ * returning the previous mode for sdtw_restore_fp_mode. In the exp domain they
+ * are the shares of predecessors and expected alignments below 2^-1022 of
+ * the largest (about 1% of the cells at gamma = 0.1, none at gamma = 1),
+ * negligible, and slow: the processors handle them in microcode. */
+#if defined(__SSE2__) || defined(__x86_64__) || defined(_M_X64)
+#include <xmmintrin.h>
+static inline unsigned int sdtw_flush_subnormals(void)
+{
+    unsigned int csr = _mm_getcsr();
+    _mm_setcsr(csr | 0x8040); /* flush to zero, denormals are zero */
+    return csr;
+}
+static inline void sdtw_restore_fp_mode(unsigned int csr) { _mm_setcsr(csr); }
+#else
+static inline unsigned int sdtw_flush_subnormals(void) { return 0; }
+static inline void sdtw_restore_fp_mode(unsigned int csr) { (void)csr; }
+#endif
+
 /* The largest |D[i, j]| of an n x m block with rows ld apart, or NaN when the
  * block holds NaN or an infinity. The magnitudes are compared as integers:
  * with the sign bit cleared, the bits of doubles are ordered as their values,

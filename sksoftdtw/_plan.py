@@ -93,6 +93,7 @@ WANTS = ("value", "gradient", "alignment")
 DTYPES = ("float64", "float32")
 
 _LN2 = np.log(2.0)
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 _LAST = threading.local()
 
 fast.set_max_full_cells(MAX_FULL_CELLS)
@@ -221,6 +222,11 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
     max_full = fast.max_full_cells()
     if per_pair and forced_order == "lanes":
         _refuse(forced_order, forced_domain, "lanes compute no expected alignment")
+    if per_pair and dtype == "float32" and forced_order is None:
+        lanes = _cost_lanes(want, np.asarray(lengths_x), np.asarray(lengths_y), gamma, max_cost,
+                            max_full)
+        if lanes is not None:
+            return _record(lanes)
     if per_pair and len(lengths_x) > 1:
         return _record(_plan_each(want, np.asarray(lengths_x), np.asarray(lengths_y), gamma,
                                   radius, max_cost, forced_order, forced_domain, max_full))
@@ -238,7 +244,7 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
     if dtype not in DTYPES:
         raise ValueError(f"dtype must be one of {DTYPES}, got {dtype!r}")
     lane_dtype = "float32" if dtype == "float32" and domain == "exp" and bool(
-        exp_domain_exact(max_cost, path, gamma, MAX_EXPONENT_FLOAT32)) else "float64"
+        _float32_exact(max_cost, path, gamma)) else "float64"
     memory = "two rows" if not gradient else ("checkpointed" if longest > max_full else "full")
     # Anti-diagonals keep the weights of every cell.
     wavefront_ok = radius < 0 and domain != "log" and not (gradient and longest > max_full)
@@ -285,6 +291,33 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
     if per_pair:
         return _record(Plan(np.array([order]), np.array([domain]), memory))
     return _record(Plan(order, domain, memory))
+
+
+def _float32_exact(max_cost, length, gamma):
+    """Whether the float32 exp-domain lanes are exact (elementwise on arrays)."""
+    return exp_domain_exact(max_cost, length, gamma, MAX_EXPONENT_FLOAT32) \
+        & (gamma * _LN2 * _FLOAT32_MAX > 1)  # 1 / (gamma ln 2) a float32 too
+
+
+def _cost_lanes(want, lengths_x, lengths_y, gamma, max_cost, max_full):
+    """float32 lanes for a batch of cost matrices (values and alignments
+    alike, groups of equal lengths), or None when they would not be exact or
+    not pay."""
+    if gamma <= 0 or len(lengths_x) < 2 or \
+            not np.all(_float32_exact(max_cost, lengths_x + lengths_y, gamma)):
+        return None
+    gradient = want != "value"
+    n_max, m_max = int(lengths_x.max()), int(lengths_y.max())
+    if gradient and _lane_grad_cells(n_max, m_max) * fast.N_LANES > max_full:
+        return None
+    groups = lane_groups(lengths_x, lengths_y, dtype="float32")
+    if len(lengths_x) * LANE_GROUP_COST < n_lanes("float32") * (len(groups[1]) - 1):
+        return None
+    memory = ("checkpointed" if lane_block_rows(m_max) < n_max else "full") \
+        if gradient else "two rows"
+    k = len(lengths_x)
+    return Plan(np.full(k, "lanes"), np.full(k, "exp"), memory, groups, "float32",
+                lane_block_rows(m_max))
 
 
 def _padded_groups(lengths_x, lengths_y, cells, dtype):

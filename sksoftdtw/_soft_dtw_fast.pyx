@@ -34,6 +34,8 @@ cdef extern from "_expdomain.h" nogil:
     double sdtw_split(double v, double* k)
     double sdtw_exp_neg(double c, double scale, double* e)
     double sdtw_block_abs_max(const double* D, Py_ssize_t ld, Py_ssize_t n, Py_ssize_t m)
+    unsigned int sdtw_flush_subnormals()
+    void sdtw_restore_fp_mode(unsigned int csr)
     # SDTW_LANES numbers in registers, and the exp-domain step on them
     enum: SDTW_LANES
     ctypedef struct sdtw_lanes:
@@ -427,11 +429,14 @@ cdef inline void _lanes_store(floating* p, sdtw_lanes a) noexcept nogil:
 
 cdef inline sdtw_lanes _lanes_g(const floating* x, const floating* y, Py_ssize_t d,
                                 floating scale, sdtw_lanes* e) noexcept nogil:
-    """g = exp(-||x - y||^2 / gamma) lane by lane, as in `_exp_g_row`."""
+    """g = exp(-||x - y||^2 / gamma) lane by lane, as in `_exp_g_row`; the
+    cost is ``x`` itself when ``y`` is NULL."""
     if floating is double:
-        return sdtw_lanes_exp_neg(sdtw_lanes_sqdist(x, y, d), scale, e)
+        return sdtw_lanes_exp_neg(sdtw_lanes_load(x) if y == NULL
+                                  else sdtw_lanes_sqdist(x, y, d), scale, e)
     else:
-        return sdtw_lanes_exp_neg_f(sdtw_lanes_sqdist_f(x, y, d), scale, e)
+        return sdtw_lanes_exp_neg_f(sdtw_lanes_load_f(x) if y == NULL
+                                    else sdtw_lanes_sqdist_f(x, y, d), scale, e)
 
 
 cdef inline sdtw_lanes _lanes_cell(sdtw_lanes df, sdtw_lanes de, sdtw_lanes uf,
@@ -465,6 +470,17 @@ cdef inline void _lanes_jvp_row(const floating* e, const floating* xi, const flo
 # vector load and store of a lane kernel within one line.
 cdef enum:
     _ALIGN_PAD = 8
+
+
+cdef struct LaneCosts:
+    # The cost matrices of a lane group, in place of series: row i of lane l's
+    # matrix at D[l] + i * ld, its expected alignment written at E[l] + i * ld
+    # unless E[l] is NULL (numbers of the kernel's type); buf holds a row of
+    # the costs interleaved ([j][lane]).
+    const void* D[2 * LANES]
+    void* E[2 * LANES]
+    Py_ssize_t ld
+    void* buf
 
 
 cdef inline floating* _aligned(floating* p) noexcept nogil:
@@ -546,7 +562,8 @@ cdef void _lanes_start(floating* rows, Py_ssize_t m) noexcept nogil:
 cdef void _lanes_forward(const floating* xl, const floating* yl, Py_ssize_t n, Py_ssize_t m,
                          Py_ssize_t d, double gamma, Py_ssize_t radius, floating* rows,
                          floating* out, floating* W, const Py_ssize_t* ends, Py_ssize_t i0,
-                         Py_ssize_t i1, floating* ckpt, Py_ssize_t every) noexcept nogil:
+                         Py_ssize_t i1, floating* ckpt, Py_ssize_t every,
+                         const LaneCosts* costs) noexcept nogil:
     """Rows ``i0`` to ``i1 - 1`` of the soft-DTW recursion of NL pairs of
     lengths ``(n, m)`` in the exp domain, NL = ``_BLOCK_BYTES / sizeof(floating)``
     (LANES doubles, 2 LANES floats).
@@ -565,12 +582,14 @@ cdef void _lanes_forward(const floating* xl, const floating* yl, Py_ssize_t n, P
     ``[j][predecessor][lane]``); the left one's is the rest of 1. When
     ``ckpt`` is not NULL, each row ``i`` with ``(i + 1) % every == 0`` is
     copied (mantissas and exponents) to ``ckpt + 2 (m + 1) NL ((i + 1) /
-    every - 1)``. Along a row, the left and diagonal neighbours stay in
-    registers.
+    every - 1)``. When ``costs`` is not NULL, the costs are its matrices
+    (and ``xl``, ``yl``, ``d`` unused). Along a row, the left and diagonal
+    neighbours stay in registers.
     """
     cdef Py_ssize_t i, j, l, lo, hi, nl = _BLOCK_BYTES // sizeof(floating)
     cdef Py_ssize_t w = (m + 1) * nl
-    cdef floating scale = 1.0 / (gamma * LN2)
+    # (gamma ln 2 is subnormal for the smallest gammas, flushed to zero here)
+    cdef floating scale = (1.0 / gamma) / LN2
     cdef floating zero_exp = SDTW_ZERO_EXP if floating is double else SDTW_ZERO_EXP_F
     cdef floating* pf = rows
     cdef floating* pe = rows + w
@@ -578,6 +597,8 @@ cdef void _lanes_forward(const floating* xl, const floating* yl, Py_ssize_t n, P
     cdef floating* ce = rows + 3 * w
     cdef floating* tmp
     cdef const floating* xi
+    cdef const floating* crow
+    cdef floating* cbuf = <floating*> costs.buf if costs != NULL else NULL
     cdef sdtw_lanes g, ge, df, de, uf, ue, lf, le
     for j in range(w):  # cells outside the band of row i0 read alpha = 0
         cf[j] = 0.0
@@ -585,6 +606,11 @@ cdef void _lanes_forward(const floating* xl, const floating* yl, Py_ssize_t n, P
     for i in range(i0, i1):
         _band(i, n, m, radius, &lo, &hi)
         xi = xl + i * d * nl
+        if costs != NULL:
+            for l in range(nl):
+                crow = <const floating*> costs.D[l] + i * costs.ld
+                for j in range(lo, hi):
+                    cbuf[j * nl + l] = crow[j]
         for l in range(nl):
             cf[lo * nl + l] = 0.0
             ce[lo * nl + l] = zero_exp
@@ -593,7 +619,10 @@ cdef void _lanes_forward(const floating* xl, const floating* yl, Py_ssize_t n, P
         df = _lanes_load(pf + lo * nl)
         de = _lanes_load(pe + lo * nl)
         for j in range(lo, hi):
-            g = _lanes_g(xi, yl + j * d * nl, d, scale, &ge)
+            if costs != NULL:
+                g = _lanes_g(cbuf + j * nl, <floating*> NULL, 0, scale, &ge)
+            else:
+                g = _lanes_g(xi, yl + j * d * nl, d, scale, &ge)
             uf = _lanes_load(pf + (j + 1) * nl)
             ue = _lanes_load(pe + (j + 1) * nl)
             lf = _lanes_cell(df, de, uf, ue, lf, le, g, ge, &le,
@@ -676,7 +705,8 @@ def groups_value(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
             else:
                 _lanes_start(buf + (max_n + max_m) * d * nl, m)
                 _lanes_forward(buf, buf + max_n * d * nl, n, m, d, gamma, radius,
-                               buf + (max_n + max_m) * d * nl, res, NULL, ends, 0, n, NULL, 0)
+                               buf + (max_n + max_m) * d * nl, res, NULL, ends, 0, n, NULL, 0,
+                               NULL)
             for l in range(count):
                 out[a + l] = res[l]
         free(mem)
@@ -686,7 +716,8 @@ def groups_value(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
 cdef void _lanes_backward(const floating* xl, const floating* yl, Py_ssize_t n,
                           Py_ssize_t m, Py_ssize_t d, Py_ssize_t radius, const floating* W,
                           const floating* W_below, Py_ssize_t i0, Py_ssize_t i1,
-                          floating* rows, floating* gxl, floating* gyl) noexcept nogil:
+                          floating* rows, floating* gxl, floating* gyl,
+                          const LaneCosts* costs) noexcept nogil:
     """Rows ``i1 - 1`` down to ``i0`` of `_backward` for NL pairs (see
     `_lanes_forward`): gradients added to ``gxl``/``gyl`` (NULL for a
     gradient not wanted), laid out like the data.
@@ -695,8 +726,9 @@ cdef void _lanes_backward(const floating* xl, const floating* yl, Py_ssize_t n,
     leaves them, ``W_below`` those of row ``i1`` (unused when ``i1 == n``).
     ``rows`` holds ``2 (m + 1) NL`` numbers: two rows of E, each with a zero
     pad at column m, the first E row ``i1`` on entry (zeros for ``i1 == n``)
-    and row ``i0`` on exit. Along a row, the E of the left and diagonal
-    successors stay in registers.
+    and row ``i0`` on exit. With ``costs`` (see `_lanes_forward`), the rows of
+    E are written to its alignments instead of the gradients. Along a row, the
+    E of the left and diagonal successors stay in registers.
     """
     cdef Py_ssize_t i, j, l, lo, hi, first, nl = _BLOCK_BYTES // sizeof(floating)
     cdef Py_ssize_t w = (m + 1) * nl
@@ -707,6 +739,7 @@ cdef void _lanes_backward(const floating* xl, const floating* yl, Py_ssize_t n,
     cdef const floating* wn
     cdef const floating* wu
     cdef const floating* wd
+    cdef floating* erow
     cdef floating zero[4 * LANES]
     cdef sdtw_lanes el, eu, ed
     memset(zero, 0, 4 * LANES * sizeof(floating))
@@ -734,8 +767,15 @@ cdef void _lanes_backward(const floating* xl, const floating* yl, Py_ssize_t n,
             el = _lanes_e_step(el, wc + 2 * (j + 1) * nl, eu, wu, ed, wd)
             _lanes_store(cur + j * nl, el)
             ed = eu
-        _lanes_jvp_row(cur, xl + i * d * nl, yl, lo, hi, d,
-                       (gxl + i * d * nl) if gxl != NULL else NULL, gyl)
+        if costs != NULL:
+            for l in range(nl):
+                if costs.E[l] != NULL:
+                    erow = <floating*> costs.E[l] + i * costs.ld
+                    for j in range(lo, hi):
+                        erow[j] = cur[j * nl + l]
+        else:
+            _lanes_jvp_row(cur, xl + i * d * nl, yl, lo, hi, d,
+                           (gxl + i * d * nl) if gxl != NULL else NULL, gyl)
         tmp = nxt
         nxt = cur
         cur = tmp
@@ -747,7 +787,7 @@ cdef void _lanes_value_grad(const floating* xl, const floating* yl, Py_ssize_t n
                             Py_ssize_t m, Py_ssize_t d, double gamma, Py_ssize_t radius,
                             Py_ssize_t block, floating* rows, floating* W,
                             floating* ckpt, floating* out, floating* gxl,
-                            floating* gyl) noexcept nogil:
+                            floating* gyl, const LaneCosts* costs) noexcept nogil:
     """Values and gradients of NL pairs: `_lanes_forward` then `_lanes_backward`.
 
     With ``block < n``, the weights of ``block`` rows at a time only, so that
@@ -755,7 +795,8 @@ cdef void _lanes_value_grad(const floating* xl, const floating* yl, Py_ssize_t n
     ``block`` rows in ``ckpt`` (``2 (m + 1) NL`` numbers each), and the
     backward pass recomputes the weights block by block from them, bottom
     first. ``rows`` holds ``6 (m + 1) NL`` numbers, ``W`` the weights of
-    ``min(block, n) + 1`` rows (``2 m NL`` numbers each).
+    ``min(block, n) + 1`` rows (``2 m NL`` numbers each). With ``costs``, the
+    expected alignments of its cost matrices (see `_lanes_backward`).
     """
     cdef Py_ssize_t s0, s1, nl = _BLOCK_BYTES // sizeof(floating), w = (m + 1) * nl
     cdef floating* erows = rows + 4 * w
@@ -763,10 +804,12 @@ cdef void _lanes_value_grad(const floating* xl, const floating* yl, Py_ssize_t n
     memset(erows, 0, 2 * w * sizeof(floating))
     _lanes_start(rows, m)
     if block >= n:
-        _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, out, W, NULL, 0, n, NULL, 0)
-        _lanes_backward(xl, yl, n, m, d, radius, W, NULL, 0, n, erows, gxl, gyl)
+        _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, out, W, NULL, 0, n, NULL, 0,
+                       costs)
+        _lanes_backward(xl, yl, n, m, d, radius, W, NULL, 0, n, erows, gxl, gyl, costs)
         return
-    _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, out, NULL, NULL, 0, n, ckpt, block)
+    _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, out, NULL, NULL, 0, n, ckpt, block,
+                   costs)
     s0 = ((n - 1) // block) * block
     while s0 >= 0:
         s1 = min(n, s0 + block)
@@ -774,8 +817,9 @@ cdef void _lanes_value_grad(const floating* xl, const floating* yl, Py_ssize_t n
             _lanes_start(rows, m)
         else:
             memcpy(rows, ckpt + 2 * w * (s0 // block - 1), 2 * w * sizeof(floating))
-        _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, NULL, W, NULL, s0, s1, NULL, 0)
-        _lanes_backward(xl, yl, n, m, d, radius, W, below, s0, s1, erows, gxl, gyl)
+        _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, NULL, W, NULL, s0, s1, NULL, 0,
+                       costs)
+        _lanes_backward(xl, yl, n, m, d, radius, W, below, s0, s1, erows, gxl, gyl, costs)
         memcpy(below, W, 2 * m * nl * sizeof(floating))
         s0 -= block
 
@@ -810,6 +854,7 @@ def groups_value_grad(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,  # I
     cdef floating* W
     cdef floating* ckpt
     cdef floating* res
+    cdef unsigned int fp_mode
     block = min(block, max_n)
     with nogil, parallel(num_threads=n_threads):
         mem = <floating*> calloc((2 * (max_n + max_m) * d + (6 + 2 * n_ckpt) * (max_m + 1)
@@ -818,6 +863,7 @@ def groups_value_grad(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,  # I
         if mem == NULL:
             with gil:
                 raise MemoryError()
+        fp_mode = sdtw_flush_subnormals()  # restored below, before this thread ends
         buf = _aligned(mem)
         for g in prange(n_groups, schedule="dynamic"):
             xl = buf
@@ -836,7 +882,7 @@ def groups_value_grad(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,  # I
             _lanes_gather(Y, yoff, &order[a], count, yl)
             memset(gxl, 0, (max_n + max_m) * d * nl * sizeof(floating))
             _lanes_value_grad(xl, yl, n, m, d, gamma, radius, block, rows, W, ckpt, res,
-                              gxl if want_x else NULL, gyl if want_y else NULL)
+                              gxl if want_x else NULL, gyl if want_y else NULL, NULL)
             for l in range(count):
                 p = order[a + l]
                 values[p] = res[l]
@@ -849,6 +895,78 @@ def groups_value_grad(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,  # I
                         for k in range(d):
                             gY[yoff[p] + i, k] = gyl[(i * d + k) * nl + l]
         free(mem)
+        sdtw_restore_fp_mode(fp_mode)
+
+
+def groups_cost(const floating[:, :, ::1] D,              # IN
+                const Py_ssize_t[:, ::1] lengths,         # IN
+                const Py_ssize_t[::1] order,               # IN
+                const Py_ssize_t[::1] starts,              # IN
+                double gamma, Py_ssize_t radius, Py_ssize_t block, int n_threads,
+                floating[::1] values,                      # OUT
+                floating[:, :, ::1] E):                    # OUT
+    """`batch_cost` in the exp domain with pairs in SIMD lanes.
+
+    The cost matrices ``D[k, :n_k, :m_k]`` are taken in the ``order`` given,
+    in groups ``order[starts[g]:starts[g + 1]]`` of at most `N_LANES`
+    (float64) or `N_LANES_FLOAT32` pairs of equal lengths. ``E`` as in
+    `batch_cost` (zeroed by the caller, ``(0, 0, 0)`` for values only); the
+    weights are kept for ``block`` rows at a time (see `_lanes_value_grad`).
+    """
+    cdef Py_ssize_t g, a, p, n, m, count, l, n_groups = starts.shape[0] - 1
+    cdef Py_ssize_t nl = _BLOCK_BYTES // sizeof(floating)
+    cdef Py_ssize_t max_n = 0, max_m = 0, n_ckpt
+    cdef bint want_E = E.shape[0] > 0
+    cdef floating* mem
+    cdef floating* buf
+    cdef floating* rows
+    cdef floating* W
+    cdef floating* ckpt
+    cdef floating* res
+    cdef LaneCosts* costs
+    cdef unsigned int fp_mode
+    for p in range(lengths.shape[0]):
+        max_n = max(max_n, lengths[p, 0])
+        max_m = max(max_m, lengths[p, 1])
+    block = min(block, max_n)
+    n_ckpt = max_n // block if want_E and block < max_n else 0
+    with nogil, parallel(num_threads=n_threads):
+        mem = <floating*> calloc(((7 + 2 * n_ckpt) * (max_m + 1) + 1
+                                  + (2 * (block + 1) * max_m if want_E else 0)) * nl
+                                 + _ALIGN_PAD, sizeof(double))
+        costs = <LaneCosts*> calloc(1, sizeof(LaneCosts))
+        if mem == NULL or costs == NULL:
+            with gil:
+                raise MemoryError()
+        fp_mode = sdtw_flush_subnormals()  # restored below, before this thread ends
+        buf = _aligned(mem)
+        for g in prange(n_groups, schedule="dynamic"):
+            rows = buf
+            costs.buf = rows + 6 * (max_m + 1) * nl
+            res = rows + 7 * (max_m + 1) * nl
+            ckpt = res + nl
+            W = ckpt + 2 * n_ckpt * (max_m + 1) * nl
+            a = starts[g]
+            count = starts[g + 1] - a
+            n = lengths[order[a], 0]
+            m = lengths[order[a], 1]
+            costs.ld = D.shape[2]
+            for l in range(nl):  # lanes past count repeat the last pair, unwritten
+                p = order[a + min(l, count - 1)]
+                costs.D[l] = &D[p, 0, 0]
+                costs.E[l] = &E[p, 0, 0] if want_E and l < count else NULL
+            if want_E:
+                _lanes_value_grad(<floating*> NULL, <floating*> NULL, n, m, 0, gamma, radius,
+                                  block, rows, W, ckpt, res, NULL, NULL, costs)
+            else:
+                _lanes_start(rows, m)
+                _lanes_forward(<floating*> NULL, <floating*> NULL, n, m, 0, gamma, radius,
+                               rows, res, NULL, NULL, 0, n, NULL, 0, costs)
+            for l in range(count):
+                values[order[a + l]] = res[l]
+        free(mem)
+        free(costs)
+        sdtw_restore_fp_mode(fp_mode)
 
 
 cdef inline Py_ssize_t _max_len(const Py_ssize_t[::1] off) noexcept nogil:

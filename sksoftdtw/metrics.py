@@ -140,12 +140,22 @@ def _shortest(ds):
     return int(ds.offsets[1]) if len(ds.offsets) == 2 else ds.lengths.min()
 
 
-def _max_sqeuclidean(X, Y, gamma):
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _max_sqeuclidean(X, Y, gamma, dtype=np.float64):
     """A bound on the squared Euclidean cost between any series of X and of Y;
-    raises, naming the data or gamma, when the value could overflow."""
+    raises, naming the data or gamma, when the value could overflow (float32
+    for float32 results)."""
     length = X.lengths.max() + Y.lengths.max()
     check_gamma_range(gamma, length)
-    return check_cost_range(X, Y, length)
+    max_cost = check_cost_range(X, Y, length)
+    if dtype == np.float32 and not length * max_cost < _FLOAT32_MAX:
+        raise ValueError(
+            f"the squared distances of these float32 series (up to {max_cost:.3g}) summed "
+            f"along an alignment could overflow float32, the dtype of the results: pass "
+            f"float64 data")
+    return max_cost
 
 
 def _kernel_data(X, Y, dtype):
@@ -174,7 +184,7 @@ def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs, strategy=None, dtype=np.fl
             return out
     out = np.empty(len(pi))
     p = plan("value", X.lengths[pi], Y.lengths[pj], gamma=gamma, radius=radius,
-             max_cost=_max_sqeuclidean(X, Y, gamma), strategy=strategy,
+             max_cost=_max_sqeuclidean(X, Y, gamma, dtype), strategy=strategy,
              dtype=np.dtype(dtype).name)
     n_threads = check_n_jobs(n_jobs)
     if p.order == "antidiagonals":
@@ -199,7 +209,7 @@ def _pairs_value_grad(X, Y, gamma, radius, n_jobs, want_x, want_y, strategy=None
     (empty ``(0, d)`` arrays for the others), in the dtype of the kernel that
     computed them (``dtype`` asks for float32 kernels)."""
     p = plan("gradient", X.lengths, Y.lengths, gamma=gamma, radius=radius,
-             max_cost=_max_sqeuclidean(X, Y, gamma), strategy=strategy,
+             max_cost=_max_sqeuclidean(X, Y, gamma, dtype), strategy=strategy,
              dtype=np.dtype(dtype).name)
     n_threads = check_n_jobs(n_jobs)
     values = np.empty(X.n_ts, p.dtype)
@@ -516,9 +526,11 @@ def _cost_alignment(D, gamma, radius):
     return float(values[0]), E[0]
 
 
-def _batch_cost(D, lengths, gamma, radius, want_alignment, n_threads, strategy=None):
+def _batch_cost(D, lengths, gamma, radius, want_alignment, n_threads, strategy=None,
+                dtype=np.float64):
     """Values (and E) of the blocks ``D[k, :n_k, :m_k]`` of a float64 C-contiguous
-    batch, each pair by the kernel that suits it; rejects non-finite blocks."""
+    batch, each pair by the kernel that suits it; rejects non-finite blocks.
+    ``dtype=np.float32`` (D holding float32 numbers) asks for float32 kernels."""
     n_pairs = len(D)
     max_cost = np.empty(n_pairs)
     _fast.cost_blocks_abs_max(D, lengths, n_threads, max_cost)
@@ -537,12 +549,21 @@ def _batch_cost(D, lengths, gamma, radius, want_alignment, n_threads, strategy=N
         E = np.zeros(D.shape if want_alignment else (0, 0, 0))
         for part, g in ((single, 0.0), (~single, gamma)):
             values[part], E_part = _batch_cost(np.ascontiguousarray(D[part]), lengths[part],
-                                               g, radius, want_alignment, n_threads, strategy)
+                                               g, radius, want_alignment, n_threads, strategy,
+                                               dtype)
             if want_alignment:
                 E[part] = E_part
         return values, E
     p = plan("alignment" if want_alignment else "value", lengths[:, 0], lengths[:, 1],
-             gamma=gamma, radius=radius, max_cost=max_cost, per_pair=True, strategy=strategy)
+             gamma=gamma, radius=radius, max_cost=max_cost, per_pair=True, strategy=strategy,
+             dtype=np.dtype(dtype).name)
+    if p.dtype == "float32":
+        order, starts = p.groups
+        values = np.empty(n_pairs, np.float32)
+        E = np.zeros(D.shape if want_alignment else (0, 0, 0), np.float32)
+        _fast.groups_cost(D.astype(np.float32), lengths, order, starts, gamma, radius,
+                          p.block, n_threads, values, E)
+        return values, E
     exp_domain = p.domain == "exp"
     wavefront = p.order == "antidiagonals"
     work = _wavefront_work(n_threads * _fast.wavefront_cost_work_size(
@@ -616,8 +637,10 @@ def soft_dtw_batch_from_cost(D, gamma=1.0, *, lengths=None, sakoe_chiba_radius=N
     Notes
     -----
     The outputs have the dtype of ``D`` (float32 for float32 input, float64
-    otherwise); the recursions themselves run in float64, the input being
-    converted and the results rounded at the end.
+    otherwise). float32 batches run in float32 kernels, 32 pairs of equal
+    lengths at a time in the SIMD lanes, when their exponents are exact in
+    float32 (see :doc:`/implementation`), and in float64 otherwise (the
+    input converted, the results rounded at the end).
 
     See Also
     --------
@@ -654,9 +677,9 @@ def soft_dtw_batch_from_cost(D, gamma=1.0, *, lengths=None, sakoe_chiba_radius=N
     radius = check_radius(sakoe_chiba_radius)
     n_threads = check_n_jobs(n_jobs)
     lengths = _check_lengths(lengths, arr.shape)
-    values, E = _batch_cost(np.ascontiguousarray(arr), lengths, gamma, radius,
-                            return_alignment, n_threads)
     dtype = np.float32 if float32 else np.float64
+    values, E = _batch_cost(np.ascontiguousarray(arr), lengths, gamma, radius,
+                            return_alignment, n_threads, dtype=dtype)
     if not return_alignment:
         return values.astype(dtype, copy=False)
     return values.astype(dtype, copy=False), E.astype(dtype, copy=False)

@@ -189,3 +189,33 @@ def test_wavefront_rejects_a_short_work_buffer():
         BASELINE.batch_wavefront_value_grad(X.data, X.offsets, X.data, X.offsets, 1.0, 2,
                                             np.empty(2 * size - 1), np.empty(1),
                                             np.empty((3, 1)), np.empty((3, 1)))
+
+
+@pytest.mark.parametrize("build", _runnable_builds() + [BASELINE], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("gamma", [1e-2, 0.5, 1e2])
+@pytest.mark.parametrize("radius", [-1, 2])
+@pytest.mark.parametrize("block", [1, 3, 100])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("want_E", [False, True])
+def test_cost_lanes_equal_rows(build, gamma, radius, block, dtype, want_E):
+    """Cost matrices in SIMD lanes (groups of equal lengths in a padded batch,
+    a partial group among them) give the values and expected alignments of
+    the row kernel, pair by pair, to the precision of their dtype; nothing
+    is written outside each pair's block."""
+    rng = np.random.default_rng(4)
+    lengths = np.array([(9, 7)] * 35 + [(4, 6)] * 3 + [(1, 5)] * 2, dtype=np.intp)
+    D = (2.0 * rng.standard_normal((len(lengths), 9, 8)) ** 2).astype(dtype)
+    D64 = D.astype(np.float64)
+    order, starts = lane_groups(lengths[:, 0], lengths[:, 1], dtype=np.dtype(dtype).name)
+    ref, ref_E = np.empty(len(D)), np.zeros(D.shape)
+    flags = np.zeros(len(D), dtype=np.uint8)
+    work = np.empty(BASELINE.wavefront_cost_work_size(lengths, flags))
+    BASELINE.batch_cost(D64, lengths, gamma, radius, flags + 1, flags, 1, work, ref, ref_E)
+    out = np.empty(len(D), dtype)
+    E = np.zeros(D.shape if want_E else (0, 0, 0), dtype)
+    build.groups_cost(D, lengths, order, starts, gamma, radius, block, 2, out, E)
+    float64 = dtype == np.float64
+    np.testing.assert_allclose(out, ref, rtol=1e-10 if float64 else 1e-5,
+                               atol=1e-12 if float64 else 1e-5 * gamma)
+    if want_E:
+        np.testing.assert_allclose(E, ref_E, rtol=0, atol=1e-10 if float64 else 1e-5)
