@@ -6,8 +6,17 @@ Peers are timed in the same run when installed: tslearn and the authors'
 
 Usage::
 
-    python benchmarks/bench_kernels.py [--quick] [--threads 1 2] [--sections pairs cdist mixed batch matmul]
+    python benchmarks/bench_kernels.py [--quick] [--threads 1 2] [--dtype float64 float32]
+        [--sections pairs cdist mixed batch gradlengths matmul]
     SKSOFTDTW_ISA=avx2 python benchmarks/bench_kernels.py --threads 1 --sections cdist batch
+    python benchmarks/bench_kernels.py --dtype float64 float32 --sections cdist batch
+
+``--dtype`` times ``cdist`` and ``batch`` on data of each dtype given (float32
+data run in the float32 kernels); with both, the float64 / float32 ratio of
+each pair of runs, float64 and float32 alternated, is printed.
+``gradlengths`` times the batched value + gradient at lengths 64, 256 and
+1024 (about 4M to 16M cells a call) and their cost per cell relative to
+length 64, for gamma 1 and 0.1.
 
 Each figure is the best of several repetitions (the least disturbed by other
 work on the machine).
@@ -79,8 +88,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--dtype", nargs="+", default=["float64"],
+                        choices=["float64", "float32"],
+                        help="dtypes of the data of the cdist and batch sections")
     parser.add_argument("--sections", nargs="+",
-                        default=["pairs", "cdist", "mixed", "batch", "matmul"],
+                        default=["pairs", "cdist", "mixed", "batch", "gradlengths", "matmul"],
                         choices=list(SECTIONS),
                         help="what to time (e.g. 'cdist batch' to compare the builds "
                         "forced by SKSOFTDTW_ISA)")
@@ -116,15 +128,42 @@ def bench_pairs(args, rng, others, repeat):
             print(row)
 
 
+def by_dtype(args, fn, data, repeat):
+    """Seconds of ``fn(*data)`` for each dtype of ``args.dtype`` (the runs of
+    the dtypes alternated, best of ``repeat`` each) and, with two dtypes, the
+    median of the ratios of the float64 to the float32 runs."""
+    cast = {dt: [a.astype(dt) for a in data] for dt in args.dtype}
+    times = {dt: [] for dt in args.dtype}
+    for _ in range(repeat):
+        for dt in args.dtype:
+            t0 = time.perf_counter()
+            fn(*cast[dt])
+            times[dt].append(time.perf_counter() - t0)
+    best = {dt: min(t) for dt, t in times.items()}
+    if len(times) == 2:
+        best["ratio"] = float(np.median(np.divide(times["float64"], times["float32"])))
+    return best
+
+
+def _dtype_row(best, cells):
+    row = "   ".join(f"{dt} {t / cells * 1e9:.2f}" for dt, t in best.items() if dt != "ratio")
+    if "ratio" in best:
+        row += f"   (float64 / float32: {best['ratio']:.2f}x)"
+    return row
+
+
 def bench_cdist(args, rng, others, repeat):
     n_ts, sz = (200, 128) if args.quick else (1000, 128)
     X = rng.standard_normal((n_ts, sz))
+    X = (X - X.mean(axis=1, keepdims=True)) / X.std(axis=1, keepdims=True)
     cells = n_ts * n_ts * sz * sz
     print(f"\n## Pairwise matrix: {n_ts} x {n_ts} series of length {sz}, d = 1 (ns per cell)")
     for threads in args.threads:
-        t_soft = best_time(lambda: cdist_soft_dtw(X, X, n_jobs=threads), 1) / cells * 1e9
+        soft = by_dtype(args, lambda A: cdist_soft_dtw(A, A, n_jobs=threads), [X],
+                        1 if len(args.dtype) == 1 else 3)
         t_hard = best_time(lambda: cdist_dtw(X, X, n_jobs=threads), 1) / cells * 1e9
-        print(f"cdist_soft_dtw, {threads} thread(s): {t_soft:.2f}   cdist_dtw: {t_hard:.2f}")
+        print(f"cdist_soft_dtw, {threads} thread(s): {_dtype_row(soft, cells)}   "
+              f"cdist_dtw: {t_hard:.2f}")
     if "tslearn" in others:
         # tslearn is timed on a subset (the whole matrix takes minutes); both
         # compute only the upper triangle of a self-distance matrix.
@@ -169,8 +208,26 @@ def bench_batch(args, rng, others, repeat):
     cells = n_pairs * sz * sz
     print(f"\n## Batched value + gradient: {n_pairs} pairs of length {sz}, d = 1 (ns per cell)")
     for threads in args.threads:
-        t = best_time(lambda: soft_dtw_batch(A, B, return_grad="x", n_jobs=threads), repeat)
-        print(f"soft_dtw_batch, {threads} thread(s): {t / cells * 1e9:.2f}")
+        best = by_dtype(args, lambda P, Q: soft_dtw_batch(P, Q, return_grad="x",
+                                                          n_jobs=threads), [A, B], repeat)
+        print(f"soft_dtw_batch, {threads} thread(s): {_dtype_row(best, cells)}")
+
+
+def bench_gradlengths(args, rng, others, repeat):
+    """The batched value + gradient per cell against the length: the lanes
+    keep their weights in cache at any length."""
+    print("\n## Batched value + gradient against the length, d = 1, one thread (ns per cell; "
+          "ratio to length 64)")
+    sizes = [(64, 1024), (256, 64), (1024, 16)]
+    for gamma in (1.0, 0.1):
+        base = None
+        for sz, n_pairs in sizes:
+            A = rng.standard_normal((n_pairs, sz))
+            B = rng.standard_normal((n_pairs, sz))
+            t = best_time(lambda: soft_dtw_batch(A, B, gamma, return_grad="x"), repeat)
+            t = t / (n_pairs * sz * sz) * 1e9
+            base = base or t
+            print(f"gamma {gamma:g}, {n_pairs} pairs of length {sz}: {t:.2f} ({t / base:.2f}x)")
 
 
 def bench_matmul(args, rng, others, repeat):
@@ -204,7 +261,7 @@ def bench_matmul(args, rng, others, repeat):
 
 
 SECTIONS = {"pairs": bench_pairs, "cdist": bench_cdist, "batch": bench_batch,
-            "matmul": bench_matmul, "mixed": bench_mixed}
+            "gradlengths": bench_gradlengths, "matmul": bench_matmul, "mixed": bench_mixed}
 
 
 if __name__ == "__main__":

@@ -12,8 +12,10 @@
 #include <stddef.h>
 #include <string.h>
 
-/* Exponent of zero: far below any reachable exponent. */
+/* Exponent of zero: far below any reachable exponent (and finite, so that
+ * differences of two of them are 0, not NaN). */
 #define SDTW_ZERO_EXP (-1e300)
+#define SDTW_ZERO_EXP_F (-1e30f)
 /* Adding it to |x| < 2^51 rounds x to an integer; its low mantissa bits then
  * hold that integer. */
 #define SDTW_ROUND_MAGIC 6755399441055744.0 /* 1.5 * 2^52 */
@@ -49,6 +51,25 @@ static inline double sdtw_split(double v, double *k)
     *k = sdtw_double((b >> 52) | sdtw_bits(SDTW_INT_MAGIC)) - (SDTW_INT_MAGIC + 1023.0);
     return sdtw_double((b & UINT64_C(0x000FFFFFFFFFFFFF)) | UINT64_C(0x3FF0000000000000));
 }
+
+/* Subnormal numbers flushed to zero (results and inputs) in this thread,
+ * returning the previous mode for sdtw_restore_fp_mode. In the exp domain they
+ * are the shares of predecessors and expected alignments below 2^-1022 of
+ * the largest (about 1% of the cells at gamma = 0.1, none at gamma = 1),
+ * negligible, and slow: the processors handle them in microcode. */
+#if defined(__SSE2__) || defined(__x86_64__) || defined(_M_X64)
+#include <xmmintrin.h>
+static inline unsigned int sdtw_flush_subnormals(void)
+{
+    unsigned int csr = _mm_getcsr();
+    _mm_setcsr(csr | 0x8040); /* flush to zero, denormals are zero */
+    return csr;
+}
+static inline void sdtw_restore_fp_mode(unsigned int csr) { _mm_setcsr(csr); }
+#else
+static inline unsigned int sdtw_flush_subnormals(void) { return 0; }
+static inline void sdtw_restore_fp_mode(unsigned int csr) { (void)csr; }
+#endif
 
 /* The largest |D[i, j]| of an n x m block with rows ld apart, or NaN when the
  * block holds NaN or an infinity. The magnitudes are compared as integers:
@@ -197,138 +218,156 @@ static inline sdtw_v sdtw_v_scale(sdtw_v f, sdtw_v k) { return f * sdtw_pow2(k);
 #define sdtw_v_exp2_frac sdtw_exp2_frac
 #endif
 #define SDTW_NV (SDTW_LANES / SDTW_VW)
-#define SDTW_EACH for (int h = 0; h < SDTW_NV; h++)
 
+/* A lane block: 128 bytes of registers, 16 doubles or 32 floats (one pair of
+ * a lane group each). Its float32 view is read and written with
+ * sdtw_vf_get/sdtw_vf_put: free register casts with AVX, memcpy elsewhere. */
 typedef struct {
     sdtw_v v[SDTW_NV];
 } sdtw_lanes;
 
-static inline sdtw_lanes sdtw_lanes_load(const double *p)
-{
-    sdtw_lanes a;
-    SDTW_EACH a.v[h] = sdtw_v_load(p + h * SDTW_VW);
-    return a;
-}
-
-static inline void sdtw_lanes_store(double *p, sdtw_lanes a)
-{
-    SDTW_EACH sdtw_v_store(p + h * SDTW_VW, a.v[h]);
-}
-
-/* sum_k (x[k] - y[k])^2 lane by lane, for d dimensions laid out [k][lane]. */
-static inline sdtw_lanes sdtw_lanes_sqdist(const double *x, const double *y, ptrdiff_t d)
-{
-    sdtw_lanes c;
-    SDTW_EACH {
-        sdtw_v diff = sdtw_v_sub(sdtw_v_load(x + h * SDTW_VW), sdtw_v_load(y + h * SDTW_VW));
-        c.v[h] = sdtw_v_mul(diff, diff);
+#define SDTW_LANES_F (2 * SDTW_LANES)
+/* 2^x on |x| <= 1/2 in float32: degree 7 (truncation below 1e-8). */
+#define SDTW_DEFINE_EXP2F(NAME, T, SET1, MUL, FMA)                                 \
+    static inline T NAME(T x)                                                     \
+    {                                                                             \
+        T x2 = MUL(x, x), x4 = MUL(x2, x2);                                       \
+        T a0 = FMA(x, SET1((float)SDTW_EXP2_C1), SET1((float)SDTW_EXP2_C0));      \
+        T a1 = FMA(x, SET1((float)SDTW_EXP2_C3), SET1((float)SDTW_EXP2_C2));      \
+        T a2 = FMA(x, SET1((float)SDTW_EXP2_C5), SET1((float)SDTW_EXP2_C4));      \
+        T a3 = FMA(x, SET1((float)SDTW_EXP2_C7), SET1((float)SDTW_EXP2_C6));      \
+        T b0 = FMA(a1, x2, a0), b1 = FMA(a3, x2, a2);                             \
+        return FMA(b1, x4, b0);                                                   \
     }
-    for (ptrdiff_t k = 1; k < d; k++) {
-        SDTW_EACH {
-            sdtw_v diff = sdtw_v_sub(sdtw_v_load(x + k * SDTW_LANES + h * SDTW_VW),
-                                     sdtw_v_load(y + k * SDTW_LANES + h * SDTW_VW));
-            c.v[h] = sdtw_v_fma(diff, diff, c.v[h]);
-        }
-    }
-    return c;
-}
-
-/* sdtw_exp_neg lane by lane. */
-static inline sdtw_lanes sdtw_lanes_exp_neg(sdtw_lanes c, double scale, sdtw_lanes *e)
+/* Adding it to |x| < 2^22 rounds x to an integer in float32. */
+#define SDTW_ROUND_MAGIC_F 12582912.0f /* 1.5 * 2^23 */
+#define SDTW_INT_MAGIC_F 8388608.0f    /* 2^23 */
+#if defined(__AVX512F__)
+typedef __m512 sdtw_vf;
+#define SDTW_VWF 16
+#define sdtw_vf_load _mm512_loadu_ps
+#define sdtw_vf_store _mm512_storeu_ps
+#define sdtw_vf_set1 _mm512_set1_ps
+#define sdtw_vf_add _mm512_add_ps
+#define sdtw_vf_sub _mm512_sub_ps
+#define sdtw_vf_mul _mm512_mul_ps
+#define sdtw_vf_div _mm512_div_ps
+#define sdtw_vf_fma _mm512_fmadd_ps
+#define sdtw_vf_max _mm512_max_ps
+#define sdtw_vf_min _mm512_min_ps
+#define sdtw_vf_scale _mm512_scalef_ps
+static inline sdtw_vf sdtw_vf_split(sdtw_vf v, sdtw_vf *k)
 {
-    sdtw_lanes g;
-    sdtw_v ms = sdtw_v_set1(-scale), magic = sdtw_v_set1(SDTW_ROUND_MAGIC);
-    SDTW_EACH {
-        sdtw_v t = sdtw_v_mul(c.v[h], ms);
-        sdtw_v r = sdtw_v_sub(sdtw_v_add(t, magic), magic);
-        e->v[h] = r;
-        g.v[h] = sdtw_v_exp2_frac(sdtw_v_sub(t, r));
-    }
-    return g;
+    *k = _mm512_getexp_ps(v);
+    return _mm512_getmant_ps(v, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero);
 }
-
-/* One cell of the exp-domain recursion in every lane: the mantissa of
- * g * (diag + up + left), numbers given as mantissa f and exponent e, with
- * its exponent in *e. The three terms are aligned on the largest exponent,
- * which makes the largest one at least 1 (a reachable cell has a mantissa in
- * [1, 2)) and the product at least 1 / sqrt(2), never zero: exponents stay
- * exact integers. When w is not NULL, it receives the
- * shares of the diagonal and upper terms in the sum (w[lane] and
- * w[SDTW_LANES + lane]), the soft-min weights of those predecessors. */
-static inline sdtw_lanes sdtw_lanes_cell(sdtw_lanes df, sdtw_lanes de, sdtw_lanes uf,
-                                         sdtw_lanes ue, sdtw_lanes lf, sdtw_lanes le,
-                                         sdtw_lanes g, sdtw_lanes ge, sdtw_lanes *e,
-                                         double *w)
+SDTW_DEFINE_EXP2F(sdtw_vf_exp2_frac, sdtw_vf, _mm512_set1_ps, _mm512_mul_ps, _mm512_fmadd_ps)
+#define sdtw_vf_get(a, h) _mm512_castpd_ps((a).v[h])
+#define sdtw_vf_put(a, h, x) ((a).v[h] = _mm512_castps_pd(x))
+#elif defined(__AVX2__) && defined(__FMA__)
+typedef __m256 sdtw_vf;
+#define SDTW_VWF 8
+#define sdtw_vf_load _mm256_loadu_ps
+#define sdtw_vf_store _mm256_storeu_ps
+#define sdtw_vf_set1 _mm256_set1_ps
+#define sdtw_vf_add _mm256_add_ps
+#define sdtw_vf_sub _mm256_sub_ps
+#define sdtw_vf_mul _mm256_mul_ps
+#define sdtw_vf_div _mm256_div_ps
+#define sdtw_vf_fma _mm256_fmadd_ps
+#define sdtw_vf_max _mm256_max_ps
+#define sdtw_vf_min _mm256_min_ps
+/* f * 2^k for an integer-valued -2^22 < k <= 127: k + 127 lands in the low
+ * mantissa bits of 2^23 + k + 127, shifted into the exponent field. */
+static inline sdtw_vf sdtw_vf_scale(sdtw_vf f, sdtw_vf k)
 {
-    sdtw_lanes f;
-    SDTW_EACH {
-        sdtw_v top = sdtw_v_max(sdtw_v_max(de.v[h], ue.v[h]), le.v[h]);
-        sdtw_v td = sdtw_v_scale(df.v[h], sdtw_v_sub(de.v[h], top));
-        sdtw_v tu = sdtw_v_scale(uf.v[h], sdtw_v_sub(ue.v[h], top));
-        sdtw_v tl = sdtw_v_scale(lf.v[h], sdtw_v_sub(le.v[h], top));
-        sdtw_v sum = sdtw_v_add(sdtw_v_add(td, tu), tl);
-        sdtw_v k;
-        f.v[h] = sdtw_v_split(sdtw_v_mul(g.v[h], sum), &k);
-        e->v[h] = sdtw_v_add(sdtw_v_add(top, ge.v[h]), k);
-        if (w != NULL) {
-            sdtw_v inv = sdtw_v_div(sdtw_v_set1(1.0), sum);
-            sdtw_v_store(w + h * SDTW_VW, sdtw_v_mul(td, inv));
-            sdtw_v_store(w + SDTW_LANES + h * SDTW_VW, sdtw_v_mul(tu, inv));
-        }
-    }
-    return f;
+    k = _mm256_add_ps(_mm256_max_ps(k, _mm256_set1_ps(-127.0f)),
+                      _mm256_set1_ps(SDTW_INT_MAGIC_F + 127.0f));
+    return _mm256_mul_ps(f, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(k), 23)));
 }
-
-/* One cell of the backward recursion in every lane: E_ij = the sum over the
- * successors (left, up, diagonal) of their E times the weight they give to
- * (i, j). Each pointer is the successor's stored pair of weights (diagonal,
- * upper) or the one of them that (i, j) gets; the left successor gives the
- * rest of 1 (a few ulps off, clipped at 0), and E is clipped at 1. */
-static inline sdtw_lanes sdtw_lanes_e_step(sdtw_lanes el, const double *wl, sdtw_lanes eu,
-                                           const double *wu, sdtw_lanes ed, const double *wd)
+static inline sdtw_vf sdtw_vf_split(sdtw_vf v, sdtw_vf *k)
 {
-    sdtw_lanes e;
-    sdtw_v one = sdtw_v_set1(1.0), zero = sdtw_v_set1(0.0);
-    SDTW_EACH {
-        sdtw_v share = sdtw_v_sub(sdtw_v_sub(one, sdtw_v_load(wl + h * SDTW_VW)),
-                                  sdtw_v_load(wl + SDTW_LANES + h * SDTW_VW));
-        sdtw_v s = sdtw_v_mul(ed.v[h], sdtw_v_load(wd + h * SDTW_VW));
-        s = sdtw_v_fma(eu.v[h], sdtw_v_load(wu + h * SDTW_VW), s);
-        s = sdtw_v_fma(el.v[h], sdtw_v_max(zero, share), s);
-        e.v[h] = sdtw_v_min(one, s);
-    }
-    return e;
+    __m256i b = _mm256_castps_si256(v);
+    __m256i magic = _mm256_castps_si256(_mm256_set1_ps(SDTW_INT_MAGIC_F));
+    *k = _mm256_sub_ps(_mm256_castsi256_ps(_mm256_or_si256(_mm256_srli_epi32(b, 23), magic)),
+                       _mm256_set1_ps(SDTW_INT_MAGIC_F + 127.0f));
+    return _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(b, _mm256_set1_epi32(0x007FFFFF)),
+                                               _mm256_set1_epi32(0x3F800000)));
 }
-
-/* The squared Euclidean cost's Jacobian-vector product for row i of LANES
- * pairs: adds sum_j 2 E_ij (x_i - y_j) to the gradient of x_i and subtracts
- * each term from the gradient of y_j, for j in [lo, hi); E, x and y laid out
- * [j][lane], [k][lane] and [j][k][lane]. Either gradient may be NULL (not
- * wanted). */
-static inline void sdtw_lanes_jvp_row(const double *e, const double *xi, const double *yl,
-                                      ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t d, double *gxi,
-                                      double *gyl)
+SDTW_DEFINE_EXP2F(sdtw_vf_exp2_frac, sdtw_vf, _mm256_set1_ps, _mm256_mul_ps, _mm256_fmadd_ps)
+#define sdtw_vf_get(a, h) _mm256_castpd_ps((a).v[h])
+#define sdtw_vf_put(a, h, x) ((a).v[h] = _mm256_castps_pd(x))
+#else
+typedef float sdtw_vf;
+#define SDTW_VWF 1
+static inline uint32_t sdtw_fbits(float v)
 {
-    sdtw_v two = sdtw_v_set1(2.0);
-    for (ptrdiff_t k = 0; k < d; k++) {
-        SDTW_EACH {
-            sdtw_v x = sdtw_v_load(xi + k * SDTW_LANES + h * SDTW_VW);
-            sdtw_v acc = sdtw_v_set1(0.0);
-            for (ptrdiff_t j = lo; j < hi; j++) {
-                const double *yjk = yl + (j * d + k) * SDTW_LANES + h * SDTW_VW;
-                sdtw_v t = sdtw_v_mul(sdtw_v_mul(two, sdtw_v_load(e + j * SDTW_LANES + h * SDTW_VW)),
-                                      sdtw_v_sub(x, sdtw_v_load(yjk)));
-                acc = sdtw_v_add(acc, t);
-                if (gyl != NULL) {
-                    double *gy = gyl + (yjk - yl);
-                    sdtw_v_store(gy, sdtw_v_sub(sdtw_v_load(gy), t));
-                }
-            }
-            if (gxi != NULL) {
-                double *gx = gxi + k * SDTW_LANES + h * SDTW_VW;
-                sdtw_v_store(gx, sdtw_v_add(sdtw_v_load(gx), acc));
-            }
-        }
-    }
+    uint32_t b;
+    memcpy(&b, &v, sizeof b);
+    return b;
 }
+static inline float sdtw_float(uint32_t b)
+{
+    float v;
+    memcpy(&v, &b, sizeof v);
+    return v;
+}
+static inline sdtw_vf sdtw_vf_load(const float *p) { return *p; }
+static inline void sdtw_vf_store(float *p, sdtw_vf a) { *p = a; }
+#define sdtw_vf_set1 SDTW_ID
+static inline sdtw_vf sdtw_vf_add(sdtw_vf a, sdtw_vf b) { return a + b; }
+static inline sdtw_vf sdtw_vf_sub(sdtw_vf a, sdtw_vf b) { return a - b; }
+static inline sdtw_vf sdtw_vf_mul(sdtw_vf a, sdtw_vf b) { return a * b; }
+static inline sdtw_vf sdtw_vf_div(sdtw_vf a, sdtw_vf b) { return a / b; }
+static inline sdtw_vf sdtw_vf_fma(sdtw_vf a, sdtw_vf b, sdtw_vf c) { return a * b + c; }
+static inline sdtw_vf sdtw_vf_max(sdtw_vf a, sdtw_vf b) { return a > b ? a : b; }
+static inline sdtw_vf sdtw_vf_min(sdtw_vf a, sdtw_vf b) { return a < b ? a : b; }
+/* As the AVX2 versions, one number at a time. */
+static inline sdtw_vf sdtw_vf_scale(sdtw_vf f, sdtw_vf k)
+{
+    k = (k < -127.0f ? -127.0f : k) + (SDTW_INT_MAGIC_F + 127.0f);
+    return f * sdtw_float(sdtw_fbits(k) << 23);
+}
+static inline sdtw_vf sdtw_vf_split(sdtw_vf v, sdtw_vf *k)
+{
+    uint32_t b = sdtw_fbits(v);
+    *k = sdtw_float((b >> 23) | sdtw_fbits(SDTW_INT_MAGIC_F)) - (SDTW_INT_MAGIC_F + 127.0f);
+    return sdtw_float((b & 0x007FFFFFu) | 0x3F800000u);
+}
+SDTW_DEFINE_EXP2F(sdtw_vf_exp2_frac, sdtw_vf, SDTW_ID, SDTW_MUL, SDTW_FMA)
+static inline sdtw_vf sdtw_vf_at(const sdtw_lanes *a, int h)
+{
+    float x;
+    memcpy(&x, (const char *)a + h * sizeof x, sizeof x);
+    return x;
+}
+#define sdtw_vf_get(a, h) sdtw_vf_at(&(a), h)
+#define sdtw_vf_put(a, h, x) do { float x_ = (x); memcpy((char *)&(a) + (h) * sizeof x_, &x_, sizeof x_); } while (0)
+#endif
+
+/* The lane functions, written once in _expdomain_lanes.h for both types:
+ * sdtw_lanes_* on 16 doubles, sdtw_lanes_*_f on 32 floats. */
+#define SDTW_T double
+#define SDTW_NAME(name) name
+#define SDTW_L SDTW_LANES
+#define SDTW_TV sdtw_v
+#define SDTW_TNV SDTW_NV
+#define SDTW_TVW SDTW_VW
+#define SDTW_TOP(op) sdtw_v_##op
+#define SDTW_GET(a, h) ((a).v[h])
+#define SDTW_PUT(a, h, x) ((a).v[h] = (x))
+#define SDTW_TROUND_MAGIC SDTW_ROUND_MAGIC
+#include "_expdomain_lanes.h"
+
+#define SDTW_T float
+#define SDTW_NAME(name) name##_f
+#define SDTW_L SDTW_LANES_F
+#define SDTW_TV sdtw_vf
+#define SDTW_TNV (SDTW_LANES_F / SDTW_VWF)
+#define SDTW_TVW SDTW_VWF
+#define SDTW_TOP(op) sdtw_vf_##op
+#define SDTW_GET sdtw_vf_get
+#define SDTW_PUT sdtw_vf_put
+#define SDTW_TROUND_MAGIC SDTW_ROUND_MAGIC_F
+#include "_expdomain_lanes.h"
 #endif

@@ -15,7 +15,10 @@ result. A plan has three parts:
 - the **memory** scheme: ``"two rows"`` (a value alone, ``O(m)``), ``"full"``
   (the soft-min weights of every cell, for the backward pass) or
   ``"checkpointed"`` (a row every ``sqrt(n)`` rows, the weights recomputed
-  segment by segment).
+  segment by segment);
+- the **dtype** of the kernel: ``"float32"`` (lanes in the exp domain, 32
+  pairs a group, for float32 requests whose exponents are exact in float32)
+  or ``"float64"`` (everything else; float32 data are then converted).
 
 The second-order requests (``"directional"``: a value and its derivative
 ``<E, Z>`` in a direction Z of the cost; ``"hessian"``: also E and the
@@ -42,13 +45,35 @@ from ._kernels import fast
 # longer be exact after (n + m) additions, and the log domain is used.
 MAX_EXPONENT = 2.0**50
 
+# The same bound for the float32 lane kernels, whose exponents are float32.
+# A cell's exponent is the sum, along a path of at most n + m cells, of the
+# integers nearest to t = -cost / (gamma ln 2), plus at most 2 per cell from
+# renormalisation. Each t is rounded to an integer by adding 1.5 * 2^23,
+# exact while |t| < 2^22, and the sums stay exact integers while below 2^24
+# in magnitude. Requiring (n + m) max_cost / (gamma ln 2) < 2^22 gives both
+# (one cell's |t| is at most the path's sum) with 2^22 + 2 (n + m) < 2^24 to
+# spare for the renormalisations. Beyond it float32 requests run in float64.
+# (A rounded t is off by up to |t| 2^-24: a relative error of 6e-8 on each
+# cost, the float32 rounding of the cost itself.)
+MAX_EXPONENT_FLOAT32 = 2.0**22
+
 # From this length on, one pair runs faster by anti-diagonals than by rows.
 WAVEFRONT_MIN_LENGTH = 64
 
-# Lanes keep the weights of 16 pairs (256 bytes a cell): beyond this many
-# cells per pair their traffic outweighs the lanes' speed, and pairs run one by
-# one by anti-diagonals instead (measured crossover: pairs of length 200 to 300).
-LANES_MAX_CELLS = 2**15
+# Gradients of pairs of more cells than this run one by one by anti-diagonals
+# unless their lane groups are at least half full (LANE_GROUP_COST_LONG):
+# full groups, weights kept by blocks of rows, run 1.2 to 1.9 times faster
+# than anti-diagonals at lengths 128 to 1024.
+LANES_MAX_CELLS = 2**13
+LANE_GROUP_COST_LONG = 2
+
+# Lane gradients keep the soft-min weights of a block of rows of this many
+# bytes (256 bytes a cell of a group: two numbers of a 128-byte lane block),
+# so that the backward pass reads them from the L2 cache: the forward pass
+# keeps a checkpoint row every block, and the backward pass recomputes the
+# weights block by block. (Weights of every cell, streamed from memory, cost
+# 1.6 to 2.7 times more per cell at length 256 to 1024 than at length 64.)
+LANES_BLOCK_BYTES = 2**22
 
 # A group of lanes costs about as much as N_LANES / LANE_GROUP_COST pairs run
 # one by one: lanes pay when the groups are on average fuller than that.
@@ -73,8 +98,10 @@ ORDERS = ("rows", "lanes", "antidiagonals")
 DOMAINS = ("exp", "log", "hard")
 WANTS = ("value", "gradient", "alignment", "directional", "hessian")
 SECOND_ORDER = ("directional", "hessian")
+DTYPES = ("float64", "float32")
 
 _LN2 = np.log(2.0)
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 _LAST = threading.local()
 
 fast.set_max_full_cells(MAX_FULL_CELLS)
@@ -83,36 +110,60 @@ fast.set_max_full_cells(MAX_FULL_CELLS)
 class Plan(NamedTuple):
     """How a request is computed; for cost batches, ``order`` and ``domain``
     are arrays with one entry per pair. ``groups`` holds the lane groups
-    (the permutation of the pairs and the start of each group)."""
+    (the permutation of the pairs and the start of each group), ``block``
+    the rows of a block of lane gradients (see `lane_block_rows`)."""
 
     order: object
     domain: object
     memory: str
     groups: tuple = None
+    dtype: str = "float64"
+    block: int = 0
 
 
-def exp_domain_exact(max_cost, length, gamma):
+def lane_block_rows(m):
+    """Rows of a block of lane gradients for pairs of ``m`` columns (see
+    `LANES_BLOCK_BYTES`)."""
+    return max(1, LANES_BLOCK_BYTES // (256 * int(m)))
+
+
+def _lane_grad_cells(n, m):
+    """Cells of a pair whose numbers lane gradients keep: checkpoint rows and a
+    block of weights (as many numbers a cell)."""
+    block = lane_block_rows(m)
+    return (n // block + block + 1) * m if block < n else n * m
+
+
+def exp_domain_exact(max_cost, length, gamma, max_exponent=MAX_EXPONENT):
     """Whether the exp-domain recursion is exact for costs up to ``max_cost``
-    on paths of ``length`` cells (elementwise on arrays)."""
+    on paths of ``length`` cells (elementwise on arrays), with exponents exact
+    up to ``max_exponent`` (`MAX_EXPONENT` or `MAX_EXPONENT_FLOAT32`)."""
     # Written without a division so that a subnormal gamma cannot overflow.
-    return (gamma > 0) & (length * max_cost < MAX_EXPONENT * gamma * _LN2)
+    return (gamma > 0) & (length * max_cost < max_exponent * gamma * _LN2)
 
 
-def lane_groups(lengths_x, lengths_y, mixed=False):
-    """Groups of at most ``N_LANES`` pairs of equal lengths, or of close
+def n_lanes(dtype="float64"):
+    """Pairs of a lane group for kernels of this dtype: a lane block is 128
+    bytes, 16 doubles or 32 floats."""
+    return fast.N_LANES_FLOAT32 if dtype == "float32" else fast.N_LANES
+
+
+def lane_groups(lengths_x, lengths_y, mixed=False, dtype="float64"):
+    """Groups of at most `n_lanes` pairs of equal lengths, or of close
     lengths when ``mixed`` (to be padded to the longest of the group).
 
     Returns the permutation that sorts the pairs by lengths and the start of
     each group in it (the last entry is the number of pairs).
     """
+    size = n_lanes(dtype)
     order = np.lexsort((lengths_y, lengths_x))
     if mixed:
-        starts = np.r_[np.arange(0, len(order), fast.N_LANES), len(order)]
+        starts = np.r_[np.arange(0, len(order), size), len(order)]
         return order.astype(np.intp), starts.astype(np.intp)
     lx, ly = lengths_x[order], lengths_y[order]
     run_starts = np.flatnonzero(np.r_[True, (lx[1:] != lx[:-1]) | (ly[1:] != ly[:-1])])
     run_ends = np.r_[run_starts[1:], len(order)]
-    starts = np.concatenate([np.arange(a, b, fast.N_LANES)
+    starts = np.concatenate([np.arange(a, b, size)
                              for a, b in zip(run_starts, run_ends)] + [[len(order)]])
     return order.astype(np.intp), starts.astype(np.intp)
 
@@ -144,7 +195,7 @@ def _refuse(order, domain, reason):
 
 
 def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
-         strategy=None):
+         strategy=None, dtype="float64"):
     """The plan of a request.
 
     Parameters
@@ -166,6 +217,10 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
     strategy : str, default=None
         ``"order"`` or ``"order/domain"`` to force; ``None`` reads
         ``SKSOFTDTW_STRATEGY``, and an empty one leaves the choice to the plan.
+    dtype : {"float64", "float32"}, default="float64"
+        The dtype of the data and results. float32 requests run in float32
+        kernels when lanes in the exp domain compute them with exponents
+        exact in float32 (see `MAX_EXPONENT_FLOAT32`), else in float64.
 
     Returns
     -------
@@ -180,6 +235,11 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
     max_full = fast.max_full_cells()
     if per_pair and forced_order == "lanes":
         _refuse(forced_order, forced_domain, "lanes compute no expected alignment")
+    if per_pair and dtype == "float32" and forced_order is None:
+        lanes = _cost_lanes(want, np.asarray(lengths_x), np.asarray(lengths_y), gamma, max_cost,
+                            max_full)
+        if lanes is not None:
+            return _record(lanes)
     if per_pair and len(lengths_x) > 1:
         return _record(_plan_each(want, np.asarray(lengths_x), np.asarray(lengths_y), gamma,
                                   radius, max_cost, forced_order, forced_domain, max_full))
@@ -194,28 +254,35 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
         shortest = min(lengths_x.min(), lengths_y.min())
     exact = bool(exp_domain_exact(max_cost, path, gamma))
     domain = _domain(gamma, exact, forced_order, forced_domain)
+    if dtype not in DTYPES:
+        raise ValueError(f"dtype must be one of {DTYPES}, got {dtype!r}")
+    lane_dtype = "float32" if dtype == "float32" and domain == "exp" and bool(
+        _float32_exact(max_cost, path, gamma)) else "float64"
     memory = "two rows" if not gradient else ("checkpointed" if longest > max_full else "full")
     # Anti-diagonals keep the weights of every cell.
     wavefront_ok = radius < 0 and domain != "log" and not (gradient and longest > max_full)
-    # Lane gradients keep every cell of N_LANES pairs, with no checkpoints.
+    # Lane gradients keep checkpoints and a block of rows of N_LANES pairs.
+    n_max, m_max = int(np.max(lengths_x)), int(np.max(lengths_y))
     lanes_ok = (domain == "exp" or (domain == "hard" and not gradient)) \
-        and not (gradient and longest * fast.N_LANES > max_full)
+        and not (gradient and _lane_grad_cells(n_max, m_max) * fast.N_LANES > max_full)
+    lane_memory = ("checkpointed" if lane_block_rows(m_max) < n_max else "full") \
+        if gradient else memory
     order = forced_order
     if order is None:
         if n_pairs == 1:
             order = "antidiagonals" if wavefront_ok and shortest >= WAVEFRONT_MIN_LENGTH \
                 else "rows"
-        elif gradient and wavefront_ok and np.median(cells) > LANES_MAX_CELLS:
-            order = "antidiagonals"
-        elif lanes_ok:
-            groups = _padded_groups(lengths_x, lengths_y, cells) \
-                if radius < 0 and not gradient else None
-            groups = groups or lane_groups(lengths_x, lengths_y)
-            if n_pairs * LANE_GROUP_COST >= fast.N_LANES * (len(groups[1]) - 1):
-                return _record(Plan("lanes", domain, "full" if gradient else memory, groups))
-            order = "rows"
         else:
-            order = "rows"
+            long = gradient and wavefront_ok and np.median(cells) > LANES_MAX_CELLS
+            if lanes_ok:
+                groups = _padded_groups(lengths_x, lengths_y, cells, lane_dtype) \
+                    if radius < 0 and not gradient else None
+                groups = groups or lane_groups(lengths_x, lengths_y, dtype=lane_dtype)
+                cost = LANE_GROUP_COST_LONG if long else LANE_GROUP_COST
+                if n_pairs * cost >= n_lanes(lane_dtype) * (len(groups[1]) - 1):
+                    return _record(Plan("lanes", domain, lane_memory, groups, lane_dtype,
+                                        lane_block_rows(m_max)))
+            order = "antidiagonals" if long else "rows"
     elif order == "antidiagonals":
         if not wavefront_ok:
             _refuse(order, forced_domain, "anti-diagonals need no band, the exp domain or "
@@ -227,9 +294,11 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
             _refuse(order, forced_domain, "lanes compute no expected alignment")
         if not lanes_ok:
             _refuse(order, forced_domain, "lanes need the exp domain, or hard DTW for values, "
-                    "and gradients of at most MAX_FULL_CELLS / N_LANES cells a pair")
-        return _record(Plan(order, domain, "full" if gradient else memory,
-                            lane_groups(lengths_x, lengths_y)))
+                    "and gradients of at most MAX_FULL_CELLS / N_LANES cells a pair "
+                    "(checkpoints and a block of rows)")
+        return _record(Plan(order, domain, lane_memory,
+                            lane_groups(lengths_x, lengths_y, dtype=lane_dtype), lane_dtype,
+                            lane_block_rows(m_max)))
     if order == "antidiagonals" and gradient:
         memory = "full"
     if per_pair:
@@ -237,10 +306,37 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
     return _record(Plan(order, domain, memory))
 
 
-def _padded_groups(lengths_x, lengths_y, cells):
+def _float32_exact(max_cost, length, gamma):
+    """Whether the float32 exp-domain lanes are exact (elementwise on arrays)."""
+    return exp_domain_exact(max_cost, length, gamma, MAX_EXPONENT_FLOAT32) \
+        & (gamma * _LN2 * _FLOAT32_MAX > 1)  # 1 / (gamma ln 2) a float32 too
+
+
+def _cost_lanes(want, lengths_x, lengths_y, gamma, max_cost, max_full):
+    """float32 lanes for a batch of cost matrices (values and alignments
+    alike, groups of equal lengths), or None when they would not be exact or
+    not pay."""
+    if gamma <= 0 or len(lengths_x) < 2 or \
+            not np.all(_float32_exact(max_cost, lengths_x + lengths_y, gamma)):
+        return None
+    gradient = want != "value"
+    n_max, m_max = int(lengths_x.max()), int(lengths_y.max())
+    if gradient and _lane_grad_cells(n_max, m_max) * fast.N_LANES > max_full:
+        return None
+    groups = lane_groups(lengths_x, lengths_y, dtype="float32")
+    if len(lengths_x) * LANE_GROUP_COST < n_lanes("float32") * (len(groups[1]) - 1):
+        return None
+    memory = ("checkpointed" if lane_block_rows(m_max) < n_max else "full") \
+        if gradient else "two rows"
+    k = len(lengths_x)
+    return Plan(np.full(k, "lanes"), np.full(k, "exp"), memory, groups, "float32",
+                lane_block_rows(m_max))
+
+
+def _padded_groups(lengths_x, lengths_y, cells, dtype):
     """Lane groups of pairs of close lengths, or None when padding them to the
     longest of each group would cost more than `LANE_MAX_PADDING`."""
-    order, starts = lane_groups(lengths_x, lengths_y, mixed=True)
+    order, starts = lane_groups(lengths_x, lengths_y, mixed=True, dtype=dtype)
     lx = np.maximum.reduceat(lengths_x[order], starts[:-1])
     ly = np.maximum.reduceat(lengths_y[order], starts[:-1])
     padded = float(np.sum(lx * ly * np.diff(starts)))
@@ -364,18 +460,31 @@ _EXAMPLES = [
 ]
 
 
+# The same for float32 data.
+_EXAMPLES_FLOAT32 = [
+    ("pairwise matrix, equal lengths", "value", 128, 128, 1000, 1.0, -1, 4.0),
+    ("pairwise matrix, tiny gamma", "value", 128, 128, 1000, 1e-4, -1, 16.0),
+    ("pairwise matrix, hard DTW", "value", 128, 128, 1000, 0.0, -1, 4.0),
+    ("batch, gradients", "gradient", 128, 128, 256, 1.0, -1, 4.0),
+    ("batch, gradients", "gradient", 1024, 1024, 64, 0.1, -1, 4.0),
+    ("one pair, gradient", "gradient", 1000, 1000, 1, 1.0, -1, 4.0),
+]
+
+
 def table_rst():
     """The plan of typical requests, as a reStructuredText table."""
     rows = []
-    for what, want, n, m, n_pairs, gamma, radius, max_cost in _EXAMPLES:
+    examples = [e + ("float64",) for e in _EXAMPLES] + \
+        [e + ("float32",) for e in _EXAMPLES_FLOAT32]
+    for what, want, n, m, n_pairs, gamma, radius, max_cost, dtype in examples:
         p = plan(want, np.full(n_pairs, n), np.full(n_pairs, m), gamma=gamma, radius=radius,
-                 max_cost=max_cost, per_pair=want == "alignment", strategy="")
+                 max_cost=max_cost, per_pair=want == "alignment", strategy="", dtype=dtype)
         order, domain = (str(np.asarray(v).ravel()[0]) for v in (p.order, p.domain))
         band = "none" if radius < 0 else str(radius)
-        rows.append((what, f"{n_pairs} x {n} x {m}", f"{gamma:g}", band,
-                     f"{max_cost:g}", order, domain, p.memory))
-    header = ("request", "pairs x n x m", "gamma", "band", "max cost", "order", "domain",
-              "memory")
+        rows.append((what, f"{n_pairs} x {n} x {m}", dtype, f"{gamma:g}", band,
+                     f"{max_cost:g}", order, domain, p.memory, p.dtype))
+    header = ("request", "pairs x n x m", "data", "gamma", "band", "max cost", "order",
+              "domain", "memory", "kernel dtype")
     lines = [".. list-table::", "   :header-rows: 1", ""]
     for row in [header] + rows:
         lines.append("   * - " + row[0])

@@ -22,6 +22,7 @@ series ``k`` is ``X[off[k]:off[k + 1]]``, so variable lengths need no padding.
 """
 import numpy as np
 
+from cython cimport floating
 from cython.parallel cimport parallel, prange, threadid
 from libc.math cimport INFINITY, NAN, exp, fmin, log
 from libc.float cimport DBL_MAX
@@ -34,6 +35,8 @@ cdef extern from "_expdomain.h" nogil:
     double sdtw_split(double v, double* k)
     double sdtw_exp_neg(double c, double scale, double* e)
     double sdtw_block_abs_max(const double* D, Py_ssize_t ld, Py_ssize_t n, Py_ssize_t m)
+    unsigned int sdtw_flush_subnormals()
+    void sdtw_restore_fp_mode(unsigned int csr)
     # SDTW_LANES numbers in registers, and the exp-domain step on them
     enum: SDTW_LANES
     ctypedef struct sdtw_lanes:
@@ -49,6 +52,20 @@ cdef extern from "_expdomain.h" nogil:
                                  const double* wu, sdtw_lanes ed, const double* wd)
     void sdtw_lanes_jvp_row(const double* e, const double* xi, const double* yl,
                             Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t d, double* gxi, double* gyl)
+    # the same on SDTW_LANES_F float32 numbers
+    float SDTW_ZERO_EXP_F
+    enum: SDTW_LANES_F
+    sdtw_lanes sdtw_lanes_load_f(const float* p)
+    void sdtw_lanes_store_f(float* p, sdtw_lanes a)
+    sdtw_lanes sdtw_lanes_sqdist_f(const float* x, const float* y, Py_ssize_t d)
+    sdtw_lanes sdtw_lanes_exp_neg_f(sdtw_lanes c, float scale, sdtw_lanes* e)
+    sdtw_lanes sdtw_lanes_cell_f(sdtw_lanes df, sdtw_lanes de, sdtw_lanes uf, sdtw_lanes ue,
+                                 sdtw_lanes lf, sdtw_lanes le, sdtw_lanes g, sdtw_lanes ge,
+                                 sdtw_lanes* e, float* w)
+    sdtw_lanes sdtw_lanes_e_step_f(sdtw_lanes el, const float* wl, sdtw_lanes eu,
+                                   const float* wu, sdtw_lanes ed, const float* wd)
+    void sdtw_lanes_jvp_row_f(const float* e, const float* xi, const float* yl,
+                              Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t d, float* gxi, float* gyl)
 
 cdef double LN2 = 0.6931471805599453
 
@@ -315,37 +332,109 @@ cdef void _backward_rows(const double* W, const double* W_below, Py_ssize_t i0,
 
 cdef enum:
     LANES = 16
+    # A lane block is 128 bytes: LANES doubles or 2 LANES floats. Float32
+    # pairs run 32 at a time, which halves the cost of a cell: a step of a
+    # lane kernel is as long (the same dependency chain on as many registers)
+    # for twice the pairs.
+    _BLOCK_BYTES = 128
 
 N_LANES = LANES  # for the Python side, which groups the pairs
-if SDTW_LANES != LANES:
-    raise ImportError("the lane width of _expdomain.h differs from LANES")
+N_LANES_FLOAT32 = 2 * LANES
+if SDTW_LANES != LANES or SDTW_LANES_F != 2 * LANES:
+    raise ImportError("the lane widths of _expdomain.h differ from LANES")
 
 
-# Lane blocks are 16 doubles, 128 bytes: a buffer starting on a cache line
-# keeps every vector load and store of a lane kernel within one line.
+# The lane functions of _expdomain.h for either type (C has no overloading).
+
+cdef inline sdtw_lanes _lanes_load(const floating* p) noexcept nogil:
+    if floating is double:
+        return sdtw_lanes_load(p)
+    else:
+        return sdtw_lanes_load_f(p)
+
+
+cdef inline void _lanes_store(floating* p, sdtw_lanes a) noexcept nogil:
+    if floating is double:
+        sdtw_lanes_store(p, a)
+    else:
+        sdtw_lanes_store_f(p, a)
+
+
+cdef inline sdtw_lanes _lanes_g(const floating* x, const floating* y, Py_ssize_t d,
+                                floating scale, sdtw_lanes* e) noexcept nogil:
+    """g = exp(-||x - y||^2 / gamma) lane by lane, as in `_exp_g_row`; the
+    cost is ``x`` itself when ``y`` is NULL."""
+    if floating is double:
+        return sdtw_lanes_exp_neg(sdtw_lanes_load(x) if y == NULL
+                                  else sdtw_lanes_sqdist(x, y, d), scale, e)
+    else:
+        return sdtw_lanes_exp_neg_f(sdtw_lanes_load_f(x) if y == NULL
+                                    else sdtw_lanes_sqdist_f(x, y, d), scale, e)
+
+
+cdef inline sdtw_lanes _lanes_cell(sdtw_lanes df, sdtw_lanes de, sdtw_lanes uf,
+                                   sdtw_lanes ue, sdtw_lanes lf, sdtw_lanes le, sdtw_lanes g,
+                                   sdtw_lanes ge, sdtw_lanes* e, floating* w) noexcept nogil:
+    if floating is double:
+        return sdtw_lanes_cell(df, de, uf, ue, lf, le, g, ge, e, w)
+    else:
+        return sdtw_lanes_cell_f(df, de, uf, ue, lf, le, g, ge, e, w)
+
+
+cdef inline sdtw_lanes _lanes_e_step(sdtw_lanes el, const floating* wl, sdtw_lanes eu,
+                                     const floating* wu, sdtw_lanes ed,
+                                     const floating* wd) noexcept nogil:
+    if floating is double:
+        return sdtw_lanes_e_step(el, wl, eu, wu, ed, wd)
+    else:
+        return sdtw_lanes_e_step_f(el, wl, eu, wu, ed, wd)
+
+
+cdef inline void _lanes_jvp_row(const floating* e, const floating* xi, const floating* yl,
+                                Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t d, floating* gxi,
+                                floating* gyl) noexcept nogil:
+    if floating is double:
+        sdtw_lanes_jvp_row(e, xi, yl, lo, hi, d, gxi, gyl)
+    else:
+        sdtw_lanes_jvp_row_f(e, xi, yl, lo, hi, d, gxi, gyl)
+
+
+# Lane blocks are 128 bytes: a buffer starting on a cache line keeps every
+# vector load and store of a lane kernel within one line.
 cdef enum:
     _ALIGN_PAD = 8
 
 
-cdef inline double* _aligned(double* p) noexcept nogil:
-    """``p`` rounded up to a multiple of 64 bytes (within ``_ALIGN_PAD`` doubles)."""
-    return p + ((64 - (<size_t> p) % 64) % 64) // sizeof(double)
+cdef struct LaneCosts:
+    # The cost matrices of a lane group, in place of series: row i of lane l's
+    # matrix at D[l] + i * ld, its expected alignment written at E[l] + i * ld
+    # unless E[l] is NULL (numbers of the kernel's type); buf holds a row of
+    # the costs interleaved ([j][lane]).
+    const void* D[2 * LANES]
+    void* E[2 * LANES]
+    Py_ssize_t ld
+    void* buf
 
 
-cdef void _lanes_gather(const double[:, ::1] X, const Py_ssize_t[::1] off,
-                        const Py_ssize_t* idx, Py_ssize_t count, double* out) noexcept nogil:
+cdef inline floating* _aligned(floating* p) noexcept nogil:
+    """``p`` rounded up to a multiple of 64 bytes (``_ALIGN_PAD`` doubles at most)."""
+    return p + ((64 - (<size_t> p) % 64) % 64) // sizeof(floating)
+
+
+cdef void _lanes_gather(const floating[:, ::1] X, const Py_ssize_t[::1] off,
+                        const Py_ssize_t* idx, Py_ssize_t count, floating* out) noexcept nogil:
     """Interleave series ``idx[:count]`` of a flat dataset as ``[i][k][lane]``.
 
     Lanes past ``count`` repeat the last series, so every lane computes
     something finite; their results are discarded.
     """
-    cdef Py_ssize_t lane, i, k, s, n, d = X.shape[1]
-    for lane in range(LANES):
+    cdef Py_ssize_t lane, i, k, s, n, d = X.shape[1], nl = _BLOCK_BYTES // sizeof(floating)
+    for lane in range(nl):
         s = idx[min(lane, count - 1)]
         n = off[s + 1] - off[s]
         for i in range(n):
             for k in range(d):
-                out[(i * d + k) * LANES + lane] = X[off[s] + i, k]
+                out[(i * d + k) * nl + lane] = X[off[s] + i, k]
 
 
 cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
@@ -389,101 +478,142 @@ cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
             out[l] = prev[m * LANES + l]
 
 
-cdef void _lanes_forward(const double* xl, const double* yl, Py_ssize_t n, Py_ssize_t m,
-                         Py_ssize_t d, double gamma, Py_ssize_t radius, double* rows,
-                         double* out, double* W, const Py_ssize_t* ends) noexcept nogil:
-    """Soft-DTW values of LANES pairs of lengths ``(n, m)`` in the exp domain.
+cdef void _lanes_start(floating* rows, Py_ssize_t m) noexcept nogil:
+    """Rows -1 and 0 of `_lanes_forward`: the start cell and alpha = 0 elsewhere."""
+    cdef Py_ssize_t j, nl = _BLOCK_BYTES // sizeof(floating), w = (m + 1) * nl
+    cdef floating zero_exp = SDTW_ZERO_EXP if floating is double else SDTW_ZERO_EXP_F
+    for j in range(w):
+        rows[j] = 0.0
+        rows[w + j] = zero_exp
+        rows[2 * w + j] = 0.0
+        rows[3 * w + j] = zero_exp
+    for j in range(nl):
+        rows[j] = 1.0
+        rows[w + j] = 0.0
 
-    When ``ends`` is not NULL, lane ``l`` holds a shorter pair of lengths
-    ``(ends[l], ends[LANES + l])``, padded: a cell depends only on the cells
-    above and left of it, so that pair's value is read at its own last cell
-    and the padding never reaches it (no band then).
 
-    ``rows`` holds ``4 (m + 1) LANES`` doubles: mantissas and exponents of two
-    rows of alpha. When ``W`` is not NULL, it receives the soft-min weights
-    of the diagonal and upper predecessors (``2 n m LANES`` doubles laid out
-    ``[i][j][predecessor][lane]``); the left one's is the rest of 1. Along a
-    row, the left and diagonal neighbours stay in registers.
+cdef void _lanes_forward(const floating* xl, const floating* yl, Py_ssize_t n, Py_ssize_t m,
+                         Py_ssize_t d, double gamma, Py_ssize_t radius, floating* rows,
+                         floating* out, floating* W, const Py_ssize_t* ends, Py_ssize_t i0,
+                         Py_ssize_t i1, floating* ckpt, Py_ssize_t every,
+                         const LaneCosts* costs) noexcept nogil:
+    """Rows ``i0`` to ``i1 - 1`` of the soft-DTW recursion of NL pairs of
+    lengths ``(n, m)`` in the exp domain, NL = ``_BLOCK_BYTES / sizeof(floating)``
+    (LANES doubles, 2 LANES floats).
+
+    ``rows`` holds ``4 (m + 1) NL`` numbers: mantissas and exponents of two
+    rows of alpha, the first two quarters row ``i0 - 1`` on entry (see
+    `_lanes_start`) and row ``i1 - 1`` on exit. When ``out`` is not NULL, it
+    receives the values at row ``n - 1``. When ``ends`` is not NULL, lane
+    ``l`` holds a shorter pair of lengths ``(ends[l], ends[NL + l])``, padded:
+    a cell depends only on the cells above and left of it, so that pair's
+    value is read at its own last cell and the padding never reaches it (no
+    band then).
+
+    When ``W`` is not NULL, it receives the soft-min weights of the diagonal
+    and upper predecessors of row ``i`` at ``W + 2 (i - i0) m NL`` (laid out
+    ``[j][predecessor][lane]``); the left one's is the rest of 1. When
+    ``ckpt`` is not NULL, each row ``i`` with ``(i + 1) % every == 0`` is
+    copied (mantissas and exponents) to ``ckpt + 2 (m + 1) NL ((i + 1) /
+    every - 1)``. When ``costs`` is not NULL, the costs are its matrices
+    (and ``xl``, ``yl``, ``d`` unused). Along a row, the left and diagonal
+    neighbours stay in registers.
     """
-    cdef Py_ssize_t i, j, l, lo, hi
-    cdef double scale = 1.0 / (gamma * LN2)
-    cdef double* pf = rows
-    cdef double* pe = rows + (m + 1) * LANES
-    cdef double* cf = rows + 2 * (m + 1) * LANES
-    cdef double* ce = rows + 3 * (m + 1) * LANES
-    cdef double* tmp
-    cdef const double* xi
+    cdef Py_ssize_t i, j, l, lo, hi, nl = _BLOCK_BYTES // sizeof(floating)
+    cdef Py_ssize_t w = (m + 1) * nl
+    # (gamma ln 2 is subnormal for the smallest gammas, flushed to zero here)
+    cdef floating scale = (1.0 / gamma) / LN2
+    cdef floating zero_exp = SDTW_ZERO_EXP if floating is double else SDTW_ZERO_EXP_F
+    cdef floating* pf = rows
+    cdef floating* pe = rows + w
+    cdef floating* cf = rows + 2 * w
+    cdef floating* ce = rows + 3 * w
+    cdef floating* tmp
+    cdef const floating* xi
+    cdef const floating* crow
+    cdef floating* cbuf = <floating*> costs.buf if costs != NULL else NULL
     cdef sdtw_lanes g, ge, df, de, uf, ue, lf, le
-    for j in range((m + 1) * LANES):
-        pf[j] = 0.0
-        pe[j] = SDTW_ZERO_EXP
+    for j in range(w):  # cells outside the band of row i0 read alpha = 0
         cf[j] = 0.0
-        ce[j] = SDTW_ZERO_EXP
-    for l in range(LANES):
-        pf[l] = 1.0
-        pe[l] = 0.0
-    for i in range(n):
+        ce[j] = zero_exp
+    for i in range(i0, i1):
         _band(i, n, m, radius, &lo, &hi)
-        xi = xl + i * d * LANES
-        for l in range(LANES):
-            cf[lo * LANES + l] = 0.0
-            ce[lo * LANES + l] = SDTW_ZERO_EXP
-        lf = sdtw_lanes_load(cf + lo * LANES)
-        le = sdtw_lanes_load(ce + lo * LANES)
-        df = sdtw_lanes_load(pf + lo * LANES)
-        de = sdtw_lanes_load(pe + lo * LANES)
+        xi = xl + i * d * nl
+        if costs != NULL:
+            for l in range(nl):
+                crow = <const floating*> costs.D[l] + i * costs.ld
+                for j in range(lo, hi):
+                    cbuf[j * nl + l] = crow[j]
+        for l in range(nl):
+            cf[lo * nl + l] = 0.0
+            ce[lo * nl + l] = zero_exp
+        lf = _lanes_load(cf + lo * nl)
+        le = _lanes_load(ce + lo * nl)
+        df = _lanes_load(pf + lo * nl)
+        de = _lanes_load(pe + lo * nl)
         for j in range(lo, hi):
-            g = sdtw_lanes_exp_neg(sdtw_lanes_sqdist(xi, yl + j * d * LANES, d), scale, &ge)
-            uf = sdtw_lanes_load(pf + (j + 1) * LANES)
-            ue = sdtw_lanes_load(pe + (j + 1) * LANES)
-            lf = sdtw_lanes_cell(df, de, uf, ue, lf, le, g, ge, &le,
-                                 (W + 2 * (i * m + j) * LANES) if W != NULL else NULL)
-            sdtw_lanes_store(cf + (j + 1) * LANES, lf)
-            sdtw_lanes_store(ce + (j + 1) * LANES, le)
+            if costs != NULL:
+                g = _lanes_g(cbuf + j * nl, <floating*> NULL, 0, scale, &ge)
+            else:
+                g = _lanes_g(xi, yl + j * d * nl, d, scale, &ge)
+            uf = _lanes_load(pf + (j + 1) * nl)
+            ue = _lanes_load(pe + (j + 1) * nl)
+            lf = _lanes_cell(df, de, uf, ue, lf, le, g, ge, &le,
+                             (W + 2 * ((i - i0) * m + j) * nl) if W != NULL else NULL)
+            _lanes_store(cf + (j + 1) * nl, lf)
+            _lanes_store(ce + (j + 1) * nl, le)
             df = uf
             de = ue
-        if i == 0:
-            for l in range(LANES):
+        if i == 0:  # the start cell belongs to row -1 only
+            for l in range(nl):
                 pf[l] = 0.0
-                pe[l] = SDTW_ZERO_EXP
+                pe[l] = zero_exp
         tmp = pf
         pf = cf
         cf = tmp
         tmp = pe
         pe = ce
         ce = tmp
-        if ends != NULL:
-            for l in range(LANES):
+        if ckpt != NULL and (i + 1) % every == 0:  # (pe is always pf + w)
+            memcpy(ckpt + 2 * w * ((i + 1) // every - 1), pf, 2 * w * sizeof(floating))
+        if ends != NULL and out != NULL:
+            for l in range(nl):
                 if ends[l] == i + 1:
-                    out[l] = -gamma * (pe[ends[LANES + l] * LANES + l] * LN2
-                                       + log(pf[ends[LANES + l] * LANES + l]))
-    if ends == NULL:
-        for l in range(LANES):
-            out[l] = -gamma * (pe[m * LANES + l] * LN2 + log(pf[m * LANES + l]))
+                    out[l] = -gamma * (<double> pe[ends[nl + l] * nl + l] * LN2
+                                       + log(pf[ends[nl + l] * nl + l]))
+    if ends == NULL and out != NULL:
+        for l in range(nl):
+            out[l] = -gamma * (<double> pe[m * nl + l] * LN2 + log(pf[m * nl + l]))
+    if pf != rows:
+        memcpy(rows, pf, 2 * w * sizeof(floating))
 
 
-def groups_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
-                 const double[:, ::1] Y, const Py_ssize_t[::1] yoff,   # IN
-                 const Py_ssize_t[::1] pi, const Py_ssize_t[::1] pj,   # IN
-                 const Py_ssize_t[::1] starts,                         # IN
+def groups_value(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
+                 const floating[:, ::1] Y, const Py_ssize_t[::1] yoff,   # IN
+                 const Py_ssize_t[::1] pi, const Py_ssize_t[::1] pj,     # IN
+                 const Py_ssize_t[::1] starts,                           # IN
                  double gamma, Py_ssize_t radius, int n_threads,
-                 double[::1] out):                                     # OUT
+                 floating[::1] out):                                     # OUT
     """Like `pairs_value` (exp domain or hard DTW), for pairs sorted into groups.
 
-    Group ``g`` is the pairs ``starts[g]:starts[g + 1]``: at most LANES pairs
-    computed together in SIMD lanes, padded to the longest of them when their
-    lengths differ (then only without a band).
+    Group ``g`` is the pairs ``starts[g]:starts[g + 1]``: at most `N_LANES`
+    pairs (`N_LANES_FLOAT32` in float32) computed together in SIMD lanes,
+    padded to the longest of them when their lengths differ (then only
+    without a band). Hard DTW (``gamma = 0``) only in float64.
     """
     cdef Py_ssize_t g, a, n, m, count, l, p, n_groups = starts.shape[0] - 1
     cdef Py_ssize_t d = X.shape[1], max_n = _max_len(xoff), max_m = _max_len(yoff)
-    cdef double* mem
-    cdef double* buf
-    cdef double* res
+    cdef Py_ssize_t nl = _BLOCK_BYTES // sizeof(floating)
+    cdef floating* mem
+    cdef floating* buf
+    cdef floating* res
     cdef Py_ssize_t* ends
+    if gamma == 0.0 and floating is not double:
+        raise ValueError("hard DTW lanes are float64 only")
     with nogil, parallel(num_threads=n_threads):
-        mem = <double*> calloc((max_n + max_m) * d * LANES + (4 * max_m + 5) * LANES
-                               + _ALIGN_PAD, sizeof(double))
-        ends = <Py_ssize_t*> calloc(2 * LANES, sizeof(Py_ssize_t))
+        mem = <floating*> calloc((max_n + max_m) * d * nl + (4 * max_m + 5) * nl
+                                 + _ALIGN_PAD, sizeof(double))
+        ends = <Py_ssize_t*> calloc(2 * nl, sizeof(Py_ssize_t))
         if mem == NULL or ends == NULL:
             with gil:
                 raise MemoryError()
@@ -493,142 +623,283 @@ def groups_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
             count = starts[g + 1] - a
             n = 0
             m = 0
-            for l in range(LANES):  # lanes past count repeat the last pair
+            for l in range(nl):  # lanes past count repeat the last pair
                 p = a + min(l, count - 1)
                 ends[l] = xoff[pi[p] + 1] - xoff[pi[p]]
-                ends[LANES + l] = yoff[pj[p] + 1] - yoff[pj[p]]
+                ends[nl + l] = yoff[pj[p] + 1] - yoff[pj[p]]
                 n = max(n, ends[l])
-                m = max(m, ends[LANES + l])
-            res = buf + (max_n + max_m) * d * LANES + 4 * (max_m + 1) * LANES
+                m = max(m, ends[nl + l])
+            res = buf + (max_n + max_m) * d * nl + 4 * (max_m + 1) * nl
             _lanes_gather(X, xoff, &pi[a], count, buf)
-            _lanes_gather(Y, yoff, &pj[a], count, buf + max_n * d * LANES)
-            if gamma == 0.0:
-                _lanes_hard_forward(buf, buf + max_n * d * LANES, n, m, d, radius,
-                                    buf + (max_n + max_m) * d * LANES, res, ends)
+            _lanes_gather(Y, yoff, &pj[a], count, buf + max_n * d * nl)
+            if floating is double and gamma == 0.0:
+                _lanes_hard_forward(buf, buf + max_n * d * nl, n, m, d, radius,
+                                    buf + (max_n + max_m) * d * nl, res, ends)
             else:
-                _lanes_forward(buf, buf + max_n * d * LANES, n, m, d, gamma, radius,
-                               buf + (max_n + max_m) * d * LANES, res, NULL, ends)
+                _lanes_start(buf + (max_n + max_m) * d * nl, m)
+                _lanes_forward(buf, buf + max_n * d * nl, n, m, d, gamma, radius,
+                               buf + (max_n + max_m) * d * nl, res, NULL, ends, 0, n, NULL, 0,
+                               NULL)
             for l in range(count):
                 out[a + l] = res[l]
         free(mem)
         free(ends)
 
 
-cdef void _lanes_backward(const double* xl, const double* yl, Py_ssize_t n, Py_ssize_t m,
-                          Py_ssize_t d, Py_ssize_t radius, const double* W,
-                          double* rows, double* gxl, double* gyl) noexcept nogil:
-    """`_backward` for LANES pairs: gradients into ``gxl``/``gyl`` (zeroed;
-    NULL for a gradient not wanted).
+cdef void _lanes_backward(const floating* xl, const floating* yl, Py_ssize_t n,
+                          Py_ssize_t m, Py_ssize_t d, Py_ssize_t radius, const floating* W,
+                          const floating* W_below, Py_ssize_t i0, Py_ssize_t i1,
+                          floating* rows, floating* gxl, floating* gyl,
+                          const LaneCosts* costs) noexcept nogil:
+    """Rows ``i1 - 1`` down to ``i0`` of `_backward` for NL pairs (see
+    `_lanes_forward`): gradients added to ``gxl``/``gyl`` (NULL for a
+    gradient not wanted), laid out like the data.
 
-    ``rows`` holds ``2 (m + 1) LANES`` doubles: two rows of E, each with a
-    zero pad at column m. Gradients are laid out like the data. Along a row,
-    the E of the left and diagonal successors stay in registers.
+    ``W`` holds the weights of rows ``i0`` to ``i1 - 1`` as `_lanes_forward`
+    leaves them, ``W_below`` those of row ``i1`` (unused when ``i1 == n``).
+    ``rows`` holds ``2 (m + 1) NL`` numbers: two rows of E, each with a zero
+    pad at column m, the first E row ``i1`` on entry (zeros for ``i1 == n``)
+    and row ``i0`` on exit. With ``costs`` (see `_lanes_forward`), the rows of
+    E are written to its alignments instead of the gradients. Along a row, the
+    E of the left and diagonal successors stay in registers.
     """
-    cdef Py_ssize_t i, j, l, lo, hi, first, w = (m + 1) * LANES
-    cdef double* nxt = rows          # E of row i + 1
-    cdef double* cur = rows + w      # E of row i
-    cdef double* tmp
-    cdef const double* wc
-    cdef const double* wu
-    cdef const double* wd
-    cdef double zero[2 * LANES]
+    cdef Py_ssize_t i, j, l, lo, hi, first, nl = _BLOCK_BYTES // sizeof(floating)
+    cdef Py_ssize_t w = (m + 1) * nl
+    cdef floating* nxt = rows          # E of row i + 1
+    cdef floating* cur = rows + w      # E of row i
+    cdef floating* tmp
+    cdef const floating* wc
+    cdef const floating* wn
+    cdef const floating* wu
+    cdef const floating* wd
+    cdef floating* erow
+    cdef floating zero[4 * LANES]
     cdef sdtw_lanes el, eu, ed
-    memset(rows, 0, 2 * w * sizeof(double))
-    memset(zero, 0, 2 * LANES * sizeof(double))
-    for i in range(n - 1, -1, -1):
+    memset(zero, 0, 4 * LANES * sizeof(floating))
+    for i in range(i1 - 1, i0 - 1, -1):
         _band(i, n, m, radius, &lo, &hi)
-        memset(cur + lo * LANES, 0, (min(hi + 1, m + 1) - lo) * LANES * sizeof(double))
+        memset(cur + lo * nl, 0, (min(hi + 1, m + 1) - lo) * nl * sizeof(floating))
         if i == n - 1:
-            for l in range(LANES):
-                cur[(m - 1) * LANES + l] = 1.0
-        wc = W + 2 * i * m * LANES
+            for l in range(nl):
+                cur[(m - 1) * nl + l] = 1.0
+        wc = W + 2 * (i - i0) * m * nl
+        wn = (W + 2 * (i + 1 - i0) * m * nl) if i + 1 < i1 else W_below
         first = hi - 2 if i == n - 1 else hi - 1
         # successors: left (i, j + 1), up (i + 1, j), diagonal (i + 1, j + 1);
         # beyond the last row or column their E is a zero pad
-        el = sdtw_lanes_load(cur + (first + 1) * LANES)
-        ed = sdtw_lanes_load(nxt + (first + 1) * LANES)
+        el = _lanes_load(cur + (first + 1) * nl)
+        ed = _lanes_load(nxt + (first + 1) * nl)
         for j in range(first, lo - 1, -1):
-            eu = sdtw_lanes_load(nxt + j * LANES)
+            eu = _lanes_load(nxt + j * nl)
             if i + 1 < n:
-                wu = W + (2 * ((i + 1) * m + j) + 1) * LANES
-                wd = W + 2 * ((i + 1) * m + j + 1) * LANES
+                wu = wn + (2 * j + 1) * nl
+                wd = wn + 2 * (j + 1) * nl
             else:
                 wu = zero
                 wd = zero
-            el = sdtw_lanes_e_step(el, wc + 2 * (j + 1) * LANES, eu, wu, ed, wd)
-            sdtw_lanes_store(cur + j * LANES, el)
+            el = _lanes_e_step(el, wc + 2 * (j + 1) * nl, eu, wu, ed, wd)
+            _lanes_store(cur + j * nl, el)
             ed = eu
-        sdtw_lanes_jvp_row(cur, xl + i * d * LANES, yl, lo, hi, d,
-                           (gxl + i * d * LANES) if gxl != NULL else NULL, gyl)
+        if costs != NULL:
+            for l in range(nl):
+                if costs.E[l] != NULL:
+                    erow = <floating*> costs.E[l] + i * costs.ld
+                    for j in range(lo, hi):
+                        erow[j] = cur[j * nl + l]
+        else:
+            _lanes_jvp_row(cur, xl + i * d * nl, yl, lo, hi, d,
+                           (gxl + i * d * nl) if gxl != NULL else NULL, gyl)
         tmp = nxt
         nxt = cur
         cur = tmp
+    if nxt != rows:
+        memcpy(rows, nxt, w * sizeof(floating))
 
 
-def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
-                      const double[:, ::1] Y, const Py_ssize_t[::1] yoff,  # IN
-                      const Py_ssize_t[::1] order,                         # IN
-                      const Py_ssize_t[::1] starts,                        # IN
-                      double gamma, Py_ssize_t radius, int n_threads,
-                      double[::1] values,                                  # OUT
-                      double[:, ::1] gX, double[:, ::1] gY):               # OUT
+cdef void _lanes_value_grad(const floating* xl, const floating* yl, Py_ssize_t n,
+                            Py_ssize_t m, Py_ssize_t d, double gamma, Py_ssize_t radius,
+                            Py_ssize_t block, floating* rows, floating* W,
+                            floating* ckpt, floating* out, floating* gxl,
+                            floating* gyl, const LaneCosts* costs) noexcept nogil:
+    """Values and gradients of NL pairs: `_lanes_forward` then `_lanes_backward`.
+
+    With ``block < n``, the weights of ``block`` rows at a time only, so that
+    they stay in cache: the forward pass keeps a checkpoint row every
+    ``block`` rows in ``ckpt`` (``2 (m + 1) NL`` numbers each), and the
+    backward pass recomputes the weights block by block from them, bottom
+    first. ``rows`` holds ``6 (m + 1) NL`` numbers, ``W`` the weights of
+    ``min(block, n) + 1`` rows (``2 m NL`` numbers each). With ``costs``, the
+    expected alignments of its cost matrices (see `_lanes_backward`).
+    """
+    cdef Py_ssize_t s0, s1, nl = _BLOCK_BYTES // sizeof(floating), w = (m + 1) * nl
+    cdef floating* erows = rows + 4 * w
+    cdef floating* below = W + 2 * block * m * nl
+    memset(erows, 0, 2 * w * sizeof(floating))
+    _lanes_start(rows, m)
+    if block >= n:
+        _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, out, W, NULL, 0, n, NULL, 0,
+                       costs)
+        _lanes_backward(xl, yl, n, m, d, radius, W, NULL, 0, n, erows, gxl, gyl, costs)
+        return
+    _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, out, NULL, NULL, 0, n, ckpt, block,
+                   costs)
+    s0 = ((n - 1) // block) * block
+    while s0 >= 0:
+        s1 = min(n, s0 + block)
+        if s0 == 0:
+            _lanes_start(rows, m)
+        else:
+            memcpy(rows, ckpt + 2 * w * (s0 // block - 1), 2 * w * sizeof(floating))
+        _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, NULL, W, NULL, s0, s1, NULL, 0,
+                       costs)
+        _lanes_backward(xl, yl, n, m, d, radius, W, below, s0, s1, erows, gxl, gyl, costs)
+        memcpy(below, W, 2 * m * nl * sizeof(floating))
+        s0 -= block
+
+
+def groups_value_grad(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
+                      const floating[:, ::1] Y, const Py_ssize_t[::1] yoff,  # IN
+                      const Py_ssize_t[::1] order,                           # IN
+                      const Py_ssize_t[::1] starts,                          # IN
+                      double gamma, Py_ssize_t radius, Py_ssize_t block, int n_threads,
+                      floating[::1] values,                                  # OUT
+                      floating[:, ::1] gX, floating[:, ::1] gY):             # OUT
     """`batch_value_grad` in the exp domain with pairs in SIMD lanes.
 
     The pairs ``(X[k], Y[k])`` are taken in the ``order`` given, in groups
-    ``order[starts[g]:starts[g + 1]]`` of at most LANES pairs of equal lengths.
+    ``order[starts[g]:starts[g + 1]]`` of at most `N_LANES` (float64) or
+    `N_LANES_FLOAT32` pairs of equal lengths. The weights are kept for
+    ``block`` rows at a time (see `_lanes_value_grad`; all rows when
+    ``block`` is at least the longest length).
     """
     cdef Py_ssize_t g, a, p, n, m, count, i, k, l, n_groups = starts.shape[0] - 1
     cdef Py_ssize_t d = X.shape[1], max_n = _max_len(xoff), max_m = _max_len(yoff)
-    cdef Py_ssize_t max_nm = 0
+    cdef Py_ssize_t nl = _BLOCK_BYTES // sizeof(floating)
+    cdef Py_ssize_t n_ckpt = max_n // block if block < max_n else 0
     cdef bint want_x = gX.shape[0] > 0, want_y = gY.shape[0] > 0
-    cdef double* mem
-    cdef double* buf
-    cdef double* xl
-    cdef double* yl
-    cdef double* gxl
-    cdef double* gyl
-    cdef double* rows
-    cdef double* W
-    cdef double* res
-    for p in range(values.shape[0]):
-        max_nm = max(max_nm, (xoff[p + 1] - xoff[p]) * (yoff[p + 1] - yoff[p]))
+    cdef floating* mem
+    cdef floating* buf
+    cdef floating* xl
+    cdef floating* yl
+    cdef floating* gxl
+    cdef floating* gyl
+    cdef floating* rows
+    cdef floating* W
+    cdef floating* ckpt
+    cdef floating* res
+    cdef unsigned int fp_mode
+    block = min(block, max_n)
     with nogil, parallel(num_threads=n_threads):
-        mem = <double*> calloc((2 * (max_n + max_m) * d + 4 * (max_m + 1)
-                                + 2 * max_nm + 1) * LANES + _ALIGN_PAD, sizeof(double))
+        mem = <floating*> calloc((2 * (max_n + max_m) * d + (6 + 2 * n_ckpt) * (max_m + 1)
+                                  + 2 * (block + 1) * max_m + 1) * nl + _ALIGN_PAD,
+                                 sizeof(double))
         if mem == NULL:
             with gil:
                 raise MemoryError()
+        fp_mode = sdtw_flush_subnormals()  # restored below, before this thread ends
         buf = _aligned(mem)
         for g in prange(n_groups, schedule="dynamic"):
             xl = buf
-            yl = xl + max_n * d * LANES
-            gxl = yl + max_m * d * LANES
-            gyl = gxl + max_n * d * LANES
-            rows = gyl + max_m * d * LANES
-            W = rows + 4 * (max_m + 1) * LANES
-            res = W + 2 * max_nm * LANES
+            yl = xl + max_n * d * nl
+            gxl = yl + max_m * d * nl
+            gyl = gxl + max_n * d * nl
+            rows = gyl + max_m * d * nl
+            ckpt = rows + 6 * (max_m + 1) * nl
+            W = ckpt + 2 * n_ckpt * (max_m + 1) * nl
+            res = W + 2 * (block + 1) * max_m * nl
             a = starts[g]
             count = starts[g + 1] - a
             n = xoff[order[a] + 1] - xoff[order[a]]
             m = yoff[order[a] + 1] - yoff[order[a]]
             _lanes_gather(X, xoff, &order[a], count, xl)
             _lanes_gather(Y, yoff, &order[a], count, yl)
-            memset(gxl, 0, (max_n + max_m) * d * LANES * sizeof(double))
-            _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, res, W, NULL)
-            _lanes_backward(xl, yl, n, m, d, radius, W, rows, gxl if want_x else NULL,
-                            gyl if want_y else NULL)
+            memset(gxl, 0, (max_n + max_m) * d * nl * sizeof(floating))
+            _lanes_value_grad(xl, yl, n, m, d, gamma, radius, block, rows, W, ckpt, res,
+                              gxl if want_x else NULL, gyl if want_y else NULL, NULL)
             for l in range(count):
                 p = order[a + l]
                 values[p] = res[l]
                 if want_x:
                     for i in range(n):
                         for k in range(d):
-                            gX[xoff[p] + i, k] = gxl[(i * d + k) * LANES + l]
+                            gX[xoff[p] + i, k] = gxl[(i * d + k) * nl + l]
                 if want_y:
                     for i in range(m):
                         for k in range(d):
-                            gY[yoff[p] + i, k] = gyl[(i * d + k) * LANES + l]
+                            gY[yoff[p] + i, k] = gyl[(i * d + k) * nl + l]
         free(mem)
+        sdtw_restore_fp_mode(fp_mode)
+
+
+def groups_cost(const floating[:, :, ::1] D,              # IN
+                const Py_ssize_t[:, ::1] lengths,         # IN
+                const Py_ssize_t[::1] order,               # IN
+                const Py_ssize_t[::1] starts,              # IN
+                double gamma, Py_ssize_t radius, Py_ssize_t block, int n_threads,
+                floating[::1] values,                      # OUT
+                floating[:, :, ::1] E):                    # OUT
+    """`batch_cost` in the exp domain with pairs in SIMD lanes.
+
+    The cost matrices ``D[k, :n_k, :m_k]`` are taken in the ``order`` given,
+    in groups ``order[starts[g]:starts[g + 1]]`` of at most `N_LANES`
+    (float64) or `N_LANES_FLOAT32` pairs of equal lengths. ``E`` as in
+    `batch_cost` (zeroed by the caller, ``(0, 0, 0)`` for values only); the
+    weights are kept for ``block`` rows at a time (see `_lanes_value_grad`).
+    """
+    cdef Py_ssize_t g, a, p, n, m, count, l, n_groups = starts.shape[0] - 1
+    cdef Py_ssize_t nl = _BLOCK_BYTES // sizeof(floating)
+    cdef Py_ssize_t max_n = 0, max_m = 0, n_ckpt
+    cdef bint want_E = E.shape[0] > 0
+    cdef floating* mem
+    cdef floating* buf
+    cdef floating* rows
+    cdef floating* W
+    cdef floating* ckpt
+    cdef floating* res
+    cdef LaneCosts* costs
+    cdef unsigned int fp_mode
+    for p in range(lengths.shape[0]):
+        max_n = max(max_n, lengths[p, 0])
+        max_m = max(max_m, lengths[p, 1])
+    block = min(block, max_n)
+    n_ckpt = max_n // block if want_E and block < max_n else 0
+    with nogil, parallel(num_threads=n_threads):
+        mem = <floating*> calloc(((7 + 2 * n_ckpt) * (max_m + 1) + 1
+                                  + (2 * (block + 1) * max_m if want_E else 0)) * nl
+                                 + _ALIGN_PAD, sizeof(double))
+        costs = <LaneCosts*> calloc(1, sizeof(LaneCosts))
+        if mem == NULL or costs == NULL:
+            with gil:
+                raise MemoryError()
+        fp_mode = sdtw_flush_subnormals()  # restored below, before this thread ends
+        buf = _aligned(mem)
+        for g in prange(n_groups, schedule="dynamic"):
+            rows = buf
+            costs.buf = rows + 6 * (max_m + 1) * nl
+            res = rows + 7 * (max_m + 1) * nl
+            ckpt = res + nl
+            W = ckpt + 2 * n_ckpt * (max_m + 1) * nl
+            a = starts[g]
+            count = starts[g + 1] - a
+            n = lengths[order[a], 0]
+            m = lengths[order[a], 1]
+            costs.ld = D.shape[2]
+            for l in range(nl):  # lanes past count repeat the last pair, unwritten
+                p = order[a + min(l, count - 1)]
+                costs.D[l] = &D[p, 0, 0]
+                costs.E[l] = &E[p, 0, 0] if want_E and l < count else NULL
+            if want_E:
+                _lanes_value_grad(<floating*> NULL, <floating*> NULL, n, m, 0, gamma, radius,
+                                  block, rows, W, ckpt, res, NULL, NULL, costs)
+            else:
+                _lanes_start(rows, m)
+                _lanes_forward(<floating*> NULL, <floating*> NULL, n, m, 0, gamma, radius,
+                               rows, res, NULL, NULL, 0, n, NULL, 0, costs)
+            for l in range(count):
+                values[order[a + l]] = res[l]
+        free(mem)
+        free(costs)
+        sdtw_restore_fp_mode(fp_mode)
 
 
 cdef inline Py_ssize_t _max_len(const Py_ssize_t[::1] off) noexcept nogil:

@@ -436,9 +436,11 @@ def sharp_soft_dtw_divergence_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_rad
     return value, _shaped(grad, x_arr, x)
 
 
-def _sharp_pairs(X, Y, pi, pj, gamma, radius, n_jobs):
-    """Sharp values of the pairs ``(X[pi[k]], Y[pj[k]])``."""
-    return _series(X, Y, gamma, radius, "cost", n_jobs=n_jobs, pi=pi, pj=pj)[1]
+def _sharp_pairs(X, Y, pi, pj, gamma, radius, n_jobs, dtype=np.float64):
+    """Sharp values of the pairs ``(X[pi[k]], Y[pj[k]])``, in ``dtype`` (computed
+    in float64)."""
+    return _series(X, Y, gamma, radius, "cost", n_jobs=n_jobs, pi=pi,
+                   pj=pj)[1].astype(dtype, copy=False)
 
 
 def cdist_sharp_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None,

@@ -82,29 +82,40 @@ def test_lanes_values_equal_rows_in_any_band(build, gamma, radius, shape):
 @pytest.mark.parametrize("gamma", [1e-3, 0.1, 10.0, 1e3])
 @pytest.mark.parametrize("radius", [-1, 3])
 @pytest.mark.parametrize("wanted", ["x", "y", "both"])
-def test_lanes_gradients_equal_rows(build, gamma, radius, wanted):
+@pytest.mark.parametrize("block", [1, 4, 100])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_lanes_gradients_equal_rows(build, gamma, radius, wanted, block, dtype):
     """Pairs in SIMD lanes (groups of equal lengths, a partial group among
-    them) give the values and gradients of the row kernel, pair by pair;
-    a gradient not wanted (an empty output) is not computed."""
+    them) give the values and gradients of the row kernel, pair by pair,
+    with the weights of every row or of blocks of rows (recomputed from
+    checkpoints), in float64 and in float32 (to float32 precision); a gradient
+    not wanted (an empty output) is not computed."""
     rng = np.random.default_rng(1)
     lengths = [(12, 9)] * 20 + [(5, 5)] * 3 + [(1, 4)] * 2
     X = check_dataset([rng.standard_normal((n, 2)) for n, _ in lengths])
     Y = check_dataset([3 * rng.standard_normal((m, 2)) for _, m in lengths])
+    # the same data in both dtypes
+    X = X._replace(data=X.data.astype(dtype).astype(np.float64))
+    Y = Y._replace(data=Y.data.astype(dtype).astype(np.float64))
     order = np.arange(len(lengths), dtype=np.intp)
     starts = np.array([0, 16, 20, 23, 25], dtype=np.intp)
-    ref, out = np.empty(len(lengths)), np.empty(len(lengths))
+    ref, out = np.empty(len(lengths)), np.empty(len(lengths), dtype)
     ref_gX, ref_gY = np.zeros_like(X.data), np.zeros_like(Y.data)
-    gX = np.full_like(X.data, np.nan) if wanted != "y" else np.zeros((0, 2))
-    gY = np.full_like(Y.data, np.nan) if wanted != "x" else np.zeros((0, 2))
+    gX = np.full(X.data.shape if wanted != "y" else (0, 2), np.nan, dtype)
+    gY = np.full(Y.data.shape if wanted != "x" else (0, 2), np.nan, dtype)
     BASELINE.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, radius, True, 1,
                               ref, ref_gX, ref_gY)
-    build.groups_value_grad(X.data, X.offsets, Y.data, Y.offsets, order, starts, gamma,
-                            radius, 2, out, gX, gY)
-    np.testing.assert_allclose(out, ref, rtol=1e-10, atol=1e-12)
-    if wanted != "y":
-        np.testing.assert_allclose(gX, ref_gX, rtol=1e-8, atol=1e-10)
-    if wanted != "x":
-        np.testing.assert_allclose(gY, ref_gY, rtol=1e-8, atol=1e-10)
+    build.groups_value_grad(X.data.astype(dtype), X.offsets, Y.data.astype(dtype), Y.offsets,
+                            order, starts, gamma, radius, block, 2, out, gX, gY)
+    # float32: about 2^-24 relative per cell of the path, in units of gamma
+    # on the values; the gradients to 1e-5 of their largest entry
+    float64 = dtype == np.float64
+    np.testing.assert_allclose(out, ref, rtol=1e-10 if float64 else 1e-5,
+                               atol=1e-12 if float64 else 1e-5 * gamma)
+    for wants, g, ref_g in (("x", gX, ref_gX), ("y", gY, ref_gY)):
+        if wanted in (wants, "both"):
+            np.testing.assert_allclose(g, ref_g, rtol=1e-8 if float64 else 1e-4,
+                                       atol=1e-10 if float64 else 1e-5 * np.abs(ref_g).max())
 
 
 @pytest.mark.parametrize("build", _runnable_builds() + [BASELINE], ids=lambda m: m.__name__)
@@ -178,3 +189,33 @@ def test_wavefront_rejects_a_short_work_buffer():
         BASELINE.batch_wavefront_value_grad(X.data, X.offsets, X.data, X.offsets, 1.0, 2,
                                             np.empty(2 * size - 1), np.empty(1),
                                             np.empty((3, 1)), np.empty((3, 1)))
+
+
+@pytest.mark.parametrize("build", _runnable_builds() + [BASELINE], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("gamma", [1e-2, 0.5, 1e2])
+@pytest.mark.parametrize("radius", [-1, 2])
+@pytest.mark.parametrize("block", [1, 3, 100])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("want_E", [False, True])
+def test_cost_lanes_equal_rows(build, gamma, radius, block, dtype, want_E):
+    """Cost matrices in SIMD lanes (groups of equal lengths in a padded batch,
+    a partial group among them) give the values and expected alignments of
+    the row kernel, pair by pair, to the precision of their dtype; nothing
+    is written outside each pair's block."""
+    rng = np.random.default_rng(4)
+    lengths = np.array([(9, 7)] * 35 + [(4, 6)] * 3 + [(1, 5)] * 2, dtype=np.intp)
+    D = (2.0 * rng.standard_normal((len(lengths), 9, 8)) ** 2).astype(dtype)
+    D64 = D.astype(np.float64)
+    order, starts = lane_groups(lengths[:, 0], lengths[:, 1], dtype=np.dtype(dtype).name)
+    ref, ref_E = np.empty(len(D)), np.zeros(D.shape)
+    flags = np.zeros(len(D), dtype=np.uint8)
+    work = np.empty(BASELINE.wavefront_cost_work_size(lengths, flags))
+    BASELINE.batch_cost(D64, lengths, gamma, radius, flags + 1, flags, 1, work, ref, ref_E)
+    out = np.empty(len(D), dtype)
+    E = np.zeros(D.shape if want_E else (0, 0, 0), dtype)
+    build.groups_cost(D, lengths, order, starts, gamma, radius, block, 2, out, E)
+    float64 = dtype == np.float64
+    np.testing.assert_allclose(out, ref, rtol=1e-10 if float64 else 1e-5,
+                               atol=1e-12 if float64 else 1e-5 * gamma)
+    if want_E:
+        np.testing.assert_allclose(E, ref_E, rtol=0, atol=1e-10 if float64 else 1e-5)

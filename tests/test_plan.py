@@ -207,8 +207,32 @@ def test_automatic_plans():
     assert order("value", 1000, 1000, 1, gamma=1e-3, max_cost=1e12)[:2] == ("rows", "log")
     assert order("value", 128, 128, 1000).order == "lanes"
     assert order("gradient", 128, 128, 256)[:3] == ("lanes", "exp", "full")
-    assert order("gradient", 512, 512, 64).order == "antidiagonals"
+    assert order("gradient", 512, 512, 64)[:3] == ("lanes", "exp", "checkpointed")
+    assert order("gradient", 512, 512, 4).order == "antidiagonals"  # groups a quarter full
     assert order("gradient", 20000, 20000, 1)[:3] == ("rows", "exp", "checkpointed")
+
+
+def test_float32_plans():
+    """float32 requests run in float32 lanes when their exponents are exact in
+    float32, and in float64 otherwise."""
+    def plan32(want, n, n_pairs, gamma=1.0, max_cost=4.0):
+        return _plan.plan(want, np.full(n_pairs, n), np.full(n_pairs, n), gamma=gamma,
+                          radius=-1, max_cost=max_cost, strategy="", dtype="float32")
+    p = plan32("value", 128, 1000)
+    assert (p.order, p.dtype) == ("lanes", "float32")
+    assert np.diff(p.groups[1]).max() == _plan.n_lanes("float32") == 2 * _plan.n_lanes()
+    assert plan32("gradient", 128, 256).dtype == "float32"
+    # float32 exponents: (n + m) max_cost / (gamma ln 2) < 2^22, beyond it float64
+    n, gamma = 128, 1e-3
+    limit = _plan.MAX_EXPONENT_FLOAT32 * gamma * np.log(2) / (2 * n)
+    assert plan32("value", n, 1000, gamma, 0.99 * limit).dtype == "float32"
+    high = plan32("value", n, 1000, gamma, 1.01 * limit)
+    assert (high.order, high.domain, high.dtype) == ("lanes", "exp", "float64")
+    assert np.diff(high.groups[1]).max() == _plan.n_lanes()
+    assert plan32("value", n, 1000, gamma=0.0).dtype == "float64"  # hard DTW
+    assert plan32("gradient", 1000, 1).dtype == "float64"  # one pair
+    with pytest.raises(ValueError, match="dtype must be one of"):
+        _plan.plan("value", [3], [3], gamma=1.0, radius=-1, max_cost=1.0, dtype="float16")
 
 
 def test_documented_table_is_the_plan():

@@ -11,8 +11,9 @@ Two autograd functions carry everything:
   ``dist_func``.
 
 Their backward passes only scale the stored gradients by the incoming ones.
-The kernels run in float64 on the CPU: other floating dtypes are converted at
-the boundary and the results converted back.
+The kernels run on the CPU, in float32 for float32 tensors (see
+:mod:`sksoftdtw.metrics`) and in float64 otherwise: other floating dtypes are
+converted at the boundary and the results converted back.
 """
 
 import numpy as np
@@ -163,7 +164,7 @@ def _check_params(gamma, sakoe_chiba_radius, dist_func, n_jobs):
 def _to_numpy(x):
     """NumPy view of a tensor, without a copy for float32 and float64.
 
-    The kernels take both (and compute in float64); other floating dtypes,
+    The kernels take both (float32 in float32 where they can); other floating dtypes,
     which NumPy lacks or the kernels do not take, are converted to float64.
     """
     x = x.detach()
@@ -446,9 +447,10 @@ class SoftDTWLoss(torch.nn.Module):
 
     Notes
     -----
-    The kernels run on the CPU in float64: float32 (and other floating)
-    tensors are converted at the boundary and the values and gradients
-    converted back. Tensors on another device raise an error naming it. The
+    The kernels run on the CPU, float32 tensors in float32 kernels (32 pairs
+    in the SIMD lanes at once; in float64 where float32 exponents would not
+    be exact), other floating tensors in float64, converted at the boundary
+    and the values and gradients converted back. Tensors on another device raise an error naming it. The
     loss is once differentiable (no double backward).
 
     References
