@@ -42,29 +42,12 @@ cdef extern from "_expdomain.h" nogil:
     double sdtw_pow2(double k)
     double sdtw_split(double v, double* k)
     double sdtw_exp_neg(double c, double scale, double* e)
-
-# Products of two small weights (in T) and of small weights with small E
-# entries fall below the normal range: subnormal arithmetic costs tens of
-# cycles an operation, so the kernels flush such results to zero (a change
-# below 2e-308 in absolute value) and restore the caller's mode afterwards.
-cdef extern from *:
-    """
-    #if defined(__SSE2__) || defined(_M_X64)
-    #include <xmmintrin.h>
-    static unsigned int sdtw_flush_subnormals(void)
-    {
-        unsigned int mode = _mm_getcsr();
-        _mm_setcsr(mode | 0x8040); /* flush to zero, denormals are zero */
-        return mode;
-    }
-    static void sdtw_restore_fp_mode(unsigned int mode) { _mm_setcsr(mode); }
-    #else
-    static unsigned int sdtw_flush_subnormals(void) { return 0; }
-    static void sdtw_restore_fp_mode(unsigned int mode) { (void)mode; }
-    #endif
-    """
-    unsigned int sdtw_flush_subnormals() nogil
-    void sdtw_restore_fp_mode(unsigned int mode) nogil
+    # Products of two small weights (in T) and of small weights with small E
+    # entries fall below the normal range: subnormal arithmetic costs tens of
+    # cycles an operation, so the kernels flush such results to zero (a change
+    # below 2e-308 in absolute value) and restore the caller's mode afterwards.
+    unsigned int sdtw_flush_subnormals()
+    void sdtw_restore_fp_mode(unsigned int mode)
 
 from ._band cimport _band
 from ._rows cimport _softmin3_w, _sqeuclidean_jvp_row, _sqeuclidean_row
