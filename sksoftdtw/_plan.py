@@ -17,11 +17,16 @@ result. A plan has three parts:
   ``"checkpointed"`` (a row every ``sqrt(n)`` rows, the weights recomputed
   segment by segment).
 
+The plan also computes the **band** of each pair once (`band_rows`): the
+admissible columns of each row under a Sakoe-Chiba band, an Itakura
+parallelogram or both, which every kernel reads instead of a formula.
+
 A ``strategy`` argument, or else the environment variable
 ``SKSOFTDTW_STRATEGY``, forces the order and possibly the domain, as
 ``"order"`` or ``"order/domain"`` (e.g. ``"rows/log"``): for benchmarks and
 tests. A strategy that cannot compute the request is refused with the reason.
 """
+import functools
 import os
 import threading
 from typing import NamedTuple
@@ -29,6 +34,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._kernels import fast
+from .utils._validation import check_radius, check_slope
 
 # Largest exponent of alpha = exp(-r / gamma) in base 2 that the exp-domain
 # kernels accept; beyond it their exponents, integer-valued doubles, would no
@@ -72,15 +78,129 @@ _LAST = threading.local()
 fast.set_max_full_cells(MAX_FULL_CELLS)
 
 
+class Band(NamedTuple):
+    """A global constraint on the alignments: the Sakoe-Chiba ``radius``
+    (``-1``: none) and the Itakura parallelogram's maximum ``slope``
+    (``0``: none); both together mean their intersection."""
+
+    radius: int = -1
+    slope: float = 0.0
+
+    @classmethod
+    def check(cls, sakoe_chiba_radius, itakura_max_slope):
+        """The band of the public parameters, validated."""
+        return cls(check_radius(sakoe_chiba_radius), check_slope(itakura_max_slope))
+
+    @property
+    def none(self):
+        return self.radius < 0 and not self.slope
+
+    def describe(self):
+        parts = ([f"itakura_max_slope={self.slope:g}"] if self.slope else []) \
+            + ([f"sakoe_chiba_radius={self.radius}"] if self.radius >= 0 else [])
+        return " and ".join(parts)
+
+
+NO_BAND = Band()
+_NO_BANDS = (np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp))
+
+
+def _itakura_rows(n, m, slope):
+    """``lo, hi`` of each row of tslearn's ``itakura_mask(n, m, slope)``.
+
+    That mask is defined column by column, its bounds rounded to two decimals
+    before ``ceil`` and ``floor`` (so that a bound a rounding error away from
+    an integer counts as that integer); the same floating-point operations
+    give the same cells. Both bounds never decrease with the column, so the
+    columns of a row are a range, found by counting.
+    """
+    j = np.arange(m)
+    smax = slope * (float(n) / float(m))
+    smin = (1.0 / float(slope)) * (float(n) / float(m))
+    low = np.ceil(np.maximum(np.round(smin * j, 2),
+                             np.round(((n - 1) - smax * (m - 1)) + smax * j, 2)))
+    up = np.floor(np.minimum(np.round(smax * j, 2),
+                             np.round(((n - 1) - smin * (m - 1)) + smin * j, 2)) + 1)
+    i = np.arange(n)
+    return np.searchsorted(up, i, side="right"), np.searchsorted(low, i, side="right")
+
+
+def _sakoe_chiba_rows(n, m, radius):
+    """``lo, hi`` of each row of the Sakoe-Chiba band, widened by ``|n - m|`` on
+    the side of the longer series so that the last cell is always reachable."""
+    i = np.arange(n)
+    return (np.maximum(0, i - max(0, n - m) - radius),
+            np.minimum(m, i + max(0, m - n) + radius + 1))
+
+
+@functools.lru_cache(maxsize=4096)
+def band_rows(n, m, band, transpose=False):
+    """The band of an ``(n, m)`` pair as the kernels read it (see _band.pxd):
+    ``[lo_0, hi_0, lo_1, hi_1, ...]``, the columns ``[lo_i, hi_i)`` of each
+    row; ``None`` for no band. With ``transpose``, the rows of each column
+    instead (``2 m`` entries). Read-only and cached.
+
+    Raises
+    ------
+    ValueError
+        When no alignment path of these lengths fits the band.
+    """
+    if band.none:
+        return None
+    lo, hi = np.zeros(n, dtype=np.intp), np.full(n, m, dtype=np.intp)
+    if band.radius >= 0:
+        lo, hi = _sakoe_chiba_rows(n, m, band.radius)
+    if band.slope:
+        ilo, ihi = _itakura_rows(n, m, band.slope)
+        lo, hi = np.maximum(lo, ilo), np.minimum(hi, ihi)
+    # A path starts at (0, 0), ends at (n - 1, m - 1) and steps to a cell at
+    # most one column right of the previous row's range.
+    if not (lo[0] == 0 and hi[-1] == m and (lo < hi).all() and (lo[1:] <= hi[:-1]).all()):
+        raise ValueError(
+            f"no alignment path between series of lengths {n} and {m} fits "
+            f"{band.describe()}: their lengths are too unequal for it"
+        )
+    if transpose:
+        j = np.arange(m)
+        lo, hi = np.searchsorted(hi, j, side="right"), np.searchsorted(lo, j, side="right")
+    out = np.empty(2 * len(lo), dtype=np.intp)
+    out[0::2], out[1::2] = lo, hi
+    out.flags.writeable = False
+    return out
+
+
+def band_table(lengths_x, lengths_y, band, transpose=False):
+    """The bands of the pairs of lengths ``(lengths_x[k], lengths_y[k])``, for
+    the kernels: a flat table and the offset of each pair's band in it (both
+    empty when there is no band).
+
+    Raises
+    ------
+    ValueError
+        When no alignment path of some pair's lengths fits the band.
+    """
+    if band.none:
+        return _NO_BANDS
+    pairs = np.stack([np.asarray(lengths_x, dtype=np.intp),
+                      np.asarray(lengths_y, dtype=np.intp)], axis=1)
+    distinct, inverse = np.unique(pairs, axis=0, return_inverse=True)
+    rows = [band_rows(int(n), int(m), band, transpose) for n, m in distinct]
+    starts = np.zeros(len(rows) + 1, dtype=np.intp)
+    np.cumsum([len(r) for r in rows], out=starts[1:])
+    return np.concatenate(rows), np.ascontiguousarray(starts[np.ravel(inverse)])
+
+
 class Plan(NamedTuple):
     """How a request is computed; for cost batches, ``order`` and ``domain``
     are arrays with one entry per pair. ``groups`` holds the lane groups
-    (the permutation of the pairs and the start of each group)."""
+    (the permutation of the pairs and the start of each group); ``bands``
+    the band of each pair (`band_table`)."""
 
     order: object
     domain: object
     memory: str
     groups: tuple = None
+    bands: tuple = _NO_BANDS
 
 
 def exp_domain_exact(max_cost, length, gamma):
@@ -135,7 +255,7 @@ def _refuse(order, domain, reason):
     raise ValueError(f"strategy {forced!r} cannot compute this request: {reason}")
 
 
-def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
+def plan(want, lengths_x, lengths_y, *, gamma, band=NO_BAND, max_cost, per_pair=False,
          strategy=None):
     """The plan of a request.
 
@@ -147,8 +267,8 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
     lengths_x, lengths_y : ndarray of int of shape (n_pairs,)
         Lengths of the pairs.
     gamma : float
-    radius : int
-        Sakoe-Chiba radius, -1 for no band.
+    band : Band, default=NO_BAND
+        The global constraint; the plan's ``bands`` hold each pair's.
     max_cost : float or ndarray of shape (n_pairs,)
         A bound on the absolute costs (of each pair when ``per_pair``).
     per_pair : bool, default=False
@@ -161,15 +281,25 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
     Returns
     -------
     plan : Plan
+
+    Raises
+    ------
+    ValueError
+        When no alignment path of some pair's lengths fits the band.
     """
+    return _record(_plan(want, lengths_x, lengths_y, gamma, band, max_cost, per_pair,
+                         strategy)._replace(bands=band_table(lengths_x, lengths_y, band)))
+
+
+def _plan(want, lengths_x, lengths_y, gamma, band, max_cost, per_pair, strategy):
     forced_order, forced_domain = _parse(strategy)
     gradient = want != "value"
     max_full = fast.max_full_cells()
     if per_pair and forced_order == "lanes":
         _refuse(forced_order, forced_domain, "lanes compute no expected alignment")
     if per_pair and len(lengths_x) > 1:
-        return _record(_plan_each(want, np.asarray(lengths_x), np.asarray(lengths_y), gamma,
-                                  radius, max_cost, forced_order, forced_domain, max_full))
+        return _plan_each(want, np.asarray(lengths_x), np.asarray(lengths_y), gamma, band,
+                          max_cost, forced_order, forced_domain, max_full)
     n_pairs = len(lengths_x)
     if n_pairs == 1:  # Python numbers: a small call must stay cheap
         n, m = int(lengths_x[0]), int(lengths_y[0])
@@ -183,7 +313,7 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
     domain = _domain(gamma, exact, forced_order, forced_domain)
     memory = "two rows" if not gradient else ("checkpointed" if longest > max_full else "full")
     # Anti-diagonals keep the weights of every cell.
-    wavefront_ok = radius < 0 and domain != "log" and not (gradient and longest > max_full)
+    wavefront_ok = band.none and domain != "log" and not (gradient and longest > max_full)
     # Lane gradients keep every cell of N_LANES pairs, with no checkpoints.
     lanes_ok = (domain == "exp" or (domain == "hard" and not gradient)) \
         and not (gradient and longest * fast.N_LANES > max_full)
@@ -196,10 +326,10 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
             order = "antidiagonals"
         elif lanes_ok:
             groups = _padded_groups(lengths_x, lengths_y, cells) \
-                if radius < 0 and not gradient else None
+                if band.none and not gradient else None
             groups = groups or lane_groups(lengths_x, lengths_y)
             if n_pairs * LANE_GROUP_COST >= fast.N_LANES * (len(groups[1]) - 1):
-                return _record(Plan("lanes", domain, "full" if gradient else memory, groups))
+                return Plan("lanes", domain, "full" if gradient else memory, groups)
             order = "rows"
         else:
             order = "rows"
@@ -215,13 +345,13 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
         if not lanes_ok:
             _refuse(order, forced_domain, "lanes need the exp domain, or hard DTW for values, "
                     "and gradients of at most MAX_FULL_CELLS / N_LANES cells a pair")
-        return _record(Plan(order, domain, "full" if gradient else memory,
-                            lane_groups(lengths_x, lengths_y)))
+        return Plan(order, domain, "full" if gradient else memory,
+                    lane_groups(lengths_x, lengths_y))
     if order == "antidiagonals" and gradient:
         memory = "full"
     if per_pair:
-        return _record(Plan(np.array([order]), np.array([domain]), memory))
-    return _record(Plan(order, domain, memory))
+        return Plan(np.array([order]), np.array([domain]), memory)
+    return Plan(order, domain, memory)
 
 
 def _padded_groups(lengths_x, lengths_y, cells):
@@ -247,7 +377,7 @@ def _domain(gamma, exact, forced_order, forced_domain):
     return forced_domain
 
 
-def _plan_each(want, lengths_x, lengths_y, gamma, radius, max_cost, forced_order,
+def _plan_each(want, lengths_x, lengths_y, gamma, band, max_cost, forced_order,
                forced_domain, max_full):
     """`plan` of each pair alone (cost matrices), as arrays: rows or anti-diagonals."""
     gradient = want != "value"
@@ -260,7 +390,7 @@ def _plan_each(want, lengths_x, lengths_y, gamma, radius, max_cost, forced_order
     longest = lengths_x * lengths_y
     memory = "two rows" if not gradient else (
         "checkpointed" if longest.max() > max_full else "full")
-    wavefront_ok = (radius < 0) & (domain != "log") & ~(gradient & (longest > max_full))
+    wavefront_ok = band.none & (domain != "log") & ~(gradient & (longest > max_full))
     if forced_order is None:
         wave = wavefront_ok & (np.minimum(lengths_x, lengths_y) >= WAVEFRONT_MIN_LENGTH)
         return Plan(np.where(wave, "antidiagonals", "rows"), domain, memory)
@@ -317,8 +447,9 @@ def table_rst():
     """The plan of typical requests, as a reStructuredText table."""
     rows = []
     for what, want, n, m, n_pairs, gamma, radius, max_cost in _EXAMPLES:
-        p = plan(want, np.full(n_pairs, n), np.full(n_pairs, m), gamma=gamma, radius=radius,
-                 max_cost=max_cost, per_pair=want == "alignment", strategy="")
+        p = plan(want, np.full(n_pairs, n), np.full(n_pairs, m), gamma=gamma,
+                 max_cost=max_cost, per_pair=want == "alignment", strategy="",
+                 band=Band(radius))
         order, domain = (str(np.asarray(v).ravel()[0]) for v in (p.order, p.domain))
         band = "none" if radius < 0 else str(radius)
         rows.append((what, f"{n_pairs} x {n} x {m}", f"{gamma:g}", band,

@@ -52,7 +52,7 @@ cdef extern from "_expdomain.h" nogil:
 cdef double LN2 = 0.6931471805599453
 
 
-from ._band cimport _band  # the Sakoe-Chiba band, shared with the neighbours' kernels
+from ._band cimport _band, _pair_band  # shared with the neighbours' kernels
 
 
 cdef inline double _softmin3(double a, double b, double c, double gamma) noexcept nogil:
@@ -253,7 +253,7 @@ cdef void _forward_start(double* rows, double* erows, Py_ssize_t m,
 
 cdef void _forward_rows(const double* x, const double* y, const double* D,
                         Py_ssize_t ld, Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
-                        Py_ssize_t radius, bint expd, Py_ssize_t i0, Py_ssize_t i1,
+                        const Py_ssize_t* band, bint expd, Py_ssize_t i0, Py_ssize_t i1,
                         double* rows, double* erows, double* cost, double* gf,
                         double* ge, double* W, double* ckpt,
                         Py_ssize_t every) noexcept nogil:
@@ -280,7 +280,7 @@ cdef void _forward_rows(const double* x, const double* y, const double* D,
         cur[j] = 0.0 if expd else INFINITY
         ce[j] = SDTW_ZERO_EXP
     for i in range(i0, i1):
-        _band(i, n, m, radius, &lo, &hi)
+        _band(i, n, m, band, &lo, &hi)
         if D != NULL:
             crow = D + i * ld
         else:
@@ -319,7 +319,7 @@ cdef inline double _forward_value(const double* rows, const double* erows, Py_ss
 
 
 cdef void _backward_rows(const double* W, const double* W_below, Py_ssize_t i0,
-                         Py_ssize_t i1, Py_ssize_t n, Py_ssize_t m, Py_ssize_t radius,
+                         Py_ssize_t i1, Py_ssize_t n, Py_ssize_t m, const Py_ssize_t* band,
                          double* erows, double* E, Py_ssize_t ld, const double* x, const double* y,
                          Py_ssize_t d, double* gx, double* gy) noexcept nogil:
     """Rows ``i1 - 1`` down to ``i0`` of the expected alignment.
@@ -340,7 +340,7 @@ cdef void _backward_rows(const double* W, const double* W_below, Py_ssize_t i0,
     cdef const double* w_nxt
     cdef const double* w_cur
     for i in range(i1 - 1, i0 - 1, -1):
-        _band(i, n, m, radius, &lo, &hi)
+        _band(i, n, m, band, &lo, &hi)
         memset(cur, 0, (m + 1) * sizeof(double))
         w_cur = W + 3 * (i - i0) * m
         w_nxt = W + 3 * (i + 1 - i0) * m if i + 1 < i1 else W_below
@@ -358,7 +358,7 @@ cdef void _backward_rows(const double* W, const double* W_below, Py_ssize_t i0,
                     cur[j] += nxt[j + 1] * w_nxt[3 * (j + 1)]
             cur[j] = min(cur[j], 1.0)  # a probability: no rounding above 1
         if i == n - 1:
-            _band(i, n, m, radius, &lo, &hi)
+            _band(i, n, m, band, &lo, &hi)
         if E != NULL:
             for j in range(lo, hi):
                 E[i * ld + j] = cur[j]
@@ -416,7 +416,7 @@ cdef void _lanes_gather(const double[:, ::1] X, const Py_ssize_t[::1] off,
 
 
 cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
-                              Py_ssize_t m, Py_ssize_t d, Py_ssize_t radius,
+                              Py_ssize_t m, Py_ssize_t d, const Py_ssize_t* band,
                               double* rows, double* out,
                               const Py_ssize_t* ends) noexcept nogil:
     """Hard DTW values of LANES pairs: `_forward` at gamma = 0, lane by lane.
@@ -433,7 +433,7 @@ cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
     for l in range(LANES):
         prev[l] = 0.0
     for i in range(n):
-        _band(i, n, m, radius, &lo, &hi)
+        _band(i, n, m, band, &lo, &hi)
         for l in range(LANES):
             cur[lo * LANES + l] = INFINITY
         for j in range(lo, hi):
@@ -457,7 +457,7 @@ cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
 
 
 cdef void _lanes_forward(const double* xl, const double* yl, Py_ssize_t n, Py_ssize_t m,
-                         Py_ssize_t d, double gamma, Py_ssize_t radius, double* rows,
+                         Py_ssize_t d, double gamma, const Py_ssize_t* band, double* rows,
                          double* out, double* W, const Py_ssize_t* ends) noexcept nogil:
     """Soft-DTW values of LANES pairs of lengths ``(n, m)`` in the exp domain.
 
@@ -490,7 +490,7 @@ cdef void _lanes_forward(const double* xl, const double* yl, Py_ssize_t n, Py_ss
         pf[l] = 1.0
         pe[l] = 0.0
     for i in range(n):
-        _band(i, n, m, radius, &lo, &hi)
+        _band(i, n, m, band, &lo, &hi)
         xi = xl + i * d * LANES
         for l in range(LANES):
             cf[lo * LANES + l] = 0.0
@@ -533,13 +533,15 @@ def groups_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
                  const double[:, ::1] Y, const Py_ssize_t[::1] yoff,   # IN
                  const Py_ssize_t[::1] pi, const Py_ssize_t[::1] pj,   # IN
                  const Py_ssize_t[::1] starts,                         # IN
-                 double gamma, Py_ssize_t radius, int n_threads,
+                 const Py_ssize_t[::1] bands, const Py_ssize_t[::1] band_of,  # IN
+                 double gamma, int n_threads,
                  double[::1] out):                                     # OUT
     """Like `pairs_value` (exp domain or hard DTW), for pairs sorted into groups.
 
     Group ``g`` is the pairs ``starts[g]:starts[g + 1]``: at most LANES pairs
     computed together in SIMD lanes, padded to the longest of them when their
-    lengths differ (then only without a band).
+    lengths differ (then only without a band). The band of pair ``p`` (in
+    the sorted order) is ``_pair_band(bands, band_of, p)``.
     """
     cdef Py_ssize_t g, a, n, m, count, l, p, n_groups = starts.shape[0] - 1
     cdef Py_ssize_t d = X.shape[1], max_n = _max_len(xoff), max_m = _max_len(yoff)
@@ -570,10 +572,12 @@ def groups_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
             _lanes_gather(X, xoff, &pi[a], count, buf)
             _lanes_gather(Y, yoff, &pj[a], count, buf + max_n * d * LANES)
             if gamma == 0.0:
-                _lanes_hard_forward(buf, buf + max_n * d * LANES, n, m, d, radius,
+                _lanes_hard_forward(buf, buf + max_n * d * LANES, n, m, d,
+                                    _pair_band(bands, band_of, a),
                                     buf + (max_n + max_m) * d * LANES, res, ends)
             else:
-                _lanes_forward(buf, buf + max_n * d * LANES, n, m, d, gamma, radius,
+                _lanes_forward(buf, buf + max_n * d * LANES, n, m, d, gamma,
+                               _pair_band(bands, band_of, a),
                                buf + (max_n + max_m) * d * LANES, res, NULL, ends)
             for l in range(count):
                 out[a + l] = res[l]
@@ -582,7 +586,7 @@ def groups_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
 
 
 cdef void _lanes_backward(const double* xl, const double* yl, Py_ssize_t n, Py_ssize_t m,
-                          Py_ssize_t d, Py_ssize_t radius, const double* W,
+                          Py_ssize_t d, const Py_ssize_t* band, const double* W,
                           double* rows, double* gxl, double* gyl) noexcept nogil:
     """`_backward` for LANES pairs: gradients into ``gxl``/``gyl`` (zeroed;
     NULL for a gradient not wanted).
@@ -603,7 +607,7 @@ cdef void _lanes_backward(const double* xl, const double* yl, Py_ssize_t n, Py_s
     memset(rows, 0, 2 * w * sizeof(double))
     memset(zero, 0, 2 * LANES * sizeof(double))
     for i in range(n - 1, -1, -1):
-        _band(i, n, m, radius, &lo, &hi)
+        _band(i, n, m, band, &lo, &hi)
         memset(cur + lo * LANES, 0, (min(hi + 1, m + 1) - lo) * LANES * sizeof(double))
         if i == n - 1:
             for l in range(LANES):
@@ -636,13 +640,15 @@ def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
                       const double[:, ::1] Y, const Py_ssize_t[::1] yoff,  # IN
                       const Py_ssize_t[::1] order,                         # IN
                       const Py_ssize_t[::1] starts,                        # IN
-                      double gamma, Py_ssize_t radius, int n_threads,
+                      const Py_ssize_t[::1] bands, const Py_ssize_t[::1] band_of,  # IN
+                      double gamma, int n_threads,
                       double[::1] values,                                  # OUT
                       double[:, ::1] gX, double[:, ::1] gY):               # OUT
     """`batch_value_grad` in the exp domain with pairs in SIMD lanes.
 
     The pairs ``(X[k], Y[k])`` are taken in the ``order`` given, in groups
-    ``order[starts[g]:starts[g + 1]]`` of at most LANES pairs of equal lengths.
+    ``order[starts[g]:starts[g + 1]]`` of at most LANES pairs of equal lengths;
+    the band of pair ``k`` is ``_pair_band(bands, band_of, k)``.
     """
     cdef Py_ssize_t g, a, p, n, m, count, i, k, l, n_groups = starts.shape[0] - 1
     cdef Py_ssize_t d = X.shape[1], max_n = _max_len(xoff), max_m = _max_len(yoff)
@@ -657,6 +663,7 @@ def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
     cdef double* rows
     cdef double* W
     cdef double* res
+    cdef const Py_ssize_t* band
     for p in range(values.shape[0]):
         max_nm = max(max_nm, (xoff[p + 1] - xoff[p]) * (yoff[p + 1] - yoff[p]))
     with nogil, parallel(num_threads=n_threads):
@@ -681,8 +688,9 @@ def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
             _lanes_gather(X, xoff, &order[a], count, xl)
             _lanes_gather(Y, yoff, &order[a], count, yl)
             memset(gxl, 0, (max_n + max_m) * d * LANES * sizeof(double))
-            _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, res, W, NULL)
-            _lanes_backward(xl, yl, n, m, d, radius, W, rows, gxl if want_x else NULL,
+            band = _pair_band(bands, band_of, order[a])
+            _lanes_forward(xl, yl, n, m, d, gamma, band, rows, res, W, NULL)
+            _lanes_backward(xl, yl, n, m, d, band, W, rows, gxl if want_x else NULL,
                             gyl if want_y else NULL)
             for l in range(count):
                 p = order[a + l]
@@ -777,7 +785,7 @@ cdef Workspace* _ws_new(const Py_ssize_t* lengths_x, const Py_ssize_t* lengths_y
 
 cdef double _pair(const double* x, const double* y, const double* D, Py_ssize_t ld,
                   Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
-                  Py_ssize_t radius, bint exp_domain, Workspace* ws,
+                  const Py_ssize_t* band, bint exp_domain, Workspace* ws,
                   bint grad, double* E, double* gx, double* gy) noexcept nogil:
     """Value of one pair and, when ``grad``, E and/or its products with the cost.
 
@@ -792,7 +800,7 @@ cdef double _pair(const double* x, const double* y, const double* D, Py_ssize_t 
     cdef Py_ssize_t s0, s1, seg = _segment_rows(n, m) if grad else n
     cdef double value
     _forward_start(ws.rows, ws.erows, m, expd)
-    _forward_rows(x, y, D, ld, n, m, d, gamma, radius, expd, 0, n, ws.rows, ws.erows,
+    _forward_rows(x, y, D, ld, n, m, d, gamma, band, expd, 0, n, ws.rows, ws.erows,
                   ws.cost, ws.gf, ws.ge, ws.W if grad and seg == n else NULL,
                   ws.ckpt if grad and seg < n else NULL, seg)
     value = _forward_value(ws.rows, ws.erows, m, gamma, expd)
@@ -800,7 +808,7 @@ cdef double _pair(const double* x, const double* y, const double* D, Py_ssize_t 
         return value
     memset(ws.brows, 0, 2 * (m + 1) * sizeof(double))
     if seg == n:
-        _backward_rows(ws.W, NULL, 0, n, n, m, radius, ws.brows, E, ld, x, y, d, gx, gy)
+        _backward_rows(ws.W, NULL, 0, n, n, m, band, ws.brows, E, ld, x, y, d, gx, gy)
         return value
     s0 = ((n - 1) // seg) * seg
     while s0 >= 0:
@@ -811,9 +819,9 @@ cdef double _pair(const double* x, const double* y, const double* D, Py_ssize_t 
             memcpy(ws.rows, ws.ckpt + 2 * (m + 1) * (s0 // seg - 1), (m + 1) * sizeof(double))
             memcpy(ws.erows, ws.ckpt + 2 * (m + 1) * (s0 // seg - 1) + (m + 1),
                    (m + 1) * sizeof(double))
-        _forward_rows(x, y, D, ld, n, m, d, gamma, radius, expd, s0, s1, ws.rows, ws.erows,
+        _forward_rows(x, y, D, ld, n, m, d, gamma, band, expd, s0, s1, ws.rows, ws.erows,
                       ws.cost, ws.gf, ws.ge, ws.W, NULL, seg)
-        _backward_rows(ws.W, ws.W_below, s0, s1, n, m, radius, ws.brows, E, ld, x, y, d,
+        _backward_rows(ws.W, ws.W_below, s0, s1, n, m, band, ws.brows, E, ld, x, y, d,
                        gx, gy)
         memcpy(ws.W_below, ws.W, 3 * m * sizeof(double))
         s0 -= seg
@@ -1106,9 +1114,11 @@ def batch_wavefront_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xof
 def pairs_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
                 const double[:, ::1] Y, const Py_ssize_t[::1] yoff,   # IN
                 const Py_ssize_t[::1] pi, const Py_ssize_t[::1] pj,   # IN
-                double gamma, Py_ssize_t radius, bint exp_domain, int n_threads,
+                const Py_ssize_t[::1] bands, const Py_ssize_t[::1] band_of,  # IN
+                double gamma, bint exp_domain, int n_threads,
                 double[::1] out):                                     # OUT
-    """``out[k] = dtw_gamma(X[pi[k]], Y[pj[k]])`` in O(m) memory per thread."""
+    """``out[k] = dtw_gamma(X[pi[k]], Y[pj[k]])`` in O(m) memory per thread,
+    in the band ``_pair_band(bands, band_of, k)``."""
     cdef Py_ssize_t k, a, b, n_pairs = pi.shape[0], d = X.shape[1]
     cdef Py_ssize_t[::1] lengths_y = np.diff(yoff)
     cdef Workspace* ws
@@ -1122,16 +1132,19 @@ def pairs_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
             b = pj[k]
             out[k] = _pair(&X[xoff[a], 0], &Y[yoff[b], 0], NULL, 0,
                            xoff[a + 1] - xoff[a], yoff[b + 1] - yoff[b], d, gamma,
-                           radius, exp_domain, ws, False, NULL, NULL, NULL)
+                           _pair_band(bands, band_of, k), exp_domain, ws, False, NULL,
+                           NULL, NULL)
         _ws_free(ws)
 
 
 def batch_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
                      const double[:, ::1] Y, const Py_ssize_t[::1] yoff,  # IN
-                     double gamma, Py_ssize_t radius, bint exp_domain, int n_threads,
+                     const Py_ssize_t[::1] bands, const Py_ssize_t[::1] band_of,  # IN
+                     double gamma, bint exp_domain, int n_threads,
                      double[::1] values,                                  # OUT
                      double[:, ::1] gX, double[:, ::1] gY):               # OUT
-    """Values of the pairs ``(X[k], Y[k])`` and gradients w.r.t. ``X`` and ``Y``.
+    """Values of the pairs ``(X[k], Y[k])`` and gradients w.r.t. ``X`` and ``Y``,
+    in the bands ``_pair_band(bands, band_of, k)``.
 
     ``gX`` and ``gY`` have the layouts of ``X`` and ``Y`` (zeroed by the
     caller); pass an empty ``(0, d)`` array to skip one of them.
@@ -1149,7 +1162,7 @@ def batch_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
             n = xoff[k + 1] - xoff[k]
             m = yoff[k + 1] - yoff[k]
             values[k] = _pair(&X[xoff[k], 0], &Y[yoff[k], 0], NULL, 0, n, m, d, gamma,
-                              radius, exp_domain, ws, True, NULL,
+                              _pair_band(bands, band_of, k), exp_domain, ws, True, NULL,
                               &gX[xoff[k], 0] if want_x else NULL,
                               &gY[yoff[k], 0] if want_y else NULL)
         _ws_free(ws)
@@ -1183,7 +1196,8 @@ def wavefront_cost_work_size(const Py_ssize_t[:, ::1] lengths,   # IN
 
 def batch_cost(const double[:, :, ::1] D,              # IN
                const Py_ssize_t[:, ::1] lengths,       # IN
-               double gamma, Py_ssize_t radius,
+               const Py_ssize_t[::1] bands, const Py_ssize_t[::1] band_of,  # IN
+               double gamma,
                const unsigned char[::1] exp_domain,    # IN
                const unsigned char[::1] wavefront,     # IN
                int n_threads,
@@ -1193,7 +1207,8 @@ def batch_cost(const double[:, :, ::1] D,              # IN
     """Values and expected alignments of the cost matrices ``D[k, :n_k, :m_k]``.
 
     ``lengths[k]`` is ``(n_k, m_k)``; entries of ``D`` outside the blocks are
-    never read. Pair ``k`` runs by anti-diagonals when ``wavefront[k]`` (exp
+    never read; pair ``k`` keeps to the band ``_pair_band(bands, band_of, k)``.
+    Pair ``k`` runs by anti-diagonals when ``wavefront[k]`` (exp
     domain or hard DTW, no band), else by rows, in the exp domain when
     ``exp_domain[k]`` and ``gamma > 0``. ``E`` has the shape of ``D``, zeroed
     by the caller, each pair's E written in its block; pass a ``(0, 0, 0)``
@@ -1219,8 +1234,9 @@ def batch_cost(const double[:, :, ::1] D,              # IN
             m = lengths[k, 1]
             Ek = &E[k, 0, 0] if want_E else NULL
             if not wavefront[k]:
-                values[k] = _pair(NULL, NULL, &D[k, 0, 0], ld, n, m, 0, gamma, radius,
-                                  exp_domain[k], ws, want_E, Ek, NULL, NULL)
+                values[k] = _pair(NULL, NULL, &D[k, 0, 0], ld, n, m, 0, gamma,
+                                  _pair_band(bands, band_of, k), exp_domain[k], ws, want_E,
+                                  Ek, NULL, NULL)
                 continue
             buf = &work[0] + threadid() * size  # each thread has its own slice
             W = NULL
@@ -1235,8 +1251,9 @@ def batch_cost(const double[:, :, ::1] D,              # IN
 
 
 def small_pair_value(const double[:, ::1] x, const double[:, ::1] y, double gamma,
-                     Py_ssize_t radius, double max_exponent):
-    """Value of one pair by rows, with no validation beyond finiteness.
+                     const Py_ssize_t[::1] band, double max_exponent):
+    """Value of one pair by rows, with no validation beyond finiteness, in the
+    band ``band`` (see _band.pxd; empty: none).
 
     The domain is chosen as ``sksoftdtw._plan.exp_domain_exact`` does, with
     its ``max_exponent``. Returns NaN when ``x`` or ``y`` holds NaN or an
@@ -1256,7 +1273,8 @@ def small_pair_value(const double[:, ::1] x, const double[:, ::1] y, double gamm
     ws = _ws_new(&n, &m, 1, 1, NULL, False)
     if ws == NULL:
         raise MemoryError()
-    value = _pair(&x[0, 0], &y[0, 0], NULL, 0, n, m, d, gamma, radius, expd, ws, False,
+    value = _pair(&x[0, 0], &y[0, 0], NULL, 0, n, m, d, gamma,
+                  &band[0] if band.shape[0] > 0 else NULL, expd, ws, False,
                   NULL, NULL, NULL)
     _ws_free(ws)
     return value
