@@ -273,9 +273,8 @@ def _small_pair_value(x, y, gamma, band):
     if not (x.flags.c_contiguous and y.flags.c_contiguous):
         return None
     check_gamma_range(gamma, len(x) + len(y))
-    rows = _band_rows(len(x), len(y), band)
-    value = _fast.small_pair_value(x, y, gamma, _NO_ROWS if rows is None else rows,
-                                   _MAX_EXPONENT)
+    rows = _NO_ROWS if band.none else _band_rows(len(x), len(y), band)
+    value = _fast.small_pair_value(x, y, gamma, rows, _MAX_EXPONENT)
     return None if value != value else value
 
 
