@@ -38,7 +38,7 @@ from libc.float cimport DBL_EPSILON
 from libc.math cimport INFINITY
 from libc.stdlib cimport free, malloc, qsort
 
-from ._band cimport _band, _pair_band
+from ._band cimport _band, _pair_cols, _pair_rows
 
 cdef Py_ssize_t NO_INDEX = (<Py_ssize_t> 1) << 62
 
@@ -294,6 +294,8 @@ cdef struct _Work:
     double* rows
     double out[LANES]
     double* terms
+    Py_ssize_t* band   # the band of the query and a candidate, and its transpose
+    Py_ssize_t* cols
 
 
 cdef _Work _work_alloc(Py_ssize_t N, Py_ssize_t max_m, Py_ssize_t n,
@@ -308,12 +310,15 @@ cdef _Work _work_alloc(Py_ssize_t N, Py_ssize_t max_m, Py_ssize_t n,
     w.tails = <double*> malloc((n + 1) * LANES * sizeof(double))
     w.rows = <double*> malloc(2 * (max_m + 1) * LANES * sizeof(double))
     w.terms = <double*> malloc(n * sizeof(double))
+    w.band = <Py_ssize_t*> malloc(2 * n * sizeof(Py_ssize_t))
+    w.cols = <Py_ssize_t*> malloc(2 * max(max_m, 1) * sizeof(Py_ssize_t))
     return w
 
 
 cdef bint _work_ok(_Work* w) noexcept nogil:
     return (w.order != NULL and w.xl != NULL and w.xu != NULL and w.dq != NULL
-            and w.yl != NULL and w.tails != NULL and w.rows != NULL and w.terms != NULL)
+            and w.yl != NULL and w.tails != NULL and w.rows != NULL and w.terms != NULL
+            and w.band != NULL and w.cols != NULL)
 
 
 cdef void _work_free(_Work* w) noexcept nogil:
@@ -325,6 +330,8 @@ cdef void _work_free(_Work* w) noexcept nogil:
     free(w.tails)
     free(w.rows)
     free(w.terms)
+    free(w.band)
+    free(w.cols)
 
 
 cdef inline void _push(double v, Py_ssize_t t, double* bd, Py_ssize_t* bi,
@@ -342,12 +349,14 @@ cdef inline void _push(double v, Py_ssize_t t, double* bd, Py_ssize_t* bi,
 
 
 cdef bint _reverse_bound_passes(const double* x, Py_ssize_t n, const double* y,
-                                Py_ssize_t m, Py_ssize_t d, const Py_ssize_t* cols,
+                                Py_ssize_t m, Py_ssize_t d, Py_ssize_t radius, double slope,
                                 double bsf, _Work* w) noexcept nogil:
     """LB_Keogh on the envelope of ``x`` over the columns of ``y`` is at most ``bsf``
-    (``cols``: the band of the ``(m, n)`` pair whose rows are the columns of ``y``)."""
+    (the envelope over the admissible rows of each column: the transposed band)."""
+    cdef const Py_ssize_t* cols
     cdef double shrink = _shrink(n, m, d)
     if w.env_m != m:
+        cols = _pair_cols(n, m, _pair_rows(n, m, radius, slope, w.band), w.cols)
         _envelope(x, n, m, d, cols, w.xl, w.xu, w.dq)
         w.env_m = m
     return nf_lb_keogh(y, w.xl, w.xu, m * d, bsf / shrink) * shrink <= bsf
@@ -383,14 +392,9 @@ cdef void _run_batch(const double* x, Py_ssize_t n, Py_ssize_t m, const double* 
 
 cdef void _query(const double* x, Py_ssize_t n, Py_ssize_t skip, const double* Y,
                  const Py_ssize_t* yoff, Py_ssize_t N, Py_ssize_t d, const double* L,
-                 const double* U, const Py_ssize_t[::1] bands, const Py_ssize_t[::1] rows_of,
-                 const Py_ssize_t[::1] cols_of, Py_ssize_t k, _Work* w,
+                 const double* U, Py_ssize_t radius, double slope, Py_ssize_t k, _Work* w,
                  double* bd, Py_ssize_t* bi) noexcept nogil:
     """The ``k`` nearest training series of ``x`` (all but ``skip``) into ``bd``, ``bi``.
-
-    The band of ``x`` against training series ``t`` is
-    ``_pair_band(bands, rows_of, t)``, and its transpose
-    ``_pair_band(bands, cols_of, t)``.
 
     ``L`` and ``U`` hold the envelopes of every training series over the rows
     of a series of length ``n``: ``(N * n, d)``.
@@ -420,12 +424,12 @@ cdef void _query(const double* x, Py_ssize_t n, Py_ssize_t skip, const double* Y
         if not stop:
             t = w.order[p].t
             m = yoff[t + 1] - yoff[t]
-            if not _reverse_bound_passes(x, n, Y + yoff[t] * d, m, d,
-                                         _pair_band(bands, cols_of, t), bd[k - 1], w):
+            if not _reverse_bound_passes(x, n, Y + yoff[t] * d, m, d, radius, slope,
+                                         bd[k - 1], w):
                 continue
         # a batch holds candidates of one length (one band)
         if nb > 0 and (stop or nb == LANES or m != bm):
-            _run_batch(x, n, bm, Y, yoff, d, L, U, _pair_band(bands, rows_of, w.batch[0]),
+            _run_batch(x, n, bm, Y, yoff, d, L, U, _pair_rows(n, bm, radius, slope, w.band),
                        nb, w, bd, bi, k)
             nb = 0
         if stop:
@@ -436,23 +440,22 @@ cdef void _query(const double* x, Py_ssize_t n, Py_ssize_t skip, const double* Y
 
 
 def envelopes(const double[:, ::1] Y, const Py_ssize_t[::1] yoff,   # IN
-              Py_ssize_t n, const Py_ssize_t[::1] bands,
-              const Py_ssize_t[::1] rows_of, int n_threads,         # IN
+              Py_ssize_t n, Py_ssize_t radius, double slope, int n_threads,
               double[:, ::1] lower, double[:, ::1] upper):          # OUT (N * n, d)
-    """Envelope of every series of ``Y`` over the band rows of a series of length ``n``
-    (the band of that series against ``Y[t]``: ``_pair_band(bands, rows_of, t)``)."""
-    cdef Py_ssize_t t, N = yoff.shape[0] - 1, d = Y.shape[1]
+    """Envelope of every series of ``Y`` over the band rows of a series of length ``n``."""
+    cdef Py_ssize_t t, m, N = yoff.shape[0] - 1, d = Y.shape[1], max_m = _max_len(yoff)
     cdef Py_ssize_t* dq = NULL
     cdef int failed[1]   # an element, not a variable: shared by the threads
     failed[0] = 0
     with nogil, parallel(num_threads=n_threads):
-        dq = <Py_ssize_t*> malloc(_max_len(yoff) * sizeof(Py_ssize_t))
+        # the deque, then the band of the pair
+        dq = <Py_ssize_t*> malloc((max_m + 2 * n) * sizeof(Py_ssize_t))
         if dq == NULL:
             failed[0] = 1
         else:
             for t in prange(N, schedule="static"):
-                _envelope(&Y[yoff[t], 0], yoff[t + 1] - yoff[t], n, d,
-                          _pair_band(bands, rows_of, t),
+                m = yoff[t + 1] - yoff[t]
+                _envelope(&Y[yoff[t], 0], m, n, d, _pair_rows(n, m, radius, slope, dq + max_m),
                           &lower[t * n, 0], &upper[t * n, 0], dq)
         free(dq)
     if failed[0]:
@@ -463,15 +466,14 @@ def kneighbors(const double[:, ::1] X, const Py_ssize_t[::1] xoff,      # IN que
                const Py_ssize_t[::1] queries, const Py_ssize_t[::1] skip,
                const double[:, ::1] Y, const Py_ssize_t[::1] yoff,      # IN training set
                const double[:, ::1] lower, const double[:, ::1] upper,  # IN `envelopes`
-               const Py_ssize_t[::1] bands, const Py_ssize_t[::1] rows_of,  # IN
-               const Py_ssize_t[::1] cols_of, int n_threads,
+               Py_ssize_t radius, double slope, int n_threads,
                double[:, ::1] dist, Py_ssize_t[:, ::1] ind):            # OUT (n_x, k)
     """The ``k = dist.shape[1]`` nearest series of ``Y`` of the queries ``X[queries]``.
 
     The queries all have one length ``n``, the one ``lower`` and ``upper``
     were computed for. ``skip[q]`` is a training index to leave out for
     query ``q`` (``-1``: none). Rows ``queries`` of ``dist`` and ``ind`` are
-    written, sorted by (value, index). The bands are those of `_query`.
+    written, sorted by (value, index).
     """
     cdef Py_ssize_t q, s, t, n_q = queries.shape[0], N = yoff.shape[0] - 1
     cdef Py_ssize_t d = X.shape[1], k = dist.shape[1], max_m = _max_len(yoff), n
@@ -489,33 +491,35 @@ def kneighbors(const double[:, ::1] X, const Py_ssize_t[::1] xoff,      # IN que
             for q in prange(n_q, schedule="dynamic"):
                 s = queries[q]
                 _query(&X[xoff[s], 0], n, skip[q], &Y[0, 0], &yoff[0], N, d,
-                       &lower[0, 0], &upper[0, 0], bands, rows_of, cols_of, k, &w,
+                       &lower[0, 0], &upper[0, 0], radius, slope, k, &w,
                        &dist[s, 0], &ind[s, 0])
         _work_free(&w)
     if failed[0]:
         raise MemoryError("no memory for the nearest-neighbour work space")
 
 
-def pair_bounds(const double[:, ::1] x, const double[:, ::1] y,
-                const Py_ssize_t[::1] band, const Py_ssize_t[::1] cols):
+def pair_bounds(const double[:, ::1] x, const double[:, ::1] y, Py_ssize_t radius,
+                double slope):
     """LB_Kim, LB_Keogh on the envelope of ``y``, on that of ``x``, of one pair, in
-    the band ``band`` (see _band.pxd; empty: none) whose transpose is ``cols``."""
+    the band of the Sakoe-Chiba ``radius`` and the Itakura ``slope``."""
     cdef Py_ssize_t n = x.shape[0], m = y.shape[0], d = x.shape[1]
     cdef double[:, ::1] ex = np.empty((2 * m, d)), ey = np.empty((2 * n, d))
     cdef Py_ssize_t[::1] dq = np.empty(max(n, m), dtype=np.intp)
-    _envelope(&y[0, 0], m, n, d, &band[0] if band.shape[0] else NULL,
-              &ey[0, 0], &ey[n, 0], &dq[0])
-    _envelope(&x[0, 0], n, m, d, &cols[0] if cols.shape[0] else NULL,
-              &ex[0, 0], &ex[m, 0], &dq[0])
+    cdef Py_ssize_t[::1] rows = np.empty(2 * n, dtype=np.intp)
+    cdef Py_ssize_t[::1] cols = np.empty(2 * m, dtype=np.intp)
+    cdef const Py_ssize_t* band = _pair_rows(n, m, radius, slope, &rows[0])
+    _envelope(&y[0, 0], m, n, d, band, &ey[0, 0], &ey[n, 0], &dq[0])
+    _envelope(&x[0, 0], n, m, d, _pair_cols(n, m, band, &cols[0]), &ex[0, 0], &ex[m, 0],
+              &dq[0])
     return (_lb_kim(&x[0, 0], n, &y[0, 0], m, d),
             nf_lb_keogh(&x[0, 0], &ey[0, 0], &ey[n, 0], n * d, INFINITY),
             nf_lb_keogh(&y[0, 0], &ex[0, 0], &ex[m, 0], m * d, INFINITY))
 
 
-def pair_dtw(const double[:, ::1] x, const double[:, ::1] y, const Py_ssize_t[::1] band,
-             double bsf):
-    """DTW of one pair through the pruned path, in ``band`` (empty: none): its value,
-    or inf once above ``bsf``."""
+def pair_dtw(const double[:, ::1] x, const double[:, ::1] y, Py_ssize_t radius,
+             double slope, double bsf):
+    """DTW of one pair through the pruned path, in the band of the Sakoe-Chiba
+    ``radius`` and the Itakura ``slope``: its value, or inf once above ``bsf``."""
     cdef Py_ssize_t n = x.shape[0], m = y.shape[0], d = x.shape[1]
     cdef Py_ssize_t[::1] yoff = np.array([0, m], dtype=np.intp)
     cdef double[:, ::1] ey = np.empty((2 * n, d))
@@ -523,8 +527,9 @@ def pair_dtw(const double[:, ::1] x, const double[:, ::1] y, const Py_ssize_t[::
     cdef double best = bsf
     cdef Py_ssize_t index = NO_INDEX
     cdef bint ok = _work_ok(&w)
-    cdef const Py_ssize_t* bp = &band[0] if band.shape[0] else NULL
+    cdef const Py_ssize_t* bp = NULL
     if ok:
+        bp = _pair_rows(n, m, radius, slope, w.band)
         _envelope(&y[0, 0], m, n, d, bp, &ey[0, 0], &ey[n, 0], w.dq)
         w.batch[0] = 0
         _run_batch(&x[0, 0], n, m, &y[0, 0], &yoff[0], d, &ey[0, 0], &ey[n, 0], bp, 1,

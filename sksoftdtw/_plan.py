@@ -17,9 +17,11 @@ result. A plan has three parts:
   ``"checkpointed"`` (a row every ``sqrt(n)`` rows, the weights recomputed
   segment by segment).
 
-The plan also computes the **band** of each pair once (`band_rows`): the
-admissible columns of each row under a Sakoe-Chiba band, an Itakura
-parallelogram or both, which every kernel reads instead of a formula.
+A global constraint (`Band`: a Sakoe-Chiba band, an Itakura parallelogram
+or both) reaches the kernels as one mechanism: the admissible columns of each
+row of a pair (`band_rows`), which the kernels compute once per pair (in
+O(n + m), _band.h) and read in every loop. The plan checks that a path fits
+in the band of every pair's lengths, and raises otherwise.
 
 A ``strategy`` argument, or else the environment variable
 ``SKSOFTDTW_STRATEGY``, forces the order and possibly the domain, as
@@ -102,43 +104,13 @@ class Band(NamedTuple):
 
 
 NO_BAND = Band()
-_NO_BANDS = (np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp))
-
-
-def _itakura_rows(n, m, slope):
-    """``lo, hi`` of each row of tslearn's ``itakura_mask(n, m, slope)``.
-
-    That mask is defined column by column, its bounds rounded to two decimals
-    before ``ceil`` and ``floor`` (so that a bound a rounding error away from
-    an integer counts as that integer); the same floating-point operations
-    give the same cells. Both bounds never decrease with the column, so the
-    columns of a row are a range, found by counting.
-    """
-    j = np.arange(m)
-    smax = slope * (float(n) / float(m))
-    smin = (1.0 / float(slope)) * (float(n) / float(m))
-    low = np.ceil(np.maximum(np.round(smin * j, 2),
-                             np.round(((n - 1) - smax * (m - 1)) + smax * j, 2)))
-    up = np.floor(np.minimum(np.round(smax * j, 2),
-                             np.round(((n - 1) - smin * (m - 1)) + smin * j, 2)) + 1)
-    i = np.arange(n)
-    return np.searchsorted(up, i, side="right"), np.searchsorted(low, i, side="right")
-
-
-def _sakoe_chiba_rows(n, m, radius):
-    """``lo, hi`` of each row of the Sakoe-Chiba band, widened by ``|n - m|`` on
-    the side of the longer series so that the last cell is always reachable."""
-    i = np.arange(n)
-    return (np.maximum(0, i - max(0, n - m) - radius),
-            np.minimum(m, i + max(0, m - n) + radius + 1))
 
 
 @functools.lru_cache(maxsize=4096)
-def band_rows(n, m, band, transpose=False):
-    """The band of an ``(n, m)`` pair as the kernels read it (see _band.pxd):
+def band_rows(n, m, band):
+    """The band of an ``(n, m)`` pair as the kernels compute it (see _band.pxd):
     ``[lo_0, hi_0, lo_1, hi_1, ...]``, the columns ``[lo_i, hi_i)`` of each
-    row; ``None`` for no band. With ``transpose``, the rows of each column
-    instead (``2 m`` entries). Read-only and cached.
+    row; ``None`` for no band. Read-only and cached.
 
     Raises
     ------
@@ -147,60 +119,48 @@ def band_rows(n, m, band, transpose=False):
     """
     if band.none:
         return None
-    lo, hi = np.zeros(n, dtype=np.intp), np.full(n, m, dtype=np.intp)
-    if band.radius >= 0:
-        lo, hi = _sakoe_chiba_rows(n, m, band.radius)
-    if band.slope:
-        ilo, ihi = _itakura_rows(n, m, band.slope)
-        lo, hi = np.maximum(lo, ilo), np.minimum(hi, ihi)
-    # A path starts at (0, 0), ends at (n - 1, m - 1) and steps to a cell at
-    # most one column right of the previous row's range.
-    if not (lo[0] == 0 and hi[-1] == m and (lo < hi).all() and (lo[1:] <= hi[:-1]).all()):
+    out, fits = fast.band_rows(n, m, band.radius, band.slope)
+    if not fits:
         raise ValueError(
             f"no alignment path between series of lengths {n} and {m} fits "
             f"{band.describe()}: their lengths are too unequal for it"
         )
-    if transpose:
-        j = np.arange(m)
-        lo, hi = np.searchsorted(hi, j, side="right"), np.searchsorted(lo, j, side="right")
-    out = np.empty(2 * len(lo), dtype=np.intp)
-    out[0::2], out[1::2] = lo, hi
     out.flags.writeable = False
     return out
 
 
-def band_table(lengths_x, lengths_y, band, transpose=False):
-    """The bands of the pairs of lengths ``(lengths_x[k], lengths_y[k])``, for
-    the kernels: a flat table and the offset of each pair's band in it (both
-    empty when there is no band).
+def _distinct_pairs(lengths_x, lengths_y):
+    """The distinct pairs of lengths, and the index of each pair among them."""
+    lx = np.asarray(lengths_x, dtype=np.intp)
+    ly = np.asarray(lengths_y, dtype=np.intp)
+    # (one pair, or pairs of one length: the common cases, without a sort)
+    if len(lx) == 1 or ((lx == lx[0]).all() and (ly == ly[0]).all()):
+        return lx[:1], ly[:1], np.zeros(len(lx), dtype=np.intp)
+    width = int(ly.max()) + 1
+    distinct, inverse = np.unique(lx * width + ly, return_inverse=True)
+    return distinct // width, distinct % width, inverse
 
-    Raises
-    ------
-    ValueError
-        When no alignment path of some pair's lengths fits the band.
-    """
+
+def check_band_fits(lengths_x, lengths_y, band):
+    """Raise a ValueError, naming the lengths and the band, when no alignment
+    path of some pair of lengths ``(lengths_x[k], lengths_y[k])`` fits the band."""
     if band.none:
-        return _NO_BANDS
-    pairs = np.stack([np.asarray(lengths_x, dtype=np.intp),
-                      np.asarray(lengths_y, dtype=np.intp)], axis=1)
-    distinct, inverse = np.unique(pairs, axis=0, return_inverse=True)
-    rows = [band_rows(int(n), int(m), band, transpose) for n, m in distinct]
-    starts = np.zeros(len(rows) + 1, dtype=np.intp)
-    np.cumsum([len(r) for r in rows], out=starts[1:])
-    return np.concatenate(rows), np.ascontiguousarray(starts[np.ravel(inverse)])
+        return
+    lx, ly, _ = _distinct_pairs(lengths_x, lengths_y)
+    k = fast.first_unfit(lx, ly, band.radius, band.slope)
+    if k >= 0:
+        band_rows(int(lx[k]), int(ly[k]), band)
 
 
 class Plan(NamedTuple):
     """How a request is computed; for cost batches, ``order`` and ``domain``
     are arrays with one entry per pair. ``groups`` holds the lane groups
-    (the permutation of the pairs and the start of each group); ``bands``
-    the band of each pair (`band_table`)."""
+    (the permutation of the pairs and the start of each group)."""
 
     order: object
     domain: object
     memory: str
     groups: tuple = None
-    bands: tuple = _NO_BANDS
 
 
 def exp_domain_exact(max_cost, length, gamma):
@@ -268,7 +228,7 @@ def plan(want, lengths_x, lengths_y, *, gamma, band=NO_BAND, max_cost, per_pair=
         Lengths of the pairs.
     gamma : float
     band : Band, default=NO_BAND
-        The global constraint; the plan's ``bands`` hold each pair's.
+        The global constraint, which a path must fit for every pair's lengths.
     max_cost : float or ndarray of shape (n_pairs,)
         A bound on the absolute costs (of each pair when ``per_pair``).
     per_pair : bool, default=False
@@ -287,8 +247,9 @@ def plan(want, lengths_x, lengths_y, *, gamma, band=NO_BAND, max_cost, per_pair=
     ValueError
         When no alignment path of some pair's lengths fits the band.
     """
+    check_band_fits(lengths_x, lengths_y, band)
     return _record(_plan(want, lengths_x, lengths_y, gamma, band, max_cost, per_pair,
-                         strategy)._replace(bands=band_table(lengths_x, lengths_y, band)))
+                         strategy))
 
 
 def _plan(want, lengths_x, lengths_y, gamma, band, max_cost, per_pair, strategy):

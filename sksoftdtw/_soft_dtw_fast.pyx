@@ -52,7 +52,7 @@ cdef extern from "_expdomain.h" nogil:
 cdef double LN2 = 0.6931471805599453
 
 
-from ._band cimport _band, _pair_band  # shared with the neighbours' kernels
+from ._band cimport _band, _pair_rows, sdtw_band_rows  # shared with the neighbours'
 
 
 cdef inline double _softmin3(double a, double b, double c, double gamma) noexcept nogil:
@@ -533,15 +533,13 @@ def groups_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
                  const double[:, ::1] Y, const Py_ssize_t[::1] yoff,   # IN
                  const Py_ssize_t[::1] pi, const Py_ssize_t[::1] pj,   # IN
                  const Py_ssize_t[::1] starts,                         # IN
-                 const Py_ssize_t[::1] bands, const Py_ssize_t[::1] band_of,  # IN
-                 double gamma, int n_threads,
+                 double gamma, Py_ssize_t radius, double slope, int n_threads,
                  double[::1] out):                                     # OUT
     """Like `pairs_value` (exp domain or hard DTW), for pairs sorted into groups.
 
     Group ``g`` is the pairs ``starts[g]:starts[g + 1]``: at most LANES pairs
     computed together in SIMD lanes, padded to the longest of them when their
-    lengths differ (then only without a band). The band of pair ``p`` (in
-    the sorted order) is ``_pair_band(bands, band_of, p)``.
+    lengths differ (then only without a band: ``radius < 0``, ``slope = 0``).
     """
     cdef Py_ssize_t g, a, n, m, count, l, p, n_groups = starts.shape[0] - 1
     cdef Py_ssize_t d = X.shape[1], max_n = _max_len(xoff), max_m = _max_len(yoff)
@@ -552,7 +550,7 @@ def groups_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
     with nogil, parallel(num_threads=n_threads):
         mem = <double*> calloc((max_n + max_m) * d * LANES + (4 * max_m + 5) * LANES
                                + _ALIGN_PAD, sizeof(double))
-        ends = <Py_ssize_t*> calloc(2 * LANES, sizeof(Py_ssize_t))
+        ends = <Py_ssize_t*> calloc(2 * LANES + 2 * max_n, sizeof(Py_ssize_t))
         if mem == NULL or ends == NULL:
             with gil:
                 raise MemoryError()
@@ -573,11 +571,11 @@ def groups_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
             _lanes_gather(Y, yoff, &pj[a], count, buf + max_n * d * LANES)
             if gamma == 0.0:
                 _lanes_hard_forward(buf, buf + max_n * d * LANES, n, m, d,
-                                    _pair_band(bands, band_of, a),
+                                    _pair_rows(n, m, radius, slope, ends + 2 * LANES),
                                     buf + (max_n + max_m) * d * LANES, res, ends)
             else:
                 _lanes_forward(buf, buf + max_n * d * LANES, n, m, d, gamma,
-                               _pair_band(bands, band_of, a),
+                               _pair_rows(n, m, radius, slope, ends + 2 * LANES),
                                buf + (max_n + max_m) * d * LANES, res, NULL, ends)
             for l in range(count):
                 out[a + l] = res[l]
@@ -640,15 +638,13 @@ def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
                       const double[:, ::1] Y, const Py_ssize_t[::1] yoff,  # IN
                       const Py_ssize_t[::1] order,                         # IN
                       const Py_ssize_t[::1] starts,                        # IN
-                      const Py_ssize_t[::1] bands, const Py_ssize_t[::1] band_of,  # IN
-                      double gamma, int n_threads,
+                      double gamma, Py_ssize_t radius, double slope, int n_threads,
                       double[::1] values,                                  # OUT
                       double[:, ::1] gX, double[:, ::1] gY):               # OUT
     """`batch_value_grad` in the exp domain with pairs in SIMD lanes.
 
     The pairs ``(X[k], Y[k])`` are taken in the ``order`` given, in groups
-    ``order[starts[g]:starts[g + 1]]`` of at most LANES pairs of equal lengths;
-    the band of pair ``k`` is ``_pair_band(bands, band_of, k)``.
+    ``order[starts[g]:starts[g + 1]]`` of at most LANES pairs of equal lengths.
     """
     cdef Py_ssize_t g, a, p, n, m, count, i, k, l, n_groups = starts.shape[0] - 1
     cdef Py_ssize_t d = X.shape[1], max_n = _max_len(xoff), max_m = _max_len(yoff)
@@ -664,12 +660,14 @@ def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
     cdef double* W
     cdef double* res
     cdef const Py_ssize_t* band
+    cdef Py_ssize_t* band_rows
     for p in range(values.shape[0]):
         max_nm = max(max_nm, (xoff[p + 1] - xoff[p]) * (yoff[p + 1] - yoff[p]))
     with nogil, parallel(num_threads=n_threads):
         mem = <double*> calloc((2 * (max_n + max_m) * d + 4 * (max_m + 1)
                                 + 2 * max_nm + 1) * LANES + _ALIGN_PAD, sizeof(double))
-        if mem == NULL:
+        band_rows = <Py_ssize_t*> calloc(2 * max_n + 1, sizeof(Py_ssize_t))
+        if mem == NULL or band_rows == NULL:
             with gil:
                 raise MemoryError()
         buf = _aligned(mem)
@@ -688,7 +686,7 @@ def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
             _lanes_gather(X, xoff, &order[a], count, xl)
             _lanes_gather(Y, yoff, &order[a], count, yl)
             memset(gxl, 0, (max_n + max_m) * d * LANES * sizeof(double))
-            band = _pair_band(bands, band_of, order[a])
+            band = _pair_rows(n, m, radius, slope, band_rows)
             _lanes_forward(xl, yl, n, m, d, gamma, band, rows, res, W, NULL)
             _lanes_backward(xl, yl, n, m, d, band, W, rows, gxl if want_x else NULL,
                             gyl if want_y else NULL)
@@ -704,6 +702,7 @@ def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
                         for k in range(d):
                             gY[yoff[p] + i, k] = gyl[(i * d + k) * LANES + l]
         free(mem)
+        free(band_rows)
 
 
 cdef inline Py_ssize_t _max_len(const Py_ssize_t[::1] off) noexcept nogil:
@@ -724,6 +723,7 @@ cdef struct Workspace:
     double* W         # 3 (cells of a segment): soft-min weights
     double* W_below   # 3 m: weights of the row below a segment
     double* ckpt      # 2 (m + 1) per checkpoint row
+    Py_ssize_t* band  # 2 n: the band of the pair (see _band.pxd)
 
 
 cdef void _ws_free(Workspace* ws) noexcept nogil:
@@ -738,6 +738,7 @@ cdef void _ws_free(Workspace* ws) noexcept nogil:
     free(ws.W)
     free(ws.W_below)
     free(ws.ckpt)
+    free(ws.band)
     free(ws)
 
 
@@ -750,7 +751,7 @@ cdef Workspace* _ws_new(const Py_ssize_t* lengths_x, const Py_ssize_t* lengths_y
     NULL when memory is short. Called inside ``parallel()`` blocks, where
     assigning the returned pointer makes it private to each thread.
     """
-    cdef Py_ssize_t k, n, m, seg, max_m = 0, max_w = 0, max_ckpt = 0
+    cdef Py_ssize_t k, n, m, seg, max_n = 0, max_m = 0, max_w = 0, max_ckpt = 0
     cdef Workspace* ws = <Workspace*> calloc(1, sizeof(Workspace))
     if ws == NULL:
         return NULL
@@ -759,6 +760,7 @@ cdef Workspace* _ws_new(const Py_ssize_t* lengths_x, const Py_ssize_t* lengths_y
             continue
         n = lengths_x[k * stride]
         m = lengths_y[k * stride]
+        max_n = max(max_n, n)
         max_m = max(max_m, m)
         if grad:
             seg = _segment_rows(n, m)
@@ -771,12 +773,13 @@ cdef Workspace* _ws_new(const Py_ssize_t* lengths_x, const Py_ssize_t* lengths_y
     ws.cost = <double*> calloc(max_m + 1, sizeof(double))
     ws.gf = <double*> calloc(max_m + 1, sizeof(double))
     ws.ge = <double*> calloc(max_m + 1, sizeof(double))
+    ws.band = <Py_ssize_t*> calloc(2 * max_n + 1, sizeof(Py_ssize_t))
     if grad:
         ws.W = <double*> calloc(3 * max_w, sizeof(double))
         ws.W_below = <double*> calloc(3 * max_m, sizeof(double))
         ws.ckpt = <double*> calloc(max_ckpt, sizeof(double))
     if ws.rows == NULL or ws.erows == NULL or ws.brows == NULL or ws.cost == NULL \
-            or ws.gf == NULL or ws.ge == NULL \
+            or ws.gf == NULL or ws.ge == NULL or ws.band == NULL \
             or (grad and (ws.W == NULL or ws.W_below == NULL or ws.ckpt == NULL)):
         _ws_free(ws)
         return NULL
@@ -1114,37 +1117,40 @@ def batch_wavefront_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xof
 def pairs_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
                 const double[:, ::1] Y, const Py_ssize_t[::1] yoff,   # IN
                 const Py_ssize_t[::1] pi, const Py_ssize_t[::1] pj,   # IN
-                const Py_ssize_t[::1] bands, const Py_ssize_t[::1] band_of,  # IN
-                double gamma, bint exp_domain, int n_threads,
+                double gamma, Py_ssize_t radius, double slope, bint exp_domain,
+                int n_threads,
                 double[::1] out):                                     # OUT
     """``out[k] = dtw_gamma(X[pi[k]], Y[pj[k]])`` in O(m) memory per thread,
-    in the band ``_pair_band(bands, band_of, k)``."""
-    cdef Py_ssize_t k, a, b, n_pairs = pi.shape[0], d = X.shape[1]
-    cdef Py_ssize_t[::1] lengths_y = np.diff(yoff)
+    in the band of the Sakoe-Chiba ``radius`` and the Itakura ``slope``."""
+    cdef Py_ssize_t k, a, b, n, m, n_pairs = pi.shape[0], d = X.shape[1]
+    cdef Py_ssize_t longest[2]
     cdef Workspace* ws
+    longest[0] = _max_len(xoff)
+    longest[1] = _max_len(yoff)
     with nogil, parallel(num_threads=n_threads):
-        ws = _ws_new(&lengths_y[0], &lengths_y[0], lengths_y.shape[0], 1, NULL, False)
+        ws = _ws_new(&longest[0], &longest[1], 1, 1, NULL, False)
         if ws == NULL:
             with gil:
                 raise MemoryError()
         for k in prange(n_pairs, schedule="dynamic"):
             a = pi[k]
             b = pj[k]
-            out[k] = _pair(&X[xoff[a], 0], &Y[yoff[b], 0], NULL, 0,
-                           xoff[a + 1] - xoff[a], yoff[b + 1] - yoff[b], d, gamma,
-                           _pair_band(bands, band_of, k), exp_domain, ws, False, NULL,
-                           NULL, NULL)
+            n = xoff[a + 1] - xoff[a]
+            m = yoff[b + 1] - yoff[b]
+            out[k] = _pair(&X[xoff[a], 0], &Y[yoff[b], 0], NULL, 0, n, m, d, gamma,
+                           _pair_rows(n, m, radius, slope, ws.band), exp_domain, ws, False,
+                           NULL, NULL, NULL)
         _ws_free(ws)
 
 
 def batch_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
                      const double[:, ::1] Y, const Py_ssize_t[::1] yoff,  # IN
-                     const Py_ssize_t[::1] bands, const Py_ssize_t[::1] band_of,  # IN
-                     double gamma, bint exp_domain, int n_threads,
+                     double gamma, Py_ssize_t radius, double slope, bint exp_domain,
+                     int n_threads,
                      double[::1] values,                                  # OUT
                      double[:, ::1] gX, double[:, ::1] gY):               # OUT
     """Values of the pairs ``(X[k], Y[k])`` and gradients w.r.t. ``X`` and ``Y``,
-    in the bands ``_pair_band(bands, band_of, k)``.
+    in the band of the Sakoe-Chiba ``radius`` and the Itakura ``slope``.
 
     ``gX`` and ``gY`` have the layouts of ``X`` and ``Y`` (zeroed by the
     caller); pass an empty ``(0, d)`` array to skip one of them.
@@ -1162,7 +1168,8 @@ def batch_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
             n = xoff[k + 1] - xoff[k]
             m = yoff[k + 1] - yoff[k]
             values[k] = _pair(&X[xoff[k], 0], &Y[yoff[k], 0], NULL, 0, n, m, d, gamma,
-                              _pair_band(bands, band_of, k), exp_domain, ws, True, NULL,
+                              _pair_rows(n, m, radius, slope, ws.band), exp_domain, ws,
+                              True, NULL,
                               &gX[xoff[k], 0] if want_x else NULL,
                               &gY[yoff[k], 0] if want_y else NULL)
         _ws_free(ws)
@@ -1196,8 +1203,7 @@ def wavefront_cost_work_size(const Py_ssize_t[:, ::1] lengths,   # IN
 
 def batch_cost(const double[:, :, ::1] D,              # IN
                const Py_ssize_t[:, ::1] lengths,       # IN
-               const Py_ssize_t[::1] bands, const Py_ssize_t[::1] band_of,  # IN
-               double gamma,
+               double gamma, Py_ssize_t radius, double slope,
                const unsigned char[::1] exp_domain,    # IN
                const unsigned char[::1] wavefront,     # IN
                int n_threads,
@@ -1207,8 +1213,8 @@ def batch_cost(const double[:, :, ::1] D,              # IN
     """Values and expected alignments of the cost matrices ``D[k, :n_k, :m_k]``.
 
     ``lengths[k]`` is ``(n_k, m_k)``; entries of ``D`` outside the blocks are
-    never read; pair ``k`` keeps to the band ``_pair_band(bands, band_of, k)``.
-    Pair ``k`` runs by anti-diagonals when ``wavefront[k]`` (exp
+    never read; each pair keeps to the band of the Sakoe-Chiba ``radius`` and
+    the Itakura ``slope`` for its lengths. Pair ``k`` runs by anti-diagonals when ``wavefront[k]`` (exp
     domain or hard DTW, no band), else by rows, in the exp domain when
     ``exp_domain[k]`` and ``gamma > 0``. ``E`` has the shape of ``D``, zeroed
     by the caller, each pair's E written in its block; pass a ``(0, 0, 0)``
@@ -1235,8 +1241,8 @@ def batch_cost(const double[:, :, ::1] D,              # IN
             Ek = &E[k, 0, 0] if want_E else NULL
             if not wavefront[k]:
                 values[k] = _pair(NULL, NULL, &D[k, 0, 0], ld, n, m, 0, gamma,
-                                  _pair_band(bands, band_of, k), exp_domain[k], ws, want_E,
-                                  Ek, NULL, NULL)
+                                  _pair_rows(n, m, radius, slope, ws.band), exp_domain[k],
+                                  ws, want_E, Ek, NULL, NULL)
                 continue
             buf = &work[0] + threadid() * size  # each thread has its own slice
             W = NULL
@@ -1251,9 +1257,10 @@ def batch_cost(const double[:, :, ::1] D,              # IN
 
 
 def small_pair_value(const double[:, ::1] x, const double[:, ::1] y, double gamma,
-                     const Py_ssize_t[::1] band, double max_exponent):
+                     Py_ssize_t radius, double slope, double max_exponent):
     """Value of one pair by rows, with no validation beyond finiteness, in the
-    band ``band`` (see _band.pxd; empty: none).
+    band of the Sakoe-Chiba ``radius`` and the Itakura ``slope`` (in which a
+    path must fit).
 
     The domain is chosen as ``sksoftdtw._plan.exp_domain_exact`` does, with
     its ``max_exponent``. Returns NaN when ``x`` or ``y`` holds NaN or an
@@ -1274,7 +1281,7 @@ def small_pair_value(const double[:, ::1] x, const double[:, ::1] y, double gamm
     if ws == NULL:
         raise MemoryError()
     value = _pair(&x[0, 0], &y[0, 0], NULL, 0, n, m, d, gamma,
-                  &band[0] if band.shape[0] > 0 else NULL, expd, ws, False,
+                  _pair_rows(n, m, radius, slope, ws.band), expd, ws, False,
                   NULL, NULL, NULL)
     _ws_free(ws)
     return value
@@ -1288,3 +1295,25 @@ def sqeuclidean_cost(const double[:, ::1] x, const double[:, ::1] y):
         for i in range(n):
             _sqeuclidean_row(&x[i, 0], &y[0, 0], d, 0, m, &D[i, 0])
     return np.asarray(D)
+
+
+def band_rows(Py_ssize_t n, Py_ssize_t m, Py_ssize_t radius, double slope):
+    """The band of an ``(n, m)`` pair as the kernels compute it (see _band.pxd),
+    and whether an alignment path fits in it."""
+    cdef Py_ssize_t[::1] band = np.empty(2 * n, dtype=np.intp)
+    cdef bint fits = sdtw_band_rows(n, m, radius, slope, &band[0])
+    return np.asarray(band), fits
+
+
+def first_unfit(const Py_ssize_t[::1] lengths_x, const Py_ssize_t[::1] lengths_y,
+                Py_ssize_t radius, double slope):
+    """The first pair ``k`` of lengths ``(lengths_x[k], lengths_y[k])`` in whose band
+    no alignment path fits, or -1."""
+    cdef Py_ssize_t k, found = -1
+    cdef Py_ssize_t[::1] band = np.empty(2 * max(1, np.max(lengths_x)), dtype=np.intp)
+    with nogil:
+        for k in range(lengths_x.shape[0]):
+            if not sdtw_band_rows(lengths_x[k], lengths_y[k], radius, slope, &band[0]):
+                found = k
+                break
+    return found

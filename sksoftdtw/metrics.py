@@ -172,13 +172,11 @@ def _pairs_value(X, Y, pi, pj, gamma, band, n_jobs, strategy=None):
     elif p.order == "lanes":
         order, starts = p.groups
         sorted_out = np.empty(len(pi))
-        bands, band_of = p.bands
         _fast.groups_value(X.data, X.offsets, Y.data, Y.offsets, pi[order], pj[order],
-                           starts, bands, band_of[order] if len(band_of) else band_of, gamma,
-                           n_threads, sorted_out)
+                           starts, gamma, *band, n_threads, sorted_out)
         out[order] = sorted_out
     else:
-        _fast.pairs_value(X.data, X.offsets, Y.data, Y.offsets, pi, pj, *p.bands, gamma,
+        _fast.pairs_value(X.data, X.offsets, Y.data, Y.offsets, pi, pj, gamma, *band,
                           p.domain == "exp", n_threads, out)
     return out
 
@@ -197,9 +195,9 @@ def _pairs_value_grad(X, Y, gamma, band, n_jobs, want_x, want_y, strategy=None):
     elif p.order == "lanes":
         order, starts = p.groups
         _fast.groups_value_grad(X.data, X.offsets, Y.data, Y.offsets, order, starts,
-                                *p.bands, gamma, n_threads, values, gX, gY)
+                                gamma, *band, n_threads, values, gX, gY)
     else:
-        _fast.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, *p.bands, gamma,
+        _fast.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, *band,
                                p.domain == "exp", n_threads, values, gX, gY)
     return values, gX, gY
 
@@ -254,7 +252,6 @@ def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None
 
 # The index of the one pair of a dataset of one series each.
 _FIRST = np.zeros(1, dtype=np.intp)
-_NO_ROWS = np.zeros(0, dtype=np.intp)
 
 
 def _small_pair_value(x, y, gamma, band):
@@ -273,8 +270,9 @@ def _small_pair_value(x, y, gamma, band):
     if not (x.flags.c_contiguous and y.flags.c_contiguous):
         return None
     check_gamma_range(gamma, len(x) + len(y))
-    rows = _NO_ROWS if band.none else _band_rows(len(x), len(y), band)
-    value = _fast.small_pair_value(x, y, gamma, rows, _MAX_EXPONENT)
+    if not band.none:
+        _band_rows(len(x), len(y), band)  # raises when no path fits
+    value = _fast.small_pair_value(x, y, gamma, *band, _MAX_EXPONENT)
     return None if value != value else value
 
 
@@ -536,7 +534,7 @@ def _batch_cost(D, lengths, gamma, band, want_alignment, n_threads, strategy=Non
         lengths, wavefront.view(np.uint8)))
     values = np.empty(n_pairs)
     E = np.zeros(D.shape if want_alignment else (0, 0, 0))
-    _fast.batch_cost(D, lengths, *p.bands, gamma, exp_domain.view(np.uint8),
+    _fast.batch_cost(D, lengths, gamma, *band, exp_domain.view(np.uint8),
                      wavefront.view(np.uint8), n_threads, work, values, E)
     return values, E
 

@@ -17,7 +17,6 @@ from sklearn.pipeline import make_pipeline
 from _oracles import dtw_xy
 from sksoftdtw import cdist_dtw, cdist_soft_dtw, cdist_soft_dtw_divergence
 from sksoftdtw._kernels import neighbors as nf
-from sksoftdtw._plan import Band, band_rows
 from sksoftdtw.datasets import load_dataset
 from sksoftdtw.neighbors import KNeighborsTimeSeriesClassifier, KNeighborsTimeSeriesRegressor
 from sksoftdtw.neighbors import _base
@@ -33,9 +32,8 @@ def _walks(n_ts, sz, d, rng, variable=False):
     return X if variable else np.array(X)
 
 
-def _rows(n, m, radius, slope=None, transpose=False):
-    rows = band_rows(n, m, Band.check(radius, slope), transpose)
-    return np.zeros(0, dtype=np.intp) if rows is None else rows
+def _band(radius):
+    return (-1 if radius is None else radius), 0.0
 
 
 def _brute(D, k):
@@ -55,7 +53,7 @@ def test_bounds_never_exceed_dtw(seed, radius):
     n, m, d = rng.randint(1, 9), rng.randint(1, 9), 1 + seed % 3
     x, y = rng.randn(n, d), rng.randn(m, d)
     true = dtw_xy(x, y, radius)
-    for bound in nf.pair_bounds(x, y, _rows(n, m, radius), _rows(n, m, radius, transpose=True)):
+    for bound in nf.pair_bounds(x, y, *_band(radius)):
         # the kernel shrinks the bounds by a relative 4 (n + m + 1) d eps
         assert bound <= true * (1 + 4 * (n + m + 1) * d * np.finfo(float).eps)
 
@@ -66,8 +64,7 @@ def test_bounds_prune_something():
     ratios = []
     for _ in range(50):
         x, y = _walks(2, 30, 1, rng)
-        ratios.append(max(nf.pair_bounds(x, y, _rows(30, 30, 3), _rows(30, 30, 3)))
-                      / dtw_xy(x, y, 3))
+        ratios.append(max(nf.pair_bounds(x, y, *_band(3))) / dtw_xy(x, y, 3))
     assert 0.3 < np.median(ratios) <= 1
 
 
@@ -78,18 +75,18 @@ def test_abandoned_dtw_is_exact_or_infinite(seed, radius):
     rng = np.random.RandomState(seed)
     n, m, d = rng.randint(1, 12), rng.randint(1, 12), 1 + seed % 2
     x, y = rng.randn(n, d), rng.randn(m, d)
-    r = _rows(n, m, radius)
+    r = _band(radius)
     true = dtw_xy(x, y, radius)
-    value = nf.pair_dtw(x, y, r, np.inf)
+    value = nf.pair_dtw(x, y, *r, np.inf)
     assert_allclose(value, true, rtol=1e-14)
-    assert nf.pair_dtw(x, y, r, value) == value  # a tie is computed
-    assert nf.pair_dtw(x, y, r, 0.5 * value) in (np.inf, value)
+    assert nf.pair_dtw(x, y, *r, value) == value  # a tie is computed
+    assert nf.pair_dtw(x, y, *r, 0.5 * value) in (np.inf, value)
 
 
 def test_abandoning_happens():
     """A far candidate with a small bsf is abandoned."""
     x, y = np.zeros((20, 1)), np.full((20, 1), 3.0)
-    assert nf.pair_dtw(x, y, _rows(20, 20, 2), 1.0) == np.inf
+    assert nf.pair_dtw(x, y, *_band(2), 1.0) == np.inf
 
 
 # --------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._kernels import neighbors as _neighbors_fast
-from .._plan import Band, band_table
+from .._plan import Band, check_band_fits
 from ..metrics import cdist_soft_dtw, cdist_soft_dtw_divergence
 from ..utils import check_band, check_dataset, check_n_jobs
 from ..utils._validation import set_features_in
@@ -28,9 +28,8 @@ def _kneighbors_dtw(query, train, k, band, n_threads, skip):
     ``query`` and ``train`` are `FlatDataset`; ``skip[q]`` is a training
     index that query ``q`` may not take (``-1``: none). The envelopes of the
     training set depend on the query length: they are computed once per
-    distinct length, as are the bands (`band_table`) of the query length
-    against each training series and their transposes, for the bound on the
-    envelope of the query.
+    distinct length. ``band`` is the global constraint (a `Band`), in which a
+    path must fit for every pair of lengths.
     """
     dist = np.empty((query.n_ts, k))
     ind = np.empty((query.n_ts, k), dtype=np.intp)
@@ -39,17 +38,11 @@ def _kneighbors_dtw(query, train, k, band, n_threads, skip):
         rows = np.flatnonzero(lengths == n)
         lower = np.empty((train.n_ts * n, train.d))
         upper = np.empty_like(lower)
-        lengths_n = np.full(train.n_ts, n)
-        bands, rows_of = band_table(lengths_n, train.lengths, band)
-        cols, cols_of = band_table(lengths_n, train.lengths, band, transpose=True)
-        # one table: the transposes' offsets shifted past the bands
-        table = np.concatenate([bands, cols])
-        cols_of = cols_of + len(bands) if len(cols_of) else cols_of
-        _neighbors_fast.envelopes(train.data, train.offsets, n, table, rows_of, n_threads,
+        check_band_fits(np.full(train.n_ts, n), train.lengths, band)
+        _neighbors_fast.envelopes(train.data, train.offsets, n, *band, n_threads,
                                   lower, upper)
         _neighbors_fast.kneighbors(query.data, query.offsets, rows, skip[rows], train.data,
-                                   train.offsets, lower, upper, table, rows_of, cols_of,
-                                   n_threads, dist, ind)
+                                   train.offsets, lower, upper, *band, n_threads, dist, ind)
     return dist, ind
 
 
