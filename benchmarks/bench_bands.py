@@ -21,11 +21,12 @@ import time
 import numpy as np
 
 from sksoftdtw import cdist_dtw, cdist_soft_dtw, soft_dtw, soft_dtw_batch
-from sksoftdtw._plan import Band, band_rows
+from sksoftdtw._plan import band_rows
+from sksoftdtw.metrics import _check_band
 
 
 def admissible_cells(n, m, radius, slope):
-    rows = band_rows(n, m, Band.check(radius, slope))
+    rows = band_rows(n, m, _check_band(radius, slope))
     return n * m if rows is None else int(np.sum(rows[1::2] - rows[0::2]))
 
 

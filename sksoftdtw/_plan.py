@@ -36,7 +36,6 @@ from typing import NamedTuple
 import numpy as np
 
 from ._kernels import fast
-from .utils._validation import check_radius, check_slope
 
 # Largest exponent of alpha = exp(-r / gamma) in base 2 that the exp-domain
 # kernels accept; beyond it their exponents, integer-valued doubles, would no
@@ -87,11 +86,6 @@ class Band(NamedTuple):
 
     radius: int = -1
     slope: float = 0.0
-
-    @classmethod
-    def check(cls, sakoe_chiba_radius, itakura_max_slope):
-        """The band of the public parameters, validated."""
-        return cls(check_radius(sakoe_chiba_radius), check_slope(itakura_max_slope))
 
     @property
     def none(self):
@@ -145,6 +139,9 @@ def check_band_fits(lengths_x, lengths_y, band):
     """Raise a ValueError, naming the lengths and the band, when no alignment
     path of some pair of lengths ``(lengths_x[k], lengths_y[k])`` fits the band."""
     if band.none:
+        return
+    if len(lengths_x) == 1:  # (cached)
+        band_rows(int(lengths_x[0]), int(lengths_y[0]), band)
         return
     lx, ly, _ = _distinct_pairs(lengths_x, lengths_y)
     k = fast.first_unfit(lx, ly, band.radius, band.slope)

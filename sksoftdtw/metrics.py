@@ -44,7 +44,9 @@ from .utils._validation import (
     check_n_jobs,
     check_pairs,
     check_path_sum,
+    check_radius,
     check_same_dim,
+    check_slope,
     check_time_series,
 )
 
@@ -78,7 +80,10 @@ _SEE_BAND = """sakoe_chiba_radius : int or None, default=None
         Lengths too unequal for the slope raise a ValueError. See
         :ref:`global_constraints`."""
 
-_check_band = _Band.check
+
+def _check_band(sakoe_chiba_radius, itakura_max_slope):
+    """The `Band` of the public parameters, validated."""
+    return _Band(check_radius(sakoe_chiba_radius), check_slope(itakura_max_slope))
 
 
 def _pair(x, y):

@@ -20,7 +20,8 @@ from _oracles import (
     sq_euclidean_cost,
 )
 from sksoftdtw._kernels import neighbors as nf
-from sksoftdtw._plan import Band, band_rows
+from sksoftdtw._plan import band_rows
+from sksoftdtw.metrics import _check_band
 from sksoftdtw.neighbors import KNeighborsTimeSeriesClassifier
 
 SLOPES = [1.5, 2.0, 3.0]
@@ -54,7 +55,7 @@ def _random_pair(rng, low, high, slope, d=1, radius=None):
                          + [(0, None), (3, None), (0, 2.0), (2, 1.5), (4, 3.0)])
 def test_rows_are_the_oracle_mask(radius, slope):
     """Each row's range is the oracle's mask row; lengths with no path raise."""
-    band = Band.check(radius, slope)
+    band = _check_band(radius, slope)
     for n in range(1, 25):
         for m in range(1, 25):
             if not _feasible(n, m, slope, radius):
@@ -77,7 +78,7 @@ def test_mask_is_tslearns(slope):
                 ref = metrics.itakura_mask(n, m, slope)
             except RuntimeWarning:  # tslearn: no admissible path
                 with pytest.raises(ValueError, match="too unequal"):
-                    band_rows(n, m, Band(-1, slope))
+                    band_rows(n, m, _check_band(None, slope))
                 continue
             assert_array_equal(band_mask(n, m, (None, slope)), ref)
 
@@ -216,7 +217,7 @@ def test_bounds_never_exceed_dtw(seed):
     slope, radius = SLOPES[seed % 3], [None, 2][seed % 2]
     x, y = _random_pair(rng, 2, 14, slope, d=1 + seed % 2, radius=radius)
     n, m, d = len(x), len(y), x.shape[1]
-    band = Band.check(radius, slope)
+    band = _check_band(radius, slope)
     true = dtw_xy(x, y, (radius, slope))
     for bound in nf.pair_bounds(x, y, *band):
         assert bound <= true * (1 + 4 * (n + m + 1) * d * np.finfo(float).eps)

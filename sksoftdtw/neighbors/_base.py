@@ -13,8 +13,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._kernels import neighbors as _neighbors_fast
-from .._plan import Band, check_band_fits
-from ..metrics import cdist_soft_dtw, cdist_soft_dtw_divergence
+from .._plan import check_band_fits
+from ..metrics import _check_band, cdist_soft_dtw, cdist_soft_dtw_divergence
 from ..utils import check_band, check_dataset, check_n_jobs
 from ..utils._validation import set_features_in
 
@@ -178,7 +178,7 @@ class _KNeighborsTimeSeriesBase(BaseEstimator):
         k = int(k)
         band_kw = check_band(self.sakoe_chiba_radius, self.itakura_max_slope)
         if self.metric == "dtw":
-            band = Band.check(self.sakoe_chiba_radius, self.itakura_max_slope)
+            band = _check_band(self.sakoe_chiba_radius, self.itakura_max_slope)
             dist, ind = _kneighbors_dtw(query, train, k, band, check_n_jobs(self.n_jobs), skip)
         else:
             cdist = cdist_soft_dtw_divergence if self.metric == "divergence" else cdist_soft_dtw
