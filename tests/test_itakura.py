@@ -8,6 +8,7 @@ differences, hard DTW as gamma -> 0, and the one-pair path for the batched ones.
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 
 import sksoftdtw as sk
@@ -275,3 +276,37 @@ def test_torch_loss_takes_the_slope():
     assert_allclose(xt.grad.numpy(), gX, rtol=1e-10, atol=1e-12)
     E, v = soft_dtw_alignment(torch.tensor(x), torch.tensor(y), 0.5, itakura_max_slope=2.0)
     assert not E.numpy()[:, ~band_mask(12, 16, (None, 2.0))].any()
+
+
+def test_barycenters_descend_in_the_parallelogram():
+    """DBA and the soft-DTW barycenter lower their objective under the
+    parallelogram from the Euclidean mean, and keep to it (the objective of the
+    result is finite and computed in the same parallelogram)."""
+    rng = np.random.RandomState(4)
+    X = np.cumsum(rng.randn(5, 20, 1), axis=1)
+    mean = X.mean(axis=0)
+
+    def loss(Z):
+        return sk.soft_dtw_batch([Z] * 5, X, 0.0, itakura_max_slope=2.0).mean()
+
+    Z = sk.dtw_barycenter_averaging(X, itakura_max_slope=2.0)
+    assert loss(Z) <= loss(mean)
+    Z = sk.softdtw_barycenter(X, gamma=0.1, itakura_max_slope=2.0, max_iter=30)
+    assert loss(Z) < loss(mean)
+
+
+def test_more_estimators_take_the_slope():
+    from sksoftdtw.neural_network import MLPRegressor
+
+    rng = np.random.RandomState(6)
+    X, y = rng.randn(20, 12, 1), rng.randint(0, 2, 20)
+    search = GridSearchCV(KNeighborsTimeSeriesClassifier(n_neighbors=1),
+                          {"itakura_max_slope": [None, 2.0]}, cv=2).fit(X, y)
+    assert search.best_params_["itakura_max_slope"] in (None, 2.0)
+    Xf, Y = rng.randn(20, 3), rng.randn(20, 10)
+    mlp = MLPRegressor(hidden_layer_sizes=(4,), max_iter=3, gamma=0.5,
+                       itakura_max_slope=1.5, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        mlp.fit(Xf, Y)
+    with pytest.raises(ValueError, match="itakura_max_slope"):
+        MLPRegressor(itakura_max_slope=0.5).fit(Xf, Y)
