@@ -38,7 +38,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from sklearn.utils.validation import check_is_fitted
 
 from .metrics import cdist_soft_dtw, cdist_soft_dtw_divergence, soft_dtw_batch
-from .utils import FlatDataset, check_dataset, check_radius, check_time_series
+from .utils import FlatDataset, check_band, check_dataset, check_time_series
 from .utils._docstrings import fill_doc
 from .utils._validation import (
     check_cost_range,
@@ -66,6 +66,7 @@ _COMMON_CONSTRAINTS = {
     "barycenter_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
     "max_iter": [Interval(numbers.Integral, 0, None, closed="left")],
     "sakoe_chiba_radius": [Interval(numbers.Integral, 0, None, closed="left"), None],
+    "itakura_max_slope": [Interval(numbers.Real, 1, None, closed="left"), None],
     "random_state": ["random_state"],
     "n_jobs": [Interval(numbers.Integral, None, -1, closed="right"),
                Interval(numbers.Integral, 1, None, closed="left"), None],
@@ -109,6 +110,9 @@ _DBA_INIT_DOC = """
 _BAND_DOC = """sakoe_chiba_radius : int, default=None
         Radius of the Sakoe-Chiba band of every alignment (see
         :func:`~sksoftdtw.soft_dtw`); ``None`` means no band.
+    itakura_max_slope : float, default=None
+        Maximum slope of the Itakura parallelogram of every alignment (see
+        :func:`~sksoftdtw.soft_dtw`); ``None`` means none.
     random_state : int, RandomState instance or None, default=None
         Seeds ``init="random"``; unused otherwise.
     n_jobs : int, default=None
@@ -201,7 +205,7 @@ def _data_location_scale(ds, weights):
 # ----------------------------------------------------------------------------
 # Losses
 # ----------------------------------------------------------------------------
-def _loss_values(ds, Z, gamma, metric, radius, n_jobs):
+def _loss_values(ds, Z, gamma, metric, band, n_jobs):
     """Per-series loss between `Z` and each series of `ds`, in one kernel call.
 
     ``metric="softdtw"``: dtw_gamma(Z, y_j); ``"divergence"``: the soft-DTW
@@ -210,10 +214,10 @@ def _loss_values(ds, Z, gamma, metric, radius, n_jobs):
     n = ds.n_ts
     if metric == "softdtw":
         return soft_dtw_batch(_repeat(Z, n), _batch_layout(ds), gamma,
-                              sakoe_chiba_radius=radius, n_jobs=n_jobs)
+                              **band, n_jobs=n_jobs)
     series = list(_batch_layout(ds))
     values = soft_dtw_batch([Z] * n + series + [Z], series + series + [Z], gamma,
-                            sakoe_chiba_radius=radius, n_jobs=n_jobs)
+                            **band, n_jobs=n_jobs)
     return values[:n] - 0.5 * (values[n:2 * n] + values[-1])
 
 
@@ -227,17 +231,17 @@ class _Objective:
     the value for ``metric="divergence"`` or ``gamma=0``).
     """
 
-    def __init__(self, ds, weights, gamma, metric, radius, n_jobs):
+    def __init__(self, ds, weights, gamma, metric, band, n_jobs):
         self.n = ds.n_ts
         self.coef = weights / ds.lengths
         self.gamma = gamma
         self.metric = metric
-        self.radius = radius
+        self.band = band
         self.n_jobs = n_jobs
         self.Y = list(_batch_layout(ds))
         # The -1/2 dtw_gamma(y_j, y_j) terms of the divergence do not depend on
         # Z: computed once.
-        self_values = soft_dtw_batch(self.Y, self.Y, gamma, sakoe_chiba_radius=radius,
+        self_values = soft_dtw_batch(self.Y, self.Y, gamma, **band,
                                      n_jobs=n_jobs)
         self.self_term = -0.5 * self.coef @ self_values
         self.excess = np.nan
@@ -252,7 +256,7 @@ class _Objective:
         # alignments), hence grad_y = grad_x at (Z, Z) and the term's gradient
         # is -grad_x dtw_gamma(Z, Z).
         values, grads = soft_dtw_batch(_repeat(Z, self.n + 1), self.Y + [Z], self.gamma,
-                                       sakoe_chiba_radius=self.radius, return_grad="x",
+                                       **self.band, return_grad="x",
                                        n_jobs=self.n_jobs)
         self.n_calls += 1
         total = self.coef.sum()
@@ -264,9 +268,9 @@ class _Objective:
         return self.excess, grad - total * grads[-1]
 
 
-def _weighted_loss(ds, weights, Z, gamma, metric, radius, n_jobs):
+def _weighted_loss(ds, weights, Z, gamma, metric, band, n_jobs):
     """The objective value alone (the loss reported for any barycenter)."""
-    values = _loss_values(ds, Z, gamma, metric, radius, n_jobs)
+    values = _loss_values(ds, Z, gamma, metric, band, n_jobs)
     return float((weights / ds.lengths) @ values)
 
 
@@ -274,7 +278,7 @@ def _weighted_loss(ds, weights, Z, gamma, metric, radius, n_jobs):
 # Initialization (shared by all the methods)
 # ----------------------------------------------------------------------------
 def _initial_barycenter(ds, weights, init, barycenter_size, random_state, *,
-                        gamma, metric, radius, n_jobs):
+                        gamma, metric, band, n_jobs):
     """Starting barycenter, shape (barycenter_size, d).
 
     ``gamma`` and ``metric`` define the loss used by ``init="medoid"``.
@@ -301,7 +305,7 @@ def _initial_barycenter(ds, weights, init, barycenter_size, random_state, *,
     # "medoid": the candidate with the smallest objective value.
     cdist = cdist_soft_dtw_divergence if metric == "divergence" else cdist_soft_dtw
     costs = cdist(np.stack(candidates), _batch_layout(ds), gamma=gamma,
-                  sakoe_chiba_radius=radius, n_jobs=n_jobs)
+                  **band, n_jobs=n_jobs)
     return candidates[int(np.argmin(costs @ (weights / ds.lengths)))].copy()
 
 
@@ -413,7 +417,8 @@ def _stage_budgets(n_stages, max_iter):
 
 def _softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
                         barycenter_size=None, max_iter=100, tol=1e-3,
-                        sakoe_chiba_radius=None, random_state=None, n_jobs=None,
+                        sakoe_chiba_radius=None,
+                        itakura_max_slope=None, random_state=None, n_jobs=None,
                         metric="softdtw", gamma_schedule=None, weights_name="weights",
                         warn=True):
     """Soft-DTW barycenter with its diagnostics; parameters as in softdtw_barycenter.
@@ -424,26 +429,26 @@ def _softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
     in the last stage (if `warn`).
     """
     ds, w = _prepare(X, weights, weights_name)
-    radius = None if sakoe_chiba_radius is None else check_radius(sakoe_chiba_radius)
+    band = check_band(sakoe_chiba_radius, itakura_max_slope)
     n_calls = 0
     if isinstance(init, str) and init == "dba":
-        start = _dba(ds, weights=w, sakoe_chiba_radius=radius, n_jobs=n_jobs,
+        start = _dba(ds, weights=w, **band, n_jobs=n_jobs,
                      barycenter_size=barycenter_size, warn=False)
         Z, n_calls = start.barycenter, start.n_calls
     else:
         Z = _initial_barycenter(ds, w, init, barycenter_size, random_state, gamma=gamma,
-                                metric=metric, radius=radius, n_jobs=n_jobs)
+                                metric=metric, band=band, n_jobs=n_jobs)
     loc, scale = _data_location_scale(ds, w)
     s = float(np.sqrt(np.mean(scale ** 2)))
     s = s if s > 0 else 1.0
     gammas = _gamma_stages(gamma_schedule, gamma, s * s)
     if max_iter == 0:
-        objective = _Objective(ds, w, gamma, metric, radius, n_jobs)
+        objective = _Objective(ds, w, gamma, metric, band, n_jobs)
         return _BarycenterResult(Z, 0, float(objective(Z)[0]), False, n_calls + 2)
     n_iter = 0
     budgets = _stage_budgets(len(gammas), max_iter)
     for k, (stage_gamma, budget) in enumerate(zip(gammas, budgets)):
-        objective = _Objective(ds, w, stage_gamma, metric, radius, n_jobs)
+        objective = _Objective(ds, w, stage_gamma, metric, band, n_jobs)
         # An intermediate stage only has to bring the barycenter into the
         # basin of the next one: it stops at a looser tolerance.
         stage_tol = tol if k == len(gammas) - 1 else max(tol, _STAGE_TOL)
@@ -499,7 +504,8 @@ _SCHEDULE_DOC = """gamma_schedule : None, "auto" or array-like of shape (n_stage
                  prefer_skip_nested_validation=True)
 def softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
                        barycenter_size=None, max_iter=100, tol=1e-3,
-                       sakoe_chiba_radius=None, random_state=None, n_jobs=None,
+                       sakoe_chiba_radius=None,
+                       itakura_max_slope=None, random_state=None, n_jobs=None,
                        metric="softdtw", gamma_schedule=None):
     r"""Soft-DTW barycenter of a set of time series.
 
@@ -599,6 +605,7 @@ def softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
     return _softdtw_barycenter(
         X, gamma, weights=weights, init=init, barycenter_size=barycenter_size,
         max_iter=max_iter, tol=tol, sakoe_chiba_radius=sakoe_chiba_radius,
+        itakura_max_slope=itakura_max_slope,
         random_state=random_state, n_jobs=n_jobs, metric=metric,
         gamma_schedule=gamma_schedule,
     ).barycenter
@@ -618,20 +625,20 @@ _TINY = 2.0 ** -600
 
 
 def _dba(X, *, weights=None, init="euclidean", barycenter_size=None, max_iter=30,
-         tol=1e-5, sakoe_chiba_radius=None, random_state=None, n_jobs=None,
+         tol=1e-5, sakoe_chiba_radius=None, itakura_max_slope=None, random_state=None, n_jobs=None,
          weights_name="weights", warn=True):
     """DBA with its diagnostics; parameters as in dtw_barycenter_averaging."""
     ds, w = _prepare(X, weights, weights_name)
-    radius = None if sakoe_chiba_radius is None else check_radius(sakoe_chiba_radius)
+    band = check_band(sakoe_chiba_radius, itakura_max_slope)
     Z = _initial_barycenter(ds, w, init, barycenter_size, random_state, gamma=0.0,
-                            metric="softdtw", radius=radius, n_jobs=n_jobs)
+                            metric="softdtw", band=band, n_jobs=n_jobs)
     coef = w / ds.lengths
     Y = _batch_layout(ds, np.column_stack([ds.data, np.zeros(len(ds.data))]))
     tiny = np.full((len(Z), 1), _TINY)
     prev = np.inf
     for it in range(max_iter + 1):
         values, grads = soft_dtw_batch(_repeat(np.hstack([Z, tiny]), ds.n_ts), Y, 0.0,
-                                       sakoe_chiba_radius=radius, return_grad="x",
+                                       **band, return_grad="x",
                                        n_jobs=n_jobs)
         loss = float(coef @ values)
         # The loss never increases, so its decrease measures progress.
@@ -656,6 +663,7 @@ def _dba(X, *, weights=None, init="euclidean", barycenter_size=None, max_iter=30
 )
 def dtw_barycenter_averaging(X, *, barycenter_size=None, init="euclidean", max_iter=30,
                              tol=1e-5, weights=None, sakoe_chiba_radius=None,
+                             itakura_max_slope=None,
                              random_state=None, n_jobs=None):
     r"""DTW Barycenter Averaging (DBA) of a set of time series.
 
@@ -712,6 +720,7 @@ def dtw_barycenter_averaging(X, *, barycenter_size=None, init="euclidean", max_i
     """
     return _dba(X, weights=weights, init=init, barycenter_size=barycenter_size,
                 max_iter=max_iter, tol=tol, sakoe_chiba_radius=sakoe_chiba_radius,
+                itakura_max_slope=itakura_max_slope,
                 random_state=random_state, n_jobs=n_jobs).barycenter
 
 
@@ -720,18 +729,19 @@ def dtw_barycenter_averaging(X, *, barycenter_size=None, init="euclidean", max_i
 # ----------------------------------------------------------------------------
 def _dtw_subgradient(X, *, weights=None, init="euclidean", barycenter_size=None,
                      max_iter=100, learning_rate=1.0, sakoe_chiba_radius=None,
+                     itakura_max_slope=None,
                      random_state=None, n_jobs=None, weights_name="weights"):
     """Subgradient method with its diagnostics; see dtw_barycenter_subgradient."""
     ds, w = _prepare(X, weights, weights_name)
-    radius = None if sakoe_chiba_radius is None else check_radius(sakoe_chiba_radius)
+    band = check_band(sakoe_chiba_radius, itakura_max_slope)
     Z = _initial_barycenter(ds, w, init, barycenter_size, random_state, gamma=0.0,
-                            metric="softdtw", radius=radius, n_jobs=n_jobs)
+                            metric="softdtw", band=band, n_jobs=n_jobs)
     coef = w / ds.lengths
     Y = _batch_layout(ds)
     best_Z, best_loss = Z, np.inf
     for it in range(max_iter + 1):
         values, grads = soft_dtw_batch(_repeat(Z, ds.n_ts), Y, 0.0,
-                                       sakoe_chiba_radius=radius, return_grad="x",
+                                       **band, return_grad="x",
                                        n_jobs=n_jobs)
         loss = float(coef @ values)
         if loss < best_loss:
@@ -756,6 +766,7 @@ def _dtw_subgradient(X, *, weights=None, init="euclidean", barycenter_size=None,
 )
 def dtw_barycenter_subgradient(X, *, barycenter_size=None, init="euclidean", max_iter=100,
                                learning_rate=1.0, weights=None, sakoe_chiba_radius=None,
+                               itakura_max_slope=None,
                                random_state=None, n_jobs=None):
     r"""DTW barycenter by the subgradient method.
 
@@ -819,6 +830,7 @@ def dtw_barycenter_subgradient(X, *, barycenter_size=None, init="euclidean", max
     return _dtw_subgradient(X, weights=weights, init=init, barycenter_size=barycenter_size,
                             max_iter=max_iter, learning_rate=learning_rate,
                             sakoe_chiba_radius=sakoe_chiba_radius,
+                            itakura_max_slope=itakura_max_slope,
                             random_state=random_state, n_jobs=n_jobs).barycenter
 
 
@@ -826,30 +838,30 @@ def dtw_barycenter_subgradient(X, *, barycenter_size=None, init="euclidean", max
 # Stochastic subgradient method (Schultz & Jain)
 # ----------------------------------------------------------------------------
 def _dtw_ssg(X, *, weights=None, init="euclidean", barycenter_size=None, max_iter=100,
-             initial_step=0.05, final_step=0.005, sakoe_chiba_radius=None,
+             initial_step=0.05, final_step=0.005, sakoe_chiba_radius=None, itakura_max_slope=None,
              random_state=None, n_jobs=None, weights_name="weights"):
     """Stochastic subgradient method with its diagnostics; see
     dtw_barycenter_stochastic_subgradient."""
     ds, w = _prepare(X, weights, weights_name)
-    radius = None if sakoe_chiba_radius is None else check_radius(sakoe_chiba_radius)
+    band = check_band(sakoe_chiba_radius, itakura_max_slope)
     rng = check_random_state(random_state)
     Z = _initial_barycenter(ds, w, init, barycenter_size, rng, gamma=0.0,
-                            metric="softdtw", radius=radius, n_jobs=n_jobs)
+                            metric="softdtw", band=band, n_jobs=n_jobs)
     n = ds.n_ts
     scale = w * n  # weight 1 for every series when the weights are equal
     series = [ds.series(k)[None] for k in range(n)]
-    best_Z, best_loss = Z, _weighted_loss(ds, w, Z, 0.0, "softdtw", radius, n_jobs)
+    best_Z, best_loss = Z, _weighted_loss(ds, w, Z, 0.0, "softdtw", band, n_jobs)
     step, decrement = initial_step, (initial_step - final_step) / n
     for epoch in range(max_iter):
         # One pass in random order, one series per update: the updates depend
         # on each other, so each is its own kernel call.
         for k in rng.permutation(n):
-            _, grad = soft_dtw_batch(Z[None], series[k], 0.0, sakoe_chiba_radius=radius,
+            _, grad = soft_dtw_batch(Z[None], series[k], 0.0, **band,
                                      return_grad="x")
             Z = Z - (step * scale[k]) * grad[0]
             if epoch == 0:
                 step -= decrement
-        loss = _weighted_loss(ds, w, Z, 0.0, "softdtw", radius, n_jobs)
+        loss = _weighted_loss(ds, w, Z, 0.0, "softdtw", band, n_jobs)
         if loss < best_loss:
             best_Z, best_loss = Z, loss
     return _BarycenterResult(best_Z, max_iter, best_loss, False)
@@ -864,6 +876,7 @@ def _dtw_ssg(X, *, weights=None, init="euclidean", barycenter_size=None, max_ite
 def dtw_barycenter_stochastic_subgradient(X, *, barycenter_size=None, init="euclidean",
                                           max_iter=100, initial_step=0.05, final_step=0.005,
                                           weights=None, sakoe_chiba_radius=None,
+                                          itakura_max_slope=None,
                                           random_state=None, n_jobs=None):
     r"""DTW barycenter by the stochastic subgradient method (SSG).
 
@@ -931,7 +944,8 @@ def dtw_barycenter_stochastic_subgradient(X, *, barycenter_size=None, init="eucl
     """
     return _dtw_ssg(X, weights=weights, init=init, barycenter_size=barycenter_size,
                     max_iter=max_iter, initial_step=initial_step, final_step=final_step,
-                    sakoe_chiba_radius=sakoe_chiba_radius, random_state=random_state,
+                    sakoe_chiba_radius=sakoe_chiba_radius,
+                    itakura_max_slope=itakura_max_slope, random_state=random_state,
                     n_jobs=n_jobs).barycenter
 
 
@@ -1026,13 +1040,15 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         "barycenter_size": _COMMON_CONSTRAINTS["barycenter_size"],
         "max_iter": _COMMON_CONSTRAINTS["max_iter"],
         "sakoe_chiba_radius": _COMMON_CONSTRAINTS["sakoe_chiba_radius"],
+        "itakura_max_slope": _COMMON_CONSTRAINTS["itakura_max_slope"],
         "random_state": ["random_state"],
         "n_jobs": _COMMON_CONSTRAINTS["n_jobs"],
         **_SOFTDTW_CONSTRAINTS,
     }
 
     def __init__(self, gamma=1.0, *, init="euclidean", barycenter_size=None, max_iter=100,
-                 tol=1e-3, sakoe_chiba_radius=None, random_state=None, n_jobs=None,
+                 tol=1e-3, sakoe_chiba_radius=None,
+                 itakura_max_slope=None, random_state=None, n_jobs=None,
                  metric="softdtw", gamma_schedule=None):
         self.gamma = gamma
         self.init = init
@@ -1040,6 +1056,7 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         self.max_iter = max_iter
         self.tol = tol
         self.sakoe_chiba_radius = sakoe_chiba_radius
+        self.itakura_max_slope = itakura_max_slope
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.metric = metric
@@ -1067,7 +1084,8 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         result = _softdtw_barycenter(
             ds, self.gamma, weights=sample_weight, init=self.init,
             barycenter_size=self.barycenter_size, max_iter=self.max_iter, tol=self.tol,
-            sakoe_chiba_radius=self.sakoe_chiba_radius, random_state=self.random_state,
+            sakoe_chiba_radius=self.sakoe_chiba_radius,
+            itakura_max_slope=self.itakura_max_slope, random_state=self.random_state,
             n_jobs=self.n_jobs, metric=self.metric, gamma_schedule=self.gamma_schedule,
             weights_name="sample_weight",
         )
@@ -1098,7 +1116,8 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         """
         ds = self._check_X(X)
         return _loss_values(ds, self.barycenter_, self.gamma, self.metric,
-                            self.sakoe_chiba_radius, self.n_jobs)[:, None]
+                            check_band(self.sakoe_chiba_radius, self.itakura_max_slope),
+                            self.n_jobs)[:, None]
 
     def score(self, X, y=None):
         """Minus the mean DTW loss of the series of `X` to the barycenter.
@@ -1122,7 +1141,9 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         """
         ds = self._check_X(X)
         return -_weighted_loss(ds, np.full(ds.n_ts, 1.0 / ds.n_ts), self.barycenter_, 0.0,
-                               "softdtw", self.sakoe_chiba_radius, self.n_jobs)
+                               "softdtw",
+                               check_band(self.sakoe_chiba_radius, self.itakura_max_slope),
+                               self.n_jobs)
 
     @property
     def _n_features_out(self):

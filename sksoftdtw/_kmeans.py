@@ -41,7 +41,7 @@ from ._barycenter import (
     _softdtw_barycenter,
 )
 from .metrics import cdist_dtw, cdist_soft_dtw, cdist_soft_dtw_divergence
-from .utils import check_dataset, check_n_jobs
+from .utils import check_band, check_dataset, check_n_jobs
 from .utils._threads import single_threaded_blas
 from .utils._validation import check_cost_range, check_weights, set_features_in
 
@@ -78,16 +78,16 @@ def _take(data, idx):
     return [data[i] for i in idx]
 
 
-def _pairwise(X, centers, metric, gamma, radius, n_jobs):
+def _pairwise(X, centers, metric, gamma, band, n_jobs):
     """Discrepancy between every series and every centroid, one batched call.
 
     ``metric`` is ``"softdtw"``, ``"divergence"`` or ``"dtw"`` (hard DTW,
     squared units).
     """
     if metric == "dtw":
-        return cdist_dtw(X, centers, sakoe_chiba_radius=radius, n_jobs=n_jobs)
+        return cdist_dtw(X, centers, **band, n_jobs=n_jobs)
     cdist = cdist_soft_dtw_divergence if metric == "divergence" else cdist_soft_dtw
-    return cdist(X, centers, gamma, sakoe_chiba_radius=radius, n_jobs=n_jobs)
+    return cdist(X, centers, gamma, **band, n_jobs=n_jobs)
 
 
 # --------------------------------------------------------------------------
@@ -202,7 +202,7 @@ def _assign(X, D, centers, distance, verbose):
 
 
 def _update(X, sample_weight, lengths, center, averaging, gamma, metric, max_iter,
-            radius, n_jobs, rng, gamma_schedule=None):
+            band, n_jobs, rng, gamma_schedule=None):
     r"""Barycenter of one cluster, warm-started from its current centroid (a result).
 
     The barycenter functions minimise :math:`\sum_j (w_j / m_j) \ell(Z, X_j)`
@@ -212,7 +212,7 @@ def _update(X, sample_weight, lengths, center, averaging, gamma, metric, max_ite
     iterations, the rule inside Lloyd's loop, does not warn at every update.
     """
     common = dict(weights=sample_weight * lengths, init=center, max_iter=max_iter,
-                  sakoe_chiba_radius=radius, random_state=rng, n_jobs=n_jobs)
+                  **band, random_state=rng, n_jobs=n_jobs)
     if averaging == "softdtw":
         res = _softdtw_barycenter(X, gamma, metric=metric, gamma_schedule=gamma_schedule,
                                   warn=False, **common)
@@ -226,13 +226,13 @@ def _update(X, sample_weight, lengths, center, averaging, gamma, metric, max_ite
 
 
 def _lloyd(X, sample_weight, lengths, centers, *, averaging, metric, gamma, max_iter,
-           tol, max_iter_barycenter, radius, n_jobs, verbose, rng, gamma_schedule=None):
+           tol, max_iter_barycenter, band, n_jobs, verbose, rng, gamma_schedule=None):
     """One run of Lloyd's algorithm from ``centers``; see :func:`dtw_kmeans`."""
     n_clusters = len(centers)
     centers = np.array(centers, dtype=np.float64)
 
     def distance(A, C):
-        return _pairwise(A, C, metric, gamma, radius, n_jobs)
+        return _pairwise(A, C, metric, gamma, band, n_jobs)
 
     def assign():
         D = distance(X, centers)
@@ -259,7 +259,7 @@ def _lloyd(X, sample_weight, lengths, centers, *, averaging, metric, gamma, max_
                 continue
             res = _update(_take(X, members), sample_weight[members], lengths[members],
                           centers[i], averaging, gamma, metric, max_iter_barycenter,
-                          radius, n_jobs, rng, gamma_schedule)
+                          band, n_jobs, rng, gamma_schedule)
             centers[i] = res.barycenter
             solved[i] = (members, centers[i].copy()) if res.converged else None
         labels, new_inertia, scale = assign()
@@ -287,7 +287,7 @@ def _resolve(averaging, metric):
 
 def _kmeans(X, n_clusters, *, averaging, metric, gamma, init, n_init, max_iter, tol,
             max_iter_barycenter, sample_weight, centroid_size, sakoe_chiba_radius,
-            random_state, n_jobs, verbose, gamma_schedule=None):
+            itakura_max_slope, random_state, n_jobs, verbose, gamma_schedule=None):
     """Validated-parameter core shared by :class:`SoftDTWKMeans` and :func:`dtw_kmeans`.
 
     Returns the best :class:`_LloydResult` over ``n_init`` runs and ``d``.
@@ -306,6 +306,7 @@ def _kmeans(X, n_clusters, *, averaging, metric, gamma, init, n_init, max_iter, 
             "the series of positive weight; lower n_clusters or pass init as an array "
             "of centroids")
     check_n_jobs(n_jobs)
+    band = check_band(sakoe_chiba_radius, itakura_max_slope)
     rng = check_random_state(random_state)
     if centroid_size is None and isinstance(init, str):
         centroid_size = _default_size(ds)
@@ -318,7 +319,7 @@ def _kmeans(X, n_clusters, *, averaging, metric, gamma, init, n_init, max_iter, 
         _gamma_stages(gamma_schedule, gamma, 1.0)  # fails early on a bad schedule
 
     def seeding(A, B):
-        return _pairwise(A, B, seed_metric, gamma, sakoe_chiba_radius, n_jobs)
+        return _pairwise(A, B, seed_metric, gamma, band, n_jobs)
 
     best = None
     # The BLAS calls here (L-BFGS updates on a few hundred variables, small
@@ -332,7 +333,7 @@ def _kmeans(X, n_clusters, *, averaging, metric, gamma, init, n_init, max_iter, 
             res = _lloyd(X, sample_weight, lengths, centers, averaging=averaging,
                          metric=metric, gamma=gamma, max_iter=max_iter, tol=tol,
                          max_iter_barycenter=max_iter_barycenter,
-                         radius=sakoe_chiba_radius, n_jobs=n_jobs, verbose=verbose,
+                         band=band, n_jobs=n_jobs, verbose=verbose,
                          rng=rng, gamma_schedule=gamma_schedule)
             if best is None or res.inertia < best.inertia:
                 best = res
@@ -354,6 +355,7 @@ _COMMON_CONSTRAINTS = {
     "tol": [Interval(numbers.Real, 0, None, closed="left")],
     "max_iter_barycenter": [Interval(numbers.Integral, 1, None, closed="left")],
     "sakoe_chiba_radius": [None, Interval(numbers.Integral, 0, None, closed="left")],
+    "itakura_max_slope": [None, Interval(numbers.Real, 1, None, closed="left")],
     "random_state": ["random_state"],
     "n_jobs": [None, numbers.Integral],
     "verbose": ["verbose"],
@@ -377,6 +379,7 @@ _COMMON_CONSTRAINTS = {
 def dtw_kmeans(X, n_clusters, *, averaging="softdtw", gamma=1.0, metric="softdtw",
                init="k-means++", n_init=1, max_iter=50, tol=1e-6, max_iter_barycenter=100,
                sample_weight=None, centroid_size=None, sakoe_chiba_radius=None,
+               itakura_max_slope=None,
                random_state=None, n_jobs=None, verbose=0, return_n_iter=False,
                gamma_schedule=None):
     r"""k-means of time series under soft-DTW or DTW, with a choice of averaging.
@@ -434,6 +437,9 @@ def dtw_kmeans(X, n_clusters, *, averaging="softdtw", gamma=1.0, metric="softdtw
         or the length of an ``init`` array.
     sakoe_chiba_radius : int, default=None
         Sakoe-Chiba band radius for every (soft-)DTW computation.
+    itakura_max_slope : float, default=None
+        Maximum slope of an Itakura parallelogram for every (soft-)DTW
+        computation (see :func:`~sksoftdtw.soft_dtw`); ``None`` means none.
     random_state : int, RandomState instance or None, default=None
         Seeds the initialisation.
     n_jobs : int, default=None
@@ -491,7 +497,8 @@ def dtw_kmeans(X, n_clusters, *, averaging="softdtw", gamma=1.0, metric="softdtw
         X, n_clusters, averaging=averaging, metric=metric, gamma=gamma, init=init,
         n_init=n_init, max_iter=max_iter, tol=tol, max_iter_barycenter=max_iter_barycenter,
         sample_weight=sample_weight, centroid_size=centroid_size,
-        sakoe_chiba_radius=sakoe_chiba_radius, random_state=random_state, n_jobs=n_jobs,
+        sakoe_chiba_radius=sakoe_chiba_radius,
+        itakura_max_slope=itakura_max_slope, random_state=random_state, n_jobs=n_jobs,
         verbose=verbose, gamma_schedule=gamma_schedule)
     out = (best.centers, best.labels, best.inertia)
     return out + (best.n_iter,) if return_n_iter else out
@@ -519,6 +526,7 @@ class _TimeSeriesKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Clust
             n_init=self.n_init, max_iter=self.max_iter, tol=self.tol,
             max_iter_barycenter=self.max_iter_barycenter, sample_weight=sample_weight,
             centroid_size=self.centroid_size, sakoe_chiba_radius=self.sakoe_chiba_radius,
+            itakura_max_slope=self.itakura_max_slope,
             random_state=self.random_state, n_jobs=self.n_jobs, verbose=self.verbose,
             **options)
         self.cluster_centers_ = best.centers
@@ -533,7 +541,8 @@ class _TimeSeriesKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Clust
         """Discrepancies to the centroids, shape (n_ts, n_clusters), and the dataset."""
         check_is_fitted(self)
         X, ds = _validate_X(X, d=self.cluster_centers_.shape[2])
-        return _pairwise(X, self.cluster_centers_, metric, gamma, self.sakoe_chiba_radius,
+        return _pairwise(X, self.cluster_centers_, metric, gamma,
+                         check_band(self.sakoe_chiba_radius, self.itakura_max_slope),
                          self.n_jobs), ds
 
     def transform(self, X):
@@ -672,6 +681,9 @@ class SoftDTWKMeans(_TimeSeriesKMeans):
     sakoe_chiba_radius : int, default=None
         Radius of a Sakoe-Chiba band for every soft-DTW computation; ``None``
         means no band.
+    itakura_max_slope : float, default=None
+        Maximum slope of an Itakura parallelogram for every soft-DTW
+        computation (see :func:`~sksoftdtw.soft_dtw`); ``None`` means none.
     random_state : int, RandomState instance or None, default=None
         Seeds the initialisation. Pass an int for reproducible results.
     n_jobs : int, default=None
@@ -776,7 +788,8 @@ class SoftDTWKMeans(_TimeSeriesKMeans):
 
     def __init__(self, n_clusters=8, *, gamma=1.0, metric="softdtw", init="k-means++",
                  n_init=1, max_iter=50, tol=1e-6, max_iter_barycenter=100,
-                 sakoe_chiba_radius=None, random_state=None, n_jobs=None, verbose=0,
+                 sakoe_chiba_radius=None,
+                 itakura_max_slope=None, random_state=None, n_jobs=None, verbose=0,
                  centroid_size=None, gamma_schedule=None):
         self.n_clusters = n_clusters
         self.gamma = gamma
@@ -787,6 +800,7 @@ class SoftDTWKMeans(_TimeSeriesKMeans):
         self.tol = tol
         self.max_iter_barycenter = max_iter_barycenter
         self.sakoe_chiba_radius = sakoe_chiba_radius
+        self.itakura_max_slope = itakura_max_slope
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.verbose = verbose
@@ -869,6 +883,9 @@ class DTWKMeans(_TimeSeriesKMeans):
     sakoe_chiba_radius : int, default=None
         Radius of a Sakoe-Chiba band for every DTW computation; ``None``
         means no band.
+    itakura_max_slope : float, default=None
+        Maximum slope of an Itakura parallelogram for every DTW
+        computation (see :func:`~sksoftdtw.soft_dtw`); ``None`` means none.
     random_state : int, RandomState instance or None, default=None
         Seeds the initialisation (and the order of the stochastic
         subgradient steps).
@@ -939,6 +956,7 @@ class DTWKMeans(_TimeSeriesKMeans):
 
     def __init__(self, n_clusters=8, *, averaging="dba", init="k-means++", n_init=1,
                  max_iter=50, tol=1e-6, max_iter_barycenter=30, sakoe_chiba_radius=None,
+                 itakura_max_slope=None,
                  random_state=None, n_jobs=None, verbose=0, centroid_size=None):
         self.n_clusters = n_clusters
         self.averaging = averaging
@@ -948,6 +966,7 @@ class DTWKMeans(_TimeSeriesKMeans):
         self.tol = tol
         self.max_iter_barycenter = max_iter_barycenter
         self.sakoe_chiba_radius = sakoe_chiba_radius
+        self.itakura_max_slope = itakura_max_slope
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.verbose = verbose

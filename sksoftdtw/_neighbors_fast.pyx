@@ -38,7 +38,7 @@ from libc.float cimport DBL_EPSILON
 from libc.math cimport INFINITY
 from libc.stdlib cimport free, malloc, qsort
 
-from ._band cimport _band
+from ._band cimport _band, _pair_cols, _pair_rows
 
 cdef Py_ssize_t NO_INDEX = (<Py_ssize_t> 1) << 62
 
@@ -60,9 +60,10 @@ cdef inline double _sqdist(const double* a, const double* b, Py_ssize_t d) noexc
 
 
 cdef void _running_max(const double* s, Py_ssize_t len_s, Py_ssize_t len_o, Py_ssize_t d,
-                       Py_ssize_t radius, double sign, double* out,
+                       const Py_ssize_t* band, double sign, double* out,
                        Py_ssize_t* dq) noexcept nogil:
-    """``out[i * d] = sign * max(sign * s[j * d])`` over the band of index ``i < len_o``.
+    """``out[i * d] = sign * max(sign * s[j * d])`` over the band of index ``i < len_o``
+    (``band`` is that of a ``(len_o, len_s)`` pair).
 
     ``s`` and ``out`` point at one coordinate of ``(len, d)`` arrays; ``sign``
     is ``+1`` for the upper envelope, ``-1`` for the lower (exact). Both ends
@@ -71,7 +72,7 @@ cdef void _running_max(const double* s, Py_ssize_t len_s, Py_ssize_t len_o, Py_s
     """
     cdef Py_ssize_t i, lo, hi, head = 0, tail = 0, nxt = 0
     for i in range(len_o):
-        _band(i, len_o, len_s, radius, &lo, &hi)
+        _band(i, len_o, len_s, band, &lo, &hi)
         while nxt < hi:
             while tail > head and sign * s[dq[tail - 1] * d] <= sign * s[nxt * d]:
                 tail -= 1
@@ -84,7 +85,7 @@ cdef void _running_max(const double* s, Py_ssize_t len_s, Py_ssize_t len_o, Py_s
 
 
 cdef void _envelope(const double* s, Py_ssize_t len_s, Py_ssize_t len_o, Py_ssize_t d,
-                    Py_ssize_t radius, double* lower, double* upper,
+                    const Py_ssize_t* band, double* lower, double* upper,
                     Py_ssize_t* dq) noexcept nogil:
     """Min and max of ``s`` over the band of each index of a series of length ``len_o``.
 
@@ -93,8 +94,8 @@ cdef void _envelope(const double* s, Py_ssize_t len_s, Py_ssize_t len_o, Py_ssiz
     """
     cdef Py_ssize_t k
     for k in range(d):
-        _running_max(s + k, len_s, len_o, d, radius, 1.0, upper + k, dq)
-        _running_max(s + k, len_s, len_o, d, radius, -1.0, lower + k, dq)
+        _running_max(s + k, len_s, len_o, d, band, 1.0, upper + k, dq)
+        _running_max(s + k, len_s, len_o, d, band, -1.0, lower + k, dq)
 
 
 cdef void _row_terms(const double* x, Py_ssize_t n, Py_ssize_t d, const double* lower,
@@ -218,7 +219,7 @@ cdef extern from *:
 
 
 cdef bint _dtw_lanes(const double* x, Py_ssize_t n, const double* yl, Py_ssize_t m,
-                     Py_ssize_t d, Py_ssize_t radius, const double* tails, double bsf,
+                     Py_ssize_t d, const Py_ssize_t* band, const double* tails, double bsf,
                      double* rows, double* out) noexcept nogil:
     """Hard DTW of ``x`` against LANES candidates of length ``m``, or False once
     every lane is known to exceed ``bsf``.
@@ -242,7 +243,7 @@ cdef bint _dtw_lanes(const double* x, Py_ssize_t n, const double* yl, Py_ssize_t
     for l in range(LANES):
         prev[l] = 0.0
     for i in range(n):
-        _band(i, n, m, radius, &lo, &hi)
+        _band(i, n, m, band, &lo, &hi)
         for l in range(LANES):
             cur[lo * LANES + l] = INFINITY
             rmin[l] = INFINITY
@@ -293,6 +294,8 @@ cdef struct _Work:
     double* rows
     double out[LANES]
     double* terms
+    Py_ssize_t* band   # the band of the query and a candidate, and its transpose
+    Py_ssize_t* cols
 
 
 cdef _Work _work_alloc(Py_ssize_t N, Py_ssize_t max_m, Py_ssize_t n,
@@ -307,12 +310,15 @@ cdef _Work _work_alloc(Py_ssize_t N, Py_ssize_t max_m, Py_ssize_t n,
     w.tails = <double*> malloc((n + 1) * LANES * sizeof(double))
     w.rows = <double*> malloc(2 * (max_m + 1) * LANES * sizeof(double))
     w.terms = <double*> malloc(n * sizeof(double))
+    w.band = <Py_ssize_t*> malloc(2 * n * sizeof(Py_ssize_t))
+    w.cols = <Py_ssize_t*> malloc(2 * max(max_m, 1) * sizeof(Py_ssize_t))
     return w
 
 
 cdef bint _work_ok(_Work* w) noexcept nogil:
     return (w.order != NULL and w.xl != NULL and w.xu != NULL and w.dq != NULL
-            and w.yl != NULL and w.tails != NULL and w.rows != NULL and w.terms != NULL)
+            and w.yl != NULL and w.tails != NULL and w.rows != NULL and w.terms != NULL
+            and w.band != NULL and w.cols != NULL)
 
 
 cdef void _work_free(_Work* w) noexcept nogil:
@@ -324,6 +330,8 @@ cdef void _work_free(_Work* w) noexcept nogil:
     free(w.tails)
     free(w.rows)
     free(w.terms)
+    free(w.band)
+    free(w.cols)
 
 
 cdef inline void _push(double v, Py_ssize_t t, double* bd, Py_ssize_t* bi,
@@ -341,19 +349,23 @@ cdef inline void _push(double v, Py_ssize_t t, double* bd, Py_ssize_t* bi,
 
 
 cdef bint _reverse_bound_passes(const double* x, Py_ssize_t n, const double* y,
-                                Py_ssize_t m, Py_ssize_t d, Py_ssize_t radius, double bsf,
-                                _Work* w) noexcept nogil:
-    """LB_Keogh on the envelope of ``x`` over the columns of ``y`` is at most ``bsf``."""
+                                Py_ssize_t m, Py_ssize_t d, Py_ssize_t radius, double slope,
+                                double bsf, _Work* w) noexcept nogil:
+    """LB_Keogh on the envelope of ``x`` over the columns of ``y`` is at most ``bsf``
+    (the envelope over the admissible rows of each column: the transposed band)."""
+    cdef const Py_ssize_t* cols
     cdef double shrink = _shrink(n, m, d)
     if w.env_m != m:
-        _envelope(x, n, m, d, radius, w.xl, w.xu, w.dq)
+        cols = _pair_cols(n, m, _pair_rows(n, m, radius, slope, w.band), w.cols)
+        _envelope(x, n, m, d, cols, w.xl, w.xu, w.dq)
         w.env_m = m
     return nf_lb_keogh(y, w.xl, w.xu, m * d, bsf / shrink) * shrink <= bsf
 
 
 cdef void _run_batch(const double* x, Py_ssize_t n, Py_ssize_t m, const double* Y,
                      const Py_ssize_t* yoff, Py_ssize_t d, const double* L, const double* U,
-                     Py_ssize_t radius, Py_ssize_t nb, _Work* w, double* bd, Py_ssize_t* bi,
+                     const Py_ssize_t* band, Py_ssize_t nb, _Work* w, double* bd,
+                     Py_ssize_t* bi,
                      Py_ssize_t k) noexcept nogil:
     """DTW of the ``nb`` candidates ``w.batch`` (all of length ``m``); push them.
 
@@ -373,14 +385,14 @@ cdef void _run_batch(const double* x, Py_ssize_t n, Py_ssize_t m, const double* 
         for i in range(n - 1, -1, -1):
             tail = tail + w.terms[i]
             w.tails[i * LANES + l] = tail * shrink
-    if _dtw_lanes(x, n, w.yl, m, d, radius, w.tails, bd[k - 1], w.rows, w.out):
+    if _dtw_lanes(x, n, w.yl, m, d, band, w.tails, bd[k - 1], w.rows, w.out):
         for l in range(nb):
             _push(w.out[l], w.batch[l], bd, bi, k)
 
 
 cdef void _query(const double* x, Py_ssize_t n, Py_ssize_t skip, const double* Y,
                  const Py_ssize_t* yoff, Py_ssize_t N, Py_ssize_t d, const double* L,
-                 const double* U, Py_ssize_t radius, Py_ssize_t k, _Work* w,
+                 const double* U, Py_ssize_t radius, double slope, Py_ssize_t k, _Work* w,
                  double* bd, Py_ssize_t* bi) noexcept nogil:
     """The ``k`` nearest training series of ``x`` (all but ``skip``) into ``bd``, ``bi``.
 
@@ -412,11 +424,13 @@ cdef void _query(const double* x, Py_ssize_t n, Py_ssize_t skip, const double* Y
         if not stop:
             t = w.order[p].t
             m = yoff[t + 1] - yoff[t]
-            if not _reverse_bound_passes(x, n, Y + yoff[t] * d, m, d, radius, bd[k - 1], w):
+            if not _reverse_bound_passes(x, n, Y + yoff[t] * d, m, d, radius, slope,
+                                         bd[k - 1], w):
                 continue
         # a batch holds candidates of one length (one band)
         if nb > 0 and (stop or nb == LANES or m != bm):
-            _run_batch(x, n, bm, Y, yoff, d, L, U, radius, nb, w, bd, bi, k)
+            _run_batch(x, n, bm, Y, yoff, d, L, U, _pair_rows(n, bm, radius, slope, w.band),
+                       nb, w, bd, bi, k)
             nb = 0
         if stop:
             break
@@ -426,20 +440,22 @@ cdef void _query(const double* x, Py_ssize_t n, Py_ssize_t skip, const double* Y
 
 
 def envelopes(const double[:, ::1] Y, const Py_ssize_t[::1] yoff,   # IN
-              Py_ssize_t n, Py_ssize_t radius, int n_threads,
+              Py_ssize_t n, Py_ssize_t radius, double slope, int n_threads,
               double[:, ::1] lower, double[:, ::1] upper):          # OUT (N * n, d)
     """Envelope of every series of ``Y`` over the band rows of a series of length ``n``."""
-    cdef Py_ssize_t t, N = yoff.shape[0] - 1, d = Y.shape[1]
+    cdef Py_ssize_t t, m, N = yoff.shape[0] - 1, d = Y.shape[1], max_m = _max_len(yoff)
     cdef Py_ssize_t* dq = NULL
     cdef int failed[1]   # an element, not a variable: shared by the threads
     failed[0] = 0
     with nogil, parallel(num_threads=n_threads):
-        dq = <Py_ssize_t*> malloc(_max_len(yoff) * sizeof(Py_ssize_t))
+        # the deque, then the band of the pair
+        dq = <Py_ssize_t*> malloc((max_m + 2 * n) * sizeof(Py_ssize_t))
         if dq == NULL:
             failed[0] = 1
         else:
             for t in prange(N, schedule="static"):
-                _envelope(&Y[yoff[t], 0], yoff[t + 1] - yoff[t], n, d, radius,
+                m = yoff[t + 1] - yoff[t]
+                _envelope(&Y[yoff[t], 0], m, n, d, _pair_rows(n, m, radius, slope, dq + max_m),
                           &lower[t * n, 0], &upper[t * n, 0], dq)
         free(dq)
     if failed[0]:
@@ -450,7 +466,7 @@ def kneighbors(const double[:, ::1] X, const Py_ssize_t[::1] xoff,      # IN que
                const Py_ssize_t[::1] queries, const Py_ssize_t[::1] skip,
                const double[:, ::1] Y, const Py_ssize_t[::1] yoff,      # IN training set
                const double[:, ::1] lower, const double[:, ::1] upper,  # IN `envelopes`
-               Py_ssize_t radius, int n_threads,
+               Py_ssize_t radius, double slope, int n_threads,
                double[:, ::1] dist, Py_ssize_t[:, ::1] ind):            # OUT (n_x, k)
     """The ``k = dist.shape[1]`` nearest series of ``Y`` of the queries ``X[queries]``.
 
@@ -475,26 +491,35 @@ def kneighbors(const double[:, ::1] X, const Py_ssize_t[::1] xoff,      # IN que
             for q in prange(n_q, schedule="dynamic"):
                 s = queries[q]
                 _query(&X[xoff[s], 0], n, skip[q], &Y[0, 0], &yoff[0], N, d,
-                       &lower[0, 0], &upper[0, 0], radius, k, &w, &dist[s, 0], &ind[s, 0])
+                       &lower[0, 0], &upper[0, 0], radius, slope, k, &w,
+                       &dist[s, 0], &ind[s, 0])
         _work_free(&w)
     if failed[0]:
         raise MemoryError("no memory for the nearest-neighbour work space")
 
 
-def pair_bounds(const double[:, ::1] x, const double[:, ::1] y, Py_ssize_t radius):
-    """LB_Kim, LB_Keogh on the envelope of ``y``, on that of ``x``, of one pair."""
+def pair_bounds(const double[:, ::1] x, const double[:, ::1] y, Py_ssize_t radius,
+                double slope):
+    """LB_Kim, LB_Keogh on the envelope of ``y``, on that of ``x``, of one pair, in
+    the band of the Sakoe-Chiba ``radius`` and the Itakura ``slope``."""
     cdef Py_ssize_t n = x.shape[0], m = y.shape[0], d = x.shape[1]
     cdef double[:, ::1] ex = np.empty((2 * m, d)), ey = np.empty((2 * n, d))
     cdef Py_ssize_t[::1] dq = np.empty(max(n, m), dtype=np.intp)
-    _envelope(&y[0, 0], m, n, d, radius, &ey[0, 0], &ey[n, 0], &dq[0])
-    _envelope(&x[0, 0], n, m, d, radius, &ex[0, 0], &ex[m, 0], &dq[0])
+    cdef Py_ssize_t[::1] rows = np.empty(2 * n, dtype=np.intp)
+    cdef Py_ssize_t[::1] cols = np.empty(2 * m, dtype=np.intp)
+    cdef const Py_ssize_t* band = _pair_rows(n, m, radius, slope, &rows[0])
+    _envelope(&y[0, 0], m, n, d, band, &ey[0, 0], &ey[n, 0], &dq[0])
+    _envelope(&x[0, 0], n, m, d, _pair_cols(n, m, band, &cols[0]), &ex[0, 0], &ex[m, 0],
+              &dq[0])
     return (_lb_kim(&x[0, 0], n, &y[0, 0], m, d),
             nf_lb_keogh(&x[0, 0], &ey[0, 0], &ey[n, 0], n * d, INFINITY),
             nf_lb_keogh(&y[0, 0], &ex[0, 0], &ex[m, 0], m * d, INFINITY))
 
 
-def pair_dtw(const double[:, ::1] x, const double[:, ::1] y, Py_ssize_t radius, double bsf):
-    """DTW of one pair through the pruned path: its value, or inf once above ``bsf``."""
+def pair_dtw(const double[:, ::1] x, const double[:, ::1] y, Py_ssize_t radius,
+             double slope, double bsf):
+    """DTW of one pair through the pruned path, in the band of the Sakoe-Chiba
+    ``radius`` and the Itakura ``slope``: its value, or inf once above ``bsf``."""
     cdef Py_ssize_t n = x.shape[0], m = y.shape[0], d = x.shape[1]
     cdef Py_ssize_t[::1] yoff = np.array([0, m], dtype=np.intp)
     cdef double[:, ::1] ey = np.empty((2 * n, d))
@@ -502,10 +527,12 @@ def pair_dtw(const double[:, ::1] x, const double[:, ::1] y, Py_ssize_t radius, 
     cdef double best = bsf
     cdef Py_ssize_t index = NO_INDEX
     cdef bint ok = _work_ok(&w)
+    cdef const Py_ssize_t* bp = NULL
     if ok:
-        _envelope(&y[0, 0], m, n, d, radius, &ey[0, 0], &ey[n, 0], w.dq)
+        bp = _pair_rows(n, m, radius, slope, w.band)
+        _envelope(&y[0, 0], m, n, d, bp, &ey[0, 0], &ey[n, 0], w.dq)
         w.batch[0] = 0
-        _run_batch(&x[0, 0], n, m, &y[0, 0], &yoff[0], d, &ey[0, 0], &ey[n, 0], radius, 1,
+        _run_batch(&x[0, 0], n, m, &y[0, 0], &yoff[0], d, &ey[0, 0], &ey[n, 0], bp, 1,
                    &w, &best, &index, 1)
     _work_free(&w)
     if not ok:

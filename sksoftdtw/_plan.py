@@ -27,11 +27,18 @@ pair per thread, by anti-diagonals (exp domain, no band, long enough series)
 or by rows; a Hessian-vector product keeps the weights of every cell and
 their derivatives.
 
+A global constraint (`Band`: a Sakoe-Chiba band, an Itakura parallelogram
+or both) reaches the kernels as one mechanism: the admissible columns of each
+row of a pair (`band_rows`), which the kernels compute once per pair (in
+O(n + m), _band.h) and read in every loop. The plan checks that a path fits
+in the band of every pair's lengths, and raises otherwise.
+
 A ``strategy`` argument, or else the environment variable
 ``SKSOFTDTW_STRATEGY``, forces the order and possibly the domain, as
 ``"order"`` or ``"order/domain"`` (e.g. ``"rows/log"``): for benchmarks and
 tests. A strategy that cannot compute the request is refused with the reason.
 """
+import functools
 import os
 import threading
 from typing import NamedTuple
@@ -105,6 +112,76 @@ _FLOAT32_MAX = float(np.finfo(np.float32).max)
 _LAST = threading.local()
 
 fast.set_max_full_cells(MAX_FULL_CELLS)
+
+
+class Band(NamedTuple):
+    """A global constraint on the alignments: the Sakoe-Chiba ``radius``
+    (``-1``: none) and the Itakura parallelogram's maximum ``slope``
+    (``0``: none); both together mean their intersection."""
+
+    radius: int = -1
+    slope: float = 0.0
+
+    @property
+    def none(self):
+        return self.radius < 0 and not self.slope
+
+    def describe(self):
+        parts = ([f"itakura_max_slope={self.slope:g}"] if self.slope else []) \
+            + ([f"sakoe_chiba_radius={self.radius}"] if self.radius >= 0 else [])
+        return " and ".join(parts)
+
+
+NO_BAND = Band()
+
+
+@functools.lru_cache(maxsize=4096)
+def band_rows(n, m, band):
+    """The band of an ``(n, m)`` pair as the kernels compute it (see _band.pxd):
+    ``[lo_0, hi_0, lo_1, hi_1, ...]``, the columns ``[lo_i, hi_i)`` of each
+    row; ``None`` for no band. Read-only and cached.
+
+    Raises
+    ------
+    ValueError
+        When no alignment path of these lengths fits the band.
+    """
+    if band.none:
+        return None
+    out, fits = fast.band_rows(n, m, band.radius, band.slope)
+    if not fits:
+        raise ValueError(
+            f"no alignment path between series of lengths {n} and {m} fits "
+            f"{band.describe()}: their lengths are too unequal for it"
+        )
+    out.flags.writeable = False
+    return out
+
+
+def _distinct_pairs(lengths_x, lengths_y):
+    """The distinct pairs of lengths, and the index of each pair among them."""
+    lx = np.asarray(lengths_x, dtype=np.intp)
+    ly = np.asarray(lengths_y, dtype=np.intp)
+    # (one pair, or pairs of one length: the common cases, without a sort)
+    if len(lx) == 1 or ((lx == lx[0]).all() and (ly == ly[0]).all()):
+        return lx[:1], ly[:1], np.zeros(len(lx), dtype=np.intp)
+    width = int(ly.max()) + 1
+    distinct, inverse = np.unique(lx * width + ly, return_inverse=True)
+    return distinct // width, distinct % width, inverse
+
+
+def check_band_fits(lengths_x, lengths_y, band):
+    """Raise a ValueError, naming the lengths and the band, when no alignment
+    path of some pair of lengths ``(lengths_x[k], lengths_y[k])`` fits the band."""
+    if band.none:
+        return
+    if len(lengths_x) == 1:  # (cached)
+        band_rows(int(lengths_x[0]), int(lengths_y[0]), band)
+        return
+    lx, ly, _ = _distinct_pairs(lengths_x, lengths_y)
+    k = fast.first_unfit(lx, ly, band.radius, band.slope)
+    if k >= 0:
+        band_rows(int(lx[k]), int(ly[k]), band)
 
 
 class Plan(NamedTuple):
@@ -194,7 +271,7 @@ def _refuse(order, domain, reason):
     raise ValueError(f"strategy {forced!r} cannot compute this request: {reason}")
 
 
-def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
+def plan(want, lengths_x, lengths_y, *, gamma, band=NO_BAND, max_cost, per_pair=False,
          strategy=None, dtype="float64"):
     """The plan of a request.
 
@@ -207,8 +284,8 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
     lengths_x, lengths_y : ndarray of int of shape (n_pairs,)
         Lengths of the pairs.
     gamma : float
-    radius : int
-        Sakoe-Chiba radius, -1 for no band.
+    band : Band, default=NO_BAND
+        The global constraint, which a path must fit for every pair's lengths.
     max_cost : float or ndarray of shape (n_pairs,)
         A bound on the absolute costs (of each pair when ``per_pair``).
     per_pair : bool, default=False
@@ -225,12 +302,22 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
     Returns
     -------
     plan : Plan
+
+    Raises
+    ------
+    ValueError
+        When no alignment path of some pair's lengths fits the band.
     """
+    check_band_fits(lengths_x, lengths_y, band)
+    return _record(_plan(want, lengths_x, lengths_y, gamma, band, max_cost, per_pair,
+                         strategy, dtype))
+
+
+def _plan(want, lengths_x, lengths_y, gamma, band, max_cost, per_pair, strategy, dtype):
     forced_order, forced_domain = _parse(strategy)
     if want in SECOND_ORDER:
-        return _record(_plan_second_order(want, np.asarray(lengths_x), np.asarray(lengths_y),
-                                          gamma, radius, max_cost, per_pair, forced_order,
-                                          forced_domain))
+        return _plan_second_order(want, np.asarray(lengths_x), np.asarray(lengths_y), gamma,
+                                  band, max_cost, per_pair, forced_order, forced_domain)
     gradient = want != "value"
     max_full = fast.max_full_cells()
     if per_pair and forced_order == "lanes":
@@ -239,10 +326,10 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
         lanes = _cost_lanes(want, np.asarray(lengths_x), np.asarray(lengths_y), gamma, max_cost,
                             max_full)
         if lanes is not None:
-            return _record(lanes)
+            return lanes
     if per_pair and len(lengths_x) > 1:
-        return _record(_plan_each(want, np.asarray(lengths_x), np.asarray(lengths_y), gamma,
-                                  radius, max_cost, forced_order, forced_domain, max_full))
+        return _plan_each(want, np.asarray(lengths_x), np.asarray(lengths_y), gamma, band,
+                          max_cost, forced_order, forced_domain, max_full)
     n_pairs = len(lengths_x)
     if n_pairs == 1:  # Python numbers: a small call must stay cheap
         n, m = int(lengths_x[0]), int(lengths_y[0])
@@ -260,7 +347,7 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
         _float32_exact(max_cost, path, gamma)) else "float64"
     memory = "two rows" if not gradient else ("checkpointed" if longest > max_full else "full")
     # Anti-diagonals keep the weights of every cell.
-    wavefront_ok = radius < 0 and domain != "log" and not (gradient and longest > max_full)
+    wavefront_ok = band.none and domain != "log" and not (gradient and longest > max_full)
     # Lane gradients keep checkpoints and a block of rows of N_LANES pairs.
     n_max, m_max = int(np.max(lengths_x)), int(np.max(lengths_y))
     lanes_ok = (domain == "exp" or (domain == "hard" and not gradient)) \
@@ -276,12 +363,12 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
             long = gradient and wavefront_ok and np.median(cells) > LANES_MAX_CELLS
             if lanes_ok:
                 groups = _padded_groups(lengths_x, lengths_y, cells, lane_dtype) \
-                    if radius < 0 and not gradient else None
+                    if band.none and not gradient else None
                 groups = groups or lane_groups(lengths_x, lengths_y, dtype=lane_dtype)
                 cost = LANE_GROUP_COST_LONG if long else LANE_GROUP_COST
                 if n_pairs * cost >= n_lanes(lane_dtype) * (len(groups[1]) - 1):
-                    return _record(Plan("lanes", domain, lane_memory, groups, lane_dtype,
-                                        lane_block_rows(m_max)))
+                    return Plan("lanes", domain, lane_memory, groups, lane_dtype,
+                                lane_block_rows(m_max))
             order = "antidiagonals" if long else "rows"
     elif order == "antidiagonals":
         if not wavefront_ok:
@@ -296,14 +383,14 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
             _refuse(order, forced_domain, "lanes need the exp domain, or hard DTW for values, "
                     "and gradients of at most MAX_FULL_CELLS / N_LANES cells a pair "
                     "(checkpoints and a block of rows)")
-        return _record(Plan(order, domain, lane_memory,
-                            lane_groups(lengths_x, lengths_y, dtype=lane_dtype), lane_dtype,
-                            lane_block_rows(m_max)))
+        return Plan(order, domain, lane_memory,
+                    lane_groups(lengths_x, lengths_y, dtype=lane_dtype), lane_dtype,
+                    lane_block_rows(m_max))
     if order == "antidiagonals" and gradient:
         memory = "full"
     if per_pair:
-        return _record(Plan(np.array([order]), np.array([domain]), memory))
-    return _record(Plan(order, domain, memory))
+        return Plan(np.array([order]), np.array([domain]), memory)
+    return Plan(order, domain, memory)
 
 
 def _float32_exact(max_cost, length, gamma):
@@ -356,7 +443,7 @@ def _domain(gamma, exact, forced_order, forced_domain):
     return forced_domain
 
 
-def _plan_each(want, lengths_x, lengths_y, gamma, radius, max_cost, forced_order,
+def _plan_each(want, lengths_x, lengths_y, gamma, band, max_cost, forced_order,
                forced_domain, max_full):
     """`plan` of each pair alone (cost matrices), as arrays: rows or anti-diagonals."""
     gradient = want != "value"
@@ -369,7 +456,7 @@ def _plan_each(want, lengths_x, lengths_y, gamma, radius, max_cost, forced_order
     longest = lengths_x * lengths_y
     memory = "two rows" if not gradient else (
         "checkpointed" if longest.max() > max_full else "full")
-    wavefront_ok = (radius < 0) & (domain != "log") & ~(gradient & (longest > max_full))
+    wavefront_ok = band.none & (domain != "log") & ~(gradient & (longest > max_full))
     if forced_order is None:
         wave = wavefront_ok & (np.minimum(lengths_x, lengths_y) >= WAVEFRONT_MIN_LENGTH)
         return Plan(np.where(wave, "antidiagonals", "rows"), domain, memory)
@@ -379,7 +466,7 @@ def _plan_each(want, lengths_x, lengths_y, gamma, radius, max_cost, forced_order
     return Plan(np.full(len(domain), forced_order), domain, memory)
 
 
-def _plan_second_order(want, lengths_x, lengths_y, gamma, radius, max_cost, per_pair,
+def _plan_second_order(want, lengths_x, lengths_y, gamma, band, max_cost, per_pair,
                        forced_order, forced_domain):
     """`plan` of a second-order request: by anti-diagonals (exp domain, no band,
     series of at least `WAVEFRONT_MIN_LENGTH`) or by rows."""
@@ -398,7 +485,7 @@ def _plan_second_order(want, lengths_x, lengths_y, gamma, radius, max_cost, per_
         domain = np.full(len(cells), domain)
     else:
         domain = np.where(exact, "exp", "log")
-    wavefront_ok = (radius < 0) & (domain == "exp")
+    wavefront_ok = band.none & (domain == "exp")
     if forced_order == "antidiagonals" and not wavefront_ok.all():
         _refuse(forced_order, forced_domain, "second-order anti-diagonals need no band and "
                 "the exp domain with gamma > 0")
@@ -477,8 +564,9 @@ def table_rst():
     examples = [e + ("float64",) for e in _EXAMPLES] + \
         [e + ("float32",) for e in _EXAMPLES_FLOAT32]
     for what, want, n, m, n_pairs, gamma, radius, max_cost, dtype in examples:
-        p = plan(want, np.full(n_pairs, n), np.full(n_pairs, m), gamma=gamma, radius=radius,
-                 max_cost=max_cost, per_pair=want == "alignment", strategy="", dtype=dtype)
+        p = plan(want, np.full(n_pairs, n), np.full(n_pairs, m), gamma=gamma,
+                 max_cost=max_cost, per_pair=want == "alignment", strategy="",
+                 band=Band(radius), dtype=dtype)
         order, domain = (str(np.asarray(v).ravel()[0]) for v in (p.order, p.domain))
         band = "none" if radius < 0 else str(radius)
         rows.append((what, f"{n_pairs} x {n} x {m}", dtype, f"{gamma:g}", band,

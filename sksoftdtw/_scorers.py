@@ -57,7 +57,7 @@ def _check_pair(Y_true, Y_pred, sample_weight):
 
 
 def mean_dtw_loss(Y_true, Y_pred, *, sample_weight=None, sakoe_chiba_radius=None,
-                  n_jobs=None):
+                  itakura_max_slope=None, n_jobs=None):
     r"""Mean DTW between true and predicted series, each divided by its length.
 
     .. math::
@@ -83,6 +83,9 @@ def mean_dtw_loss(Y_true, Y_pred, *, sample_weight=None, sakoe_chiba_radius=None
     sakoe_chiba_radius : int or None, default=None
         Radius of the Sakoe-Chiba band (see :func:`sksoftdtw.soft_dtw`);
         ``None`` means no band.
+    itakura_max_slope : float or None, default=None
+        Maximum slope of the Itakura parallelogram (see
+        :func:`sksoftdtw.soft_dtw`); ``None`` means none.
     n_jobs : int, default=None
         Number of threads; ``None`` means 1 and ``-1`` all cores.
 
@@ -113,7 +116,7 @@ def mean_dtw_loss(Y_true, Y_pred, *, sample_weight=None, sakoe_chiba_radius=None
     """
     Y_true, true, Y_pred, _, sample_weight = _check_pair(Y_true, Y_pred, sample_weight)
     values = soft_dtw_batch(Y_true, Y_pred, 0.0, sakoe_chiba_radius=sakoe_chiba_radius,
-                            n_jobs=n_jobs)
+                            itakura_max_slope=itakura_max_slope, n_jobs=n_jobs)
     return float(np.average(values / true.lengths, weights=sample_weight))
 
 

@@ -49,7 +49,7 @@ cdef extern from "_expdomain.h" nogil:
     unsigned int sdtw_flush_subnormals()
     void sdtw_restore_fp_mode(unsigned int mode)
 
-from ._band cimport _band
+from ._band cimport _band, _pair_rows
 from ._rows cimport _softmin3_w, _sqeuclidean_jvp_row, _sqeuclidean_row
 from ._rows cimport _wavefront_step as _alpha_step
 
@@ -67,7 +67,8 @@ DIRECTIONS = {"cost": DIR_COST, "matrix": DIR_MATRIX, "jvp": DIR_JVP, "omega": D
 
 cdef struct Options:
     double gamma
-    Py_ssize_t radius
+    Py_ssize_t radius  # the Sakoe-Chiba radius (< 0: none)
+    double slope       # the Itakura slope (0: none)
     int direction
     bint uniform   # the forward pass sees zero costs: the uniform law over alignments
     bint second    # also E and its derivative, backward
@@ -89,6 +90,8 @@ cdef struct Work:
     double* G       # m + 1: a row of a E + b Edot
     double* W       # 3 n m: the weights of every cell (in the caller's scratch)
     double* T       # 3 n m: their derivatives, negated (in the caller's scratch)
+    Py_ssize_t* band_rows  # 2 n: the band of the pair being computed
+    const Py_ssize_t* band  # that band, or NULL for none (see _band.pxd)
 
 
 cdef void _work_free(Work* ws) noexcept nogil:
@@ -105,6 +108,7 @@ cdef void _work_free(Work* ws) noexcept nogil:
     free(ws.gf)
     free(ws.ge)
     free(ws.G)
+    free(ws.band_rows)
     free(ws)
 
 
@@ -117,9 +121,10 @@ cdef enum:
 WORK_PER_CELL = _WORK_PER_CELL
 
 
-cdef Work* _work_new(Py_ssize_t max_m, Py_ssize_t max_cells, bint second,
+cdef Work* _work_new(Py_ssize_t max_n, Py_ssize_t max_m, Py_ssize_t max_cells, bint second,
                      double* work) noexcept nogil:
-    """Buffers for pairs of at most ``max_m`` columns and ``max_cells`` cells,
+    """Buffers for pairs of at most ``max_n`` rows, ``max_m`` columns and
+    ``max_cells`` cells,
     W and T in ``work`` (``WORK_PER_CELL max_cells`` doubles) when ``second``;
     NULL when memory is short (called inside ``parallel()``: private to each
     thread)."""
@@ -138,12 +143,13 @@ cdef Work* _work_new(Py_ssize_t max_m, Py_ssize_t max_cells, bint second,
     ws.gf = <double*> calloc(w, sizeof(double))
     ws.ge = <double*> calloc(w, sizeof(double))
     ws.G = <double*> calloc(w, sizeof(double))
+    ws.band_rows = <Py_ssize_t*> calloc(2 * max_n + 1, sizeof(Py_ssize_t))
     if second:
         ws.W = work
         ws.T = work + 3 * max_cells
     if ws.rows == NULL or ws.erows == NULL or ws.drows == NULL or ws.brows == NULL \
             or ws.bdrows == NULL or ws.cost == NULL or ws.zrow == NULL or ws.zero == NULL \
-            or ws.gf == NULL or ws.ge == NULL or ws.G == NULL:
+            or ws.gf == NULL or ws.ge == NULL or ws.G == NULL or ws.band_rows == NULL:
         _work_free(ws)
         return NULL
     return ws
@@ -291,6 +297,7 @@ cdef void _pair(const double* x, const double* y, const double* v, const double*
     cdef const double* crow
     cdef const double* frow
     cdef const double* zrow
+    ws.band = _pair_rows(n, m, o.radius, o.slope, ws.band_rows)
     for j in range(2 * w):  # outside their bands, rows read alpha = 0 (r = +inf), rdot = 0
         ws.rows[j] = 0.0 if expd else INFINITY
         ws.erows[j] = SDTW_ZERO_EXP
@@ -298,7 +305,7 @@ cdef void _pair(const double* x, const double* y, const double* v, const double*
     prev[0] = 1.0 if expd else 0.0  # the start cell of row -1
     pe[0] = 0.0
     for i in range(n):
-        _band(i, n, m, o.radius, &lo, &hi)
+        _band(i, n, m, ws.band, &lo, &hi)
         if D != NULL:
             crow = D + i * ld
         else:
@@ -345,7 +352,7 @@ cdef void _backward(const double* x, const double* y, const double* v, Py_ssize_
     cdef double* nxtd = ws.bdrows
     cdef double* curd = ws.bdrows + w
     for i in range(n - 1, -1, -1):
-        _band(i, n, m, o.radius, &lo, &hi)
+        _band(i, n, m, ws.band, &lo, &hi)
         _backward_row(ws.W + 3 * i * m, ws.T + 3 * i * m, ws.W + 3 * (i + 1) * m,
                       ws.T + 3 * (i + 1) * m, nxt, nxtd, cur, curd, i, n, m, lo, hi)
         if E != NULL:
@@ -369,13 +376,14 @@ cdef void _backward(const double* x, const double* y, const double* v, Py_ssize_
         _swap(&nxtd, &curd)
 
 
-cdef Options _options(double gamma, Py_ssize_t radius, int direction, bint uniform,
-                      bint second, double a, double b):
+cdef Options _options(double gamma, Py_ssize_t radius, double slope, int direction,
+                      bint uniform, bint second, double a, double b):
     cdef Options o
     if direction not in (DIR_COST, DIR_MATRIX, DIR_JVP, DIR_OMEGA):
         raise ValueError(f"unknown direction {direction}")
     o.gamma = gamma
     o.radius = radius
+    o.slope = slope
     o.direction = direction
     o.uniform = uniform
     o.second = second
@@ -388,7 +396,8 @@ def batch_series(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
                  const double[:, ::1] Y, const Py_ssize_t[::1] yoff,  # IN
                  const Py_ssize_t[::1] pi, const Py_ssize_t[::1] pj,  # IN
                  const double[:, ::1] V,                              # IN
-                 double gamma, Py_ssize_t radius, bint exp_domain, int direction,
+                 double gamma, Py_ssize_t radius, double slope, bint exp_domain,
+                 int direction,
                  bint uniform, bint second, double a, double b, int n_threads,
                  double[::1] work,                                    # SCRATCH
                  double[::1] values, double[::1] dvalues,             # OUT
@@ -406,9 +415,9 @@ def batch_series(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
     of the cost with ``a E + b H Z``: then no series may be in two pairs.
     """
     cdef Py_ssize_t k, p, q, n, m, n_pairs = values.shape[0], d = X.shape[1]
-    cdef Py_ssize_t max_m = 0, max_cells = 0
+    cdef Py_ssize_t max_n = 0, max_m = 0, max_cells = 0
     cdef bint want_x = gX.shape[0] > 0, want_y = gY.shape[0] > 0, want_v = V.shape[0] > 0
-    cdef Options o = _options(gamma, radius, direction, uniform, second, a, b)
+    cdef Options o = _options(gamma, radius, slope, direction, uniform, second, a, b)
     cdef Work* ws
     cdef double* scratch
     cdef unsigned int fp_mode
@@ -419,13 +428,14 @@ def batch_series(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
     for k in range(n_pairs):
         p = pi[k]
         q = pj[k]
+        max_n = max(max_n, xoff[p + 1] - xoff[p])
         max_m = max(max_m, yoff[q + 1] - yoff[q])
         max_cells = max(max_cells, (xoff[p + 1] - xoff[p]) * (yoff[q + 1] - yoff[q]))
     if second and work.shape[0] < n_threads * _WORK_PER_CELL * max_cells:
         raise ValueError("work is too small")
     scratch = &work[0] if second else NULL
     with nogil, parallel(num_threads=n_threads):
-        ws = _work_new(max_m, max_cells, second,
+        ws = _work_new(max_n, max_m, max_cells, second,
                        scratch + threadid() * _WORK_PER_CELL * max_cells)
         if ws == NULL:
             with gil:
@@ -691,7 +701,7 @@ def cost_work_size(const Py_ssize_t[:, ::1] lengths,     # IN
 def batch_cost(const double[:, :, ::1] D,            # IN
                const double[:, :, ::1] Z,            # IN
                const Py_ssize_t[:, ::1] lengths,     # IN
-               double gamma, Py_ssize_t radius,
+               double gamma, Py_ssize_t radius, double slope,
                const unsigned char[::1] exp_domain,  # IN
                const unsigned char[::1] wavefront,   # IN
                int direction, bint uniform, bint second, int n_threads,
@@ -710,9 +720,10 @@ def batch_cost(const double[:, :, ::1] D,            # IN
     `cost_work_size` doubles, any content.
     """
     cdef Py_ssize_t k, n, m, n_pairs = values.shape[0], ld = D.shape[2]
-    cdef Py_ssize_t max_m = 0, max_cells = 0, size = cost_work_size(lengths, wavefront, second)
+    cdef Py_ssize_t max_n = 0, max_m = 0, max_cells = 0
+    cdef Py_ssize_t size = cost_work_size(lengths, wavefront, second)
     cdef bint want_E = E.shape[0] > 0, want_Ed = Ed.shape[0] > 0
-    cdef Options o = _options(gamma, radius, direction, uniform, second, 1.0, 1.0)
+    cdef Options o = _options(gamma, radius, slope, direction, uniform, second, 1.0, 1.0)
     cdef Work* ws
     cdef double* scratch
     cdef double* mine
@@ -722,6 +733,7 @@ def batch_cost(const double[:, :, ::1] D,            # IN
     if direction == DIR_MATRIX and Z.shape[0] != n_pairs:
         raise ValueError("the direction 'matrix' needs Z")
     for k in range(n_pairs):
+        max_n = max(max_n, lengths[k, 0])
         max_m = max(max_m, lengths[k, 1])
         max_cells = max(max_cells, lengths[k, 0] * lengths[k, 1])
     if work.shape[0] < n_threads * size:
@@ -729,7 +741,7 @@ def batch_cost(const double[:, :, ::1] D,            # IN
     scratch = &work[0] if size > 0 else NULL
     with nogil, parallel(num_threads=n_threads):
         mine = scratch + threadid() * size
-        ws = _work_new(max_m, max_cells, second, mine)
+        ws = _work_new(max_n, max_m, max_cells, second, mine)
         if ws == NULL:
             with gil:
                 raise MemoryError()
@@ -766,7 +778,7 @@ def wavefront_series(const double[:, ::1] xt, const double[:, ::1] yrt,  # IN
     0)`` to skip). ``work`` holds `wavefront_size` doubles.
     """
     cdef Py_ssize_t d = xt.shape[0], n = xt.shape[1], m = yrt.shape[1]
-    cdef Options o = _options(gamma, -1, direction, uniform, second, a, b)
+    cdef Options o = _options(gamma, -1, 0.0, direction, uniform, second, a, b)
     cdef double value, dvalue
     cdef unsigned int fp_mode
     if direction == DIR_MATRIX:

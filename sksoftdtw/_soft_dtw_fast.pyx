@@ -70,7 +70,7 @@ cdef extern from "_expdomain.h" nogil:
 cdef double LN2 = 0.6931471805599453
 
 
-from ._band cimport _band  # the Sakoe-Chiba band, shared with the neighbours' kernels
+from ._band cimport _band, _pair_rows, sdtw_band_rows  # shared with the neighbours'
 from ._rows cimport _softmin3_w, _sqeuclidean_jvp_row, _sqeuclidean_row, _wavefront_step
 
 
@@ -203,7 +203,7 @@ cdef void _forward_start(double* rows, double* erows, Py_ssize_t m,
 
 cdef void _forward_rows(const double* x, const double* y, const double* D,
                         Py_ssize_t ld, Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
-                        Py_ssize_t radius, bint expd, Py_ssize_t i0, Py_ssize_t i1,
+                        const Py_ssize_t* band, bint expd, Py_ssize_t i0, Py_ssize_t i1,
                         double* rows, double* erows, double* cost, double* gf,
                         double* ge, double* W, double* ckpt,
                         Py_ssize_t every) noexcept nogil:
@@ -230,7 +230,7 @@ cdef void _forward_rows(const double* x, const double* y, const double* D,
         cur[j] = 0.0 if expd else INFINITY
         ce[j] = SDTW_ZERO_EXP
     for i in range(i0, i1):
-        _band(i, n, m, radius, &lo, &hi)
+        _band(i, n, m, band, &lo, &hi)
         if D != NULL:
             crow = D + i * ld
         else:
@@ -269,7 +269,7 @@ cdef inline double _forward_value(const double* rows, const double* erows, Py_ss
 
 
 cdef void _backward_rows(const double* W, const double* W_below, Py_ssize_t i0,
-                         Py_ssize_t i1, Py_ssize_t n, Py_ssize_t m, Py_ssize_t radius,
+                         Py_ssize_t i1, Py_ssize_t n, Py_ssize_t m, const Py_ssize_t* band,
                          double* erows, double* E, Py_ssize_t ld, const double* x, const double* y,
                          Py_ssize_t d, double* gx, double* gy) noexcept nogil:
     """Rows ``i1 - 1`` down to ``i0`` of the expected alignment.
@@ -290,7 +290,7 @@ cdef void _backward_rows(const double* W, const double* W_below, Py_ssize_t i0,
     cdef const double* w_nxt
     cdef const double* w_cur
     for i in range(i1 - 1, i0 - 1, -1):
-        _band(i, n, m, radius, &lo, &hi)
+        _band(i, n, m, band, &lo, &hi)
         memset(cur, 0, (m + 1) * sizeof(double))
         w_cur = W + 3 * (i - i0) * m
         w_nxt = W + 3 * (i + 1 - i0) * m if i + 1 < i1 else W_below
@@ -308,7 +308,7 @@ cdef void _backward_rows(const double* W, const double* W_below, Py_ssize_t i0,
                     cur[j] += nxt[j + 1] * w_nxt[3 * (j + 1)]
             cur[j] = min(cur[j], 1.0)  # a probability: no rounding above 1
         if i == n - 1:
-            _band(i, n, m, radius, &lo, &hi)
+            _band(i, n, m, band, &lo, &hi)
         if E != NULL:
             for j in range(lo, hi):
                 E[i * ld + j] = cur[j]
@@ -438,7 +438,7 @@ cdef void _lanes_gather(const floating[:, ::1] X, const Py_ssize_t[::1] off,
 
 
 cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
-                              Py_ssize_t m, Py_ssize_t d, Py_ssize_t radius,
+                              Py_ssize_t m, Py_ssize_t d, const Py_ssize_t* band,
                               double* rows, double* out,
                               const Py_ssize_t* ends) noexcept nogil:
     """Hard DTW values of LANES pairs: `_forward` at gamma = 0, lane by lane.
@@ -455,7 +455,7 @@ cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
     for l in range(LANES):
         prev[l] = 0.0
     for i in range(n):
-        _band(i, n, m, radius, &lo, &hi)
+        _band(i, n, m, band, &lo, &hi)
         for l in range(LANES):
             cur[lo * LANES + l] = INFINITY
         for j in range(lo, hi):
@@ -493,7 +493,7 @@ cdef void _lanes_start(floating* rows, Py_ssize_t m) noexcept nogil:
 
 
 cdef void _lanes_forward(const floating* xl, const floating* yl, Py_ssize_t n, Py_ssize_t m,
-                         Py_ssize_t d, double gamma, Py_ssize_t radius, floating* rows,
+                         Py_ssize_t d, double gamma, const Py_ssize_t* band, floating* rows,
                          floating* out, floating* W, const Py_ssize_t* ends, Py_ssize_t i0,
                          Py_ssize_t i1, floating* ckpt, Py_ssize_t every,
                          const LaneCosts* costs) noexcept nogil:
@@ -537,7 +537,7 @@ cdef void _lanes_forward(const floating* xl, const floating* yl, Py_ssize_t n, P
         cf[j] = 0.0
         ce[j] = zero_exp
     for i in range(i0, i1):
-        _band(i, n, m, radius, &lo, &hi)
+        _band(i, n, m, band, &lo, &hi)
         xi = xl + i * d * nl
         if costs != NULL:
             for l in range(nl):
@@ -592,14 +592,15 @@ def groups_value(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
                  const floating[:, ::1] Y, const Py_ssize_t[::1] yoff,   # IN
                  const Py_ssize_t[::1] pi, const Py_ssize_t[::1] pj,     # IN
                  const Py_ssize_t[::1] starts,                           # IN
-                 double gamma, Py_ssize_t radius, int n_threads,
+                 double gamma, Py_ssize_t radius, double slope, int n_threads,
                  floating[::1] out):                                     # OUT
     """Like `pairs_value` (exp domain or hard DTW), for pairs sorted into groups.
 
     Group ``g`` is the pairs ``starts[g]:starts[g + 1]``: at most `N_LANES`
     pairs (`N_LANES_FLOAT32` in float32) computed together in SIMD lanes,
     padded to the longest of them when their lengths differ (then only
-    without a band). Hard DTW (``gamma = 0``) only in float64.
+    without a band: ``radius < 0``, ``slope = 0``). Hard DTW (``gamma = 0``)
+    only in float64.
     """
     cdef Py_ssize_t g, a, n, m, count, l, p, n_groups = starts.shape[0] - 1
     cdef Py_ssize_t d = X.shape[1], max_n = _max_len(xoff), max_m = _max_len(yoff)
@@ -613,7 +614,7 @@ def groups_value(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
     with nogil, parallel(num_threads=n_threads):
         mem = <floating*> calloc((max_n + max_m) * d * nl + (4 * max_m + 5) * nl
                                  + _ALIGN_PAD, sizeof(double))
-        ends = <Py_ssize_t*> calloc(2 * nl, sizeof(Py_ssize_t))
+        ends = <Py_ssize_t*> calloc(2 * nl + 2 * max_n, sizeof(Py_ssize_t))  # + the band
         if mem == NULL or ends == NULL:
             with gil:
                 raise MemoryError()
@@ -633,11 +634,13 @@ def groups_value(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
             _lanes_gather(X, xoff, &pi[a], count, buf)
             _lanes_gather(Y, yoff, &pj[a], count, buf + max_n * d * nl)
             if floating is double and gamma == 0.0:
-                _lanes_hard_forward(buf, buf + max_n * d * nl, n, m, d, radius,
+                _lanes_hard_forward(buf, buf + max_n * d * nl, n, m, d,
+                                    _pair_rows(n, m, radius, slope, ends + 2 * nl),
                                     buf + (max_n + max_m) * d * nl, res, ends)
             else:
                 _lanes_start(buf + (max_n + max_m) * d * nl, m)
-                _lanes_forward(buf, buf + max_n * d * nl, n, m, d, gamma, radius,
+                _lanes_forward(buf, buf + max_n * d * nl, n, m, d, gamma,
+                               _pair_rows(n, m, radius, slope, ends + 2 * nl),
                                buf + (max_n + max_m) * d * nl, res, NULL, ends, 0, n, NULL, 0,
                                NULL)
             for l in range(count):
@@ -647,7 +650,7 @@ def groups_value(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
 
 
 cdef void _lanes_backward(const floating* xl, const floating* yl, Py_ssize_t n,
-                          Py_ssize_t m, Py_ssize_t d, Py_ssize_t radius, const floating* W,
+                          Py_ssize_t m, Py_ssize_t d, const Py_ssize_t* band, const floating* W,
                           const floating* W_below, Py_ssize_t i0, Py_ssize_t i1,
                           floating* rows, floating* gxl, floating* gyl,
                           const LaneCosts* costs) noexcept nogil:
@@ -677,7 +680,7 @@ cdef void _lanes_backward(const floating* xl, const floating* yl, Py_ssize_t n,
     cdef sdtw_lanes el, eu, ed
     memset(zero, 0, 4 * LANES * sizeof(floating))
     for i in range(i1 - 1, i0 - 1, -1):
-        _band(i, n, m, radius, &lo, &hi)
+        _band(i, n, m, band, &lo, &hi)
         memset(cur + lo * nl, 0, (min(hi + 1, m + 1) - lo) * nl * sizeof(floating))
         if i == n - 1:
             for l in range(nl):
@@ -717,7 +720,7 @@ cdef void _lanes_backward(const floating* xl, const floating* yl, Py_ssize_t n,
 
 
 cdef void _lanes_value_grad(const floating* xl, const floating* yl, Py_ssize_t n,
-                            Py_ssize_t m, Py_ssize_t d, double gamma, Py_ssize_t radius,
+                            Py_ssize_t m, Py_ssize_t d, double gamma, const Py_ssize_t* band,
                             Py_ssize_t block, floating* rows, floating* W,
                             floating* ckpt, floating* out, floating* gxl,
                             floating* gyl, const LaneCosts* costs) noexcept nogil:
@@ -737,11 +740,11 @@ cdef void _lanes_value_grad(const floating* xl, const floating* yl, Py_ssize_t n
     memset(erows, 0, 2 * w * sizeof(floating))
     _lanes_start(rows, m)
     if block >= n:
-        _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, out, W, NULL, 0, n, NULL, 0,
+        _lanes_forward(xl, yl, n, m, d, gamma, band, rows, out, W, NULL, 0, n, NULL, 0,
                        costs)
-        _lanes_backward(xl, yl, n, m, d, radius, W, NULL, 0, n, erows, gxl, gyl, costs)
+        _lanes_backward(xl, yl, n, m, d, band, W, NULL, 0, n, erows, gxl, gyl, costs)
         return
-    _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, out, NULL, NULL, 0, n, ckpt, block,
+    _lanes_forward(xl, yl, n, m, d, gamma, band, rows, out, NULL, NULL, 0, n, ckpt, block,
                    costs)
     s0 = ((n - 1) // block) * block
     while s0 >= 0:
@@ -750,9 +753,9 @@ cdef void _lanes_value_grad(const floating* xl, const floating* yl, Py_ssize_t n
             _lanes_start(rows, m)
         else:
             memcpy(rows, ckpt + 2 * w * (s0 // block - 1), 2 * w * sizeof(floating))
-        _lanes_forward(xl, yl, n, m, d, gamma, radius, rows, NULL, W, NULL, s0, s1, NULL, 0,
+        _lanes_forward(xl, yl, n, m, d, gamma, band, rows, NULL, W, NULL, s0, s1, NULL, 0,
                        costs)
-        _lanes_backward(xl, yl, n, m, d, radius, W, below, s0, s1, erows, gxl, gyl, costs)
+        _lanes_backward(xl, yl, n, m, d, band, W, below, s0, s1, erows, gxl, gyl, costs)
         memcpy(below, W, 2 * m * nl * sizeof(floating))
         s0 -= block
 
@@ -761,7 +764,8 @@ def groups_value_grad(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,  # I
                       const floating[:, ::1] Y, const Py_ssize_t[::1] yoff,  # IN
                       const Py_ssize_t[::1] order,                           # IN
                       const Py_ssize_t[::1] starts,                          # IN
-                      double gamma, Py_ssize_t radius, Py_ssize_t block, int n_threads,
+                      double gamma, Py_ssize_t radius, double slope, Py_ssize_t block,
+                      int n_threads,
                       floating[::1] values,                                  # OUT
                       floating[:, ::1] gX, floating[:, ::1] gY):             # OUT
     """`batch_value_grad` in the exp domain with pairs in SIMD lanes.
@@ -787,13 +791,15 @@ def groups_value_grad(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,  # I
     cdef floating* W
     cdef floating* ckpt
     cdef floating* res
+    cdef Py_ssize_t* band_rows
     cdef unsigned int fp_mode
     block = min(block, max_n)
     with nogil, parallel(num_threads=n_threads):
         mem = <floating*> calloc((2 * (max_n + max_m) * d + (6 + 2 * n_ckpt) * (max_m + 1)
                                   + 2 * (block + 1) * max_m + 1) * nl + _ALIGN_PAD,
                                  sizeof(double))
-        if mem == NULL:
+        band_rows = <Py_ssize_t*> calloc(2 * max_n + 1, sizeof(Py_ssize_t))
+        if mem == NULL or band_rows == NULL:
             with gil:
                 raise MemoryError()
         fp_mode = sdtw_flush_subnormals()  # restored below, before this thread ends
@@ -814,8 +820,10 @@ def groups_value_grad(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,  # I
             _lanes_gather(X, xoff, &order[a], count, xl)
             _lanes_gather(Y, yoff, &order[a], count, yl)
             memset(gxl, 0, (max_n + max_m) * d * nl * sizeof(floating))
-            _lanes_value_grad(xl, yl, n, m, d, gamma, radius, block, rows, W, ckpt, res,
-                              gxl if want_x else NULL, gyl if want_y else NULL, NULL)
+            _lanes_value_grad(xl, yl, n, m, d, gamma,
+                              _pair_rows(n, m, radius, slope, band_rows),
+                              block, rows, W, ckpt, res, gxl if want_x else NULL,
+                              gyl if want_y else NULL, NULL)
             for l in range(count):
                 p = order[a + l]
                 values[p] = res[l]
@@ -828,6 +836,7 @@ def groups_value_grad(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,  # I
                         for k in range(d):
                             gY[yoff[p] + i, k] = gyl[(i * d + k) * nl + l]
         free(mem)
+        free(band_rows)
         sdtw_restore_fp_mode(fp_mode)
 
 
@@ -835,7 +844,8 @@ def groups_cost(const floating[:, :, ::1] D,              # IN
                 const Py_ssize_t[:, ::1] lengths,         # IN
                 const Py_ssize_t[::1] order,               # IN
                 const Py_ssize_t[::1] starts,              # IN
-                double gamma, Py_ssize_t radius, Py_ssize_t block, int n_threads,
+                double gamma, Py_ssize_t radius, double slope, Py_ssize_t block,
+                int n_threads,
                 floating[::1] values,                      # OUT
                 floating[:, :, ::1] E):                    # OUT
     """`batch_cost` in the exp domain with pairs in SIMD lanes.
@@ -857,6 +867,8 @@ def groups_cost(const floating[:, :, ::1] D,              # IN
     cdef floating* ckpt
     cdef floating* res
     cdef LaneCosts* costs
+    cdef Py_ssize_t* band_rows
+    cdef const Py_ssize_t* band
     cdef unsigned int fp_mode
     for p in range(lengths.shape[0]):
         max_n = max(max_n, lengths[p, 0])
@@ -868,7 +880,8 @@ def groups_cost(const floating[:, :, ::1] D,              # IN
                                   + (2 * (block + 1) * max_m if want_E else 0)) * nl
                                  + _ALIGN_PAD, sizeof(double))
         costs = <LaneCosts*> calloc(1, sizeof(LaneCosts))
-        if mem == NULL or costs == NULL:
+        band_rows = <Py_ssize_t*> calloc(2 * max_n + 1, sizeof(Py_ssize_t))
+        if mem == NULL or costs == NULL or band_rows == NULL:
             with gil:
                 raise MemoryError()
         fp_mode = sdtw_flush_subnormals()  # restored below, before this thread ends
@@ -888,17 +901,19 @@ def groups_cost(const floating[:, :, ::1] D,              # IN
                 p = order[a + min(l, count - 1)]
                 costs.D[l] = &D[p, 0, 0]
                 costs.E[l] = &E[p, 0, 0] if want_E and l < count else NULL
+            band = _pair_rows(n, m, radius, slope, band_rows)
             if want_E:
-                _lanes_value_grad(<floating*> NULL, <floating*> NULL, n, m, 0, gamma, radius,
+                _lanes_value_grad(<floating*> NULL, <floating*> NULL, n, m, 0, gamma, band,
                                   block, rows, W, ckpt, res, NULL, NULL, costs)
             else:
                 _lanes_start(rows, m)
-                _lanes_forward(<floating*> NULL, <floating*> NULL, n, m, 0, gamma, radius,
+                _lanes_forward(<floating*> NULL, <floating*> NULL, n, m, 0, gamma, band,
                                rows, res, NULL, NULL, 0, n, NULL, 0, costs)
             for l in range(count):
                 values[order[a + l]] = res[l]
         free(mem)
         free(costs)
+        free(band_rows)
         sdtw_restore_fp_mode(fp_mode)
 
 
@@ -920,6 +935,7 @@ cdef struct Workspace:
     double* W         # 3 (cells of a segment): soft-min weights
     double* W_below   # 3 m: weights of the row below a segment
     double* ckpt      # 2 (m + 1) per checkpoint row
+    Py_ssize_t* band  # 2 n: the band of the pair (see _band.pxd)
 
 
 cdef void _ws_free(Workspace* ws) noexcept nogil:
@@ -934,6 +950,7 @@ cdef void _ws_free(Workspace* ws) noexcept nogil:
     free(ws.W)
     free(ws.W_below)
     free(ws.ckpt)
+    free(ws.band)
     free(ws)
 
 
@@ -946,7 +963,7 @@ cdef Workspace* _ws_new(const Py_ssize_t* lengths_x, const Py_ssize_t* lengths_y
     NULL when memory is short. Called inside ``parallel()`` blocks, where
     assigning the returned pointer makes it private to each thread.
     """
-    cdef Py_ssize_t k, n, m, seg, max_m = 0, max_w = 0, max_ckpt = 0
+    cdef Py_ssize_t k, n, m, seg, max_n = 0, max_m = 0, max_w = 0, max_ckpt = 0
     cdef Workspace* ws = <Workspace*> calloc(1, sizeof(Workspace))
     if ws == NULL:
         return NULL
@@ -955,6 +972,7 @@ cdef Workspace* _ws_new(const Py_ssize_t* lengths_x, const Py_ssize_t* lengths_y
             continue
         n = lengths_x[k * stride]
         m = lengths_y[k * stride]
+        max_n = max(max_n, n)
         max_m = max(max_m, m)
         if grad:
             seg = _segment_rows(n, m)
@@ -967,12 +985,13 @@ cdef Workspace* _ws_new(const Py_ssize_t* lengths_x, const Py_ssize_t* lengths_y
     ws.cost = <double*> calloc(max_m + 1, sizeof(double))
     ws.gf = <double*> calloc(max_m + 1, sizeof(double))
     ws.ge = <double*> calloc(max_m + 1, sizeof(double))
+    ws.band = <Py_ssize_t*> calloc(2 * max_n + 1, sizeof(Py_ssize_t))
     if grad:
         ws.W = <double*> calloc(3 * max_w, sizeof(double))
         ws.W_below = <double*> calloc(3 * max_m, sizeof(double))
         ws.ckpt = <double*> calloc(max_ckpt, sizeof(double))
     if ws.rows == NULL or ws.erows == NULL or ws.brows == NULL or ws.cost == NULL \
-            or ws.gf == NULL or ws.ge == NULL \
+            or ws.gf == NULL or ws.ge == NULL or ws.band == NULL \
             or (grad and (ws.W == NULL or ws.W_below == NULL or ws.ckpt == NULL)):
         _ws_free(ws)
         return NULL
@@ -981,7 +1000,7 @@ cdef Workspace* _ws_new(const Py_ssize_t* lengths_x, const Py_ssize_t* lengths_y
 
 cdef double _pair(const double* x, const double* y, const double* D, Py_ssize_t ld,
                   Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
-                  Py_ssize_t radius, bint exp_domain, Workspace* ws,
+                  const Py_ssize_t* band, bint exp_domain, Workspace* ws,
                   bint grad, double* E, double* gx, double* gy) noexcept nogil:
     """Value of one pair and, when ``grad``, E and/or its products with the cost.
 
@@ -996,7 +1015,7 @@ cdef double _pair(const double* x, const double* y, const double* D, Py_ssize_t 
     cdef Py_ssize_t s0, s1, seg = _segment_rows(n, m) if grad else n
     cdef double value
     _forward_start(ws.rows, ws.erows, m, expd)
-    _forward_rows(x, y, D, ld, n, m, d, gamma, radius, expd, 0, n, ws.rows, ws.erows,
+    _forward_rows(x, y, D, ld, n, m, d, gamma, band, expd, 0, n, ws.rows, ws.erows,
                   ws.cost, ws.gf, ws.ge, ws.W if grad and seg == n else NULL,
                   ws.ckpt if grad and seg < n else NULL, seg)
     value = _forward_value(ws.rows, ws.erows, m, gamma, expd)
@@ -1004,7 +1023,7 @@ cdef double _pair(const double* x, const double* y, const double* D, Py_ssize_t 
         return value
     memset(ws.brows, 0, 2 * (m + 1) * sizeof(double))
     if seg == n:
-        _backward_rows(ws.W, NULL, 0, n, n, m, radius, ws.brows, E, ld, x, y, d, gx, gy)
+        _backward_rows(ws.W, NULL, 0, n, n, m, band, ws.brows, E, ld, x, y, d, gx, gy)
         return value
     s0 = ((n - 1) // seg) * seg
     while s0 >= 0:
@@ -1015,9 +1034,9 @@ cdef double _pair(const double* x, const double* y, const double* D, Py_ssize_t 
             memcpy(ws.rows, ws.ckpt + 2 * (m + 1) * (s0 // seg - 1), (m + 1) * sizeof(double))
             memcpy(ws.erows, ws.ckpt + 2 * (m + 1) * (s0 // seg - 1) + (m + 1),
                    (m + 1) * sizeof(double))
-        _forward_rows(x, y, D, ld, n, m, d, gamma, radius, expd, s0, s1, ws.rows, ws.erows,
+        _forward_rows(x, y, D, ld, n, m, d, gamma, band, expd, s0, s1, ws.rows, ws.erows,
                       ws.cost, ws.gf, ws.ge, ws.W, NULL, seg)
-        _backward_rows(ws.W, ws.W_below, s0, s1, n, m, radius, ws.brows, E, ld, x, y, d,
+        _backward_rows(ws.W, ws.W_below, s0, s1, n, m, band, ws.brows, E, ld, x, y, d,
                        gx, gy)
         memcpy(ws.W_below, ws.W, 3 * m * sizeof(double))
         s0 -= seg
@@ -1277,32 +1296,40 @@ def batch_wavefront_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xof
 def pairs_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
                 const double[:, ::1] Y, const Py_ssize_t[::1] yoff,   # IN
                 const Py_ssize_t[::1] pi, const Py_ssize_t[::1] pj,   # IN
-                double gamma, Py_ssize_t radius, bint exp_domain, int n_threads,
+                double gamma, Py_ssize_t radius, double slope, bint exp_domain,
+                int n_threads,
                 double[::1] out):                                     # OUT
-    """``out[k] = dtw_gamma(X[pi[k]], Y[pj[k]])`` in O(m) memory per thread."""
-    cdef Py_ssize_t k, a, b, n_pairs = pi.shape[0], d = X.shape[1]
-    cdef Py_ssize_t[::1] lengths_y = np.diff(yoff)
+    """``out[k] = dtw_gamma(X[pi[k]], Y[pj[k]])`` in O(m) memory per thread,
+    in the band of the Sakoe-Chiba ``radius`` and the Itakura ``slope``."""
+    cdef Py_ssize_t k, a, b, n, m, n_pairs = pi.shape[0], d = X.shape[1]
+    cdef Py_ssize_t longest[2]
     cdef Workspace* ws
+    longest[0] = _max_len(xoff)
+    longest[1] = _max_len(yoff)
     with nogil, parallel(num_threads=n_threads):
-        ws = _ws_new(&lengths_y[0], &lengths_y[0], lengths_y.shape[0], 1, NULL, False)
+        ws = _ws_new(&longest[0], &longest[1], 1, 1, NULL, False)
         if ws == NULL:
             with gil:
                 raise MemoryError()
         for k in prange(n_pairs, schedule="dynamic"):
             a = pi[k]
             b = pj[k]
-            out[k] = _pair(&X[xoff[a], 0], &Y[yoff[b], 0], NULL, 0,
-                           xoff[a + 1] - xoff[a], yoff[b + 1] - yoff[b], d, gamma,
-                           radius, exp_domain, ws, False, NULL, NULL, NULL)
+            n = xoff[a + 1] - xoff[a]
+            m = yoff[b + 1] - yoff[b]
+            out[k] = _pair(&X[xoff[a], 0], &Y[yoff[b], 0], NULL, 0, n, m, d, gamma,
+                           _pair_rows(n, m, radius, slope, ws.band), exp_domain, ws, False,
+                           NULL, NULL, NULL)
         _ws_free(ws)
 
 
 def batch_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
                      const double[:, ::1] Y, const Py_ssize_t[::1] yoff,  # IN
-                     double gamma, Py_ssize_t radius, bint exp_domain, int n_threads,
+                     double gamma, Py_ssize_t radius, double slope, bint exp_domain,
+                     int n_threads,
                      double[::1] values,                                  # OUT
                      double[:, ::1] gX, double[:, ::1] gY):               # OUT
-    """Values of the pairs ``(X[k], Y[k])`` and gradients w.r.t. ``X`` and ``Y``.
+    """Values of the pairs ``(X[k], Y[k])`` and gradients w.r.t. ``X`` and ``Y``,
+    in the band of the Sakoe-Chiba ``radius`` and the Itakura ``slope``.
 
     ``gX`` and ``gY`` have the layouts of ``X`` and ``Y`` (zeroed by the
     caller); pass an empty ``(0, d)`` array to skip one of them.
@@ -1320,7 +1347,8 @@ def batch_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
             n = xoff[k + 1] - xoff[k]
             m = yoff[k + 1] - yoff[k]
             values[k] = _pair(&X[xoff[k], 0], &Y[yoff[k], 0], NULL, 0, n, m, d, gamma,
-                              radius, exp_domain, ws, True, NULL,
+                              _pair_rows(n, m, radius, slope, ws.band), exp_domain, ws,
+                              True, NULL,
                               &gX[xoff[k], 0] if want_x else NULL,
                               &gY[yoff[k], 0] if want_y else NULL)
         _ws_free(ws)
@@ -1354,7 +1382,7 @@ def wavefront_cost_work_size(const Py_ssize_t[:, ::1] lengths,   # IN
 
 def batch_cost(const double[:, :, ::1] D,              # IN
                const Py_ssize_t[:, ::1] lengths,       # IN
-               double gamma, Py_ssize_t radius,
+               double gamma, Py_ssize_t radius, double slope,
                const unsigned char[::1] exp_domain,    # IN
                const unsigned char[::1] wavefront,     # IN
                int n_threads,
@@ -1364,8 +1392,9 @@ def batch_cost(const double[:, :, ::1] D,              # IN
     """Values and expected alignments of the cost matrices ``D[k, :n_k, :m_k]``.
 
     ``lengths[k]`` is ``(n_k, m_k)``; entries of ``D`` outside the blocks are
-    never read. Pair ``k`` runs by anti-diagonals when ``wavefront[k]`` (exp
-    domain or hard DTW, no band), else by rows, in the exp domain when
+    never read; each pair keeps to the band of the Sakoe-Chiba ``radius`` and
+    the Itakura ``slope`` for its lengths. Pair ``k`` runs by anti-diagonals
+    when ``wavefront[k]`` (exp domain or hard DTW, no band), else by rows, in the exp domain when
     ``exp_domain[k]`` and ``gamma > 0``. ``E`` has the shape of ``D``, zeroed
     by the caller, each pair's E written in its block; pass a ``(0, 0, 0)``
     array for values only. ``work`` holds ``n_threads`` times
@@ -1390,8 +1419,9 @@ def batch_cost(const double[:, :, ::1] D,              # IN
             m = lengths[k, 1]
             Ek = &E[k, 0, 0] if want_E else NULL
             if not wavefront[k]:
-                values[k] = _pair(NULL, NULL, &D[k, 0, 0], ld, n, m, 0, gamma, radius,
-                                  exp_domain[k], ws, want_E, Ek, NULL, NULL)
+                values[k] = _pair(NULL, NULL, &D[k, 0, 0], ld, n, m, 0, gamma,
+                                  _pair_rows(n, m, radius, slope, ws.band), exp_domain[k],
+                                  ws, want_E, Ek, NULL, NULL)
                 continue
             buf = &work[0] + threadid() * size  # each thread has its own slice
             W = NULL
@@ -1406,8 +1436,10 @@ def batch_cost(const double[:, :, ::1] D,              # IN
 
 
 def small_pair_value(const double[:, ::1] x, const double[:, ::1] y, double gamma,
-                     Py_ssize_t radius, double max_exponent):
-    """Value of one pair by rows, with no validation beyond finiteness.
+                     Py_ssize_t radius, double slope, double max_exponent):
+    """Value of one pair by rows, with no validation beyond finiteness, in the
+    band of the Sakoe-Chiba ``radius`` and the Itakura ``slope`` (in which a
+    path must fit).
 
     The domain is chosen as ``sksoftdtw._plan.exp_domain_exact`` does, with
     its ``max_exponent``. Returns NaN when ``x`` or ``y`` holds NaN or an
@@ -1427,7 +1459,8 @@ def small_pair_value(const double[:, ::1] x, const double[:, ::1] y, double gamm
     ws = _ws_new(&n, &m, 1, 1, NULL, False)
     if ws == NULL:
         raise MemoryError()
-    value = _pair(&x[0, 0], &y[0, 0], NULL, 0, n, m, d, gamma, radius, expd, ws, False,
+    value = _pair(&x[0, 0], &y[0, 0], NULL, 0, n, m, d, gamma,
+                  _pair_rows(n, m, radius, slope, ws.band), expd, ws, False,
                   NULL, NULL, NULL)
     _ws_free(ws)
     return value
@@ -1441,3 +1474,25 @@ def sqeuclidean_cost(const double[:, ::1] x, const double[:, ::1] y):
         for i in range(n):
             _sqeuclidean_row(&x[i, 0], &y[0, 0], d, 0, m, &D[i, 0])
     return np.asarray(D)
+
+
+def band_rows(Py_ssize_t n, Py_ssize_t m, Py_ssize_t radius, double slope):
+    """The band of an ``(n, m)`` pair as the kernels compute it (see _band.pxd),
+    and whether an alignment path fits in it."""
+    cdef Py_ssize_t[::1] band = np.empty(2 * n, dtype=np.intp)
+    cdef bint fits = sdtw_band_rows(n, m, radius, slope, &band[0])
+    return np.asarray(band), fits
+
+
+def first_unfit(const Py_ssize_t[::1] lengths_x, const Py_ssize_t[::1] lengths_y,
+                Py_ssize_t radius, double slope):
+    """The first pair ``k`` of lengths ``(lengths_x[k], lengths_y[k])`` in whose band
+    no alignment path fits, or -1."""
+    cdef Py_ssize_t k, found = -1
+    cdef Py_ssize_t[::1] band = np.empty(2 * max(1, np.max(lengths_x)), dtype=np.intp)
+    with nogil:
+        for k in range(lengths_x.shape[0]):
+            if not sdtw_band_rows(lengths_x[k], lengths_y[k], radius, slope, &band[0]):
+                found = k
+                break
+    return found

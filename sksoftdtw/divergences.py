@@ -78,7 +78,7 @@ __all__ = [
 ]
 
 
-def _series(X, Y, gamma, radius, direction, *, second=False, uniform=False, a=1.0, b=1.0,
+def _series(X, Y, gamma, band, direction, *, second=False, uniform=False, a=1.0, b=1.0,
             V=None, want_x=False, want_y=False, n_jobs=None, pi=None, pj=None):
     """Values, derivatives ``<E, Z>`` and the asked gradients of the pairs
     ``(X[pi[k]], Y[pj[k]])`` (`FlatDataset`; ``(X[k], Y[k])`` by default), the
@@ -90,7 +90,7 @@ def _series(X, Y, gamma, radius, direction, *, second=False, uniform=False, a=1.
     pi = np.arange(X.n_ts, dtype=np.intp) if pi is None else np.asarray(pi, dtype=np.intp)
     pj = pi if pj is None else np.asarray(pj, dtype=np.intp)
     p = plan("hessian" if second else "directional", X.lengths[pi], Y.lengths[pj],
-             gamma=gamma, radius=radius, max_cost=0.0 if uniform else max_cost)
+             gamma=gamma, band=band, max_cost=0.0 if uniform else max_cost)
     values = np.empty(len(pi))
     dvalues = np.empty(len(pi))
     gX = np.zeros_like(X.data) if want_x else np.zeros((0, X.d))
@@ -104,7 +104,7 @@ def _series(X, Y, gamma, radius, direction, *, second=False, uniform=False, a=1.
     work = _wavefront_work(n_threads * _kernel.WORK_PER_CELL
                            * int(np.max(X.lengths[pi] * Y.lengths[pj]))) if second else _NONE
     _kernel.batch_series(X.data, X.offsets, Y.data, Y.offsets, pi, pj,
-                         np.zeros((0, X.d)) if V is None else V, gamma, radius,
+                         np.zeros((0, X.d)) if V is None else V, gamma, *band,
                          p.domain == "exp", _kernel.DIRECTIONS[direction], uniform, second,
                          a, b, n_threads, work, values, dvalues, gX, gY)
     return values, dvalues, gX, gY
@@ -132,7 +132,7 @@ def _antidiagonal_pair(X, Y, i, j, gamma, direction, second, uniform, a, b, V, v
         gY[Y.offsets[j]:Y.offsets[j + 1]] += gyrt.T[::-1]
 
 
-def _run_cost(D3, Z3, gamma, radius, exp_domain, wavefront, direction, second, uniform,
+def _run_cost(D3, Z3, gamma, band, exp_domain, wavefront, direction, second, uniform,
               n_threads=1):
     """``_second_order.batch_cost`` on a contiguous batch of full cost matrices."""
     lengths = np.tile(np.array([D3.shape[1:]], dtype=np.intp), (len(D3), 1))
@@ -140,20 +140,20 @@ def _run_cost(D3, Z3, gamma, radius, exp_domain, wavefront, direction, second, u
     values, dvalues = np.empty(len(D3)), np.empty(len(D3))
     E = np.zeros(D3.shape if second else (0, 0, 0))
     Ed = np.zeros(D3.shape if second else (0, 0, 0))
-    _kernel.batch_cost(D3, np.zeros((0, 0, 0)) if Z3 is None else Z3, lengths, gamma, radius,
+    _kernel.batch_cost(D3, np.zeros((0, 0, 0)) if Z3 is None else Z3, lengths, gamma, *band,
                        exp_domain, wavefront, _kernel.DIRECTIONS[direction], uniform, second,
                        n_threads, work, values, dvalues, E, Ed)
     return values, dvalues, E, Ed
 
 
-def _cost(D, gamma, radius, direction, *, Z=None, second=False, uniform=False):
+def _cost(D, gamma, band, direction, *, Z=None, second=False, uniform=False):
     """Value, ``<E, Z>``, E and ``H Z`` (when ``second``) of one validated cost matrix."""
     if uniform:
         gamma = 1.0
     p = plan("hessian" if second else "directional", np.array([D.shape[0]]),
-             np.array([D.shape[1]]), gamma=gamma, radius=radius,
+             np.array([D.shape[1]]), gamma=gamma, band=band,
              max_cost=0.0 if uniform else np.abs(D).max(), per_pair=True)
-    values, dvalues, E, Ed = _run_cost(D[None], None if Z is None else Z[None], gamma, radius,
+    values, dvalues, E, Ed = _run_cost(D[None], None if Z is None else Z[None], gamma, band,
                                        (p.domain == "exp").view(np.uint8),
                                        (p.order == "antidiagonals").view(np.uint8), direction,
                                        second, uniform)
@@ -198,7 +198,8 @@ def _debias(values, gX=None, gY=None, X=None, Y=None):
     return value, gX[:n] - 0.5 * (gX[n:2 * n] + gY[Y.offsets[1]:Y.offsets[2]])
 
 
-def soft_dtw_divergence_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
+def soft_dtw_divergence_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None,
+                                       itakura_max_slope=None):
     r"""Soft-DTW divergence and its gradient with respect to ``x``.
 
     The divergence is that of :func:`~sksoftdtw.soft_dtw_divergence`; the three
@@ -229,13 +230,14 @@ def soft_dtw_divergence_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=No
     (True, (3,))
     """
     x_arr, X, Y = _divergence_pairs(x, y)
-    values, gX, gY = _value_grad(X, Y, check_gamma(gamma), check_radius(sakoe_chiba_radius),
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
+    values, gX, gY = _value_grad(X, Y, check_gamma(gamma), band,
                                  None, True, True)
     value, grad = _debias(values, gX, gY, X, Y)
     return value, _shaped(grad, x_arr, x)
 
 
-def sharp_soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
+def sharp_soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None):
     r"""Sharp soft-DTW: the expected cost of an alignment, :math:`\langle E, C \rangle`.
 
     With :math:`E` the expected alignment under the Gibbs distribution
@@ -272,11 +274,13 @@ def sharp_soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     (True, 1.0)
     """
     _, X, Y = _one_pair(x, y)
-    return float(_series(X, Y, check_gamma(gamma), check_radius(sakoe_chiba_radius),
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
+    return float(_series(X, Y, check_gamma(gamma), band,
                          "cost")[1][0])
 
 
-def sharp_soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
+def sharp_soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None,
+                                  itakura_max_slope=None):
     r"""Sharp soft-DTW and its gradient with respect to ``x``.
 
     The gradient with respect to the cost matrix is :math:`E + H C`, with
@@ -305,12 +309,13 @@ def sharp_soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     (1.0, array([0., 2., 0.]))
     """
     x_arr, X, Y = _one_pair(x, y)
-    _, dvalues, gX, _ = _series(X, Y, check_gamma(gamma), check_radius(sakoe_chiba_radius),
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
+    _, dvalues, gX, _ = _series(X, Y, check_gamma(gamma), band,
                                 "cost", second=True, want_x=True)
     return float(dvalues[0]), _shaped(gX, x_arr, x)
 
 
-def sharp_soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
+def sharp_soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None):
     r"""Sharp soft-DTW :math:`\langle E, D \rangle` of any cost matrix.
 
     Parameters
@@ -333,10 +338,12 @@ def sharp_soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
     0.0
     """
     D = _check_cost(D)
-    return _cost(D, check_gamma(gamma), check_radius(sakoe_chiba_radius), "cost")[1]
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
+    return _cost(D, check_gamma(gamma), band, "cost")[1]
 
 
-def sharp_soft_dtw_value_and_grad_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
+def sharp_soft_dtw_value_and_grad_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None,
+                                            itakura_max_slope=None):
     r"""Sharp soft-DTW of a cost matrix and its gradient :math:`E + H D`.
 
     Parameters
@@ -364,12 +371,13 @@ def sharp_soft_dtw_value_and_grad_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=
            [0., 1.]]))
     """
     D = _check_cost(D)
-    _, value, E, HD = _cost(D, check_gamma(gamma), check_radius(sakoe_chiba_radius), "cost",
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
+    _, value, E, HD = _cost(D, check_gamma(gamma), band, "cost",
                             second=True)
     return value, E + HD
 
 
-def sharp_soft_dtw_divergence(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
+def sharp_soft_dtw_divergence(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None):
     r"""Sharp soft-DTW divergence, zero at ``x = y``.
 
     .. math::
@@ -402,11 +410,13 @@ def sharp_soft_dtw_divergence(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     True
     """
     _, X, Y = _divergence_pairs(x, y)
-    return _debias(_series(X, Y, check_gamma(gamma), check_radius(sakoe_chiba_radius),
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
+    return _debias(_series(X, Y, check_gamma(gamma), band,
                            "cost")[1])
 
 
-def sharp_soft_dtw_divergence_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
+def sharp_soft_dtw_divergence_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None,
+                                             itakura_max_slope=None):
     r"""Sharp soft-DTW divergence and its gradient with respect to ``x``.
 
     Parameters
@@ -430,21 +440,22 @@ def sharp_soft_dtw_divergence_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_rad
     (0.0, array([0., 0.]))
     """
     x_arr, X, Y = _divergence_pairs(x, y)
-    _, dvalues, gX, gY = _series(X, Y, check_gamma(gamma), check_radius(sakoe_chiba_radius),
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
+    _, dvalues, gX, gY = _series(X, Y, check_gamma(gamma), band,
                                  "cost", second=True, want_x=True, want_y=True)
     value, grad = _debias(dvalues, gX, gY, X, Y)
     return value, _shaped(grad, x_arr, x)
 
 
-def _sharp_pairs(X, Y, pi, pj, gamma, radius, n_jobs, dtype=np.float64):
+def _sharp_pairs(X, Y, pi, pj, gamma, band, n_jobs, dtype=np.float64):
     """Sharp values of the pairs ``(X[pi[k]], Y[pj[k]])``, in ``dtype`` (computed
     in float64)."""
-    return _series(X, Y, gamma, radius, "cost", n_jobs=n_jobs, pi=pi,
+    return _series(X, Y, gamma, band, "cost", n_jobs=n_jobs, pi=pi,
                    pj=pj)[1].astype(dtype, copy=False)
 
 
 def cdist_sharp_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None,
-                                    n_jobs=None):
+                                    itakura_max_slope=None, n_jobs=None):
     """Sharp soft-DTW divergence between every series of ``X`` and of ``Y``.
 
     Parameters
@@ -471,11 +482,13 @@ def cdist_sharp_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=
     """
     if distributed_backend_active():
         return cdist_blocks(cdist_sharp_soft_dtw_divergence, X, Y, gamma=gamma,
-                            sakoe_chiba_radius=sakoe_chiba_radius, n_jobs=n_jobs)
+                            sakoe_chiba_radius=sakoe_chiba_radius,
+                            itakura_max_slope=itakura_max_slope, n_jobs=n_jobs)
     gamma = check_gamma(gamma)
-    radius = check_radius(sakoe_chiba_radius)
-    cross = _cdist(X, Y, gamma, radius, n_jobs, pairs_value=_sharp_pairs)
-    kw = dict(gamma=gamma, sakoe_chiba_radius=sakoe_chiba_radius, n_jobs=n_jobs)
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
+    cross = _cdist(X, Y, gamma, band, n_jobs, pairs_value=_sharp_pairs)
+    kw = dict(gamma=gamma, sakoe_chiba_radius=sakoe_chiba_radius,
+              itakura_max_slope=itakura_max_slope, n_jobs=n_jobs)
     self_x = _self_values(X, "X", kw, pairs_value=_sharp_pairs)
     self_y = self_x if Y is None else _self_values(Y, "Y", kw, pairs_value=_sharp_pairs)
     out = cross - 0.5 * (self_x[:, None] + self_y[None, :])
@@ -484,7 +497,7 @@ def cdist_sharp_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=
     return out
 
 
-def mean_cost_divergence(x, y, *, sakoe_chiba_radius=None):
+def mean_cost_divergence(x, y, *, sakoe_chiba_radius=None, itakura_max_slope=None):
     r"""Mean-cost divergence: the mean cost over all the alignments, debiased.
 
     The mean cost :math:`\langle \bar E, C \rangle` averages the cost of every
@@ -513,11 +526,11 @@ def mean_cost_divergence(x, y, *, sakoe_chiba_radius=None):
     0.0
     """
     _, X, Y = _divergence_pairs(x, y)
-    return _debias(_series(X, Y, 1.0, check_radius(sakoe_chiba_radius), "cost",
+    return _debias(_series(X, Y, 1.0, _check_band(sakoe_chiba_radius, itakura_max_slope), "cost",
                            uniform=True)[1])
 
 
-def mean_cost_divergence_value_and_grad(x, y, *, sakoe_chiba_radius=None):
+def mean_cost_divergence_value_and_grad(x, y, *, sakoe_chiba_radius=None, itakura_max_slope=None):
     """Mean-cost divergence and its gradient with respect to ``x``.
 
     Parameters
@@ -543,13 +556,14 @@ def mean_cost_divergence_value_and_grad(x, y, *, sakoe_chiba_radius=None):
     (0.0, array([0., 0.]))
     """
     x_arr, X, Y = _divergence_pairs(x, y)
-    _, dvalues, gX, gY = _series(X, Y, 1.0, check_radius(sakoe_chiba_radius), "cost",
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
+    _, dvalues, gX, gY = _series(X, Y, 1.0, band, "cost",
                                  second=True, uniform=True, b=0.0, want_x=True, want_y=True)
     value, grad = _debias(dvalues, gX, gY, X, Y)
     return value, _shaped(grad, x_arr, x)
 
 
-def mean_cost_value_and_grad_from_cost(D, *, sakoe_chiba_radius=None):
+def mean_cost_value_and_grad_from_cost(D, *, sakoe_chiba_radius=None, itakura_max_slope=None):
     r"""Mean cost :math:`\langle \bar E, D \rangle` over the alignments, and :math:`\bar E`.
 
     Parameters
@@ -575,12 +589,13 @@ def mean_cost_value_and_grad_from_cost(D, *, sakoe_chiba_radius=None):
            [0.33333333, 1.        ]]))
     """
     D = _check_cost(D)
-    _, value, E, _ = _cost(D, 1.0, check_radius(sakoe_chiba_radius), "cost", second=True,
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
+    _, value, E, _ = _cost(D, 1.0, band, "cost", second=True,
                            uniform=True)
     return value, E
 
 
-def soft_dtw_hessian_product(x, y, gamma, v, *, sakoe_chiba_radius=None):
+def soft_dtw_hessian_product(x, y, gamma, v, *, sakoe_chiba_radius=None, itakura_max_slope=None):
     r"""The Hessian of soft-DTW with respect to ``x``, applied to ``v``.
 
     .. math::
@@ -620,12 +635,14 @@ def soft_dtw_hessian_product(x, y, gamma, v, *, sakoe_chiba_radius=None):
     v_arr = check_time_series(v, "v", allow_padding=False)
     if v_arr.shape != x_arr.shape or np.ndim(v) != np.ndim(x):
         raise ValueError(f"v must have the shape of x, {np.shape(x)}, got {np.shape(v)}")
-    _, _, gX, _ = _series(X, Y, check_gamma(gamma), check_radius(sakoe_chiba_radius), "jvp",
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
+    _, _, gX, _ = _series(X, Y, check_gamma(gamma), band, "jvp",
                           second=True, a=0.0, b=1.0, V=v_arr, want_x=True)
     return _shaped(gX, x_arr, x)
 
 
-def soft_dtw_directional_derivative_from_cost(D, Z, gamma=1.0, *, sakoe_chiba_radius=None):
+def soft_dtw_directional_derivative_from_cost(D, Z, gamma=1.0, *, sakoe_chiba_radius=None,
+                                              itakura_max_slope=None):
     r"""The derivative :math:`\langle E, Z \rangle` of soft-DTW at ``D`` in the direction ``Z``.
 
     Computed forward beside the soft-DTW recursion, in ``O(m)`` memory,
@@ -654,10 +671,12 @@ def soft_dtw_directional_derivative_from_cost(D, Z, gamma=1.0, *, sakoe_chiba_ra
     2.0
     """
     D, Z = _check_cost_direction(D, Z)
-    return _cost(D, check_gamma(gamma), check_radius(sakoe_chiba_radius), "matrix", Z=Z)[1]
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
+    return _cost(D, check_gamma(gamma), band, "matrix", Z=Z)[1]
 
 
-def soft_dtw_hessian_product_from_cost(D, Z, gamma=1.0, *, sakoe_chiba_radius=None):
+def soft_dtw_hessian_product_from_cost(D, Z, gamma=1.0, *, sakoe_chiba_radius=None,
+                                       itakura_max_slope=None):
     r"""The Hessian of soft-DTW with respect to the cost matrix, applied to ``Z``.
 
     :math:`H Z` is the derivative of the expected alignment :math:`E` at ``D``
@@ -687,7 +706,8 @@ def soft_dtw_hessian_product_from_cost(D, Z, gamma=1.0, *, sakoe_chiba_radius=No
     (0.0, 0.0)
     """
     D, Z = _check_cost_direction(D, Z)
-    return _cost(D, check_gamma(gamma), check_radius(sakoe_chiba_radius), "matrix", Z=Z,
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
+    return _cost(D, check_gamma(gamma), band, "matrix", Z=Z,
                  second=True)[3]
 
 
@@ -724,7 +744,7 @@ _DILATE_OMEGA = r"""The temporal term is :math:`\langle E, \Omega \rangle` with
     leave the diagonal of the rectangle."""
 
 
-def dilate(x, y, alpha=0.5, gamma=0.01, *, sakoe_chiba_radius=None):
+def dilate(x, y, alpha=0.5, gamma=0.01, *, sakoe_chiba_radius=None, itakura_max_slope=None):
     r"""DILATE: a shape term (soft-DTW) and a temporal term, for forecasts.
 
     .. math::
@@ -769,12 +789,13 @@ def dilate(x, y, alpha=0.5, gamma=0.01, *, sakoe_chiba_radius=None):
     alpha = _check_alpha(alpha)
     _, X, Y = _one_pair(x, y)
     values, dvalues, _, _ = _series(X, Y, check_gamma(gamma),
-                                    check_radius(sakoe_chiba_radius), "omega")
+                                    _check_band(sakoe_chiba_radius, itakura_max_slope), "omega")
     shape, temporal = float(values[0]), float(dvalues[0])
     return alpha * shape + (1.0 - alpha) * temporal, shape, temporal
 
 
-def dilate_value_and_grad(x, y, alpha=0.5, gamma=0.01, *, sakoe_chiba_radius=None):
+def dilate_value_and_grad(x, y, alpha=0.5, gamma=0.01, *, sakoe_chiba_radius=None,
+                          itakura_max_slope=None):
     r"""DILATE, its shape and temporal terms, and the gradient of the loss w.r.t. ``x``.
 
     The gradient is :math:`J^\top (\alpha E + (1 - \alpha) H \Omega)`, with
@@ -807,7 +828,8 @@ def dilate_value_and_grad(x, y, alpha=0.5, gamma=0.01, *, sakoe_chiba_radius=Non
     alpha = _check_alpha(alpha)
     x_arr, X, Y = _one_pair(x, y)
     values, dvalues, gX, _ = _series(X, Y, check_gamma(gamma),
-                                     check_radius(sakoe_chiba_radius), "omega", second=True,
+                                     band = _check_band(sakoe_chiba_radius, itakura_max_slope)
+                                     band, "omega", second=True,
                                      a=alpha, b=1.0 - alpha, want_x=True)
     shape, temporal = float(values[0]), float(dvalues[0])
     return alpha * shape + (1.0 - alpha) * temporal, shape, temporal, _shaped(gX, x_arr, x)

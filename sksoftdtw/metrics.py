@@ -36,6 +36,8 @@ import numpy as np
 
 from ._kernels import fast as _fast
 from ._plan import MAX_EXPONENT as _MAX_EXPONENT
+from ._plan import Band as _Band
+from ._plan import band_rows as _band_rows
 from ._plan import forced as _forced
 from ._plan import plan
 from ._plan import small_pair_by_rows as _small_pair_by_rows
@@ -53,6 +55,7 @@ from .utils._validation import (
     check_path_sum,
     check_radius,
     check_same_dim,
+    check_slope,
     check_time_series,
 )
 
@@ -76,7 +79,20 @@ _SEE_BAND = """sakoe_chiba_radius : int or None, default=None
         Radius of the Sakoe-Chiba band: cell ``(i, j)`` may be aligned only
         if ``i - r <= j <= i + (m - n) + r`` (``n <= m``; symmetric
         otherwise). The band widens by the length difference so that the
-        last cell is always reachable. ``None`` means no band."""
+        last cell is always reachable. ``None`` means no band.
+    itakura_max_slope : float or None, default=None
+        Maximum slope ``s >= 1`` of the Itakura parallelogram: the paths stay
+        between the lines of slopes ``s`` and ``1 / s`` (rescaled by
+        ``n / m``) through the first and the last cells, as tslearn's
+        ``itakura_mask(n, m, s)`` defines it. ``None`` means no
+        parallelogram; with ``sakoe_chiba_radius``, the intersection of both.
+        Lengths too unequal for the slope raise a ValueError. See
+        :ref:`global_constraints`."""
+
+
+def _check_band(sakoe_chiba_radius, itakura_max_slope):
+    """The `Band` of the public parameters, validated."""
+    return _Band(check_radius(sakoe_chiba_radius), check_slope(itakura_max_slope))
 
 
 def _float_dtype(*inputs):
@@ -124,7 +140,7 @@ def _wavefront_value_grad(X, Y, gamma, n_threads, values, gX, gY):
                                      work, values, gX, gY)
 
 
-def _single_path(lengths_x, lengths_y, radius):
+def _single_path(lengths_x, lengths_y, band):
     """Which pairs have a single alignment.
 
     Their soft-DTW is the cost of that path at any gamma, and their expected
@@ -132,7 +148,13 @@ def _single_path(lengths_x, lengths_y, radius):
     where the soft one would lose the value in the cancellation of
     ``-gamma log(exp(-cost / gamma))`` at large gamma.
     """
-    return (np.minimum(lengths_x, lengths_y) == 1) | ((radius == 0) & (lengths_x == lengths_y))
+    return (np.minimum(lengths_x, lengths_y) == 1) | (_diagonal_only(band)
+                                                       & (lengths_x == lengths_y))
+
+
+def _diagonal_only(band):
+    """Whether the band leaves pairs of equal lengths the diagonal alone."""
+    return band.radius == 0 or band.slope == 1.0
 
 
 def _shortest(ds):
@@ -164,26 +186,26 @@ def _kernel_data(X, Y, dtype):
     return x, (x if Y is X else Y.data.astype(dtype, copy=False))
 
 
-def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs, strategy=None, dtype=np.float64):
+def _pairs_value(X, Y, pi, pj, gamma, band, n_jobs, strategy=None, dtype=np.float64):
     """Values of the pairs ``(X[pi[k]], Y[pj[k]])``, in ``dtype``."""
     pi = np.ascontiguousarray(pi, dtype=np.intp)
     pj = np.ascontiguousarray(pj, dtype=np.intp)
     # (the shortest lengths first: the common case stays cheap on tiny pairs)
     # (a forced strategy computes every pair as it says)
-    if gamma > 0 and (radius == 0 or min(_shortest(X), _shortest(Y)) == 1) \
+    if gamma > 0 and (_diagonal_only(band) or min(_shortest(X), _shortest(Y)) == 1) \
             and not _forced(strategy):
-        single = _single_path(X.lengths[pi], Y.lengths[pj], radius)
+        single = _single_path(X.lengths[pi], Y.lengths[pj], band)
         if single.all():
             gamma = 0.0
         elif single.any():
             out = np.empty(len(pi), dtype)
-            out[single] = _pairs_value(X, Y, pi[single], pj[single], 0.0, radius, n_jobs,
+            out[single] = _pairs_value(X, Y, pi[single], pj[single], 0.0, band, n_jobs,
                                        strategy, dtype)
-            out[~single] = _pairs_value(X, Y, pi[~single], pj[~single], gamma, radius, n_jobs,
+            out[~single] = _pairs_value(X, Y, pi[~single], pj[~single], gamma, band, n_jobs,
                                         strategy, dtype)
             return out
     out = np.empty(len(pi))
-    p = plan("value", X.lengths[pi], Y.lengths[pj], gamma=gamma, radius=radius,
+    p = plan("value", X.lengths[pi], Y.lengths[pj], gamma=gamma, band=band,
              max_cost=_max_sqeuclidean(X, Y, gamma, dtype), strategy=strategy,
              dtype=np.dtype(dtype).name)
     n_threads = check_n_jobs(n_jobs)
@@ -195,20 +217,20 @@ def _pairs_value(X, Y, pi, pj, gamma, radius, n_jobs, strategy=None, dtype=np.fl
         out = np.empty(len(pi), p.dtype)
         sorted_out = np.empty(len(pi), p.dtype)
         _fast.groups_value(x, X.offsets, y, Y.offsets, pi[order], pj[order],
-                           starts, gamma, radius, n_threads, sorted_out)
+                           starts, gamma, *band, n_threads, sorted_out)
         out[order] = sorted_out
     else:
-        _fast.pairs_value(X.data, X.offsets, Y.data, Y.offsets, pi, pj, gamma, radius,
+        _fast.pairs_value(X.data, X.offsets, Y.data, Y.offsets, pi, pj, gamma, *band,
                           p.domain == "exp", n_threads, out)
     return out.astype(dtype, copy=False)
 
 
-def _pairs_value_grad(X, Y, gamma, radius, n_jobs, want_x, want_y, strategy=None,
+def _pairs_value_grad(X, Y, gamma, band, n_jobs, want_x, want_y, strategy=None,
                       dtype=np.float64):
     """Values of the pairs ``(X[k], Y[k])`` and the flat gradients asked for
     (empty ``(0, d)`` arrays for the others), in the dtype of the kernel that
     computed them (``dtype`` asks for float32 kernels)."""
-    p = plan("gradient", X.lengths, Y.lengths, gamma=gamma, radius=radius,
+    p = plan("gradient", X.lengths, Y.lengths, gamma=gamma, band=band,
              max_cost=_max_sqeuclidean(X, Y, gamma, dtype), strategy=strategy,
              dtype=np.dtype(dtype).name)
     n_threads = check_n_jobs(n_jobs)
@@ -221,14 +243,14 @@ def _pairs_value_grad(X, Y, gamma, radius, n_jobs, want_x, want_y, strategy=None
         order, starts = p.groups
         x, y = _kernel_data(X, Y, p.dtype)
         _fast.groups_value_grad(x, X.offsets, y, Y.offsets, order, starts,
-                                gamma, radius, p.block, n_threads, values, gX, gY)
+                                gamma, *band, p.block, n_threads, values, gX, gY)
     else:
-        _fast.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, radius,
+        _fast.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, *band,
                                p.domain == "exp", n_threads, values, gX, gY)
     return values, gX, gY
 
 
-def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
+def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None):
     r"""Soft-DTW value between two time series.
 
     Computed in ``O(len(y))`` memory: no ``n x m`` matrix is allocated, so
@@ -267,20 +289,20 @@ def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     True
     """
     gamma = check_gamma(gamma)
-    radius = check_radius(sakoe_chiba_radius)
-    value = _small_pair_value(x, y, gamma, radius)
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
+    value = _small_pair_value(x, y, gamma, band)
     if value is not None:
         return value
     x, y = _pair(x, y)
     return float(_pairs_value(_as_dataset(x, name="x"), _as_dataset(y, name="y"), _FIRST,
-                              _FIRST, gamma, radius, None)[0])
+                              _FIRST, gamma, band, None)[0])
 
 
 # The index of the one pair of a dataset of one series each.
 _FIRST = np.zeros(1, dtype=np.intp)
 
 
-def _small_pair_value(x, y, gamma, radius):
+def _small_pair_value(x, y, gamma, band):
     """The value of two short float64 ndarrays, or None for any other input
     (which then takes the validating path), and for pairs of a single alignment."""
     if not (type(x) is np.ndarray and type(y) is np.ndarray and x.dtype == np.float64
@@ -288,7 +310,7 @@ def _small_pair_value(x, y, gamma, radius):
             and _small_pair_by_rows(len(x), len(y))):
         return None
     # single alignments and shapes that suggest channels first: the validating path
-    if min(len(x), len(y)) == 1 or (radius == 0 and len(x) == len(y)) \
+    if min(len(x), len(y)) == 1 or (_diagonal_only(band) and len(x) == len(y)) \
             or (x.ndim == 2 and x.shape[1] > len(x)):
         return None
     if x.ndim == 1:
@@ -296,11 +318,14 @@ def _small_pair_value(x, y, gamma, radius):
     if not (x.flags.c_contiguous and y.flags.c_contiguous):
         return None
     check_gamma_range(gamma, len(x) + len(y))
-    value = _fast.small_pair_value(x, y, gamma, radius, _MAX_EXPONENT)
+    if not band.none:
+        _band_rows(len(x), len(y), band)  # raises when no path fits
+    value = _fast.small_pair_value(x, y, gamma, *band, _MAX_EXPONENT)
     return None if value != value else value
 
 
-def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None,
+def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None,
+                   return_grad=None,
                    n_jobs=None):
     r"""Soft-DTW values (and gradients) of many pairs ``(X[k], Y[k])`` in one call.
 
@@ -343,10 +368,11 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
     """
     if distributed_backend_active():
         return batch_blocks(soft_dtw_batch, X, Y, gamma=gamma,
-                            sakoe_chiba_radius=sakoe_chiba_radius, return_grad=return_grad,
+                            sakoe_chiba_radius=sakoe_chiba_radius,
+                            itakura_max_slope=itakura_max_slope, return_grad=return_grad,
                             n_jobs=n_jobs)
     gamma = check_gamma(gamma)
-    radius = check_radius(sakoe_chiba_radius)
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
     if return_grad not in (None, "x", "y", "both"):
         raise ValueError(
             f"return_grad must be None, 'x', 'y' or 'both', got {return_grad!r}"
@@ -355,10 +381,10 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
     Xd, Yd = check_pairs(X, Y)
     if return_grad is None:
         idx = np.arange(Xd.n_ts)
-        return _pairs_value(Xd, Yd, idx, idx, gamma, radius, n_jobs, dtype=dtype)
+        return _pairs_value(Xd, Yd, idx, idx, gamma, band, n_jobs, dtype=dtype)
     want_x = return_grad in ("x", "both")
     want_y = return_grad in ("y", "both")
-    values, gX, gY = _value_grad(Xd, Yd, gamma, radius, n_jobs, want_x, want_y, dtype)
+    values, gX, gY = _value_grad(Xd, Yd, gamma, band, n_jobs, want_x, want_y, dtype)
     out = [values.astype(dtype, copy=False)]
     if want_x:
         out.append(Xd.unflatten(gX.astype(dtype, copy=False)))
@@ -367,24 +393,25 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, return_grad=None
     return tuple(out)
 
 
-def _value_grad(Xd, Yd, gamma, radius, n_jobs, want_x, want_y, dtype=np.float64):
+def _value_grad(Xd, Yd, gamma, band, n_jobs, want_x, want_y, dtype=np.float64):
     """`_pairs_value_grad`, with the pairs of a single alignment computed exactly."""
-    single = _single_path(Xd.lengths, Yd.lengths, radius) \
+    single = _single_path(Xd.lengths, Yd.lengths, band) \
         if gamma > 0 and not _forced(None) else np.False_
     if single.all():
         gamma = 0.0
-    values, gX, gY = _pairs_value_grad(Xd, Yd, gamma, radius, n_jobs, want_x, want_y,
+    values, gX, gY = _pairs_value_grad(Xd, Yd, gamma, band, n_jobs, want_x, want_y,
                                        dtype=dtype)
     if gamma > 0 and single.any():
-        _redo_single_paths(Xd, Yd, np.flatnonzero(single), radius, n_jobs, values, gX, gY)
+        _redo_single_paths(Xd, Yd, np.flatnonzero(single), band, n_jobs, values, gX, gY)
     return values, gX, gY
 
 
-def _redo_single_paths(Xd, Yd, idx, radius, n_jobs, values, gX, gY):
+def _redo_single_paths(Xd, Yd, idx, band, n_jobs, values, gX, gY):
     """Overwrite the pairs ``idx`` by their exact values and gradients (see `_single_path`)."""
     sub_values, *grads = soft_dtw_batch(
         [Xd.series(k) for k in idx], [Yd.series(k) for k in idx], 0.0,
-        sakoe_chiba_radius=None if radius < 0 else radius, return_grad="both", n_jobs=n_jobs)
+        sakoe_chiba_radius=None if band.radius < 0 else band.radius,
+        itakura_max_slope=band.slope or None, return_grad="both", n_jobs=n_jobs)
     values[idx] = sub_values
     for g, ds, sub in ((gX, Xd, grads[0]), (gY, Yd, grads[1])):
         if len(g):
@@ -392,7 +419,7 @@ def _redo_single_paths(Xd, Yd, idx, radius, n_jobs, values, gX, gY):
                 g[ds.offsets[k]:ds.offsets[k + 1]] = np.reshape(gk, (-1, ds.d))
 
 
-def soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
+def soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None):
     r"""Soft-DTW value and its gradient with respect to ``x``.
 
     The gradient is :math:`(\partial \Delta / \partial x)^\top E` with
@@ -422,13 +449,14 @@ def soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     dtype = _float_dtype(x, y)
     x_arr, y = _pair(x, y)
     values, grad, _ = _value_grad(_as_dataset(x_arr, name="x"), _as_dataset(y, name="y"),
-                                  check_gamma(gamma), check_radius(sakoe_chiba_radius), None,
+                                  check_gamma(gamma),
+                                  _check_band(sakoe_chiba_radius, itakura_max_slope), None,
                                   True, False)
     return float(values[0]), grad.reshape(x_arr.shape if np.ndim(x) == 2 else -1).astype(
         dtype, copy=False)
 
 
-def soft_dtw_alignment_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
+def soft_dtw_alignment_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None):
     r"""Expected alignment and soft-DTW value of any precomputed cost matrix.
 
     The recursion never looks at the series, only at :math:`\Delta`, so any
@@ -469,11 +497,12 @@ def soft_dtw_alignment_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
     D = check_time_series(D, "D", allow_padding=False)
     max_cost = float(np.abs(D).max())
     check_path_sum(max_cost, sum(D.shape), "D", f"up to {max_cost:.3g} in absolute value")
-    value, E = _cost_alignment(D, check_gamma(gamma), check_radius(sakoe_chiba_radius))
+    value, E = _cost_alignment(D, check_gamma(gamma),
+                               _check_band(sakoe_chiba_radius, itakura_max_slope))
     return E.astype(dtype, copy=False), value
 
 
-def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
+def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None):
     """Soft-DTW value and expected alignment of a cost matrix, in that order.
 
     .. deprecated:: 0.1.0
@@ -484,7 +513,7 @@ def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
 
     Parameters
     ----------
-    D, gamma, sakoe_chiba_radius
+    D, gamma, sakoe_chiba_radius, itakura_max_slope
         As in :func:`soft_dtw_alignment_from_cost`.
 
     Returns
@@ -516,17 +545,18 @@ def soft_dtw_from_cost(D, gamma=1.0, *, sakoe_chiba_radius=None):
         "soft_dtw_from_cost is deprecated and will be removed in 0.2.0: use "
         "soft_dtw_alignment_from_cost, which returns (E, value) instead of (value, E).",
         FutureWarning, stacklevel=2)
-    E, value = soft_dtw_alignment_from_cost(D, gamma, sakoe_chiba_radius=sakoe_chiba_radius)
+    E, value = soft_dtw_alignment_from_cost(D, gamma, sakoe_chiba_radius=sakoe_chiba_radius,
+                            itakura_max_slope=itakura_max_slope)
     return value, E
 
 
-def _cost_alignment(D, gamma, radius):
-    values, E = _batch_cost(D[None], np.array([D.shape], dtype=np.intp), gamma, radius,
+def _cost_alignment(D, gamma, band):
+    values, E = _batch_cost(D[None], np.array([D.shape], dtype=np.intp), gamma, band,
                             True, 1)
     return float(values[0]), E[0]
 
 
-def _batch_cost(D, lengths, gamma, radius, want_alignment, n_threads, strategy=None,
+def _batch_cost(D, lengths, gamma, band, want_alignment, n_threads, strategy=None,
                 dtype=np.float64):
     """Values (and E) of the blocks ``D[k, :n_k, :m_k]`` of a float64 C-contiguous
     batch, each pair by the kernel that suits it; rejects non-finite blocks.
@@ -540,7 +570,7 @@ def _batch_cost(D, lengths, gamma, radius, want_alignment, n_threads, strategy=N
             f" inside its block D[{k}, :{lengths[k, 0]}, :{lengths[k, 1]}]"
         raise ValueError(f"D[{k}] contains NaN or infinite values{block}")
     check_gamma_range(gamma, lengths.sum(axis=1).max())
-    single = _single_path(lengths[:, 0], lengths[:, 1], radius) \
+    single = _single_path(lengths[:, 0], lengths[:, 1], band) \
         if gamma > 0 and not _forced(strategy) else np.False_
     if single.all():
         gamma = 0.0
@@ -549,19 +579,19 @@ def _batch_cost(D, lengths, gamma, radius, want_alignment, n_threads, strategy=N
         E = np.zeros(D.shape if want_alignment else (0, 0, 0))
         for part, g in ((single, 0.0), (~single, gamma)):
             values[part], E_part = _batch_cost(np.ascontiguousarray(D[part]), lengths[part],
-                                               g, radius, want_alignment, n_threads, strategy,
+                                               g, band, want_alignment, n_threads, strategy,
                                                dtype)
             if want_alignment:
                 E[part] = E_part
         return values, E
     p = plan("alignment" if want_alignment else "value", lengths[:, 0], lengths[:, 1],
-             gamma=gamma, radius=radius, max_cost=max_cost, per_pair=True, strategy=strategy,
+             gamma=gamma, band=band, max_cost=max_cost, per_pair=True, strategy=strategy,
              dtype=np.dtype(dtype).name)
     if p.dtype == "float32":
         order, starts = p.groups
         values = np.empty(n_pairs, np.float32)
         E = np.zeros(D.shape if want_alignment else (0, 0, 0), np.float32)
-        _fast.groups_cost(D.astype(np.float32), lengths, order, starts, gamma, radius,
+        _fast.groups_cost(D.astype(np.float32), lengths, order, starts, gamma, *band,
                           p.block, n_threads, values, E)
         return values, E
     exp_domain = p.domain == "exp"
@@ -570,7 +600,7 @@ def _batch_cost(D, lengths, gamma, radius, want_alignment, n_threads, strategy=N
         lengths, wavefront.view(np.uint8)))
     values = np.empty(n_pairs)
     E = np.zeros(D.shape if want_alignment else (0, 0, 0))
-    _fast.batch_cost(D, lengths, gamma, radius, exp_domain.view(np.uint8),
+    _fast.batch_cost(D, lengths, gamma, *band, exp_domain.view(np.uint8),
                      wavefront.view(np.uint8), n_threads, work, values, E)
     return values, E
 
@@ -598,6 +628,7 @@ def _check_lengths(lengths, shape):
 
 
 def soft_dtw_batch_from_cost(D, gamma=1.0, *, lengths=None, sakoe_chiba_radius=None,
+                             itakura_max_slope=None,
                              return_alignment=False, n_jobs=None):
     r"""Soft-DTW values (and expected alignments) of a batch of cost matrices.
 
@@ -674,18 +705,18 @@ def soft_dtw_batch_from_cost(D, gamma=1.0, *, lengths=None, sakoe_chiba_radius=N
     if 0 in arr.shape:
         raise ValueError(f"D is an empty batch of cost matrices (shape {arr.shape})")
     gamma = check_gamma(gamma)
-    radius = check_radius(sakoe_chiba_radius)
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
     n_threads = check_n_jobs(n_jobs)
     lengths = _check_lengths(lengths, arr.shape)
     dtype = np.float32 if float32 else np.float64
-    values, E = _batch_cost(np.ascontiguousarray(arr), lengths, gamma, radius,
+    values, E = _batch_cost(np.ascontiguousarray(arr), lengths, gamma, band,
                             return_alignment, n_threads, dtype=dtype)
     if not return_alignment:
         return values.astype(dtype, copy=False)
     return values.astype(dtype, copy=False), E.astype(dtype, copy=False)
 
 
-def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
+def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None):
     r"""Expected alignment matrix between two series, and the soft-DTW value.
 
     Parameters
@@ -715,13 +746,13 @@ def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     dtype = _float_dtype(x, y)
     x, y = _pair(x, y)
     gamma = check_gamma(gamma)
-    radius = check_radius(sakoe_chiba_radius)
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
     check_cost_range(_as_dataset(x, name="x"), _as_dataset(y, name="y"))
-    value, E = _cost_alignment(_fast.sqeuclidean_cost(x, y), gamma, radius)
+    value, E = _cost_alignment(_fast.sqeuclidean_cost(x, y), gamma, band)
     return E.astype(dtype, copy=False), value
 
 
-def dtw(x, y, *, sakoe_chiba_radius=None):
+def dtw(x, y, *, sakoe_chiba_radius=None, itakura_max_slope=None):
     r"""Hard DTW: the cost of the best alignment, in squared units.
 
     ``dtw(x, y) == soft_dtw(x, y, gamma=0)``: the sum of squared Euclidean
@@ -744,10 +775,11 @@ def dtw(x, y, *, sakoe_chiba_radius=None):
     >>> dtw([0.0, 1.0, 2.0], [0.0, 2.0])
     1.0
     """
-    return soft_dtw(x, y, 0.0, sakoe_chiba_radius=sakoe_chiba_radius)
+    return soft_dtw(x, y, 0.0, sakoe_chiba_radius=sakoe_chiba_radius,
+                            itakura_max_slope=itakura_max_slope)
 
 
-def dtw_path(x, y, *, sakoe_chiba_radius=None):
+def dtw_path(x, y, *, sakoe_chiba_radius=None, itakura_max_slope=None):
     """Optimal DTW alignment path and its cost (squared units).
 
     Parameters
@@ -768,12 +800,13 @@ def dtw_path(x, y, *, sakoe_chiba_radius=None):
     >>> dtw_path([0.0, 1.0, 2.0], [0.0, 2.0])
     ([(0, 0), (1, 0), (2, 1)], 1.0)
     """
-    E, value = soft_dtw_alignment(x, y, 0.0, sakoe_chiba_radius=sakoe_chiba_radius)
+    E, value = soft_dtw_alignment(x, y, 0.0, sakoe_chiba_radius=sakoe_chiba_radius,
+                            itakura_max_slope=itakura_max_slope)
     # A monotone path listed in row-major order is listed in path order.
     return [(int(i), int(j)) for i, j in np.argwhere(E > 0.5)], value
 
 
-def _cdist(X, Y, gamma, radius, n_jobs, pairs_value=None):
+def _cdist(X, Y, gamma, band, n_jobs, pairs_value=None):
     """The matrix of ``pairs_value`` (default `_pairs_value`) between X and Y (or X),
     in the dtype of the data (float32 when all of it is float32)."""
     dtype = _float_dtype(X) if Y is None else _float_dtype(X, Y)
@@ -781,18 +814,19 @@ def _cdist(X, Y, gamma, radius, n_jobs, pairs_value=None):
     Xd = check_dataset(X, "X")
     if Y is None:
         iu, ju = np.triu_indices(Xd.n_ts)
-        vals = pairs_value(Xd, Xd, iu, ju, gamma, radius, n_jobs, dtype=dtype)
+        vals = pairs_value(Xd, Xd, iu, ju, gamma, band, n_jobs, dtype=dtype)
         out = np.empty((Xd.n_ts, Xd.n_ts), dtype)
         out[iu, ju] = vals
         out[ju, iu] = vals
         return out
     Yd = check_dataset(Y, "Y", d=Xd.d)
     pi, pj = np.divmod(np.arange(Xd.n_ts * Yd.n_ts), Yd.n_ts)
-    return pairs_value(Xd, Yd, pi, pj, gamma, radius, n_jobs,
+    return pairs_value(Xd, Yd, pi, pj, gamma, band, n_jobs,
                        dtype=dtype).reshape(Xd.n_ts, Yd.n_ts)
 
 
-def cdist_soft_dtw(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None, n_jobs=None):
+def cdist_soft_dtw(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None,
+                   n_jobs=None):
     r"""Soft-DTW between every series of ``X`` and every series of ``Y``.
 
     Parameters
@@ -819,11 +853,13 @@ def cdist_soft_dtw(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None, n_jobs=None
     """
     if distributed_backend_active():
         return cdist_blocks(cdist_soft_dtw, X, Y, gamma=gamma,
-                            sakoe_chiba_radius=sakoe_chiba_radius, n_jobs=n_jobs)
-    return _cdist(X, Y, check_gamma(gamma), check_radius(sakoe_chiba_radius), n_jobs)
+                            sakoe_chiba_radius=sakoe_chiba_radius,
+                            itakura_max_slope=itakura_max_slope, n_jobs=n_jobs)
+    return _cdist(X, Y, check_gamma(gamma), _check_band(sakoe_chiba_radius, itakura_max_slope),
+                  n_jobs)
 
 
-def cdist_dtw(X, Y=None, *, sakoe_chiba_radius=None, n_jobs=None):
+def cdist_dtw(X, Y=None, *, sakoe_chiba_radius=None, itakura_max_slope=None, n_jobs=None):
     """Hard DTW (squared units) between every series of ``X`` and of ``Y``.
 
     Parameters
@@ -845,11 +881,12 @@ def cdist_dtw(X, Y=None, *, sakoe_chiba_radius=None, n_jobs=None):
     """
     if distributed_backend_active():
         return cdist_blocks(cdist_dtw, X, Y, sakoe_chiba_radius=sakoe_chiba_radius,
+                            itakura_max_slope=itakura_max_slope,
                             n_jobs=n_jobs)
-    return _cdist(X, Y, 0.0, check_radius(sakoe_chiba_radius), n_jobs)
+    return _cdist(X, Y, 0.0, _check_band(sakoe_chiba_radius, itakura_max_slope), n_jobs)
 
 
-def soft_dtw_divergence(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
+def soft_dtw_divergence(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None):
     r"""Soft-DTW divergence: soft-DTW debiased so that it is zero at ``x = y``.
 
     .. math::
@@ -895,11 +932,12 @@ def soft_dtw_divergence(x, y, gamma=1.0, *, sakoe_chiba_radius=None):
     X = _as_dataset(x, y, x, name="x")
     Y = _as_dataset(y, y, x, name="y")
     xy, yy, xx = _pairs_value(X, Y, [0, 1, 2], [0, 1, 2], check_gamma(gamma),
-                              check_radius(sakoe_chiba_radius), None)
+                              _check_band(sakoe_chiba_radius, itakura_max_slope), None)
     return float(xy - 0.5 * (xx + yy))
 
 
 def cdist_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None,
+                              itakura_max_slope=None,
                               n_jobs=None):
     """Soft-DTW divergence between every series of ``X`` and of ``Y``.
 
@@ -926,8 +964,10 @@ def cdist_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None,
     """
     if distributed_backend_active():
         return cdist_blocks(cdist_soft_dtw_divergence, X, Y, gamma=gamma,
-                            sakoe_chiba_radius=sakoe_chiba_radius, n_jobs=n_jobs)
-    kw = dict(gamma=gamma, sakoe_chiba_radius=sakoe_chiba_radius, n_jobs=n_jobs)
+                            sakoe_chiba_radius=sakoe_chiba_radius,
+                            itakura_max_slope=itakura_max_slope, n_jobs=n_jobs)
+    kw = dict(gamma=gamma, sakoe_chiba_radius=sakoe_chiba_radius,
+              itakura_max_slope=itakura_max_slope, n_jobs=n_jobs)
     cross = cdist_soft_dtw(X, Y, **kw)
     self_x = _self_values(X, "X", kw)
     self_y = self_x if Y is None else _self_values(Y, "Y", kw)
@@ -942,9 +982,9 @@ def _self_values(X, name, kw, pairs_value=None):
     dtype = _float_dtype(X)
     ds = check_dataset(X, name)
     idx = np.arange(ds.n_ts)
-    return (pairs_value or _pairs_value)(ds, ds, idx, idx, check_gamma(kw["gamma"]),
-                                         check_radius(kw["sakoe_chiba_radius"]), kw["n_jobs"],
-                                         dtype=dtype)
+    band = _check_band(kw["sakoe_chiba_radius"], kw.get("itakura_max_slope"))
+    return (pairs_value or _pairs_value)(ds, ds, idx, idx, check_gamma(kw["gamma"]), band,
+                                         kw["n_jobs"], dtype=dtype)
 
 
 for _f in (soft_dtw, soft_dtw_batch, soft_dtw_value_and_grad, soft_dtw_from_cost,

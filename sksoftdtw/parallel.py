@@ -210,8 +210,9 @@ def cdist_blocks(func, X, Y=None, *, block_size=None, backend=None, **kwargs):
         (set with :func:`joblib.parallel_config`), which is sequential
         outside any such context.
     **kwargs
-        Passed to ``func``: ``gamma``, ``sakoe_chiba_radius``, and ``n_jobs``,
-        the number of threads of the kernels of each task.
+        Passed to ``func``: ``gamma``, ``sakoe_chiba_radius``,
+        ``itakura_max_slope``, and ``n_jobs``, the number of threads of the
+        kernels of each task.
 
     Returns
     -------
@@ -303,7 +304,7 @@ def batch_blocks(func, X, Y, *, block_size=None, backend=None, **kwargs):
         Backend of :class:`joblib.Parallel`; ``None`` uses the active one.
     **kwargs
         Passed to ``func``: ``gamma``, ``sakoe_chiba_radius``,
-        ``return_grad``, ``n_jobs``.
+        ``itakura_max_slope``, ``return_grad``, ``n_jobs``.
 
     Returns
     -------

@@ -11,7 +11,9 @@ Conventions
 * The ground cost is the squared Euclidean distance,
   ``D[i, j] = ||x_i - y_j||^2``.
 * ``gamma == 0`` means hard DTW (plain ``min``), in squared units.
-* A Sakoe-Chiba ``radius`` of ``None`` means "no band".
+* A Sakoe-Chiba ``radius`` of ``None`` means "no band"; a pair
+  ``(radius, slope)`` is that band intersected with the Itakura
+  parallelogram of maximum ``slope`` (``None``: none).
 """
 
 import itertools
@@ -60,6 +62,10 @@ def band_mask(n, m, radius):
       n <= m: allowed iff i - r <= j <= i + (m - n) + r
       n >  m: allowed iff j - r <= i <= j + (n - m) + r
     """
+    if isinstance(radius, tuple):
+        radius, slope = radius
+        mask = band_mask(n, m, radius)
+        return mask if slope is None else mask & itakura_mask(n, m, slope)
     mask = np.ones((n, m), dtype=bool)
     if radius is None:
         return mask
@@ -71,6 +77,26 @@ def band_mask(n, m, radius):
             else:
                 ok = (j - r) <= i <= (j + (n - m) + r)
             mask[i, j] = ok
+    return mask
+
+
+def itakura_mask(n, m, s):
+    """Boolean (n, m) mask of the Itakura parallelogram of maximum slope ``s``.
+
+    tslearn's definition, cell by cell: row ``i`` of column ``j`` lies between
+    the lines of slopes ``s n / m`` and ``n / (m s)`` through ``(0, 0)`` and
+    through ``(n - 1, m - 1)``, each bound rounded to two decimals.
+    """
+    hi_slope = s * (n / m)
+    lo_slope = (1.0 / s) * (n / m)
+    mask = np.zeros((n, m), dtype=bool)
+    for j in range(m):
+        lower = max(np.round(lo_slope * j, 2),
+                    np.round(((n - 1) - hi_slope * (m - 1)) + hi_slope * j, 2))
+        upper = min(np.round(hi_slope * j, 2),
+                    np.round(((n - 1) - lo_slope * (m - 1)) + lo_slope * j, 2))
+        for i in range(n):
+            mask[i, j] = lower <= i <= upper
     return mask
 
 

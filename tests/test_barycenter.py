@@ -22,6 +22,7 @@ from sksoftdtw._barycenter import (
     dtw_barycenter_subgradient,
     softdtw_barycenter,
 )
+from sksoftdtw.utils import check_band
 
 from _oracles import (
     brute_force_min_path,
@@ -93,7 +94,7 @@ def ragged():
 def test_objective_value_and_gradient_against_oracles(ragged, metric, radius):
     weights = np.array([0.5, 1.0, 2.0])
     ds, w = bary._prepare(ragged, weights)
-    objective = bary._Objective(ds, w, 0.3, metric, radius, None)
+    objective = bary._Objective(ds, w, 0.3, metric, check_band(radius, None), None)
     Z = np.random.RandomState(1).randn(5, 2)
     term = {"softdtw": sdtw_xy, "divergence": divergence_xy}[metric]
 
@@ -109,7 +110,7 @@ def test_objective_value_and_gradient_against_oracles(ragged, metric, radius):
 def test_one_kernel_call_per_objective_evaluation(ragged, kernel_calls):
     for metric in ["softdtw", "divergence"]:
         ds, w = bary._prepare(ragged, None)
-        objective = bary._Objective(ds, w, 1.0, metric, None, None)
+        objective = bary._Objective(ds, w, 1.0, metric, check_band(None, None), None)
         kernel_calls.clear()
         objective(np.zeros((5, 2)))
         assert len(kernel_calls) == 1 and objective.n_calls == 2
@@ -122,11 +123,12 @@ def test_identical_series_are_a_stationary_point_of_the_divergence():
     y = np.sin(np.linspace(0, 3, 12))[:, None] + np.linspace(0, 1, 12)[:, None]
     for gamma in [1.0, 0.1, 0.01]:
         ds, w = bary._prepare([y, y, y], None)
-        value, grad = bary._Objective(ds, w, gamma, "divergence", None, None)(y)
+        value, grad = bary._Objective(ds, w, gamma, "divergence", check_band(None, None), None)(y)
         assert value == pytest.approx(0.0, abs=1e-12)
         assert np.abs(grad).max() < 1e-12
         # Soft-DTW's gradient at y is not zero: its barycenter is biased.
-        assert np.abs(bary._Objective(ds, w, gamma, "softdtw", None, None)(y)[1]).max() > 1e-3
+        objective = bary._Objective(ds, w, gamma, "softdtw", check_band(None, None), None)
+        assert np.abs(objective(y)[1]).max() > 1e-3
 
 
 def test_identical_series_barycenter():

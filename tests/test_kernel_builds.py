@@ -40,16 +40,16 @@ def test_builds_agree(build, gamma, d):
     order, starts = lane_groups(X.lengths[pi], X.lengths[pj])
     ref, out = np.empty(len(pi)), np.empty(len(pi))
     BASELINE.pairs_value(X.data, X.offsets, X.data, X.offsets, pi[order], pj[order],
-                         gamma, 2, gamma > 0, 1, ref)
+                         gamma, 2, 0.0, gamma > 0, 1, ref)
     build.groups_value(X.data, X.offsets, X.data, X.offsets, pi[order], pj[order],
-                       starts, gamma, 2, 2, out)
+                       starts, gamma, 2, 0.0, 2, out)
     np.testing.assert_allclose(out, ref, rtol=1e-12, atol=1e-12)
     values, gX, gY = (np.empty(X.n_ts), np.zeros_like(X.data), np.zeros_like(X.data))
     ref_values, ref_gX, ref_gY = (np.empty(X.n_ts), np.zeros_like(X.data), np.zeros_like(X.data))
     Y = check_dataset(list(reversed([X.series(k) for k in range(X.n_ts)])))
-    BASELINE.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, -1, True, 1,
+    BASELINE.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, -1, 0.0, True, 1,
                               ref_values, ref_gX, ref_gY)
-    build.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, -1, True, 2,
+    build.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, -1, 0.0, True, 2,
                            values, gX, gY)
     np.testing.assert_allclose(values, ref_values, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(gX, ref_gX, rtol=1e-9, atol=1e-10)
@@ -71,9 +71,9 @@ def test_lanes_values_equal_rows_in_any_band(build, gamma, radius, shape):
     idx = np.arange(16, dtype=np.intp)
     ref, out = np.empty(16), np.empty(16)
     BASELINE.pairs_value(X.data, X.offsets, Y.data, Y.offsets, idx, idx, gamma, radius,
-                         False, 1, ref)
+                         0.0, False, 1, ref)
     build.groups_value(X.data, X.offsets, Y.data, Y.offsets, idx, idx,
-                       np.array([0, 16], dtype=np.intp), gamma, radius, 1, out)
+                       np.array([0, 16], dtype=np.intp), gamma, radius, 0.0, 1, out)
     assert np.isfinite(out).all()
     np.testing.assert_allclose(out, ref, rtol=1e-10, atol=1e-12)
 
@@ -103,10 +103,10 @@ def test_lanes_gradients_equal_rows(build, gamma, radius, wanted, block, dtype):
     ref_gX, ref_gY = np.zeros_like(X.data), np.zeros_like(Y.data)
     gX = np.full(X.data.shape if wanted != "y" else (0, 2), np.nan, dtype)
     gY = np.full(Y.data.shape if wanted != "x" else (0, 2), np.nan, dtype)
-    BASELINE.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, radius, True, 1,
-                              ref, ref_gX, ref_gY)
+    BASELINE.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, radius, 0.0, True,
+                              1, ref, ref_gX, ref_gY)
     build.groups_value_grad(X.data.astype(dtype), X.offsets, Y.data.astype(dtype), Y.offsets,
-                            order, starts, gamma, radius, block, 2, out, gX, gY)
+                            order, starts, gamma, radius, 0.0, block, 2, out, gX, gY)
     # float32: about 2^-24 relative per cell of the path, in units of gamma
     # on the values; the gradients to 1e-5 of their largest entry
     float64 = dtype == np.float64
@@ -133,7 +133,7 @@ def test_wavefront_equals_rows(build, shape, gamma, ties):
     X, Y = check_dataset(x[None]), check_dataset(y[None])
     ref = np.empty(1)
     ref_gx, ref_gy = np.zeros_like(x), np.zeros_like(y)
-    BASELINE.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, -1, gamma > 0, 1,
+    BASELINE.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, -1, 0.0, gamma > 0, 1,
                               ref, ref_gx, ref_gy)
     assert build.wavefront_value(x, y, gamma) == pytest.approx(ref[0], rel=1e-12, abs=1e-12)
     # The work buffer may hold anything, and be larger than needed.
@@ -159,7 +159,7 @@ def _batch_cost(build, D, gamma, wavefront):
     flag = np.array([wavefront], dtype=np.uint8)
     work = np.full(build.wavefront_cost_work_size(lengths, flag), np.nan)
     value, E = np.empty(1), np.zeros((1,) + D.shape)
-    build.batch_cost(D[None], lengths, gamma, -1, np.array([gamma > 0], dtype=np.uint8), flag,
+    build.batch_cost(D[None], lengths, gamma, -1, 0.0, np.array([gamma > 0], dtype=np.uint8), flag,
                      1, work, value, E)
     return value[0], E[0]
 
@@ -171,7 +171,7 @@ def test_wavefront_batch_of_many_lengths(threads):
     X = check_dataset([rng.standard_normal((n, 2)) for n in (80, 3, 64, 150, 1)])
     Y = check_dataset([rng.standard_normal((m, 2)) for m in (70, 90, 1, 64, 5)])
     ref, ref_gX, ref_gY = np.empty(5), np.zeros_like(X.data), np.zeros_like(Y.data)
-    BASELINE.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, 0.3, -1, True, 1,
+    BASELINE.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, 0.3, -1, 0.0, True, 1,
                               ref, ref_gX, ref_gY)
     work = np.full(threads * BASELINE.wavefront_work_size(X.offsets, Y.offsets, 2), np.inf)
     values, gX, gY = np.empty(5), np.empty_like(X.data), np.empty_like(Y.data)

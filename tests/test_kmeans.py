@@ -19,6 +19,7 @@ from sklearn.model_selection import GridSearchCV, KFold
 
 import sksoftdtw._kmeans as kmeans_module
 from sksoftdtw._kmeans import DTWKMeans, SoftDTWKMeans, dtw_kmeans
+from sksoftdtw.utils import check_band
 
 FAST = dict(max_iter=10, max_iter_barycenter=20)
 
@@ -163,7 +164,7 @@ def test_objective_non_increasing(averaging, metric):
     res = kmeans_module._lloyd(
         X, np.ones(len(X)), np.full(len(X), X.shape[1]), centers,
         averaging=averaging, metric=metric, gamma=0.1, max_iter=8, tol=0.0,
-        max_iter_barycenter=50, radius=None, n_jobs=None, verbose=0, rng=rng)
+        max_iter_barycenter=50, band=check_band(None, None), n_jobs=None, verbose=0, rng=rng)
     history = np.array(res.history)
     assert len(history) >= 3
     scale = np.abs(history).max()
@@ -220,7 +221,7 @@ def test_kmeans_plusplus_spreads_the_seeds():
     for seed in range(5):
         idx = kmeans_module._kmeans_plusplus(
             X, 3, np.ones(len(X)),
-            lambda A, B: kmeans_module._pairwise(A, B, "dtw", 0.0, None, None),
+            lambda A, B: kmeans_module._pairwise(A, B, "dtw", 0.0, check_band(None, None), None),
             np.random.RandomState(seed))
         assert sorted(y[idx]) == [0, 1, 2]
 

@@ -32,6 +32,10 @@ def _walks(n_ts, sz, d, rng, variable=False):
     return X if variable else np.array(X)
 
 
+def _band(radius):
+    return (-1 if radius is None else radius), 0.0
+
+
 def _brute(D, k):
     """The k smallest of each row, ties to the lowest index (a stable sort)."""
     ind = np.argsort(D, axis=1, kind="stable")[:, :k]
@@ -49,8 +53,7 @@ def test_bounds_never_exceed_dtw(seed, radius):
     n, m, d = rng.randint(1, 9), rng.randint(1, 9), 1 + seed % 3
     x, y = rng.randn(n, d), rng.randn(m, d)
     true = dtw_xy(x, y, radius)
-    r = -1 if radius is None else radius
-    for bound in nf.pair_bounds(x, y, r):
+    for bound in nf.pair_bounds(x, y, *_band(radius)):
         # the kernel shrinks the bounds by a relative 4 (n + m + 1) d eps
         assert bound <= true * (1 + 4 * (n + m + 1) * d * np.finfo(float).eps)
 
@@ -61,7 +64,7 @@ def test_bounds_prune_something():
     ratios = []
     for _ in range(50):
         x, y = _walks(2, 30, 1, rng)
-        ratios.append(max(nf.pair_bounds(x, y, 3)) / dtw_xy(x, y, 3))
+        ratios.append(max(nf.pair_bounds(x, y, *_band(3))) / dtw_xy(x, y, 3))
     assert 0.3 < np.median(ratios) <= 1
 
 
@@ -72,18 +75,18 @@ def test_abandoned_dtw_is_exact_or_infinite(seed, radius):
     rng = np.random.RandomState(seed)
     n, m, d = rng.randint(1, 12), rng.randint(1, 12), 1 + seed % 2
     x, y = rng.randn(n, d), rng.randn(m, d)
-    r = -1 if radius is None else radius
+    r = _band(radius)
     true = dtw_xy(x, y, radius)
-    value = nf.pair_dtw(x, y, r, np.inf)
+    value = nf.pair_dtw(x, y, *r, np.inf)
     assert_allclose(value, true, rtol=1e-14)
-    assert nf.pair_dtw(x, y, r, value) == value  # a tie is computed
-    assert nf.pair_dtw(x, y, r, 0.5 * value) in (np.inf, value)
+    assert nf.pair_dtw(x, y, *r, value) == value  # a tie is computed
+    assert nf.pair_dtw(x, y, *r, 0.5 * value) in (np.inf, value)
 
 
 def test_abandoning_happens():
     """A far candidate with a small bsf is abandoned."""
     x, y = np.zeros((20, 1)), np.full((20, 1), 3.0)
-    assert nf.pair_dtw(x, y, 2, 1.0) == np.inf
+    assert nf.pair_dtw(x, y, *_band(2), 1.0) == np.inf
 
 
 # --------------------------------------------------------------------------

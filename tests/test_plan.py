@@ -187,7 +187,7 @@ def test_unknown_strategy(monkeypatch, strategy):
                                          "'order/domain'"):
         sk.soft_dtw(X[0], Y[0])
     with pytest.raises(ValueError, match="strategy must be"):
-        _plan.plan("value", [3], [3], gamma=1.0, radius=-1, max_cost=1.0, strategy="x")
+        _plan.plan("value", [3], [3], gamma=1.0, max_cost=1.0, strategy="x")
 
 
 def test_exp_domain_refused_when_not_exact(monkeypatch):
@@ -200,7 +200,7 @@ def test_automatic_plans():
     """The choices the plan makes by itself on typical requests."""
     def order(want, n, m, n_pairs, gamma=1.0, radius=-1, max_cost=4.0):
         return _plan.plan(want, np.full(n_pairs, n), np.full(n_pairs, m), gamma=gamma,
-                          radius=radius, max_cost=max_cost, strategy="")
+                          band=_plan.Band(radius), max_cost=max_cost, strategy="")
     assert order("value", 1000, 1000, 1)[:3] == ("antidiagonals", "exp", "two rows")
     assert order("value", 1000, 1000, 1, radius=5).order == "rows"
     assert order("value", 1000, 1000, 1, gamma=0.0)[:2] == ("antidiagonals", "hard")
@@ -266,12 +266,12 @@ def test_padding_has_a_limit():
     """Lengths too far apart for one padded group keep groups of equal lengths."""
     lengths_x = np.array([2] * 16 + [200] * 16)
     lengths_y = np.array([2] * 16 + [200] * 16)
-    mixed = _plan.plan("value", lengths_x, lengths_y, gamma=1.0, radius=-1, max_cost=1.0,
+    mixed = _plan.plan("value", lengths_x, lengths_y, gamma=1.0, max_cost=1.0,
                        strategy="")
     assert mixed.order == "lanes" and list(mixed.groups[1]) == [0, 16, 32]
     lengths_x[16:31] = lengths_y[16:31] = 2  # one long pair among 31 short ones
     assert lengths_x[31] == 200
-    p = _plan.plan("value", lengths_x, lengths_y, gamma=1.0, radius=-1, max_cost=1.0,
+    p = _plan.plan("value", lengths_x, lengths_y, gamma=1.0, max_cost=1.0,
                    strategy="")
     lx = lengths_x[p.groups[0]]
     assert all(len(set(lx[a:b])) == 1 for a, b in zip(p.groups[1][:-1], p.groups[1][1:]))

@@ -13,21 +13,23 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._kernels import neighbors as _neighbors_fast
-from ..metrics import cdist_soft_dtw, cdist_soft_dtw_divergence
-from ..utils import check_dataset, check_n_jobs, check_radius
+from .._plan import check_band_fits
+from ..metrics import _check_band, cdist_soft_dtw, cdist_soft_dtw_divergence
+from ..utils import check_band, check_dataset, check_n_jobs
 from ..utils._validation import set_features_in
 
 # Largest number of values in one block of a pairwise matrix (32 MB).
 _BLOCK_CELLS = 1 << 22
 
 
-def _kneighbors_dtw(query, train, k, radius, n_threads, skip):
+def _kneighbors_dtw(query, train, k, band, n_threads, skip):
     """The ``k`` nearest series of ``train`` under hard DTW, by the pruned search.
 
     ``query`` and ``train`` are `FlatDataset`; ``skip[q]`` is a training
     index that query ``q`` may not take (``-1``: none). The envelopes of the
     training set depend on the query length: they are computed once per
-    distinct length.
+    distinct length. ``band`` is the global constraint (a `Band`), in which a
+    path must fit for every pair of lengths.
     """
     dist = np.empty((query.n_ts, k))
     ind = np.empty((query.n_ts, k), dtype=np.intp)
@@ -36,10 +38,11 @@ def _kneighbors_dtw(query, train, k, radius, n_threads, skip):
         rows = np.flatnonzero(lengths == n)
         lower = np.empty((train.n_ts * n, train.d))
         upper = np.empty_like(lower)
-        _neighbors_fast.envelopes(train.data, train.offsets, n, radius, n_threads,
+        check_band_fits(np.full(train.n_ts, n), train.lengths, band)
+        _neighbors_fast.envelopes(train.data, train.offsets, n, *band, n_threads,
                                   lower, upper)
         _neighbors_fast.kneighbors(query.data, query.offsets, rows, skip[rows], train.data,
-                                   train.offsets, lower, upper, radius, n_threads, dist, ind)
+                                   train.offsets, lower, upper, *band, n_threads, dist, ind)
     return dist, ind
 
 
@@ -101,16 +104,18 @@ class _KNeighborsTimeSeriesBase(BaseEstimator):
         "metric": [StrOptions({"dtw", "softdtw", "divergence"})],
         "gamma": [Interval(numbers.Real, 0, None, closed="left")],
         "sakoe_chiba_radius": [None, Interval(numbers.Integral, 0, None, closed="left")],
+        "itakura_max_slope": [None, Interval(numbers.Real, 1, None, closed="left")],
         "n_jobs": [None, numbers.Integral],
     }
 
     def __init__(self, n_neighbors=5, *, weights="uniform", metric="dtw", gamma=1.0,
-                 sakoe_chiba_radius=None, n_jobs=None):
+                 sakoe_chiba_radius=None, itakura_max_slope=None, n_jobs=None):
         self.n_neighbors = n_neighbors
         self.weights = weights
         self.metric = metric
         self.gamma = gamma
         self.sakoe_chiba_radius = sakoe_chiba_radius
+        self.itakura_max_slope = itakura_max_slope
         self.n_jobs = n_jobs
 
     def _fit_series(self, X, y):
@@ -171,16 +176,15 @@ class _KNeighborsTimeSeriesBase(BaseEstimator):
                 + (" (a training series is not its own neighbour)" if X is None else "")
             )
         k = int(k)
-        radius = check_radius(self.sakoe_chiba_radius)
+        band_kw = check_band(self.sakoe_chiba_radius, self.itakura_max_slope)
         if self.metric == "dtw":
-            dist, ind = _kneighbors_dtw(query, train, k, radius, check_n_jobs(self.n_jobs),
-                                        skip)
+            band = _check_band(self.sakoe_chiba_radius, self.itakura_max_slope)
+            dist, ind = _kneighbors_dtw(query, train, k, band, check_n_jobs(self.n_jobs), skip)
         else:
             cdist = cdist_soft_dtw_divergence if self.metric == "divergence" else cdist_soft_dtw
             dist, ind = _kneighbors_brute(
                 query, train, k,
-                lambda A, B: cdist(A, B, self.gamma, sakoe_chiba_radius=self.sakoe_chiba_radius,
-                                   n_jobs=self.n_jobs),
+                lambda A, B: cdist(A, B, self.gamma, **band_kw, n_jobs=self.n_jobs),
                 skip)
         return (dist, ind) if return_distance else ind
 

@@ -43,6 +43,10 @@ class KNeighborsTimeSeriesClassifier(ClassifierMixin, _KNeighborsTimeSeriesBase)
         Radius of a Sakoe-Chiba band, with the meaning of
         :func:`~sksoftdtw.dtw` for series of different lengths; ``None``
         means no band.
+    itakura_max_slope : float, default=None
+        Maximum slope of an Itakura parallelogram (see
+        :func:`~sksoftdtw.dtw`); ``None`` means none. The lower bounds of
+        ``"dtw"`` keep to the same cells, so the search stays exact.
     n_jobs : int, default=None
         Number of threads; ``None`` means 1, ``-1`` all cores. Results do not
         depend on it.

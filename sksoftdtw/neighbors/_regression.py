@@ -28,6 +28,8 @@ class KNeighborsTimeSeriesRegressor(RegressorMixin, _KNeighborsTimeSeriesBase):
         Smoothing parameter of ``"softdtw"`` and ``"divergence"``.
     sakoe_chiba_radius : int, default=None
         Radius of a Sakoe-Chiba band; ``None`` means no band.
+    itakura_max_slope : float, default=None
+        Maximum slope of an Itakura parallelogram; ``None`` means none.
     n_jobs : int, default=None
         Number of threads; ``None`` means 1, ``-1`` all cores.
 

@@ -210,6 +210,9 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
     sakoe_chiba_radius : int or None, default=None
         Sakoe-Chiba band of the soft-DTW loss (see
         :func:`sksoftdtw.soft_dtw`); ``None`` means no band.
+    itakura_max_slope : float or None, default=None
+        Maximum slope of an Itakura parallelogram for the soft-DTW loss (see
+        :func:`sksoftdtw.soft_dtw`); ``None`` means none.
     random_state : int, RandomState instance or None, default=None
         Seeds the weight initialisation and, for ``"adam"``, the shuffling
         and the validation split. Pass an int for reproducible fits.
@@ -357,6 +360,7 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "sakoe_chiba_radius": [None, Interval(Integral, 0, None, closed="left")],
+        "itakura_max_slope": [None, Interval(Real, 1, None, closed="left")],
         "random_state": ["random_state"],
         "warm_start": ["boolean"],
         "early_stopping": ["boolean"],
@@ -383,6 +387,7 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
         max_iter=200,
         tol=1e-4,
         sakoe_chiba_radius=None,
+        itakura_max_slope=None,
         random_state=None,
         warm_start=False,
         early_stopping=False,
@@ -402,6 +407,7 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
         self.max_iter = max_iter
         self.tol = tol
         self.sakoe_chiba_radius = sakoe_chiba_radius
+        self.itakura_max_slope = itakura_max_slope
         self.random_state = random_state
         self.warm_start = warm_start
         self.early_stopping = early_stopping
@@ -481,7 +487,8 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
                          check_dataset(Y.reshape(n, sz, d), "y"))
         values, grad = soft_dtw_batch(
             P.reshape(n, sz, d), Y.reshape(n, sz, d), self.gamma,
-            sakoe_chiba_radius=self.sakoe_chiba_radius, return_grad="x",
+            sakoe_chiba_radius=self.sakoe_chiba_radius,
+            itakura_max_slope=self.itakura_max_slope, return_grad="x",
             n_jobs=self.n_jobs,
         )
         return values.sum() / (n * sz), grad.reshape(n, -1) / sz

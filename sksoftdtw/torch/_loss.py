@@ -22,7 +22,7 @@ from torch.autograd.function import once_differentiable
 
 from ..metrics import soft_dtw_batch, soft_dtw_batch_from_cost
 from ..utils._docstrings import fill_doc
-from ..utils._validation import check_gamma, check_n_jobs, check_radius
+from ..utils._validation import check_band, check_gamma, check_n_jobs
 
 __all__ = ["SoftDTWLoss", "soft_dtw", "soft_dtw_alignment"]
 
@@ -35,7 +35,11 @@ _PARAMS = """gamma : float, default=1.0
         lengths ``(n_k, m_k)``: cell ``(i, j)`` may be aligned only if
         ``i - r <= j <= i + (m_k - n_k) + r`` (``n_k <= m_k``; symmetric
         otherwise), so the last cell is always reachable. ``None`` means no
-        band."""
+        band.
+    itakura_max_slope : float or None, default=None
+        Maximum slope of the Itakura parallelogram, applied to each pair on
+        its own lengths as in :func:`sksoftdtw.soft_dtw`; ``None`` means
+        none. Lengths too unequal for the slope raise a ValueError."""
 
 _DIST_FUNC = """dist_func : callable or None, default=None
         ``dist_func(x, y)`` returns the ``(B, N, M)`` cost matrices of the
@@ -149,9 +153,9 @@ def _check_inputs(x, y, x_lengths, y_lengths):
     return x, y, x_lengths, y_lengths
 
 
-def _check_params(gamma, sakoe_chiba_radius, dist_func, n_jobs):
+def _check_params(gamma, sakoe_chiba_radius, itakura_max_slope, dist_func, n_jobs):
     gamma = check_gamma(gamma, allow_zero=False)
-    check_radius(sakoe_chiba_radius)
+    check_band(sakoe_chiba_radius, itakura_max_slope)
     if dist_func is not None and not callable(dist_func):
         raise TypeError(f"dist_func must be callable or None, got {dist_func!r}")
     check_n_jobs(n_jobs)
@@ -209,13 +213,13 @@ class _SoftDTWFunction(torch.autograd.Function):
     """Values of the pairs ``(x[k], y[k])`` under the squared Euclidean cost."""
 
     @staticmethod
-    def forward(ctx, x, y, gamma, radius, x_lengths, y_lengths, n_jobs):
+    def forward(ctx, x, y, gamma, band, x_lengths, y_lengths, n_jobs):
         want_x, want_y = ctx.needs_input_grad[:2]
         return_grad = {(True, True): "both", (True, False): "x", (False, True): "y"}.get(
             (want_x, want_y))
         x_np, y_np = _to_numpy(x), _to_numpy(y)
         out = soft_dtw_batch(_series(x_np, x_lengths), _series(y_np, y_lengths), gamma,
-                             sakoe_chiba_radius=radius, return_grad=return_grad, n_jobs=n_jobs)
+                             **band, return_grad=return_grad, n_jobs=n_jobs)
         values, grads = (out, ()) if return_grad is None else (out[0], list(out[1:]))
         grad_x = torch.from_numpy(_padded(grads.pop(0), x_np, x_lengths)).to(x.dtype) \
             if want_x else None
@@ -236,10 +240,10 @@ class _SoftDTWCostFunction(torch.autograd.Function):
     """Values of a batch of cost matrices; the gradient is the expected alignment."""
 
     @staticmethod
-    def forward(ctx, D, gamma, radius, lengths, n_jobs):
+    def forward(ctx, D, gamma, band, lengths, n_jobs):
         want = ctx.needs_input_grad[0]
         out = soft_dtw_batch_from_cost(_to_numpy(D), gamma, lengths=lengths,
-                                       sakoe_chiba_radius=radius, return_alignment=want,
+                                       **band, return_alignment=want,
                                        n_jobs=n_jobs)
         values, E = out if want else (out, None)
         ctx.save_for_backward(None if E is None else torch.from_numpy(E).to(D.dtype))
@@ -280,7 +284,7 @@ def _cost_matrix(dist_func, x, y, x_lengths, y_lengths):
 
 
 @torch.compiler.disable
-def _values(x, y, gamma, radius, dist_func, x_lengths, y_lengths, n_jobs):
+def _values(x, y, gamma, band, dist_func, x_lengths, y_lengths, n_jobs):
     """Differentiable soft-DTW values of validated pairs.
 
     Opaque to ``torch.compile``: the kernels are not traceable, so the
@@ -290,18 +294,19 @@ def _values(x, y, gamma, radius, dist_func, x_lengths, y_lengths, n_jobs):
         if not torch.is_grad_enabled():
             # needs_input_grad follows requires_grad even under no_grad
             x, y = x.detach(), y.detach()
-        return _SoftDTWFunction.apply(x, y, gamma, radius, x_lengths, y_lengths, n_jobs)
+        return _SoftDTWFunction.apply(x, y, gamma, band, x_lengths, y_lengths, n_jobs)
     D = _cost_matrix(dist_func, x, y, x_lengths, y_lengths)
     lengths = _pair_lengths(x_lengths, y_lengths, len(x), x.shape[1], y.shape[1])
-    return _SoftDTWCostFunction.apply(D, gamma, radius, lengths, n_jobs)
+    return _SoftDTWCostFunction.apply(D, gamma, band, lengths, n_jobs)
 
 
 # --------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------
 @_doc
-def soft_dtw(x, y, gamma=1.0, *, normalize=False, sakoe_chiba_radius=None, dist_func=None,
-             x_lengths=None, y_lengths=None, n_jobs=None):
+def soft_dtw(x, y, gamma=1.0, *, normalize=False, sakoe_chiba_radius=None,
+             itakura_max_slope=None, dist_func=None, x_lengths=None, y_lengths=None,
+             n_jobs=None):
     r"""Soft-DTW values of a batch of pairs of series, differentiable by autograd.
 
     The functional form of :class:`SoftDTWLoss` with ``reduction="none"``.
@@ -353,9 +358,9 @@ def soft_dtw(x, y, gamma=1.0, *, normalize=False, sakoe_chiba_radius=None, dist_
     >>> x.grad.shape
     torch.Size([1, 3])
     """
-    gamma = _check_params(gamma, sakoe_chiba_radius, dist_func, n_jobs)
+    gamma = _check_params(gamma, sakoe_chiba_radius, itakura_max_slope, dist_func, n_jobs)
     x, y, x_lengths, y_lengths = _check_inputs(x, y, x_lengths, y_lengths)
-    args = (gamma, sakoe_chiba_radius, dist_func)
+    args = (gamma, check_band(sakoe_chiba_radius, itakura_max_slope), dist_func)
     values = _values(x, y, *args, x_lengths, y_lengths, n_jobs)
     if normalize:
         values = values - 0.5 * (_values(x, x, *args, x_lengths, x_lengths, n_jobs)
@@ -364,8 +369,8 @@ def soft_dtw(x, y, gamma=1.0, *, normalize=False, sakoe_chiba_radius=None, dist_
 
 
 @_doc
-def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None, dist_func=None,
-                       x_lengths=None, y_lengths=None, n_jobs=None):
+def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None,
+                       dist_func=None, x_lengths=None, y_lengths=None, n_jobs=None):
     r"""Expected alignments and soft-DTW values of a batch of pairs.
 
     ``E[k, i, j]`` is the probability that ``x[k, i]`` is aligned with
@@ -405,13 +410,14 @@ def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None, dist_func=No
              [1., 0.],
              [0., 1.]]], dtype=torch.float64)
     """
-    gamma = _check_params(gamma, sakoe_chiba_radius, dist_func, n_jobs)
+    gamma = _check_params(gamma, sakoe_chiba_radius, itakura_max_slope, dist_func, n_jobs)
     x, y, x_lengths, y_lengths = _check_inputs(x, y, x_lengths, y_lengths)
     with torch.no_grad():
         D = _cost_matrix(dist_func or _sqeuclidean, x, y, x_lengths, y_lengths)
     lengths = _pair_lengths(x_lengths, y_lengths, len(x), x.shape[1], y.shape[1])
     values, E = soft_dtw_batch_from_cost(_to_numpy(D), gamma, lengths=lengths,
                                          sakoe_chiba_radius=sakoe_chiba_radius,
+                                         itakura_max_slope=itakura_max_slope,
                                          return_alignment=True, n_jobs=n_jobs)
     return torch.from_numpy(E).to(D.dtype), torch.from_numpy(values).to(D.dtype)
 
@@ -474,15 +480,16 @@ class SoftDTWLoss(torch.nn.Module):
     """
 
     def __init__(self, gamma=1.0, normalize=False, sakoe_chiba_radius=None, dist_func=None,
-                 reduction="mean", *, n_jobs=None):
+                 reduction="mean", *, itakura_max_slope=None, n_jobs=None):
         super().__init__()
-        self.gamma = _check_params(gamma, sakoe_chiba_radius, dist_func, n_jobs)
+        self.gamma = _check_params(gamma, sakoe_chiba_radius, itakura_max_slope, dist_func, n_jobs)
         if reduction not in _REDUCTIONS:
             raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
         if not isinstance(normalize, (bool, np.bool_)):
             raise TypeError(f"normalize must be a bool, got {normalize!r}")
         self.normalize = bool(normalize)
         self.sakoe_chiba_radius = sakoe_chiba_radius
+        self.itakura_max_slope = itakura_max_slope
         self.dist_func = dist_func
         self.reduction = reduction
         self.n_jobs = n_jobs
@@ -505,7 +512,8 @@ class SoftDTWLoss(torch.nn.Module):
             The reduced loss, or one value per pair with ``reduction="none"``.
         """
         values = soft_dtw(x, y, self.gamma, normalize=self.normalize,
-                          sakoe_chiba_radius=self.sakoe_chiba_radius, dist_func=self.dist_func,
+                          sakoe_chiba_radius=self.sakoe_chiba_radius,
+                          itakura_max_slope=self.itakura_max_slope, dist_func=self.dist_func,
                           x_lengths=x_lengths, y_lengths=y_lengths, n_jobs=self.n_jobs)
         if self.reduction == "mean":
             return values.mean()
@@ -513,4 +521,5 @@ class SoftDTWLoss(torch.nn.Module):
 
     def extra_repr(self):
         return (f"gamma={self.gamma}, normalize={self.normalize}, "
-                f"sakoe_chiba_radius={self.sakoe_chiba_radius}, reduction={self.reduction!r}")
+                f"sakoe_chiba_radius={self.sakoe_chiba_radius}, "
+                f"itakura_max_slope={self.itakura_max_slope}, reduction={self.reduction!r}")

@@ -616,6 +616,45 @@ def check_radius(sakoe_chiba_radius):
     return int(min(int(sakoe_chiba_radius), _NO_BAND_RADIUS))
 
 
+def check_slope(itakura_max_slope):
+    """Validate the maximum slope of an Itakura parallelogram; returns 0.0 for none.
+
+    Examples
+    --------
+    >>> from sksoftdtw.utils import check_slope
+    >>> check_slope(None), check_slope(2)
+    (0.0, 2.0)
+    """
+    if itakura_max_slope is None:
+        return 0.0
+    if isinstance(itakura_max_slope, (bool, np.bool_)) or not isinstance(
+        itakura_max_slope, numbers.Real
+    ):
+        raise TypeError(
+            f"itakura_max_slope must be None or a number, got {itakura_max_slope!r}"
+        )
+    if not 1.0 <= float(itakura_max_slope) < np.inf:
+        raise ValueError(
+            f"itakura_max_slope must be a finite number >= 1, got {itakura_max_slope}"
+        )
+    return float(itakura_max_slope)
+
+
+def check_band(sakoe_chiba_radius, itakura_max_slope):
+    """Validate the two global constraints; returns them as keywords of the
+    metrics' functions.
+
+    Examples
+    --------
+    >>> from sksoftdtw.utils import check_band
+    >>> check_band(3, None)
+    {'sakoe_chiba_radius': 3, 'itakura_max_slope': None}
+    """
+    check_radius(sakoe_chiba_radius)
+    check_slope(itakura_max_slope)
+    return {"sakoe_chiba_radius": sakoe_chiba_radius, "itakura_max_slope": itakura_max_slope}
+
+
 def check_n_jobs(n_jobs):
     """Validate ``n_jobs`` and return the number of kernel threads.
 
