@@ -42,6 +42,7 @@ from .metrics import (
     _SEE_BAND,
     _as_dataset,
     _cdist,
+    _check_band,
     _max_sqeuclidean,
     _pair,
     _wavefront_work,
@@ -54,7 +55,6 @@ from .utils._validation import (
     check_gamma,
     check_n_jobs,
     check_path_sum,
-    check_radius,
     check_time_series,
 )
 
@@ -827,9 +827,8 @@ def dilate_value_and_grad(x, y, alpha=0.5, gamma=0.01, *, sakoe_chiba_radius=Non
     """
     alpha = _check_alpha(alpha)
     x_arr, X, Y = _one_pair(x, y)
-    values, dvalues, gX, _ = _series(X, Y, check_gamma(gamma),
-                                     band = _check_band(sakoe_chiba_radius, itakura_max_slope)
-                                     band, "omega", second=True,
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
+    values, dvalues, gX, _ = _series(X, Y, check_gamma(gamma), band, "omega", second=True,
                                      a=alpha, b=1.0 - alpha, want_x=True)
     shape, temporal = float(values[0]), float(dvalues[0])
     return alpha * shape + (1.0 - alpha) * temporal, shape, temporal, _shaped(gX, x_arr, x)

@@ -210,10 +210,11 @@ def test_cost_lanes_equal_rows(build, gamma, radius, block, dtype, want_E):
     ref, ref_E = np.empty(len(D)), np.zeros(D.shape)
     flags = np.zeros(len(D), dtype=np.uint8)
     work = np.empty(BASELINE.wavefront_cost_work_size(lengths, flags))
-    BASELINE.batch_cost(D64, lengths, gamma, radius, flags + 1, flags, 1, work, ref, ref_E)
+    BASELINE.batch_cost(D64, lengths, gamma, radius, 0.0, flags + 1, flags, 1, work, ref,
+                        ref_E)
     out = np.empty(len(D), dtype)
     E = np.zeros(D.shape if want_E else (0, 0, 0), dtype)
-    build.groups_cost(D, lengths, order, starts, gamma, radius, block, 2, out, E)
+    build.groups_cost(D, lengths, order, starts, gamma, radius, 0.0, block, 2, out, E)
     float64 = dtype == np.float64
     np.testing.assert_allclose(out, ref, rtol=1e-10 if float64 else 1e-5,
                                atol=1e-12 if float64 else 1e-5 * gamma)

@@ -217,7 +217,7 @@ def test_float32_plans():
     float32, and in float64 otherwise."""
     def plan32(want, n, n_pairs, gamma=1.0, max_cost=4.0):
         return _plan.plan(want, np.full(n_pairs, n), np.full(n_pairs, n), gamma=gamma,
-                          radius=-1, max_cost=max_cost, strategy="", dtype="float32")
+                          max_cost=max_cost, strategy="", dtype="float32")
     p = plan32("value", 128, 1000)
     assert (p.order, p.dtype) == ("lanes", "float32")
     assert np.diff(p.groups[1]).max() == _plan.n_lanes("float32") == 2 * _plan.n_lanes()
@@ -232,7 +232,7 @@ def test_float32_plans():
     assert plan32("value", n, 1000, gamma=0.0).dtype == "float64"  # hard DTW
     assert plan32("gradient", 1000, 1).dtype == "float64"  # one pair
     with pytest.raises(ValueError, match="dtype must be one of"):
-        _plan.plan("value", [3], [3], gamma=1.0, radius=-1, max_cost=1.0, dtype="float16")
+        _plan.plan("value", [3], [3], gamma=1.0, max_cost=1.0, dtype="float16")
 
 
 def test_documented_table_is_the_plan():
