@@ -62,6 +62,15 @@ SMALL_PAIR_MAX_CELLS = 4096
 # cell (3 doubles a cell: 200 MB).
 MAX_FULL_CELLS = 2**23
 
+# The PyTorch loss computes the squared Euclidean costs of series of at
+# least this dimension, and their gradients, as batched matrix products
+# (BLAS) around the recursion on the cost matrices, instead of by the fused
+# kernels, whose work per cell grows with the dimension; up to this many
+# cells in the batch (the matrices of the costs and of the alignments take
+# 16 bytes a cell).
+MATMUL_MIN_DIM = 4
+MATMUL_MAX_CELLS = 2**23
+
 ORDERS = ("rows", "lanes", "antidiagonals")
 DOMAINS = ("exp", "log", "hard")
 WANTS = ("value", "gradient", "alignment")

@@ -229,23 +229,27 @@ def test_float32_in_float32_out_close_to_float64():
     assert soft_dtw(x32, y64, 0.1).dtype == torch.float64
 
 
-def test_gradients_are_computed_only_for_inputs_that_require_them(monkeypatch):
+@pytest.mark.parametrize("d", [1, 8])
+def test_gradients_are_computed_only_for_inputs_that_require_them(monkeypatch, d):
     asked = []
+    compute = _loss._squared_euclidean_value_grad
 
-    def spy(*args, **kwargs):
-        asked.append(kwargs["return_grad"])
-        return sksoftdtw.soft_dtw_batch(*args, **kwargs)
+    def spy(*args):
+        asked.append(args[-2:])
+        out = compute(*args)
+        assert [g is not None for g in out[1:]] == list(args[-2:])
+        return out
 
-    monkeypatch.setattr(_loss, "soft_dtw_batch", spy)
-    x = _batch(22, (2, 5, 1), requires_grad=True)
-    y = _batch(23, (2, 4, 1))
+    monkeypatch.setattr(_loss, "_squared_euclidean_value_grad", spy)
+    x = _batch(22, (2, 5, d), requires_grad=True)
+    y = _batch(23, (2, 4, d))
     soft_dtw(x, y)
     soft_dtw(y, x)
     soft_dtw(x.detach(), y)
     with torch.no_grad():
         soft_dtw(x, y)
     soft_dtw(x, y.requires_grad_())
-    assert asked == ["x", "y", None, None, "both"]
+    assert asked == [(True, False), (False, True), (False, False), (False, False), (True, True)]
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2, -1])

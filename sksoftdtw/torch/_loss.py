@@ -19,9 +19,10 @@ import numpy as np
 import torch
 from torch.autograd.function import once_differentiable
 
-from ..metrics import soft_dtw_batch, soft_dtw_batch_from_cost
+from .._plan import MATMUL_MAX_CELLS, MATMUL_MIN_DIM
+from ..metrics import _batch_cost, _max_sqeuclidean, _pairs_value, _value_grad
 from ..utils._docstrings import fill_doc
-from ..utils._validation import check_gamma, check_n_jobs, check_radius
+from ..utils._validation import FlatDataset, check_gamma, check_n_jobs, check_radius
 
 __all__ = ["SoftDTWLoss", "soft_dtw", "soft_dtw_alignment"]
 
@@ -149,49 +150,140 @@ def _check_inputs(x, y, x_lengths, y_lengths):
 
 
 def _check_params(gamma, sakoe_chiba_radius, dist_func, n_jobs):
+    """The parameters as the kernels take them: gamma, the radius (-1 for no
+    band) and the number of threads."""
     gamma = check_gamma(gamma, allow_zero=False)
-    check_radius(sakoe_chiba_radius)
+    radius = check_radius(sakoe_chiba_radius)
     if dist_func is not None and not callable(dist_func):
         raise TypeError(f"dist_func must be callable or None, got {dist_func!r}")
-    check_n_jobs(n_jobs)
-    return gamma
+    return gamma, radius, check_n_jobs(n_jobs)
 
 
 # --------------------------------------------------------------------------
 # Conversions at the kernel boundary
 # --------------------------------------------------------------------------
-def _to_numpy(x):
-    """NumPy view of a tensor, without a copy for float32 and float64.
+def _kernel_dtype(dtype):
+    """The dtype the kernels compute in for tensors of ``dtype``.
 
-    The kernels take both (and compute in float64); other floating dtypes,
-    which NumPy lacks or the kernels do not take, are converted to float64.
+    The one place that decides it: float64 for every floating dtype, the
+    kernels taking float64 only; the results are converted back to the
+    callers' dtypes.
+    """
+    return torch.float64
+
+
+def _as_kernel(x):
+    """``x`` detached, C-contiguous, in the kernels' dtype (no copy when it already is)."""
+    return x.detach().to(_kernel_dtype(x.dtype)).contiguous()
+
+
+def _to_numpy(x):
+    """NumPy view of a tensor for the checks, without a copy for float32 and float64.
+
+    Other floating dtypes, which NumPy lacks, are converted to float64.
     """
     x = x.detach()
     return x.numpy() if x.dtype in (torch.float32, torch.float64) else \
         x.to(torch.float64).numpy()
 
 
-def _series(x, lengths):
-    """The kernels' layout: the (B, N, D) array, or its unpadded series."""
-    return x if lengths is None else [x[k, :n] for k, n in enumerate(lengths)]
+def _flat(x, lengths, name):
+    """The kernels' `FlatDataset` of a (B, N, D) float64 array and its lengths.
 
-
-def _padded(grads, like, lengths):
-    """Gradients of unpadded series, zero-padded back to the shape of ``like``."""
+    Validated input, so no re-validation: a view for full lengths, else the
+    unpadded series laid end to end.
+    """
+    n_ts, sz, d = x.shape
     if lengths is None:
-        return grads
-    out = np.zeros_like(like)
-    for k, n in enumerate(lengths):
-        out[k, :n] = grads[k]
-    return out
+        return FlatDataset(x.reshape(n_ts * sz, d), np.arange(0, n_ts * sz + 1, sz), "3d",
+                           name=name)
+    offsets = np.zeros(n_ts + 1, dtype=np.intp)
+    np.cumsum(lengths, out=offsets[1:])
+    return FlatDataset(x[_valid_mask(lengths, n_ts, sz)], offsets, "list", name=name)
+
+
+def _padded(flat, shape, lengths):
+    """Gradients laid end to end (`_flat`), as a (B, N, D) tensor zero at the padding."""
+    if lengths is None:
+        return torch.from_numpy(flat.reshape(shape))
+    out = np.zeros(shape)
+    out[_valid_mask(lengths, *shape[:2])] = flat
+    return torch.from_numpy(out)
 
 
 def _pair_lengths(x_lengths, y_lengths, n_ts, n, m):
-    """(n_pairs, 2) block sizes of the cost matrices, or None when all are full."""
-    if x_lengths is None and y_lengths is None:
-        return None
+    """(n_pairs, 2) block sizes of the cost matrices."""
     return np.stack([np.full(n_ts, n) if x_lengths is None else x_lengths,
-                     np.full(n_ts, m) if y_lengths is None else y_lengths], axis=1)
+                     np.full(n_ts, m) if y_lengths is None else y_lengths],
+                    axis=1).astype(np.intp)
+
+
+# --------------------------------------------------------------------------
+# Values and gradients of the squared Euclidean cost, on kernel tensors
+# --------------------------------------------------------------------------
+def _fused_value_grad(x, y, gamma, radius, x_lengths, y_lengths, n_threads, want_x, want_y):
+    """By the fused kernels, which compute each cost where the recursion needs it."""
+    X = _flat(x.numpy(), x_lengths, "x")
+    Y = _flat(y.numpy(), y_lengths, "y")
+    if not (want_x or want_y):
+        idx = np.arange(X.n_ts)
+        return torch.from_numpy(_pairs_value(X, Y, idx, idx, gamma, radius, n_threads)), \
+            None, None
+    values, gX, gY = _value_grad(X, Y, gamma, radius, n_threads, want_x, want_y)
+    return (torch.from_numpy(values),
+            _padded(gX, x.shape, x_lengths) if want_x else None,
+            _padded(gY, y.shape, y_lengths) if want_y else None)
+
+
+def _matmul_value_grad(x, y, gamma, radius, x_lengths, y_lengths, n_threads, want_x, want_y):
+    r"""With the costs and the gradients as batched matrix products (BLAS).
+
+    :math:`D = |x|^2 + |y|^2 - 2 x y^\top` in one product of the series
+    augmented by their squared norms and ones; the kernels give the values
+    and :math:`E = \partial\,\mathrm{dtw}_\gamma / \partial D` from ``D``;
+    :math:`\nabla_x = 2 (x \odot E \mathbf{1} - E y)` and
+    :math:`\nabla_y = 2 (y \odot E^\top \mathbf{1} - E^\top x)` in two more
+    products. Each pair is first centred on the mean of its two series: the
+    costs are translation invariant, and the expanded form would lose them
+    in cancellation on data far from the origin (what is left is clamped at
+    0). The padding is set to 0, so that products never meet it.
+    """
+    n_ts, n, d = x.shape
+    m = y.shape[1]
+    # the errors of the fused path, naming x, y or gamma, for costs that could overflow
+    _max_sqeuclidean(_flat(x.numpy(), x_lengths, "x"), _flat(y.numpy(), y_lengths, "y"), gamma)
+    mx = None if x_lengths is None else \
+        torch.from_numpy(_valid_mask(x_lengths, n_ts, n)).unsqueeze(-1).to(x.dtype)
+    my = None if y_lengths is None else \
+        torch.from_numpy(_valid_mask(y_lengths, n_ts, m)).unsqueeze(-1).to(y.dtype)
+    xs = x.sum(1) if mx is None else (x * mx).sum(1)
+    ys = y.sum(1) if my is None else (y * my).sum(1)
+    lengths = _pair_lengths(x_lengths, y_lengths, n_ts, n, m)
+    centre = ((xs + ys) / torch.from_numpy(lengths.sum(1, keepdims=True)).to(x.dtype))[:, None]
+    xc = x - centre if mx is None else (x - centre) * mx
+    yc = y - centre if my is None else (y - centre) * my
+    ones_x, ones_y = x.new_ones(n_ts, n, 1), y.new_ones(n_ts, m, 1)
+    xa = torch.cat([xc, xc.square().sum(2, keepdim=True), ones_x], 2)
+    ya = torch.cat([-2.0 * yc, ones_y, yc.square().sum(2, keepdim=True)], 2)
+    D = torch.bmm(xa, ya.transpose(1, 2)).clamp_(min=0.0)
+    values, E = _batch_cost(D.numpy(), lengths, gamma, radius, want_x or want_y, n_threads)
+    E = torch.from_numpy(E)
+    return torch.from_numpy(values), \
+        _matmul_grad(E, xc, torch.cat([yc, ones_y], 2)) if want_x else None, \
+        _matmul_grad(E.transpose(1, 2), yc, torch.cat([xc, ones_x], 2)) if want_y else None
+
+
+def _matmul_grad(E, a, b1):
+    """``2 (a * E.sum(2) - E @ b)`` from one product ``E @ [b, 1]``."""
+    prod = torch.bmm(E, b1)
+    return prod[:, :, -1:].mul(a).sub_(prod[:, :, :-1]).mul_(2.0)
+
+
+def _squared_euclidean_value_grad(x, y, *args):
+    """Values and gradients of validated kernel tensors, by the faster of the two ways."""
+    n_ts, n, d = x.shape
+    by_matmul = d >= MATMUL_MIN_DIM and n_ts * n * y.shape[1] <= MATMUL_MAX_CELLS
+    return (_matmul_value_grad if by_matmul else _fused_value_grad)(x, y, *args)
 
 
 # --------------------------------------------------------------------------
@@ -208,20 +300,14 @@ class _SoftDTWFunction(torch.autograd.Function):
     """Values of the pairs ``(x[k], y[k])`` under the squared Euclidean cost."""
 
     @staticmethod
-    def forward(ctx, x, y, gamma, radius, x_lengths, y_lengths, n_jobs):
+    def forward(ctx, x, y, gamma, radius, x_lengths, y_lengths, n_threads):
         want_x, want_y = ctx.needs_input_grad[:2]
-        return_grad = {(True, True): "both", (True, False): "x", (False, True): "y"}.get(
-            (want_x, want_y))
-        x_np, y_np = _to_numpy(x), _to_numpy(y)
-        out = soft_dtw_batch(_series(x_np, x_lengths), _series(y_np, y_lengths), gamma,
-                             sakoe_chiba_radius=radius, return_grad=return_grad, n_jobs=n_jobs)
-        values, grads = (out, ()) if return_grad is None else (out[0], list(out[1:]))
-        grad_x = torch.from_numpy(_padded(grads.pop(0), x_np, x_lengths)).to(x.dtype) \
-            if want_x else None
-        grad_y = torch.from_numpy(_padded(grads.pop(0), y_np, y_lengths)).to(y.dtype) \
-            if want_y else None
-        ctx.save_for_backward(grad_x, grad_y)
-        return torch.from_numpy(values).to(torch.promote_types(x.dtype, y.dtype))
+        values, grad_x, grad_y = _squared_euclidean_value_grad(
+            _as_kernel(x), _as_kernel(y), gamma, radius, x_lengths, y_lengths, n_threads,
+            want_x, want_y)
+        ctx.save_for_backward(None if grad_x is None else grad_x.to(x.dtype),
+                              None if grad_y is None else grad_y.to(y.dtype))
+        return values.to(torch.promote_types(x.dtype, y.dtype))
 
     @staticmethod
     @once_differentiable
@@ -235,13 +321,10 @@ class _SoftDTWCostFunction(torch.autograd.Function):
     """Values of a batch of cost matrices; the gradient is the expected alignment."""
 
     @staticmethod
-    def forward(ctx, D, gamma, radius, lengths, n_jobs):
+    def forward(ctx, D, gamma, radius, lengths, n_threads):
         want = ctx.needs_input_grad[0]
-        out = soft_dtw_batch_from_cost(_to_numpy(D), gamma, lengths=lengths,
-                                       sakoe_chiba_radius=radius, return_alignment=want,
-                                       n_jobs=n_jobs)
-        values, E = out if want else (out, None)
-        ctx.save_for_backward(None if E is None else torch.from_numpy(E).to(D.dtype))
+        values, E = _batch_cost(_as_kernel(D).numpy(), lengths, gamma, radius, want, n_threads)
+        ctx.save_for_backward(torch.from_numpy(E).to(D.dtype) if want else None)
         return torch.from_numpy(values).to(D.dtype)
 
     @staticmethod
@@ -279,7 +362,7 @@ def _cost_matrix(dist_func, x, y, x_lengths, y_lengths):
 
 
 @torch.compiler.disable
-def _values(x, y, gamma, radius, dist_func, x_lengths, y_lengths, n_jobs):
+def _values(x, y, gamma, radius, dist_func, x_lengths, y_lengths, n_threads):
     """Differentiable soft-DTW values of validated pairs.
 
     Opaque to ``torch.compile``: the kernels are not traceable, so the
@@ -289,10 +372,10 @@ def _values(x, y, gamma, radius, dist_func, x_lengths, y_lengths, n_jobs):
         if not torch.is_grad_enabled():
             # needs_input_grad follows requires_grad even under no_grad
             x, y = x.detach(), y.detach()
-        return _SoftDTWFunction.apply(x, y, gamma, radius, x_lengths, y_lengths, n_jobs)
+        return _SoftDTWFunction.apply(x, y, gamma, radius, x_lengths, y_lengths, n_threads)
     D = _cost_matrix(dist_func, x, y, x_lengths, y_lengths)
     lengths = _pair_lengths(x_lengths, y_lengths, len(x), x.shape[1], y.shape[1])
-    return _SoftDTWCostFunction.apply(D, gamma, radius, lengths, n_jobs)
+    return _SoftDTWCostFunction.apply(D, gamma, radius, lengths, n_threads)
 
 
 # --------------------------------------------------------------------------
@@ -352,13 +435,13 @@ def soft_dtw(x, y, gamma=1.0, *, normalize=False, sakoe_chiba_radius=None, dist_
     >>> x.grad.shape
     torch.Size([1, 3])
     """
-    gamma = _check_params(gamma, sakoe_chiba_radius, dist_func, n_jobs)
+    gamma, radius, n_threads = _check_params(gamma, sakoe_chiba_radius, dist_func, n_jobs)
     x, y, x_lengths, y_lengths = _check_inputs(x, y, x_lengths, y_lengths)
-    args = (gamma, sakoe_chiba_radius, dist_func)
-    values = _values(x, y, *args, x_lengths, y_lengths, n_jobs)
+    args = (gamma, radius, dist_func)
+    values = _values(x, y, *args, x_lengths, y_lengths, n_threads)
     if normalize:
-        values = values - 0.5 * (_values(x, x, *args, x_lengths, x_lengths, n_jobs)
-                                 + _values(y, y, *args, y_lengths, y_lengths, n_jobs))
+        values = values - 0.5 * (_values(x, x, *args, x_lengths, x_lengths, n_threads)
+                                 + _values(y, y, *args, y_lengths, y_lengths, n_threads))
     return values
 
 
@@ -404,14 +487,12 @@ def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None, dist_func=No
              [1., 0.],
              [0., 1.]]], dtype=torch.float64)
     """
-    gamma = _check_params(gamma, sakoe_chiba_radius, dist_func, n_jobs)
+    gamma, radius, n_threads = _check_params(gamma, sakoe_chiba_radius, dist_func, n_jobs)
     x, y, x_lengths, y_lengths = _check_inputs(x, y, x_lengths, y_lengths)
     with torch.no_grad():
         D = _cost_matrix(dist_func or _sqeuclidean, x, y, x_lengths, y_lengths)
     lengths = _pair_lengths(x_lengths, y_lengths, len(x), x.shape[1], y.shape[1])
-    values, E = soft_dtw_batch_from_cost(_to_numpy(D), gamma, lengths=lengths,
-                                         sakoe_chiba_radius=sakoe_chiba_radius,
-                                         return_alignment=True, n_jobs=n_jobs)
+    values, E = _batch_cost(_as_kernel(D).numpy(), lengths, gamma, radius, True, n_threads)
     return torch.from_numpy(E).to(D.dtype), torch.from_numpy(values).to(D.dtype)
 
 
@@ -474,7 +555,7 @@ class SoftDTWLoss(torch.nn.Module):
     def __init__(self, gamma=1.0, normalize=False, sakoe_chiba_radius=None, dist_func=None,
                  reduction="mean", *, n_jobs=None):
         super().__init__()
-        self.gamma = _check_params(gamma, sakoe_chiba_radius, dist_func, n_jobs)
+        self.gamma = _check_params(gamma, sakoe_chiba_radius, dist_func, n_jobs)[0]
         if reduction not in _REDUCTIONS:
             raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
         if not isinstance(normalize, (bool, np.bool_)):
