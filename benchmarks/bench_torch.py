@@ -29,14 +29,14 @@ import numpy as np
 import torch
 
 from sksoftdtw import soft_dtw_batch
-from sksoftdtw.torch import SoftDTWLoss
+from sksoftdtw.torch import SoftDTWLoss, _loss
 
 GAMMA = 1.0
 
 
 def _forward_backward(loss, x, y):
     def run():
-        x.grad = None
+        x.grad = y.grad = None
         loss(x, y).backward()
     return run
 
@@ -110,7 +110,7 @@ def bench_speed(repeat):
 # ru_maxrss would include the parent's peak, which Linux carries across exec.
 _MEMORY_CHILD = """
 import re, numpy as np, torch
-from sksoftdtw.torch import SoftDTWLoss
+from sksoftdtw.torch import SoftDTWLoss, _loss
 
 def peak_kb():
     return int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
@@ -148,10 +148,42 @@ def bench_overhead(repeat):
           f"{res['torch'][0] * 1e3:.2f} ms: ratio {res['torch'][1]:.3f}")
 
 
+def _with_matmul_min_dim(min_dim, fn):
+    def run():
+        saved, _loss.MATMUL_MIN_DIM = _loss.MATMUL_MIN_DIM, min_dim
+        try:
+            fn()
+        finally:
+            _loss.MATMUL_MIN_DIM = saved
+    return run
+
+
+def bench_crossover(repeat):
+    """The two ways of the squared Euclidean cost, forced, dimension by dimension:
+    where matrix products start to pay (``sksoftdtw._plan.MATMUL_MIN_DIM``)."""
+    set_threads(1)
+    print("fused kernels vs matrix products, forward + backward of both inputs, float32, "
+          "1 thread: ms per batch (ratio matmul / fused)")
+    for n_ts, sz in [(64, 256), (64, 64)]:
+        row = []
+        for d in (1, 4, 16, 24, 32, 64):
+            rng = np.random.default_rng(0)
+            x = torch.tensor(rng.standard_normal((n_ts, sz, d)), dtype=torch.float32,
+                             requires_grad=True)
+            y = torch.tensor(rng.standard_normal((n_ts, sz, d)), dtype=torch.float32,
+                             requires_grad=True)
+            step = _forward_backward(SoftDTWLoss(GAMMA), x, y)
+            res = rounds({"fused": _with_matmul_min_dim(2**62, step),
+                          "matmul": _with_matmul_min_dim(1, step)}, repeat)
+            row.append(f"d = {d}: {res['fused'][0] * 1e3:.1f} / {res['matmul'][0] * 1e3:.1f} "
+                       f"({res['matmul'][1]:.2f})")
+        print(f"  batch {n_ts}, length {sz}: " + ", ".join(row))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sections", nargs="+", default=["overhead", "memory", "speed"],
-                        choices=["overhead", "memory", "speed"])
+                        choices=["overhead", "memory", "speed", "crossover"])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     print(f"torch {torch.__version__}, {len(os.sched_getaffinity(0))} cores")
@@ -162,6 +194,8 @@ def main():
         bench_memory()
     if "speed" in args.sections:
         bench_speed(args.repeat)
+    if "crossover" in args.sections:
+        bench_crossover(args.repeat)
 
 
 if __name__ == "__main__":

@@ -65,11 +65,16 @@ MAX_FULL_CELLS = 2**23
 # The PyTorch loss computes the squared Euclidean costs of series of at
 # least this dimension, and their gradients, as batched matrix products
 # (BLAS) around the recursion on the cost matrices, instead of by the fused
-# kernels, whose work per cell grows with the dimension; up to this many
-# cells in the batch (the matrices of the costs and of the alignments take
-# 16 bytes a cell).
-MATMUL_MIN_DIM = 4
-MATMUL_MAX_CELLS = 2**23
+# kernels, whose work per cell grows with the dimension. Measured crossover
+# (forward and backward, batches of 64 pairs, one thread): d = 16 to 32 at
+# length 64, 32 to 64 at length 256; the recursion on given cost matrices
+# with their alignments costs about 2.5 times the fused kernels' recursion
+# at d = 1, which keeps the crossover that high.
+MATMUL_MIN_DIM = 32
+
+# Up to this many cells in the batch: the cost and alignment matrices take
+# 16 bytes a cell, kept from call to call.
+MATMUL_MAX_CELLS = 2**22
 
 ORDERS = ("rows", "lanes", "antidiagonals")
 DOMAINS = ("exp", "log", "hard")

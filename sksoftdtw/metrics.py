@@ -476,9 +476,13 @@ def _cost_alignment(D, gamma, radius):
     return float(values[0]), E[0]
 
 
-def _batch_cost(D, lengths, gamma, radius, want_alignment, n_threads, strategy=None):
+def _batch_cost(D, lengths, gamma, radius, want_alignment, n_threads, strategy=None, E=None):
     """Values (and E) of the blocks ``D[k, :n_k, :m_k]`` of a float64 C-contiguous
-    batch, each pair by the kernel that suits it; rejects non-finite blocks."""
+    batch, each pair by the kernel that suits it; rejects non-finite blocks.
+
+    ``E``, when given, is the output array of the alignments, of the shape of
+    ``D`` and zero.
+    """
     n_pairs = len(D)
     max_cost = np.empty(n_pairs)
     _fast.cost_blocks_abs_max(D, lengths, n_threads, max_cost)
@@ -488,13 +492,14 @@ def _batch_cost(D, lengths, gamma, radius, want_alignment, n_threads, strategy=N
             f" inside its block D[{k}, :{lengths[k, 0]}, :{lengths[k, 1]}]"
         raise ValueError(f"D[{k}] contains NaN or infinite values{block}")
     check_gamma_range(gamma, lengths.sum(axis=1).max())
+    if E is None:
+        E = np.zeros(D.shape if want_alignment else (0, 0, 0))
     single = _single_path(lengths[:, 0], lengths[:, 1], radius) \
         if gamma > 0 and not _forced(strategy) else np.False_
     if single.all():
         gamma = 0.0
     elif single.any():
         values = np.empty(n_pairs)
-        E = np.zeros(D.shape if want_alignment else (0, 0, 0))
         for part, g in ((single, 0.0), (~single, gamma)):
             values[part], E_part = _batch_cost(np.ascontiguousarray(D[part]), lengths[part],
                                                g, radius, want_alignment, n_threads, strategy)
@@ -508,7 +513,6 @@ def _batch_cost(D, lengths, gamma, radius, want_alignment, n_threads, strategy=N
     work = _wavefront_work(n_threads * _fast.wavefront_cost_work_size(
         lengths, wavefront.view(np.uint8)))
     values = np.empty(n_pairs)
-    E = np.zeros(D.shape if want_alignment else (0, 0, 0))
     _fast.batch_cost(D, lengths, gamma, radius, exp_domain.view(np.uint8),
                      wavefront.view(np.uint8), n_threads, work, values, E)
     return values, E

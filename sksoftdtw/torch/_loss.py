@@ -15,6 +15,9 @@ The kernels run in float64 on the CPU: other floating dtypes are converted at
 the boundary and the results converted back.
 """
 
+import math
+import threading
+
 import numpy as np
 import torch
 from torch.autograd.function import once_differentiable
@@ -211,6 +214,21 @@ def _padded(flat, shape, lengths):
     return torch.from_numpy(out)
 
 
+# Workspaces of the matrix products, kept per thread from call to call: fresh
+# buffers of tens of MB cost about as much in page faults as the computation.
+_WORKSPACES = threading.local()
+
+
+def _workspace(name, shape):
+    """A float64 tensor of ``shape``, any content, kept by this thread between calls."""
+    size = math.prod(shape)
+    buf = getattr(_WORKSPACES, name, None)
+    if buf is None or len(buf) < size:
+        buf = torch.empty(size, dtype=torch.float64)
+        setattr(_WORKSPACES, name, buf)
+    return buf[:size].view(shape)
+
+
 def _pair_lengths(x_lengths, y_lengths, n_ts, n, m):
     """(n_pairs, 2) block sizes of the cost matrices."""
     return np.stack([np.full(n_ts, n) if x_lengths is None else x_lengths,
@@ -265,9 +283,12 @@ def _matmul_value_grad(x, y, gamma, radius, x_lengths, y_lengths, n_threads, wan
     ones_x, ones_y = x.new_ones(n_ts, n, 1), y.new_ones(n_ts, m, 1)
     xa = torch.cat([xc, xc.square().sum(2, keepdim=True), ones_x], 2)
     ya = torch.cat([-2.0 * yc, ones_y, yc.square().sum(2, keepdim=True)], 2)
-    D = torch.bmm(xa, ya.transpose(1, 2)).clamp_(min=0.0)
-    values, E = _batch_cost(D.numpy(), lengths, gamma, radius, want_x or want_y, n_threads)
-    E = torch.from_numpy(E)
+    D = torch.bmm(xa, ya.transpose(1, 2), out=_workspace("D", (n_ts, n, m))).clamp_(min=0.0)
+    if not (want_x or want_y):
+        return torch.from_numpy(_batch_cost(D.numpy(), lengths, gamma, radius, False,
+                                            n_threads)[0]), None, None
+    E = _workspace("E", (n_ts, n, m)).zero_()
+    values, _ = _batch_cost(D.numpy(), lengths, gamma, radius, True, n_threads, E=E.numpy())
     return torch.from_numpy(values), \
         _matmul_grad(E, xc, torch.cat([yc, ones_y], 2)) if want_x else None, \
         _matmul_grad(E.transpose(1, 2), yc, torch.cat([xc, ones_x], 2)) if want_y else None
