@@ -10,14 +10,17 @@ Three measurements, peers timed in the same run when installed (tslearn's
   batch 8, d = 1, in a fresh subprocess (torch's own footprint included);
 - ``speed``: forward + backward of a batch of 64 pairs of length 256, d = 1
   and d = 16, float32 (what a network feeds a loss), with one thread and with
-  all threads (our ``n_jobs``, numba's and torch's thread counts alike).
+  all threads (our ``n_jobs``, numba's and torch's thread counts alike);
+- ``crossover`` (not run by default): the fused kernels against the matrix
+  products of the costs and gradients, each forced, dimension by dimension,
+  which sets ``sksoftdtw._plan.MATMUL_MIN_DIM``.
 
 Times are medians over repetitions run in turn (ours, then each peer), so a
 drift of the machine's speed hits all alike; ratios are taken per round.
 
 Usage::
 
-    python benchmarks/bench_torch.py [--sections overhead memory speed] [--repeat 5]
+    python benchmarks/bench_torch.py [--sections overhead memory speed crossover] [--repeat 5]
 """
 import argparse
 import os
@@ -189,7 +192,7 @@ def main():
     print(f"torch {torch.__version__}, {len(os.sched_getaffinity(0))} cores")
     # The overhead first: the peers' numba threads keep spinning after their runs.
     if "overhead" in args.sections:
-        bench_overhead(max(args.repeat, 30))
+        bench_overhead(max(args.repeat, 200))
     if "memory" in args.sections:
         bench_memory()
     if "speed" in args.sections:

@@ -3,16 +3,21 @@ r"""Soft-DTW as a PyTorch loss: autograd functions over the batched kernels.
 Two autograd functions carry everything:
 
 - ``_SoftDTWFunction`` on the series, for the squared Euclidean cost: one
-  call of :func:`~sksoftdtw.soft_dtw_batch` computes the values and, in the
-  same pass, the gradients of the inputs that require them;
+  call of the batched kernels computes the values and, in the same pass, the
+  gradients of the inputs that require them; below dimension
+  ``MATMUL_MIN_DIM`` the fused kernels compute each cost inside the
+  recursion, from it on the costs and gradients are batched matrix products
+  around the recursion on the cost matrices (`_matmul_value_grad`);
 - ``_SoftDTWCostFunction`` on a cost matrix ``D`` given by ``dist_func``: the
   kernels return the expected alignment :math:`E = \partial\,\mathrm{dtw}_\gamma
   / \partial D` with the values, and autograd carries it back through
   ``dist_func``.
 
 Their backward passes only scale the stored gradients by the incoming ones.
-The kernels run in float64 on the CPU: other floating dtypes are converted at
-the boundary and the results converted back.
+The input is validated once, here, and the kernels' private cores called
+without validating it again. The kernels run on the CPU in the dtype that
+`_kernel_dtype` gives (float64 for now): other dtypes are converted at the
+boundary and the results converted back.
 """
 
 import math
@@ -552,6 +557,13 @@ class SoftDTWLoss(torch.nn.Module):
     tensors are converted at the boundary and the values and gradients
     converted back. Tensors on another device raise an error naming it. The
     loss is once differentiable (no double backward).
+
+    Without ``dist_func``, series of low dimension run through fused kernels
+    that compute each squared distance inside the recursion; from dimension
+    ``sksoftdtw._plan.MATMUL_MIN_DIM`` on, the cost matrices and the
+    gradients are batched matrix products (BLAS) around the recursion on the
+    cost matrices, each pair centred first so that the expanded form
+    :math:`|x|^2 + |y|^2 - 2 x \cdot y` keeps its precision.
 
     References
     ----------
