@@ -41,12 +41,15 @@ WAVEFRONT_MIN_LENGTH = 64
 # Lanes keep the weights of 16 pairs (256 bytes a cell): beyond this many
 # cells per pair their traffic outweighs the lanes' speed, and pairs run one by
 # one by anti-diagonals instead (measured crossover: pairs of length 200 to 300).
-# Gradients of series of dimension d > 2 do d / 2 times as much work a cell,
-# where the lanes are faster, so that they pay up to d / 2 times more cells
-# (measured, forward and backward, one thread, lanes / anti-diagonals: at
-# length 256, 0.94 for d = 4 and 0.6 for d = 8 and 16; at length 512, 0.95 for
-# d = 8 and 0.82 for d = 16).
+# The gradient of one series of each pair, for series of dimension d > 2,
+# does about d / 2 times as much work a cell, where the lanes are faster, so
+# that they pay up to min(d, LANES_MAX_DIM) / 2 times more cells (measured,
+# one thread, lanes / anti-diagonals: at length 256, 0.94 for d = 4 and 0.5
+# to 0.66 for d = 8 to 32; at length 512, 0.95 for d = 8 and 0.82 for
+# d = 16). The gradients of both series are not faster in lanes (at length
+# 256, 1.0 to 2.4 the time for d = 8 to 32).
 LANES_MAX_CELLS = 2**15
+LANES_MAX_DIM = 32
 
 # A group of lanes costs about as much as N_LANES / LANE_GROUP_COST pairs run
 # one by one: lanes pay when the groups are on average fuller than that.
@@ -155,7 +158,7 @@ def _refuse(order, domain, reason):
 
 
 def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
-         strategy=None, d=1):
+         strategy=None, d=1, n_gradients=1):
     """The plan of a request.
 
     Parameters
@@ -178,6 +181,8 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
         ``SKSOFTDTW_STRATEGY``, and an empty one leaves the choice to the plan.
     d : int, default=1
         Dimension of the series (of a request of series).
+    n_gradients : {1, 2}, default=1
+        Whether the gradients of one series of each pair or of both are asked.
 
     Returns
     -------
@@ -213,8 +218,8 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
         if n_pairs == 1:
             order = "antidiagonals" if wavefront_ok and shortest >= WAVEFRONT_MIN_LENGTH \
                 else "rows"
-        elif gradient and wavefront_ok and \
-                np.median(cells) > LANES_MAX_CELLS * max(1.0, d / 2):
+        elif gradient and wavefront_ok and np.median(cells) > LANES_MAX_CELLS * (
+                max(1.0, min(d, LANES_MAX_DIM) / 2) if n_gradients == 1 else 1.0):
             order = "antidiagonals"
         elif lanes_ok:
             groups = _padded_groups(lengths_x, lengths_y, cells) \

@@ -171,7 +171,8 @@ def _pairs_value_grad(X, Y, gamma, radius, n_jobs, want_x, want_y, strategy=None
     gX = np.zeros_like(X.data) if want_x else np.zeros((0, X.d))
     gY = np.zeros_like(Y.data) if want_y else np.zeros((0, X.d))
     p = plan("gradient", X.lengths, Y.lengths, gamma=gamma, radius=radius,
-             max_cost=_max_sqeuclidean(X, Y, gamma), strategy=strategy, d=X.d)
+             max_cost=_max_sqeuclidean(X, Y, gamma), strategy=strategy, d=X.d,
+             n_gradients=int(want_x) + int(want_y))
     n_threads = check_n_jobs(n_jobs)
     if p.order == "antidiagonals":
         _wavefront_value_grad(X, Y, gamma, min(n_threads, X.n_ts), values, gX, gY)
