@@ -387,13 +387,18 @@ def _cost_matrix(dist_func, x, y, x_lengths, y_lengths):
     return D
 
 
-@torch.compiler.disable
-def _values(x, y, gamma, radius, dist_func, x_lengths, y_lengths, n_threads):
-    """Differentiable soft-DTW values of validated pairs.
+def _values(*args):
+    """Differentiable soft-DTW values of validated pairs (`_eager_values`).
 
     Opaque to ``torch.compile``: the kernels are not traceable, so the
-    compiler breaks the graph here and runs this part eagerly.
+    compiler breaks the graph here and runs this part eagerly. The wrapper
+    that makes it opaque costs about 0.15 ms a call, so it is taken only
+    while compiling.
     """
+    return (_opaque_values if torch.compiler.is_compiling() else _eager_values)(*args)
+
+
+def _eager_values(x, y, gamma, radius, dist_func, x_lengths, y_lengths, n_threads):
     if dist_func is None:
         if not torch.is_grad_enabled():
             # needs_input_grad follows requires_grad even under no_grad
@@ -402,6 +407,9 @@ def _values(x, y, gamma, radius, dist_func, x_lengths, y_lengths, n_threads):
     D = _cost_matrix(dist_func, x, y, x_lengths, y_lengths)
     lengths = _pair_lengths(x_lengths, y_lengths, len(x), x.shape[1], y.shape[1])
     return _SoftDTWCostFunction.apply(D, gamma, radius, lengths, n_threads)
+
+
+_opaque_values = torch.compiler.disable(_eager_values)
 
 
 # --------------------------------------------------------------------------
