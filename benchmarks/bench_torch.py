@@ -10,14 +10,17 @@ Three measurements, peers timed in the same run when installed (tslearn's
   batch 8, d = 1, in a fresh subprocess (torch's own footprint included);
 - ``speed``: forward + backward of a batch of 64 pairs of length 256, d = 1
   and d = 16, float32 (what a network feeds a loss), with one thread and with
-  all threads (our ``n_jobs``, numba's and torch's thread counts alike).
+  all threads (our ``n_jobs``, numba's and torch's thread counts alike);
+- ``crossover`` (not run by default): the fused kernels against the matrix
+  products of the costs and gradients, each forced, dimension by dimension,
+  which sets ``sksoftdtw._plan.MATMUL_MIN_DIM``.
 
 Times are medians over repetitions run in turn (ours, then each peer), so a
 drift of the machine's speed hits all alike; ratios are taken per round.
 
 Usage::
 
-    python benchmarks/bench_torch.py [--sections overhead memory speed] [--repeat 5]
+    python benchmarks/bench_torch.py [--sections overhead memory speed crossover] [--repeat 5]
 """
 import argparse
 import os
@@ -29,14 +32,14 @@ import numpy as np
 import torch
 
 from sksoftdtw import soft_dtw_batch
-from sksoftdtw.torch import SoftDTWLoss
+from sksoftdtw.torch import SoftDTWLoss, _loss
 
 GAMMA = 1.0
 
 
 def _forward_backward(loss, x, y):
     def run():
-        x.grad = None
+        x.grad = y.grad = None
         loss(x, y).backward()
     return run
 
@@ -72,8 +75,9 @@ def set_threads(n_threads):
 
 
 def rounds(fns, repeat):
-    """Median seconds of each callable over ``repeat`` rounds run in turn, and the
-    median per-round ratio of each to the first."""
+    """Median seconds of each callable over ``repeat`` rounds run in turn, the
+    median per-round ratio of each to the first, and the 5th percentile of the
+    seconds (the rounds that ran on an idle core)."""
     for fn in fns.values():
         fn()  # warm-up, and numba's compilation
     times = {name: [] for name in fns}
@@ -83,7 +87,8 @@ def rounds(fns, repeat):
             fn()
             times[name].append(time.perf_counter() - t0)
     first = np.array(times[next(iter(fns))])
-    return {name: (np.median(t), np.median(np.array(t) / first)) for name, t in times.items()}
+    return {name: (np.median(t), np.median(np.array(t) / first), np.percentile(t, 5))
+            for name, t in times.items()}
 
 
 def bench_speed(repeat):
@@ -102,7 +107,7 @@ def bench_speed(repeat):
             cells = 64 * 256 * 256
             row = ", ".join(f"{name} {t * 1e3:.1f} ms = {t / cells * 1e9:.2f} ns/cell"
                             + ("" if name == "sksoftdtw" else f" ({ratio:.0f}x)")
-                            for name, (t, ratio) in res.items())
+                            for name, (t, ratio, _) in res.items())
             print(f"  {threads} thread(s), d = {d:2d}: {row}")
 
 
@@ -110,7 +115,7 @@ def bench_speed(repeat):
 # ru_maxrss would include the parent's peak, which Linux carries across exec.
 _MEMORY_CHILD = """
 import re, numpy as np, torch
-from sksoftdtw.torch import SoftDTWLoss
+from sksoftdtw.torch import SoftDTWLoss, _loss
 
 def peak_kb():
     return int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
@@ -145,23 +150,61 @@ def bench_overhead(repeat):
     res = rounds(fns, repeat)
     print(f"overhead, batch 64, length 128, float64, 1 thread: soft_dtw_batch "
           f"{res['numpy'][0] * 1e3:.2f} ms, SoftDTWLoss forward + backward "
-          f"{res['torch'][0] * 1e3:.2f} ms: ratio {res['torch'][1]:.3f}")
+          f"{res['torch'][0] * 1e3:.2f} ms: ratio {res['torch'][1]:.3f}; fastest rounds "
+          f"(5th percentiles) {res['numpy'][2] * 1e3:.2f} and {res['torch'][2] * 1e3:.2f} ms: "
+          f"ratio {res['torch'][2] / res['numpy'][2]:.3f}")
+
+
+def _with_matmul_min_dim(min_dim, fn):
+    def run():
+        saved, _loss.MATMUL_MIN_DIM = _loss.MATMUL_MIN_DIM, min_dim
+        try:
+            fn()
+        finally:
+            _loss.MATMUL_MIN_DIM = saved
+    return run
+
+
+def bench_crossover(repeat):
+    """The two ways of the squared Euclidean cost, forced, dimension by dimension:
+    where matrix products start to pay (``sksoftdtw._plan.MATMUL_MIN_DIM``)."""
+    set_threads(1)
+    print("fused kernels vs matrix products, forward + backward, float32, 1 thread: "
+          "ms per batch (ratio matmul / fused)")
+    for n_ts, sz in [(64, 256), (64, 64)]:
+        for both in (False, True):
+            row = []
+            for d in (1, 4, 16, 24, 32, 64):
+                rng = np.random.default_rng(0)
+                x = torch.tensor(rng.standard_normal((n_ts, sz, d)), dtype=torch.float32,
+                                 requires_grad=True)
+                y = torch.tensor(rng.standard_normal((n_ts, sz, d)), dtype=torch.float32,
+                                 requires_grad=both)
+                step = _forward_backward(SoftDTWLoss(GAMMA), x, y)
+                res = rounds({"fused": _with_matmul_min_dim(2**62, step),
+                              "matmul": _with_matmul_min_dim(1, step)}, repeat)
+                row.append(f"d = {d}: {res['fused'][0] * 1e3:.1f} / "
+                           f"{res['matmul'][0] * 1e3:.1f} ({res['matmul'][1]:.2f})")
+            grads = "x and y" if both else "x"
+            print(f"  batch {n_ts}, length {sz}, gradients of {grads}: " + ", ".join(row))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sections", nargs="+", default=["overhead", "memory", "speed"],
-                        choices=["overhead", "memory", "speed"])
+                        choices=["overhead", "memory", "speed", "crossover"])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     print(f"torch {torch.__version__}, {len(os.sched_getaffinity(0))} cores")
     # The overhead first: the peers' numba threads keep spinning after their runs.
     if "overhead" in args.sections:
-        bench_overhead(max(args.repeat, 30))
+        bench_overhead(max(args.repeat, 200))
     if "memory" in args.sections:
         bench_memory()
     if "speed" in args.sections:
         bench_speed(args.repeat)
+    if "crossover" in args.sections:
+        bench_crossover(args.repeat)
 
 
 if __name__ == "__main__":

@@ -81,6 +81,14 @@ LANE_GROUP_COST_LONG = 2
 # weights block by block. (Weights of every cell, streamed from memory, cost
 # 1.6 to 2.7 times more per cell at length 256 to 1024 than at length 64.)
 LANES_BLOCK_BYTES = 2**22
+# The gradient of one series of each pair, for series of dimension d > 2,
+# does about d / 2 times as much work a cell, where the lanes are faster, so
+# that they pay up to min(d, LANES_MAX_DIM) / 2 times more cells (measured,
+# one thread, lanes / anti-diagonals: at length 256, 0.94 for d = 4 and 0.5
+# to 0.66 for d = 8 to 32; at length 512, 0.95 for d = 8 and 0.82 for
+# d = 16). The gradients of both series are not faster in lanes (at length
+# 256, 1.0 to 2.4 the time for d = 8 to 32).
+LANES_MAX_DIM = 32
 
 # A group of lanes costs about as much as N_LANES / LANE_GROUP_COST pairs run
 # one by one: lanes pay when the groups are on average fuller than that.
@@ -100,6 +108,20 @@ SMALL_PAIR_MAX_CELLS = 4096
 # Pairs with more cells keep checkpoints instead of the weights of every
 # cell (3 doubles a cell: 200 MB).
 MAX_FULL_CELLS = 2**23
+
+# The PyTorch loss computes the squared Euclidean costs of series of at
+# least this dimension, and their gradients, as batched matrix products
+# (BLAS) around the recursion on the cost matrices, instead of by the fused
+# kernels, whose work per cell grows with the dimension. Measured crossover
+# (forward and backward, batches of 64 pairs, one thread): d = 16 to 32 at
+# length 64, 32 to 64 at length 256; the recursion on given cost matrices
+# with their alignments costs about 2.5 times the fused kernels' recursion
+# at d = 1, which keeps the crossover that high.
+MATMUL_MIN_DIM = 32
+
+# Up to this many cells in the batch: the cost and alignment matrices take
+# 16 bytes a cell, kept from call to call.
+MATMUL_MAX_CELLS = 2**22
 
 ORDERS = ("rows", "lanes", "antidiagonals")
 DOMAINS = ("exp", "log", "hard")
@@ -272,7 +294,7 @@ def _refuse(order, domain, reason):
 
 
 def plan(want, lengths_x, lengths_y, *, gamma, band=NO_BAND, max_cost, per_pair=False,
-         strategy=None, dtype="float64"):
+         strategy=None, dtype="float64", d=1, n_gradients=1):
     """The plan of a request.
 
     Parameters
@@ -298,6 +320,10 @@ def plan(want, lengths_x, lengths_y, *, gamma, band=NO_BAND, max_cost, per_pair=
         The dtype of the data and results. float32 requests run in float32
         kernels when lanes in the exp domain compute them with exponents
         exact in float32 (see `MAX_EXPONENT_FLOAT32`), else in float64.
+    d : int, default=1
+        Dimension of the series (of a request of series).
+    n_gradients : {1, 2}, default=1
+        Whether the gradients of one series of each pair or of both are asked.
 
     Returns
     -------
@@ -310,10 +336,11 @@ def plan(want, lengths_x, lengths_y, *, gamma, band=NO_BAND, max_cost, per_pair=
     """
     check_band_fits(lengths_x, lengths_y, band)
     return _record(_plan(want, lengths_x, lengths_y, gamma, band, max_cost, per_pair,
-                         strategy, dtype))
+                         strategy, dtype, d, n_gradients))
 
 
-def _plan(want, lengths_x, lengths_y, gamma, band, max_cost, per_pair, strategy, dtype):
+def _plan(want, lengths_x, lengths_y, gamma, band, max_cost, per_pair, strategy, dtype, d,
+          n_gradients):
     forced_order, forced_domain = _parse(strategy)
     if want in SECOND_ORDER:
         return _plan_second_order(want, np.asarray(lengths_x), np.asarray(lengths_y), gamma,
@@ -360,7 +387,8 @@ def _plan(want, lengths_x, lengths_y, gamma, band, max_cost, per_pair, strategy,
             order = "antidiagonals" if wavefront_ok and shortest >= WAVEFRONT_MIN_LENGTH \
                 else "rows"
         else:
-            long = gradient and wavefront_ok and np.median(cells) > LANES_MAX_CELLS
+            long = gradient and wavefront_ok and np.median(cells) > LANES_MAX_CELLS * (
+                max(1.0, min(d, LANES_MAX_DIM) / 2) if n_gradients == 1 else 1.0)
             if lanes_ok:
                 groups = _padded_groups(lengths_x, lengths_y, cells, lane_dtype) \
                     if band.none and not gradient else None

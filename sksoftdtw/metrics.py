@@ -136,8 +136,9 @@ def _wavefront_work(size):
 
 def _wavefront_value_grad(X, Y, gamma, n_threads, values, gX, gY):
     work = _wavefront_work(n_threads * _fast.wavefront_work_size(X.offsets, Y.offsets, X.d))
-    _fast.batch_wavefront_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, n_threads,
-                                     work, values, gX, gY)
+    x, y = _kernel_data(X, Y, np.float64)
+    _fast.batch_wavefront_value_grad(x, X.offsets, y, Y.offsets, gamma, n_threads, work,
+                                     values, gX, gY)
 
 
 def _single_path(lengths_x, lengths_y, band):
@@ -210,7 +211,8 @@ def _pairs_value(X, Y, pi, pj, gamma, band, n_jobs, strategy=None, dtype=np.floa
              dtype=np.dtype(dtype).name)
     n_threads = check_n_jobs(n_jobs)
     if p.order == "antidiagonals":
-        out[0] = _fast.wavefront_value(X.series(pi[0]), Y.series(pj[0]), gamma)
+        out[0] = _fast.wavefront_value(X.series(pi[0]).astype(np.float64, copy=False),
+                                       Y.series(pj[0]).astype(np.float64, copy=False), gamma)
     elif p.order == "lanes":
         order, starts = p.groups
         x, y = _kernel_data(X, Y, p.dtype)
@@ -220,7 +222,8 @@ def _pairs_value(X, Y, pi, pj, gamma, band, n_jobs, strategy=None, dtype=np.floa
                            starts, gamma, *band, n_threads, sorted_out)
         out[order] = sorted_out
     else:
-        _fast.pairs_value(X.data, X.offsets, Y.data, Y.offsets, pi, pj, gamma, *band,
+        x, y = _kernel_data(X, Y, np.float64)
+        _fast.pairs_value(x, X.offsets, y, Y.offsets, pi, pj, gamma, *band,
                           p.domain == "exp", n_threads, out)
     return out.astype(dtype, copy=False)
 
@@ -232,7 +235,7 @@ def _pairs_value_grad(X, Y, gamma, band, n_jobs, want_x, want_y, strategy=None,
     computed them (``dtype`` asks for float32 kernels)."""
     p = plan("gradient", X.lengths, Y.lengths, gamma=gamma, band=band,
              max_cost=_max_sqeuclidean(X, Y, gamma, dtype), strategy=strategy,
-             dtype=np.dtype(dtype).name)
+             dtype=np.dtype(dtype).name, d=X.d, n_gradients=int(want_x) + int(want_y))
     n_threads = check_n_jobs(n_jobs)
     values = np.empty(X.n_ts, p.dtype)
     gX = np.zeros(X.data.shape if want_x else (0, X.d), p.dtype)
@@ -245,7 +248,8 @@ def _pairs_value_grad(X, Y, gamma, band, n_jobs, want_x, want_y, strategy=None,
         _fast.groups_value_grad(x, X.offsets, y, Y.offsets, order, starts,
                                 gamma, *band, p.block, n_threads, values, gX, gY)
     else:
-        _fast.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, *band,
+        x, y = _kernel_data(X, Y, np.float64)
+        _fast.batch_value_grad(x, X.offsets, y, Y.offsets, gamma, *band,
                                p.domain == "exp", n_threads, values, gX, gY)
     return values, gX, gY
 
@@ -557,10 +561,14 @@ def _cost_alignment(D, gamma, band):
 
 
 def _batch_cost(D, lengths, gamma, band, want_alignment, n_threads, strategy=None,
-                dtype=np.float64):
+                dtype=np.float64, E=None):
     """Values (and E) of the blocks ``D[k, :n_k, :m_k]`` of a float64 C-contiguous
     batch, each pair by the kernel that suits it; rejects non-finite blocks.
-    ``dtype=np.float32`` (D holding float32 numbers) asks for float32 kernels."""
+    ``dtype=np.float32`` (D holding float32 numbers) asks for float32 kernels.
+
+    ``E``, when given, is the output array of the alignments, of the shape of
+    ``D`` and zero.
+    """
     n_pairs = len(D)
     max_cost = np.empty(n_pairs)
     _fast.cost_blocks_abs_max(D, lengths, n_threads, max_cost)
@@ -570,13 +578,14 @@ def _batch_cost(D, lengths, gamma, band, want_alignment, n_threads, strategy=Non
             f" inside its block D[{k}, :{lengths[k, 0]}, :{lengths[k, 1]}]"
         raise ValueError(f"D[{k}] contains NaN or infinite values{block}")
     check_gamma_range(gamma, lengths.sum(axis=1).max())
+    if E is None:
+        E = np.zeros(D.shape if want_alignment else (0, 0, 0))
     single = _single_path(lengths[:, 0], lengths[:, 1], band) \
         if gamma > 0 and not _forced(strategy) else np.False_
     if single.all():
         gamma = 0.0
     elif single.any():
         values = np.empty(n_pairs)
-        E = np.zeros(D.shape if want_alignment else (0, 0, 0))
         for part, g in ((single, 0.0), (~single, gamma)):
             values[part], E_part = _batch_cost(np.ascontiguousarray(D[part]), lengths[part],
                                                g, band, want_alignment, n_threads, strategy,
@@ -599,7 +608,6 @@ def _batch_cost(D, lengths, gamma, band, want_alignment, n_threads, strategy=Non
     work = _wavefront_work(n_threads * _fast.wavefront_cost_work_size(
         lengths, wavefront.view(np.uint8)))
     values = np.empty(n_pairs)
-    E = np.zeros(D.shape if want_alignment else (0, 0, 0))
     _fast.batch_cost(D, lengths, gamma, *band, exp_domain.view(np.uint8),
                      wavefront.view(np.uint8), n_threads, work, values, E)
     return values, E

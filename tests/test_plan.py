@@ -198,9 +198,10 @@ def test_exp_domain_refused_when_not_exact(monkeypatch):
 
 def test_automatic_plans():
     """The choices the plan makes by itself on typical requests."""
-    def order(want, n, m, n_pairs, gamma=1.0, radius=-1, max_cost=4.0):
+    def order(want, n, m, n_pairs, gamma=1.0, radius=-1, max_cost=4.0, d=1, n_gradients=1):
         return _plan.plan(want, np.full(n_pairs, n), np.full(n_pairs, m), gamma=gamma,
-                          band=_plan.Band(radius), max_cost=max_cost, strategy="")
+                          band=_plan.Band(radius), max_cost=max_cost, strategy="", d=d,
+                          n_gradients=n_gradients)
     assert order("value", 1000, 1000, 1)[:3] == ("antidiagonals", "exp", "two rows")
     assert order("value", 1000, 1000, 1, radius=5).order == "rows"
     assert order("value", 1000, 1000, 1, gamma=0.0)[:2] == ("antidiagonals", "hard")
@@ -209,6 +210,7 @@ def test_automatic_plans():
     assert order("gradient", 128, 128, 256)[:3] == ("lanes", "exp", "full")
     assert order("gradient", 512, 512, 64)[:3] == ("lanes", "exp", "checkpointed")
     assert order("gradient", 512, 512, 4).order == "antidiagonals"  # groups a quarter full
+    assert order("gradient", 512, 512, 64, d=16).order == "lanes"
     assert order("gradient", 20000, 20000, 1)[:3] == ("rows", "exp", "checkpointed")
 
 

@@ -127,6 +127,95 @@ def test_values_and_gradients_equal_the_numpy_batch(seed, d):
     np.testing.assert_allclose(y.grad.numpy(), weights.numpy()[:, None, None] * gy, rtol=1e-12)
 
 
+# --------------------------------------------------------------------------
+# The two computations of the squared Euclidean cost: fused kernels and
+# matrix products around the recursion on the cost matrices
+# --------------------------------------------------------------------------
+@pytest.fixture(params=["fused", "matmul"])
+def cost_path(request, monkeypatch):
+    """Forces one computation of the squared Euclidean cost, whatever the dimension."""
+    monkeypatch.setattr(_loss, "MATMUL_MIN_DIM", 1 if request.param == "matmul" else 2**62)
+    return request.param
+
+
+def _values_and_grads(x, y, gamma, **kw):
+    x = x.detach().clone().requires_grad_()
+    y = y.detach().clone().requires_grad_()
+    values = soft_dtw(x, y, gamma, **kw)
+    (values * torch.arange(1.0, len(x) + 1, dtype=values.dtype)).sum().backward()
+    return values.detach(), x.grad, y.grad
+
+
+@pytest.mark.parametrize("case", ["plain", "band", "lengths", "band_lengths", "normalize",
+                                  "normalize_lengths"])
+def test_gradcheck_matrix_products(case, cost_path):
+    x = _batch(50, (3, 5, 2), requires_grad=True)
+    y = _batch(51, (3, 4, 2), requires_grad=True)
+    kw = GRADCHECK_CASES[case]
+    assert torch.autograd.gradcheck(lambda a, b: soft_dtw(a, b, 0.5, **kw), (x, y))
+
+
+@pytest.mark.parametrize("gamma", [0.05, 1.0])
+@pytest.mark.parametrize("d", [1, 6])
+@pytest.mark.parametrize("kw", [{}, {"sakoe_chiba_radius": 2},
+                                {"x_lengths": [12, 1, 7, 9], "y_lengths": [10, 8, 3, 10]}])
+def test_matrix_products_equal_the_fused_kernels_and_the_numpy_batch(monkeypatch, gamma, d, kw):
+    x = _batch(52, (4, 12, d))
+    y = _batch(53, (4, 10, d))
+    monkeypatch.setattr(_loss, "MATMUL_MIN_DIM", 2**62)
+    fused = _values_and_grads(x, y, gamma, **kw)
+    monkeypatch.setattr(_loss, "MATMUL_MIN_DIM", 1)
+    matmul = _values_and_grads(x, y, gamma, **kw)
+    xl = kw.get("x_lengths", [12] * 4)
+    yl = kw.get("y_lengths", [10] * 4)
+    ref, gx, gy = sksoftdtw.soft_dtw_batch([x[k, :xl[k]].numpy() for k in range(4)],
+                                           [y[k, :yl[k]].numpy() for k in range(4)], gamma,
+                                           sakoe_chiba_radius=kw.get("sakoe_chiba_radius"),
+                                           return_grad="both")
+    for values, grad_x, grad_y in (fused, matmul):
+        np.testing.assert_allclose(values.numpy(), ref, rtol=1e-10, atol=1e-12)
+        for k in range(4):
+            np.testing.assert_allclose(grad_x[k, :xl[k]].numpy(),
+                                       (k + 1) * gx[k].reshape(xl[k], d), rtol=1e-9, atol=1e-11)
+            np.testing.assert_allclose(grad_y[k, :yl[k]].numpy(),
+                                       (k + 1) * gy[k].reshape(yl[k], d), rtol=1e-9, atol=1e-11)
+            assert (grad_x[k, xl[k]:] == 0).all() and (grad_y[k, yl[k]:] == 0).all()
+
+
+def test_matrix_products_keep_their_precision_far_from_the_origin(monkeypatch):
+    # |x|^2 + |y|^2 - 2 x.y alone would lose every digit of costs of order 1
+    # next to squared norms of order 1e16
+    offsets = torch.tensor([1e8, -3e7, 5e6], dtype=torch.float64)[:, None, None]
+    x = _batch(54, (3, 9, 5)) + offsets
+    y = _batch(55, (3, 7, 5)) + offsets
+    monkeypatch.setattr(_loss, "MATMUL_MIN_DIM", 2**62)
+    fused = _values_and_grads(x, y, 0.3, x_lengths=[9, 4, 6])
+    monkeypatch.setattr(_loss, "MATMUL_MIN_DIM", 1)
+    matmul = _values_and_grads(x, y, 0.3, x_lengths=[9, 4, 6])
+    for a, b in zip(fused, matmul):
+        np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=1e-6, atol=1e-6)
+
+
+def test_the_dimension_and_the_size_pick_the_computation(monkeypatch):
+    ran = []
+    for name in ("_fused_value_grad", "_matmul_value_grad"):
+        compute = getattr(_loss, name)
+        monkeypatch.setattr(_loss, name,
+                            lambda *args, name=name, compute=compute: ran.append(name)
+                            or compute(*args))
+    below, above = _loss.MATMUL_MIN_DIM - 1, _loss.MATMUL_MIN_DIM
+    soft_dtw(_batch(56, (2, 5, below)), _batch(57, (2, 4, below)))
+    soft_dtw(_batch(56, (2, 5, above)), _batch(57, (2, 4, above)))
+    monkeypatch.setattr(_loss, "MATMUL_MAX_CELLS", 2 * 5 * 4 - 1)
+    soft_dtw(_batch(56, (2, 5, above)), _batch(57, (2, 4, above)))
+    assert ran == ["_fused_value_grad", "_matmul_value_grad", "_fused_value_grad"]
+
+
+def test_huge_values_raise_naming_the_inputs(cost_path):
+    with pytest.raises(ValueError, match="values of x and y are too large"):
+        soft_dtw(_batch(60, (2, 5, 3)) * 1e160, _batch(61, (2, 4, 3)))
+
+
 def test_padded_positions_get_zero_gradient_and_the_rest_is_the_unpadded_gradient():
     x = _batch(6, (3, 7, 2), requires_grad=True)
     y = _batch(7, (3, 5, 2), requires_grad=True)
@@ -216,7 +305,7 @@ def test_non_contiguous_input():
     np.testing.assert_array_equal(x.grad.numpy(), xc.grad.numpy())
 
 
-def test_float32_in_float32_out_close_to_float64():
+def test_float32_in_float32_out_close_to_float64(cost_path):
     x64 = _batch(20, (4, 30, 2), requires_grad=True)
     y64 = _batch(21, (4, 20, 2))
     x32 = x64.detach().float().requires_grad_()
@@ -229,23 +318,27 @@ def test_float32_in_float32_out_close_to_float64():
     assert soft_dtw(x32, y64, 0.1).dtype == torch.float64
 
 
-def test_gradients_are_computed_only_for_inputs_that_require_them(monkeypatch):
+@pytest.mark.parametrize("d", [1, 8])
+def test_gradients_are_computed_only_for_inputs_that_require_them(monkeypatch, d):
     asked = []
+    compute = _loss._squared_euclidean_value_grad
 
-    def spy(*args, **kwargs):
-        asked.append(kwargs["return_grad"])
-        return sksoftdtw.soft_dtw_batch(*args, **kwargs)
+    def spy(*args):
+        asked.append(args[-2:])
+        out = compute(*args)
+        assert [g is not None for g in out[1:]] == list(args[-2:])
+        return out
 
-    monkeypatch.setattr(_loss, "soft_dtw_batch", spy)
-    x = _batch(22, (2, 5, 1), requires_grad=True)
-    y = _batch(23, (2, 4, 1))
+    monkeypatch.setattr(_loss, "_squared_euclidean_value_grad", spy)
+    x = _batch(22, (2, 5, d), requires_grad=True)
+    y = _batch(23, (2, 4, d))
     soft_dtw(x, y)
     soft_dtw(y, x)
     soft_dtw(x.detach(), y)
     with torch.no_grad():
         soft_dtw(x, y)
     soft_dtw(x, y.requires_grad_())
-    assert asked == ["x", "y", None, None, "both"]
+    assert asked == [(True, False), (False, True), (False, False), (False, False), (True, True)]
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2, -1])

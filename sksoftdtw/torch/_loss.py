@@ -3,26 +3,34 @@ r"""Soft-DTW as a PyTorch loss: autograd functions over the batched kernels.
 Two autograd functions carry everything:
 
 - ``_SoftDTWFunction`` on the series, for the squared Euclidean cost: one
-  call of :func:`~sksoftdtw.soft_dtw_batch` computes the values and, in the
-  same pass, the gradients of the inputs that require them;
+  call of the batched kernels computes the values and, in the same pass, the
+  gradients of the inputs that require them; below dimension
+  ``MATMUL_MIN_DIM`` the fused kernels compute each cost inside the
+  recursion, from it on the costs and gradients are batched matrix products
+  around the recursion on the cost matrices (`_matmul_value_grad`);
 - ``_SoftDTWCostFunction`` on a cost matrix ``D`` given by ``dist_func``: the
   kernels return the expected alignment :math:`E = \partial\,\mathrm{dtw}_\gamma
   / \partial D` with the values, and autograd carries it back through
   ``dist_func``.
 
 Their backward passes only scale the stored gradients by the incoming ones.
-The kernels run on the CPU, in float32 for float32 tensors (see
-:mod:`sksoftdtw.metrics`) and in float64 otherwise: other floating dtypes are
-converted at the boundary and the results converted back.
+The input is validated once, here, and the kernels' private cores called
+without validating it again. The kernels run on the CPU in the dtype that
+`_kernel_dtype` gives (float32 for float32 tensors, float64 otherwise): other
+dtypes are converted at the boundary and the results converted back.
 """
+
+import math
+import threading
 
 import numpy as np
 import torch
 from torch.autograd.function import once_differentiable
 
-from ..metrics import soft_dtw_batch, soft_dtw_batch_from_cost
+from .._plan import MATMUL_MAX_CELLS, MATMUL_MIN_DIM
+from ..metrics import _batch_cost, _check_band, _max_sqeuclidean, _pairs_value, _value_grad
 from ..utils._docstrings import fill_doc
-from ..utils._validation import check_band, check_gamma, check_n_jobs
+from ..utils._validation import FlatDataset, check_gamma, check_n_jobs
 
 __all__ = ["SoftDTWLoss", "soft_dtw", "soft_dtw_alignment"]
 
@@ -154,49 +162,161 @@ def _check_inputs(x, y, x_lengths, y_lengths):
 
 
 def _check_params(gamma, sakoe_chiba_radius, itakura_max_slope, dist_func, n_jobs):
+    """The parameters as the kernels take them: gamma, the band and the number
+    of threads."""
     gamma = check_gamma(gamma, allow_zero=False)
-    check_band(sakoe_chiba_radius, itakura_max_slope)
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
     if dist_func is not None and not callable(dist_func):
         raise TypeError(f"dist_func must be callable or None, got {dist_func!r}")
-    check_n_jobs(n_jobs)
-    return gamma
+    return gamma, band, check_n_jobs(n_jobs)
 
 
 # --------------------------------------------------------------------------
 # Conversions at the kernel boundary
 # --------------------------------------------------------------------------
-def _to_numpy(x):
-    """NumPy view of a tensor, without a copy for float32 and float64.
+def _kernel_dtype(dtype):
+    """The dtype the kernels compute in for tensors of ``dtype``.
 
-    The kernels take both (float32 in float32 where they can); other floating dtypes,
-    which NumPy lacks or the kernels do not take, are converted to float64.
+    The one place that decides it: float32 for float32 (the engine's float32
+    kernels, see :mod:`sksoftdtw.metrics`), float64 for every other floating
+    dtype; the results are converted back to the callers' dtypes.
+    """
+    return torch.float32 if dtype == torch.float32 else torch.float64
+
+
+def _as_kernel(x):
+    """``x`` detached, C-contiguous, in the kernels' dtype (no copy when it already is)."""
+    return x.detach().to(_kernel_dtype(x.dtype)).contiguous()
+
+
+def _to_numpy(x):
+    """NumPy view of a tensor for the checks, without a copy for float32 and float64.
+
+    Other floating dtypes, which NumPy lacks, are converted to float64.
     """
     x = x.detach()
     return x.numpy() if x.dtype in (torch.float32, torch.float64) else \
         x.to(torch.float64).numpy()
 
 
-def _series(x, lengths):
-    """The kernels' layout: the (B, N, D) array, or its unpadded series."""
-    return x if lengths is None else [x[k, :n] for k, n in enumerate(lengths)]
+def _flat(x, lengths, name):
+    """The kernels' `FlatDataset` of a (B, N, D) float64 array and its lengths.
 
-
-def _padded(grads, like, lengths):
-    """Gradients of unpadded series, zero-padded back to the shape of ``like``."""
+    Validated input, so no re-validation: a view for full lengths, else the
+    unpadded series laid end to end.
+    """
+    n_ts, sz, d = x.shape
     if lengths is None:
-        return grads
-    out = np.zeros_like(like)
-    for k, n in enumerate(lengths):
-        out[k, :n] = grads[k]
-    return out
+        return FlatDataset(x.reshape(n_ts * sz, d), np.arange(0, n_ts * sz + 1, sz), "3d",
+                           name=name)
+    offsets = np.zeros(n_ts + 1, dtype=np.intp)
+    np.cumsum(lengths, out=offsets[1:])
+    return FlatDataset(x[_valid_mask(lengths, n_ts, sz)], offsets, "list", name=name)
+
+
+def _padded(flat, shape, lengths):
+    """Gradients laid end to end (`_flat`), as a (B, N, D) tensor zero at the padding."""
+    if lengths is None:
+        return torch.from_numpy(flat.reshape(shape))
+    out = np.zeros(shape)
+    out[_valid_mask(lengths, *shape[:2])] = flat
+    return torch.from_numpy(out)
+
+
+# Workspaces of the matrix products, kept per thread from call to call: fresh
+# buffers of tens of MB cost about as much in page faults as the computation.
+_WORKSPACES = threading.local()
+
+
+def _workspace(name, shape):
+    """A float64 tensor of ``shape``, any content, kept by this thread between calls."""
+    size = math.prod(shape)
+    buf = getattr(_WORKSPACES, name, None)
+    if buf is None or len(buf) < size:
+        buf = torch.empty(size, dtype=torch.float64)
+        setattr(_WORKSPACES, name, buf)
+    return buf[:size].view(shape)
 
 
 def _pair_lengths(x_lengths, y_lengths, n_ts, n, m):
-    """(n_pairs, 2) block sizes of the cost matrices, or None when all are full."""
-    if x_lengths is None and y_lengths is None:
-        return None
+    """(n_pairs, 2) block sizes of the cost matrices."""
     return np.stack([np.full(n_ts, n) if x_lengths is None else x_lengths,
-                     np.full(n_ts, m) if y_lengths is None else y_lengths], axis=1)
+                     np.full(n_ts, m) if y_lengths is None else y_lengths],
+                    axis=1).astype(np.intp)
+
+
+# --------------------------------------------------------------------------
+# Values and gradients of the squared Euclidean cost, on kernel tensors
+# --------------------------------------------------------------------------
+def _fused_value_grad(x, y, gamma, band, x_lengths, y_lengths, n_threads, want_x, want_y):
+    """By the fused kernels, which compute each cost where the recursion needs it."""
+    X = _flat(x.numpy(), x_lengths, "x")
+    Y = _flat(y.numpy(), y_lengths, "y")
+    dtype = X.data.dtype
+    if not (want_x or want_y):
+        idx = np.arange(X.n_ts)
+        return torch.from_numpy(_pairs_value(X, Y, idx, idx, gamma, band, n_threads,
+                                             dtype=dtype)), None, None
+    values, gX, gY = _value_grad(X, Y, gamma, band, n_threads, want_x, want_y, dtype)
+    return (torch.from_numpy(values),
+            _padded(gX, x.shape, x_lengths) if want_x else None,
+            _padded(gY, y.shape, y_lengths) if want_y else None)
+
+
+def _matmul_value_grad(x, y, gamma, band, x_lengths, y_lengths, n_threads, want_x, want_y):
+    r"""With the costs and the gradients as batched matrix products (BLAS).
+
+    :math:`D = |x|^2 + |y|^2 - 2 x y^\top` in one product of the series
+    augmented by their squared norms and ones; the kernels give the values
+    and :math:`E = \partial\,\mathrm{dtw}_\gamma / \partial D` from ``D``;
+    :math:`\nabla_x = 2 (x \odot E \mathbf{1} - E y)` and
+    :math:`\nabla_y = 2 (y \odot E^\top \mathbf{1} - E^\top x)` in two more
+    products. Each pair is first centred on the mean of its two series: the
+    costs are translation invariant, and the expanded form would lose them
+    in cancellation on data far from the origin (what is left is clamped at
+    0). The padding is set to 0, so that products never meet it.
+    """
+    n_ts, n, d = x.shape
+    m = y.shape[1]
+    # the errors of the fused path, naming x, y or gamma, for costs that could overflow
+    _max_sqeuclidean(_flat(x.numpy(), x_lengths, "x"), _flat(y.numpy(), y_lengths, "y"), gamma)
+    mx = None if x_lengths is None else \
+        torch.from_numpy(_valid_mask(x_lengths, n_ts, n)).unsqueeze(-1).to(x.dtype)
+    my = None if y_lengths is None else \
+        torch.from_numpy(_valid_mask(y_lengths, n_ts, m)).unsqueeze(-1).to(y.dtype)
+    xs = x.sum(1) if mx is None else (x * mx).sum(1)
+    ys = y.sum(1) if my is None else (y * my).sum(1)
+    lengths = _pair_lengths(x_lengths, y_lengths, n_ts, n, m)
+    centre = ((xs + ys) / torch.from_numpy(lengths.sum(1, keepdims=True)).to(x.dtype))[:, None]
+    xc = x - centre if mx is None else (x - centre) * mx
+    yc = y - centre if my is None else (y - centre) * my
+    ones_x, ones_y = x.new_ones(n_ts, n, 1), y.new_ones(n_ts, m, 1)
+    xa = torch.cat([xc, xc.square().sum(2, keepdim=True), ones_x], 2)
+    ya = torch.cat([-2.0 * yc, ones_y, yc.square().sum(2, keepdim=True)], 2)
+    D = torch.bmm(xa, ya.transpose(1, 2), out=_workspace("D", (n_ts, n, m))).clamp_(min=0.0)
+    if not (want_x or want_y):
+        return torch.from_numpy(_batch_cost(D.numpy(), lengths, gamma, band, False,
+                                            n_threads)[0]), None, None
+    E = _workspace("E", (n_ts, n, m)).zero_()
+    values, _ = _batch_cost(D.numpy(), lengths, gamma, band, True, n_threads, E=E.numpy())
+    return torch.from_numpy(values), \
+        _matmul_grad(E, xc, torch.cat([yc, ones_y], 2)) if want_x else None, \
+        _matmul_grad(E.transpose(1, 2), yc, torch.cat([xc, ones_x], 2)) if want_y else None
+
+
+def _matmul_grad(E, a, b1):
+    """``2 (a * E.sum(2) - E @ b)`` from one product ``E @ [b, 1]``."""
+    prod = torch.bmm(E, b1)
+    return prod[:, :, -1:].mul(a).sub_(prod[:, :, :-1]).mul_(2.0)
+
+
+def _squared_euclidean_value_grad(x, y, *args):
+    """Values and gradients of validated kernel tensors, by the faster of the two ways."""
+    n_ts, n, d = x.shape
+    if d >= MATMUL_MIN_DIM and n_ts * n * y.shape[1] <= MATMUL_MAX_CELLS:
+        # (its workspaces and products in float64)
+        return _matmul_value_grad(x.to(torch.float64), y.to(torch.float64), *args)
+    return _fused_value_grad(x, y, *args)
 
 
 # --------------------------------------------------------------------------
@@ -213,20 +333,14 @@ class _SoftDTWFunction(torch.autograd.Function):
     """Values of the pairs ``(x[k], y[k])`` under the squared Euclidean cost."""
 
     @staticmethod
-    def forward(ctx, x, y, gamma, band, x_lengths, y_lengths, n_jobs):
+    def forward(ctx, x, y, gamma, band, x_lengths, y_lengths, n_threads):
         want_x, want_y = ctx.needs_input_grad[:2]
-        return_grad = {(True, True): "both", (True, False): "x", (False, True): "y"}.get(
-            (want_x, want_y))
-        x_np, y_np = _to_numpy(x), _to_numpy(y)
-        out = soft_dtw_batch(_series(x_np, x_lengths), _series(y_np, y_lengths), gamma,
-                             **band, return_grad=return_grad, n_jobs=n_jobs)
-        values, grads = (out, ()) if return_grad is None else (out[0], list(out[1:]))
-        grad_x = torch.from_numpy(_padded(grads.pop(0), x_np, x_lengths)).to(x.dtype) \
-            if want_x else None
-        grad_y = torch.from_numpy(_padded(grads.pop(0), y_np, y_lengths)).to(y.dtype) \
-            if want_y else None
-        ctx.save_for_backward(grad_x, grad_y)
-        return torch.from_numpy(values).to(torch.promote_types(x.dtype, y.dtype))
+        values, grad_x, grad_y = _squared_euclidean_value_grad(
+            _as_kernel(x), _as_kernel(y), gamma, band, x_lengths, y_lengths, n_threads,
+            want_x, want_y)
+        ctx.save_for_backward(None if grad_x is None else grad_x.to(x.dtype),
+                              None if grad_y is None else grad_y.to(y.dtype))
+        return values.to(torch.promote_types(x.dtype, y.dtype))
 
     @staticmethod
     @once_differentiable
@@ -240,13 +354,11 @@ class _SoftDTWCostFunction(torch.autograd.Function):
     """Values of a batch of cost matrices; the gradient is the expected alignment."""
 
     @staticmethod
-    def forward(ctx, D, gamma, band, lengths, n_jobs):
+    def forward(ctx, D, gamma, band, lengths, n_threads):
         want = ctx.needs_input_grad[0]
-        out = soft_dtw_batch_from_cost(_to_numpy(D), gamma, lengths=lengths,
-                                       **band, return_alignment=want,
-                                       n_jobs=n_jobs)
-        values, E = out if want else (out, None)
-        ctx.save_for_backward(None if E is None else torch.from_numpy(E).to(D.dtype))
+        D_np = _as_kernel(D).numpy()
+        values, E = _batch_cost(D_np, lengths, gamma, band, want, n_threads, dtype=D_np.dtype)
+        ctx.save_for_backward(torch.from_numpy(E).to(D.dtype) if want else None)
         return torch.from_numpy(values).to(D.dtype)
 
     @staticmethod
@@ -283,21 +395,29 @@ def _cost_matrix(dist_func, x, y, x_lengths, y_lengths):
     return D
 
 
-@torch.compiler.disable
-def _values(x, y, gamma, band, dist_func, x_lengths, y_lengths, n_jobs):
-    """Differentiable soft-DTW values of validated pairs.
+def _values(*args):
+    """Differentiable soft-DTW values of validated pairs (`_eager_values`).
 
     Opaque to ``torch.compile``: the kernels are not traceable, so the
-    compiler breaks the graph here and runs this part eagerly.
+    compiler breaks the graph here and runs this part eagerly. The wrapper
+    that makes it opaque costs about 0.15 ms a call, so it is taken only
+    while compiling.
     """
+    return (_opaque_values if torch.compiler.is_compiling() else _eager_values)(*args)
+
+
+def _eager_values(x, y, gamma, band, dist_func, x_lengths, y_lengths, n_threads):
     if dist_func is None:
         if not torch.is_grad_enabled():
             # needs_input_grad follows requires_grad even under no_grad
             x, y = x.detach(), y.detach()
-        return _SoftDTWFunction.apply(x, y, gamma, band, x_lengths, y_lengths, n_jobs)
+        return _SoftDTWFunction.apply(x, y, gamma, band, x_lengths, y_lengths, n_threads)
     D = _cost_matrix(dist_func, x, y, x_lengths, y_lengths)
     lengths = _pair_lengths(x_lengths, y_lengths, len(x), x.shape[1], y.shape[1])
-    return _SoftDTWCostFunction.apply(D, gamma, band, lengths, n_jobs)
+    return _SoftDTWCostFunction.apply(D, gamma, band, lengths, n_threads)
+
+
+_opaque_values = torch.compiler.disable(_eager_values)
 
 
 # --------------------------------------------------------------------------
@@ -358,13 +478,14 @@ def soft_dtw(x, y, gamma=1.0, *, normalize=False, sakoe_chiba_radius=None,
     >>> x.grad.shape
     torch.Size([1, 3])
     """
-    gamma = _check_params(gamma, sakoe_chiba_radius, itakura_max_slope, dist_func, n_jobs)
+    gamma, band, n_threads = _check_params(gamma, sakoe_chiba_radius, itakura_max_slope,
+                                           dist_func, n_jobs)
     x, y, x_lengths, y_lengths = _check_inputs(x, y, x_lengths, y_lengths)
-    args = (gamma, check_band(sakoe_chiba_radius, itakura_max_slope), dist_func)
-    values = _values(x, y, *args, x_lengths, y_lengths, n_jobs)
+    args = (gamma, band, dist_func)
+    values = _values(x, y, *args, x_lengths, y_lengths, n_threads)
     if normalize:
-        values = values - 0.5 * (_values(x, x, *args, x_lengths, x_lengths, n_jobs)
-                                 + _values(y, y, *args, y_lengths, y_lengths, n_jobs))
+        values = values - 0.5 * (_values(x, x, *args, x_lengths, x_lengths, n_threads)
+                                 + _values(y, y, *args, y_lengths, y_lengths, n_threads))
     return values
 
 
@@ -410,15 +531,14 @@ def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_
              [1., 0.],
              [0., 1.]]], dtype=torch.float64)
     """
-    gamma = _check_params(gamma, sakoe_chiba_radius, itakura_max_slope, dist_func, n_jobs)
+    gamma, band, n_threads = _check_params(gamma, sakoe_chiba_radius, itakura_max_slope,
+                                           dist_func, n_jobs)
     x, y, x_lengths, y_lengths = _check_inputs(x, y, x_lengths, y_lengths)
     with torch.no_grad():
         D = _cost_matrix(dist_func or _sqeuclidean, x, y, x_lengths, y_lengths)
     lengths = _pair_lengths(x_lengths, y_lengths, len(x), x.shape[1], y.shape[1])
-    values, E = soft_dtw_batch_from_cost(_to_numpy(D), gamma, lengths=lengths,
-                                         sakoe_chiba_radius=sakoe_chiba_radius,
-                                         itakura_max_slope=itakura_max_slope,
-                                         return_alignment=True, n_jobs=n_jobs)
+    D_np = _as_kernel(D).numpy()
+    values, E = _batch_cost(D_np, lengths, gamma, band, True, n_threads, dtype=D_np.dtype)
     return torch.from_numpy(E).to(D.dtype), torch.from_numpy(values).to(D.dtype)
 
 
@@ -455,9 +575,17 @@ class SoftDTWLoss(torch.nn.Module):
     -----
     The kernels run on the CPU, float32 tensors in float32 kernels (32 pairs
     in the SIMD lanes at once; in float64 where float32 exponents would not
-    be exact), other floating tensors in float64, converted at the boundary
-    and the values and gradients converted back. Tensors on another device raise an error naming it. The
-    loss is once differentiable (no double backward).
+    be exact; the matrix products of high dimensions in float64), other
+    floating tensors in float64, converted at the boundary and the values and
+    gradients converted back. Tensors on another device raise an error naming
+    it. The loss is once differentiable (no double backward).
+
+    Without ``dist_func``, series of low dimension run through fused kernels
+    that compute each squared distance inside the recursion; from dimension
+    ``sksoftdtw._plan.MATMUL_MIN_DIM`` on, the cost matrices and the
+    gradients are batched matrix products (BLAS) around the recursion on the
+    cost matrices, each pair centred first so that the expanded form
+    :math:`|x|^2 + |y|^2 - 2 x \cdot y` keeps its precision.
 
     References
     ----------
@@ -482,7 +610,8 @@ class SoftDTWLoss(torch.nn.Module):
     def __init__(self, gamma=1.0, normalize=False, sakoe_chiba_radius=None, dist_func=None,
                  reduction="mean", *, itakura_max_slope=None, n_jobs=None):
         super().__init__()
-        self.gamma = _check_params(gamma, sakoe_chiba_radius, itakura_max_slope, dist_func, n_jobs)
+        self.gamma = _check_params(gamma, sakoe_chiba_radius, itakura_max_slope, dist_func,
+                                   n_jobs)[0]
         if reduction not in _REDUCTIONS:
             raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
         if not isinstance(normalize, (bool, np.bool_)):
