@@ -709,18 +709,37 @@ def dtw_path(x, y, *, sakoe_chiba_radius=None):
     return [(int(i), int(j)) for i, j in np.argwhere(E > 0.5)], value
 
 
+# A pairwise matrix is computed by blocks of rows: the pair indices and the
+# temporaries of a block take about 12 times its values, so that blocks of a
+# 32nd of the matrix (within these bounds, in pairs) keep the peak memory of a
+# call near that of its output, at no cost in speed.
+_CDIST_BLOCK_PAIRS = (2**14, 2**20)
+
+
 def _cdist(X, Y, gamma, radius, n_jobs):
+    """The matrix of `_pairs_value` over ``X x Y``, or its upper triangle
+    mirrored when ``Y`` is None, filled in place block after block."""
     Xd = check_dataset(X, "X")
-    if Y is None:
-        iu, ju = np.triu_indices(Xd.n_ts)
-        vals = _pairs_value(Xd, Xd, iu, ju, gamma, radius, n_jobs)
-        out = np.empty((Xd.n_ts, Xd.n_ts))
-        out[iu, ju] = vals
-        out[ju, iu] = vals
-        return out
-    Yd = check_dataset(Y, "Y", d=Xd.d)
-    pi, pj = np.divmod(np.arange(Xd.n_ts * Yd.n_ts), Yd.n_ts)
-    return _pairs_value(Xd, Yd, pi, pj, gamma, radius, n_jobs).reshape(Xd.n_ts, Yd.n_ts)
+    Yd = Xd if Y is None else check_dataset(Y, "Y", d=Xd.d)
+    n_x, n_y = Xd.n_ts, Yd.n_ts
+    out = np.empty((n_x, n_y))
+    # pairs of row i: columns i.. (upper triangle) or all of them
+    row_pairs = n_y - np.arange(n_x) if Y is None else np.full(n_x, n_y)
+    budget = min(max(int(row_pairs.sum()) // 32, _CDIST_BLOCK_PAIRS[0]), _CDIST_BLOCK_PAIRS[1])
+    ends = np.searchsorted(np.cumsum(row_pairs), np.arange(budget, row_pairs.sum(), budget),
+                           side="right")
+    for r0, r1 in zip(np.r_[0, ends], np.r_[ends, n_x]):
+        if r1 <= r0:
+            continue
+        counts = row_pairs[r0:r1]
+        pi = np.repeat(np.arange(r0, r1), counts)
+        first = n_y - counts  # the first column of each row
+        pj = np.arange(len(pi)) - np.repeat(np.cumsum(counts) - counts - first, counts)
+        vals = _pairs_value(Xd, Yd, pi, pj, gamma, radius, n_jobs)
+        out[pi, pj] = vals
+        if Y is None:
+            out[pj, pi] = vals
+    return out
 
 
 def cdist_soft_dtw(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None, n_jobs=None):
@@ -859,10 +878,11 @@ def cdist_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None,
         return cdist_blocks(cdist_soft_dtw_divergence, X, Y, gamma=gamma,
                             sakoe_chiba_radius=sakoe_chiba_radius, n_jobs=n_jobs)
     kw = dict(gamma=gamma, sakoe_chiba_radius=sakoe_chiba_radius, n_jobs=n_jobs)
-    cross = cdist_soft_dtw(X, Y, **kw)
+    out = cdist_soft_dtw(X, Y, **kw)
     self_x = _self_values(X, "X", kw)
     self_y = self_x if Y is None else _self_values(Y, "Y", kw)
-    out = cross - 0.5 * (self_x[:, None] + self_y[None, :])
+    out -= 0.5 * self_x[:, None]  # in place: no second matrix
+    out -= 0.5 * self_y[None, :]
     if Y is None:
         np.fill_diagonal(out, 0.0)
     return out
