@@ -86,6 +86,15 @@ static int sdtw_add_active(sdtw_call *c, int delta)
 #endif
 }
 
+static int sdtw_active(sdtw_call *c)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __atomic_load_n(&c->active, __ATOMIC_SEQ_CST);
+#else
+    return sdtw_add_active(c, 0);
+#endif
+}
+
 /* Before the call's parallel region, with the GIL. */
 static void sdtw_call_init(sdtw_call *c)
 {
@@ -164,13 +173,18 @@ static void sdtw_fail(void)
 }
 
 /* Every thread of the call, last thing in its parallel region. The master
- * keeps running the signal handlers until the other threads are done. */
+ * keeps running the signal handlers until the other threads are done: it
+ * spins for the first millisecond (short calls must not wait for a nap),
+ * then naps a millisecond at a time. */
 static void sdtw_leave(void)
 {
     sdtw_call *c = sdtw_cur;
+    double start;
     if (sdtw_add_active(c, -1) > 0 && sdtw_master) {
-        while (!c->stop && sdtw_add_active(c, 0) > 0) {
-            sdtw_nap();
+        start = sdtw_seconds();
+        while (!c->stop && sdtw_active(c) > 0) {
+            if (sdtw_seconds() - start > 1e-3)
+                sdtw_nap();
             sdtw_poll();
         }
     }
