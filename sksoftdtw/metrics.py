@@ -881,8 +881,9 @@ def cdist_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None,
     out = cdist_soft_dtw(X, Y, **kw)
     self_x = _self_values(X, "X", kw)
     self_y = self_x if Y is None else _self_values(Y, "Y", kw)
-    out -= 0.5 * self_x[:, None]  # in place: no second matrix
-    out -= 0.5 * self_y[None, :]
+    rows = max(1, _CDIST_BLOCK_PAIRS[0] // len(self_y))
+    for r in range(0, len(out), rows):  # in place, by blocks of rows: no second matrix
+        out[r:r + rows] -= 0.5 * (self_x[r:r + rows, None] + self_y[None, :])
     if Y is None:
         np.fill_diagonal(out, 0.0)
     return out
