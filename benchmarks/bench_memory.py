@@ -1,11 +1,16 @@
-"""Peak memory and time of soft-DTW value + gradient on one long pair.
+"""Peak memory and time of soft-DTW value + gradient on one long pair, or of
+the pairwise matrices.
 
 Usage::
 
     python benchmarks/bench_memory.py [--n 20000] [--d 1]
+    python benchmarks/bench_memory.py --cdist cdist_soft_dtw [--n-ts 4000] [--sz 16] [--with-y]
 
 Runs in a fresh process so that the peak resident memory (``ru_maxrss``) is
-that of the computation alone.
+that of the computation alone. With ``--cdist``, one call of that function on
+``n_ts`` series of length ``sz`` (against ``n_ts`` others with ``--with-y``),
+and its peak memory above the resident memory before the call, as a multiple
+of its output's size.
 """
 import argparse
 import resource
@@ -13,14 +18,38 @@ import time
 
 import numpy as np
 
+import sksoftdtw
 from sksoftdtw import soft_dtw, soft_dtw_value_and_grad
+
+PAIRWISE = ("cdist_soft_dtw", "cdist_dtw", "cdist_soft_dtw_divergence")
+
+
+def bench_cdist(name, n_ts, sz, with_y):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((n_ts, sz))
+    Y = rng.standard_normal((n_ts, sz)) if with_y else None
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    D = getattr(sksoftdtw, name)(X, Y)
+    elapsed = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"{name}(X{', Y' if with_y else ''}), {n_ts} x {n_ts} series of length {sz}: "
+          f"output {D.nbytes / 2**20:.0f} MB, peak memory above the start "
+          f"{(peak - base) / 1024:.0f} MB = {(peak - base) * 1024 / D.nbytes:.2f}x the output, "
+          f"{elapsed:.2f} s")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=20000)
     parser.add_argument("--d", type=int, default=1)
+    parser.add_argument("--cdist", choices=PAIRWISE, help="measure this pairwise function")
+    parser.add_argument("--n-ts", type=int, default=4000)
+    parser.add_argument("--sz", type=int, default=16)
+    parser.add_argument("--with-y", action="store_true")
     args = parser.parse_args()
+    if args.cdist:
+        return bench_cdist(args.cdist, args.n_ts, args.sz, args.with_y)
     rng = np.random.default_rng(0)
     x = rng.standard_normal((args.n, args.d))
     y = rng.standard_normal((args.n, args.d))

@@ -1,7 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 """Exact k-nearest neighbours under hard DTW, pruned by lower bounds.
 
-For each query series, in parallel over queries (``prange``, GIL released),
+For each query series, in parallel over queries (GIL released),
 the cascade of the UCR suite (Rakthanmanon et al., KDD 2012):
 
 1. one batched pass over the training set computes a lower bound of every
@@ -39,6 +39,8 @@ from libc.math cimport INFINITY
 from libc.stdlib cimport free, malloc, qsort
 
 from ._band cimport _band, _pair_cols, _pair_rows
+from ._interrupt cimport raise_if_stopped, sdtw_call, sdtw_call_init, sdtw_fail, sdtw_join, \
+    sdtw_leave, sdtw_stop, sdtw_take
 
 cdef Py_ssize_t NO_INDEX = (<Py_ssize_t> 1) << 62
 
@@ -248,6 +250,8 @@ cdef bint _dtw_lanes(const double* x, Py_ssize_t n, const double* yl, Py_ssize_t
             cur[lo * LANES + l] = INFINITY
             rmin[l] = INFINITY
         nf_lanes_row(x + i * d, yl, lo, hi, d, prev, cur, rmin)
+        if sdtw_stop((hi - lo) * LANES):
+            return False
         alive = False
         for l in range(LANES):
             alive = alive | (rmin[l] + tails[(i + 1) * LANES + l] <= bsf)
@@ -411,6 +415,8 @@ cdef void _query(const double* x, Py_ssize_t n, Py_ssize_t skip, const double* Y
             continue
         y = Y + yoff[t] * d
         m = yoff[t + 1] - yoff[t]
+        if sdtw_stop(n + m):
+            return
         w.order[count].lb = _shrink(n, m, d) * max(
             _lb_kim(x, n, y, m, d),
             nf_lb_keogh(x, L + t * n * d, U + t * n * d, n * d, INFINITY))
@@ -477,25 +483,27 @@ def kneighbors(const double[:, ::1] X, const Py_ssize_t[::1] xoff,      # IN que
     """
     cdef Py_ssize_t q, s, t, n_q = queries.shape[0], N = yoff.shape[0] - 1
     cdef Py_ssize_t d = X.shape[1], k = dist.shape[1], max_m = _max_len(yoff), n
-    cdef int failed[1]   # an element, not a variable: shared by the threads
     cdef _Work w
+    cdef sdtw_call call
     if n_q == 0:
         return
     n = xoff[queries[0] + 1] - xoff[queries[0]]
-    failed[0] = 0
+    sdtw_call_init(&call)
     with nogil, parallel(num_threads=n_threads):
+        sdtw_join(&call)
         w = _work_alloc(N, max_m, n, d)
         if not _work_ok(&w):
-            failed[0] = 1
-        else:
-            for q in prange(n_q, schedule="dynamic"):
-                s = queries[q]
-                _query(&X[xoff[s], 0], n, skip[q], &Y[0, 0], &yoff[0], N, d,
-                       &lower[0, 0], &upper[0, 0], radius, slope, k, &w,
-                       &dist[s, 0], &ind[s, 0])
+            sdtw_fail()
+        q = sdtw_take(n_q)
+        while q < n_q:
+            s = queries[q]
+            _query(&X[xoff[s], 0], n, skip[q], &Y[0, 0], &yoff[0], N, d,
+                   &lower[0, 0], &upper[0, 0], radius, slope, k, &w,
+                   &dist[s, 0], &ind[s, 0])
+            q = sdtw_take(n_q)
         _work_free(&w)
-    if failed[0]:
-        raise MemoryError("no memory for the nearest-neighbour work space")
+        sdtw_leave()
+    raise_if_stopped(&call)
 
 
 def pair_bounds(const double[:, ::1] x, const double[:, ::1] y, Py_ssize_t radius,

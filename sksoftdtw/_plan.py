@@ -105,6 +105,12 @@ LANE_MAX_PADDING = 2.0
 # series costs microseconds, not tens of them.
 SMALL_PAIR_MAX_CELLS = 4096
 
+# A pairwise matrix is computed by blocks of rows: the pair indices and the
+# temporaries of a block take about 12 times its values, so that blocks of a
+# 32nd of the matrix (within these bounds, in pairs) keep the peak memory of a
+# call near that of its output, at no cost in speed.
+CDIST_BLOCK_PAIRS = (2**14, 2**20)
+
 # Pairs with more cells keep checkpoints instead of the weights of every
 # cell (3 doubles a cell: 200 MB).
 MAX_FULL_CELLS = 2**23

@@ -71,6 +71,8 @@ cdef double LN2 = 0.6931471805599453
 
 
 from ._band cimport _band, _pair_rows, sdtw_band_rows  # shared with the neighbours'
+from ._interrupt cimport (raise_if_stopped, sdtw_call, sdtw_call_init, sdtw_fail, sdtw_join,
+                          sdtw_leave, sdtw_stop, sdtw_take)
 from ._rows cimport _softmin3_w, _sqeuclidean_jvp_row, _sqeuclidean_row, _wavefront_step
 
 
@@ -231,6 +233,8 @@ cdef void _forward_rows(const double* x, const double* y, const double* D,
         ce[j] = SDTW_ZERO_EXP
     for i in range(i0, i1):
         _band(i, n, m, band, &lo, &hi)
+        if sdtw_stop(hi - lo):
+            break
         if D != NULL:
             crow = D + i * ld
         else:
@@ -291,6 +295,8 @@ cdef void _backward_rows(const double* W, const double* W_below, Py_ssize_t i0,
     cdef const double* w_cur
     for i in range(i1 - 1, i0 - 1, -1):
         _band(i, n, m, band, &lo, &hi)
+        if sdtw_stop(hi - lo):
+            break
         memset(cur, 0, (m + 1) * sizeof(double))
         w_cur = W + 3 * (i - i0) * m
         w_nxt = W + 3 * (i + 1 - i0) * m if i + 1 < i1 else W_below
@@ -456,6 +462,8 @@ cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
         prev[l] = 0.0
     for i in range(n):
         _band(i, n, m, band, &lo, &hi)
+        if sdtw_stop((hi - lo) * LANES):
+            return
         for l in range(LANES):
             cur[lo * LANES + l] = INFINITY
         for j in range(lo, hi):
@@ -538,6 +546,8 @@ cdef void _lanes_forward(const floating* xl, const floating* yl, Py_ssize_t n, P
         ce[j] = zero_exp
     for i in range(i0, i1):
         _band(i, n, m, band, &lo, &hi)
+        if sdtw_stop((hi - lo) * nl):
+            return
         xi = xl + i * d * nl
         if costs != NULL:
             for l in range(nl):
@@ -609,17 +619,20 @@ def groups_value(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
     cdef floating* buf
     cdef floating* res
     cdef Py_ssize_t* ends
+    cdef sdtw_call call
     if gamma == 0.0 and floating is not double:
         raise ValueError("hard DTW lanes are float64 only")
+    sdtw_call_init(&call)
     with nogil, parallel(num_threads=n_threads):
+        sdtw_join(&call)
         mem = <floating*> calloc((max_n + max_m) * d * nl + (4 * max_m + 5) * nl
                                  + _ALIGN_PAD, sizeof(double))
         ends = <Py_ssize_t*> calloc(2 * nl + 2 * max_n, sizeof(Py_ssize_t))  # + the band
         if mem == NULL or ends == NULL:
-            with gil:
-                raise MemoryError()
+            sdtw_fail()
         buf = _aligned(mem)
-        for g in prange(n_groups, schedule="dynamic"):
+        g = sdtw_take(n_groups)
+        while g < n_groups:
             a = starts[g]
             count = starts[g + 1] - a
             n = 0
@@ -645,8 +658,11 @@ def groups_value(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
                                NULL)
             for l in range(count):
                 out[a + l] = res[l]
+            g = sdtw_take(n_groups)
         free(mem)
         free(ends)
+        sdtw_leave()
+    raise_if_stopped(&call)
 
 
 cdef void _lanes_backward(const floating* xl, const floating* yl, Py_ssize_t n,
@@ -681,6 +697,8 @@ cdef void _lanes_backward(const floating* xl, const floating* yl, Py_ssize_t n,
     memset(zero, 0, 4 * LANES * sizeof(floating))
     for i in range(i1 - 1, i0 - 1, -1):
         _band(i, n, m, band, &lo, &hi)
+        if sdtw_stop((hi - lo) * nl):
+            return
         memset(cur + lo * nl, 0, (min(hi + 1, m + 1) - lo) * nl * sizeof(floating))
         if i == n - 1:
             for l in range(nl):
@@ -793,18 +811,21 @@ def groups_value_grad(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,  # I
     cdef floating* res
     cdef Py_ssize_t* band_rows
     cdef unsigned int fp_mode
+    cdef sdtw_call call
     block = min(block, max_n)
+    sdtw_call_init(&call)
     with nogil, parallel(num_threads=n_threads):
+        sdtw_join(&call)
         mem = <floating*> calloc((2 * (max_n + max_m) * d + (6 + 2 * n_ckpt) * (max_m + 1)
                                   + 2 * (block + 1) * max_m + 1) * nl + _ALIGN_PAD,
                                  sizeof(double))
         band_rows = <Py_ssize_t*> calloc(2 * max_n + 1, sizeof(Py_ssize_t))
         if mem == NULL or band_rows == NULL:
-            with gil:
-                raise MemoryError()
+            sdtw_fail()
         fp_mode = sdtw_flush_subnormals()  # restored below, before this thread ends
         buf = _aligned(mem)
-        for g in prange(n_groups, schedule="dynamic"):
+        g = sdtw_take(n_groups)
+        while g < n_groups:
             xl = buf
             yl = xl + max_n * d * nl
             gxl = yl + max_m * d * nl
@@ -835,9 +856,12 @@ def groups_value_grad(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,  # I
                     for i in range(m):
                         for k in range(d):
                             gY[yoff[p] + i, k] = gyl[(i * d + k) * nl + l]
+            g = sdtw_take(n_groups)
         free(mem)
         free(band_rows)
         sdtw_restore_fp_mode(fp_mode)
+        sdtw_leave()
+    raise_if_stopped(&call)
 
 
 def groups_cost(const floating[:, :, ::1] D,              # IN
@@ -870,23 +894,26 @@ def groups_cost(const floating[:, :, ::1] D,              # IN
     cdef Py_ssize_t* band_rows
     cdef const Py_ssize_t* band
     cdef unsigned int fp_mode
+    cdef sdtw_call call
     for p in range(lengths.shape[0]):
         max_n = max(max_n, lengths[p, 0])
         max_m = max(max_m, lengths[p, 1])
     block = min(block, max_n)
     n_ckpt = max_n // block if want_E and block < max_n else 0
+    sdtw_call_init(&call)
     with nogil, parallel(num_threads=n_threads):
+        sdtw_join(&call)
         mem = <floating*> calloc(((7 + 2 * n_ckpt) * (max_m + 1) + 1
                                   + (2 * (block + 1) * max_m if want_E else 0)) * nl
                                  + _ALIGN_PAD, sizeof(double))
         costs = <LaneCosts*> calloc(1, sizeof(LaneCosts))
         band_rows = <Py_ssize_t*> calloc(2 * max_n + 1, sizeof(Py_ssize_t))
         if mem == NULL or costs == NULL or band_rows == NULL:
-            with gil:
-                raise MemoryError()
+            sdtw_fail()
         fp_mode = sdtw_flush_subnormals()  # restored below, before this thread ends
         buf = _aligned(mem)
-        for g in prange(n_groups, schedule="dynamic"):
+        g = sdtw_take(n_groups)
+        while g < n_groups:
             rows = buf
             costs.buf = rows + 6 * (max_m + 1) * nl
             res = rows + 7 * (max_m + 1) * nl
@@ -911,10 +938,13 @@ def groups_cost(const floating[:, :, ::1] D,              # IN
                                rows, res, NULL, NULL, 0, n, NULL, 0, costs)
             for l in range(count):
                 values[order[a + l]] = res[l]
+            g = sdtw_take(n_groups)
         free(mem)
         free(costs)
         free(band_rows)
         sdtw_restore_fp_mode(fp_mode)
+        sdtw_leave()
+    raise_if_stopped(&call)
 
 
 cdef inline Py_ssize_t _max_len(const Py_ssize_t[::1] off) noexcept nogil:
@@ -1103,6 +1133,8 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
     for k in range(n + m - 1):
         lo = max(0, k - m + 1)
         hi = min(n - 1, k)
+        if sdtw_stop(hi + 1 - lo):
+            break
         # cells outside [lo, hi] read as alpha = 0 by the next two diagonals
         f0[lo] = outside
         e0[lo] = SDTW_ZERO_EXP
@@ -1175,6 +1207,8 @@ cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
     for k in range(n + m - 2, -1, -1):
         lo = max(0, k - m + 1)
         hi = min(n - 1, k)
+        if sdtw_stop(hi + 1 - lo):
+            break
         b0[lo] = 0.0
         b0[hi + 2] = 0.0
         if k == n + m - 2:
@@ -1216,8 +1250,13 @@ def wavefront_value(const double[:, ::1] x, const double[:, ::1] y, double gamma
     cdef double[:, ::1] yrt = np.ascontiguousarray(np.asarray(y)[::-1].T)
     cdef double[::1] buf = np.empty(8 * (n + 2))
     cdef double value
+    cdef sdtw_call call
+    sdtw_call_init(&call)
     with nogil:
+        sdtw_join(&call)
         value = _wavefront_value(&xt[0, 0], &yrt[0, 0], n, m, d, gamma, &buf[0], NULL, NULL, 0)
+        sdtw_leave()
+    raise_if_stopped(&call)
     return value
 
 
@@ -1261,11 +1300,15 @@ def batch_wavefront_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xof
     cdef double* yrt
     cdef double* gxt
     cdef double* gyrt
+    cdef sdtw_call call
     if work.shape[0] < n_threads * size:
         raise ValueError("work is too small")
+    sdtw_call_init(&call)
     with nogil, parallel(num_threads=n_threads):
-        for k in prange(n_pairs, schedule="dynamic"):
-            ws = &work[0] + threadid() * size  # each thread has its own slice
+        sdtw_join(&call)
+        ws = &work[0] + threadid() * size  # each thread has its own slice
+        k = sdtw_take(n_pairs)
+        while k < n_pairs:
             n = xoff[k + 1] - xoff[k]
             m = yoff[k + 1] - yoff[k]
             buf = ws
@@ -1291,6 +1334,9 @@ def batch_wavefront_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xof
                 if want_y:
                     for t in range(m):
                         gY[yoff[k] + m - 1 - t, c] = gyrt[c * m + t]
+            k = sdtw_take(n_pairs)
+        sdtw_leave()
+    raise_if_stopped(&call)
 
 
 def pairs_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
@@ -1304,14 +1350,17 @@ def pairs_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
     cdef Py_ssize_t k, a, b, n, m, n_pairs = pi.shape[0], d = X.shape[1]
     cdef Py_ssize_t longest[2]
     cdef Workspace* ws
+    cdef sdtw_call call
     longest[0] = _max_len(xoff)
     longest[1] = _max_len(yoff)
+    sdtw_call_init(&call)
     with nogil, parallel(num_threads=n_threads):
+        sdtw_join(&call)
         ws = _ws_new(&longest[0], &longest[1], 1, 1, NULL, False)
         if ws == NULL:
-            with gil:
-                raise MemoryError()
-        for k in prange(n_pairs, schedule="dynamic"):
+            sdtw_fail()
+        k = sdtw_take(n_pairs)
+        while k < n_pairs:
             a = pi[k]
             b = pj[k]
             n = xoff[a + 1] - xoff[a]
@@ -1319,7 +1368,10 @@ def pairs_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
             out[k] = _pair(&X[xoff[a], 0], &Y[yoff[b], 0], NULL, 0, n, m, d, gamma,
                            _pair_rows(n, m, radius, slope, ws.band), exp_domain, ws, False,
                            NULL, NULL, NULL)
+            k = sdtw_take(n_pairs)
         _ws_free(ws)
+        sdtw_leave()
+    raise_if_stopped(&call)
 
 
 def batch_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
@@ -1338,12 +1390,15 @@ def batch_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
     cdef Py_ssize_t[::1] lengths_x = np.diff(xoff), lengths_y = np.diff(yoff)
     cdef bint want_x = gX.shape[0] > 0, want_y = gY.shape[0] > 0
     cdef Workspace* ws
+    cdef sdtw_call call
+    sdtw_call_init(&call)
     with nogil, parallel(num_threads=n_threads):
+        sdtw_join(&call)
         ws = _ws_new(&lengths_x[0], &lengths_y[0], lengths_x.shape[0], 1, NULL, True)
         if ws == NULL:
-            with gil:
-                raise MemoryError()
-        for k in prange(n_pairs, schedule="dynamic"):
+            sdtw_fail()
+        k = sdtw_take(n_pairs)
+        while k < n_pairs:
             n = xoff[k + 1] - xoff[k]
             m = yoff[k + 1] - yoff[k]
             values[k] = _pair(&X[xoff[k], 0], &Y[yoff[k], 0], NULL, 0, n, m, d, gamma,
@@ -1351,7 +1406,10 @@ def batch_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
                               True, NULL,
                               &gX[xoff[k], 0] if want_x else NULL,
                               &gY[yoff[k], 0] if want_y else NULL)
+            k = sdtw_take(n_pairs)
         _ws_free(ws)
+        sdtw_leave()
+    raise_if_stopped(&call)
 
 
 def cost_blocks_abs_max(const double[:, :, ::1] D,          # IN
@@ -1407,14 +1465,17 @@ def batch_cost(const double[:, :, ::1] D,              # IN
     cdef double* buf
     cdef double* W
     cdef double* Ek
+    cdef sdtw_call call
     if work.shape[0] < n_threads * size:
         raise ValueError("work is too small")
+    sdtw_call_init(&call)
     with nogil, parallel(num_threads=n_threads):
+        sdtw_join(&call)
         ws = _ws_new(&lengths[0, 0], &lengths[0, 1], n_pairs, 2, &wavefront[0], want_E)
         if ws == NULL:
-            with gil:
-                raise MemoryError()
-        for k in prange(n_pairs, schedule="dynamic"):
+            sdtw_fail()
+        k = sdtw_take(n_pairs)
+        while k < n_pairs:
             n = lengths[k, 0]
             m = lengths[k, 1]
             Ek = &E[k, 0, 0] if want_E else NULL
@@ -1422,17 +1483,21 @@ def batch_cost(const double[:, :, ::1] D,              # IN
                 values[k] = _pair(NULL, NULL, &D[k, 0, 0], ld, n, m, 0, gamma,
                                   _pair_rows(n, m, radius, slope, ws.band), exp_domain[k],
                                   ws, want_E, Ek, NULL, NULL)
-                continue
-            buf = &work[0] + threadid() * size  # each thread has its own slice
-            W = NULL
-            if want_E:
-                W = buf + 9 * (n + 2)  # a zero pad of n + 2 on both sides
-                memset(W - (n + 2), 0, (n + 2) * sizeof(double))
-                memset(W + 3 * n * m, 0, (n + 2) * sizeof(double))
-            values[k] = _wavefront_value(NULL, NULL, n, m, 0, gamma, buf, W, &D[k, 0, 0], ld)
-            if want_E:
-                _wavefront_backward(NULL, NULL, n, m, 0, W, buf, NULL, NULL, Ek, ld)
+            else:
+                buf = &work[0] + threadid() * size  # each thread has its own slice
+                W = NULL
+                if want_E:
+                    W = buf + 9 * (n + 2)  # a zero pad of n + 2 on both sides
+                    memset(W - (n + 2), 0, (n + 2) * sizeof(double))
+                    memset(W + 3 * n * m, 0, (n + 2) * sizeof(double))
+                values[k] = _wavefront_value(NULL, NULL, n, m, 0, gamma, buf, W, &D[k, 0, 0],
+                                             ld)
+                if want_E:
+                    _wavefront_backward(NULL, NULL, n, m, 0, W, buf, NULL, NULL, Ek, ld)
+            k = sdtw_take(n_pairs)
         _ws_free(ws)
+        sdtw_leave()
+    raise_if_stopped(&call)
 
 
 def small_pair_value(const double[:, ::1] x, const double[:, ::1] y, double gamma,
@@ -1470,9 +1535,16 @@ def sqeuclidean_cost(const double[:, ::1] x, const double[:, ::1] y):
     """The cost matrix ``||x_i - y_j||^2``, shape ``(len(x), len(y))``."""
     cdef Py_ssize_t i, n = x.shape[0], m = y.shape[0], d = x.shape[1]
     cdef double[:, ::1] D = np.empty((n, m))
+    cdef sdtw_call call
+    sdtw_call_init(&call)
     with nogil:
+        sdtw_join(&call)
         for i in range(n):
+            if sdtw_stop(m):
+                break
             _sqeuclidean_row(&x[i, 0], &y[0, 0], d, 0, m, &D[i, 0])
+        sdtw_leave()
+    raise_if_stopped(&call)
     return np.asarray(D)
 
 

@@ -36,6 +36,7 @@ import numpy as np
 
 from ._kernels import fast as _fast
 from ._plan import MAX_EXPONENT as _MAX_EXPONENT
+from ._plan import CDIST_BLOCK_PAIRS as _CDIST_BLOCK_PAIRS
 from ._plan import Band as _Band
 from ._plan import band_rows as _band_rows
 from ._plan import forced as _forced
@@ -815,22 +816,33 @@ def dtw_path(x, y, *, sakoe_chiba_radius=None, itakura_max_slope=None):
 
 
 def _cdist(X, Y, gamma, band, n_jobs, pairs_value=None):
-    """The matrix of ``pairs_value`` (default `_pairs_value`) between X and Y (or X),
-    in the dtype of the data (float32 when all of it is float32)."""
+    """The matrix of ``pairs_value`` (default `_pairs_value`) over ``X x Y``, or
+    its upper triangle mirrored when ``Y`` is None, filled in place block of
+    rows after block of rows (see `_plan.CDIST_BLOCK_PAIRS`), in the dtype of
+    the data (float32 when all of it is float32)."""
     dtype = _float_dtype(X) if Y is None else _float_dtype(X, Y)
     pairs_value = pairs_value or _pairs_value
     Xd = check_dataset(X, "X")
-    if Y is None:
-        iu, ju = np.triu_indices(Xd.n_ts)
-        vals = pairs_value(Xd, Xd, iu, ju, gamma, band, n_jobs, dtype=dtype)
-        out = np.empty((Xd.n_ts, Xd.n_ts), dtype)
-        out[iu, ju] = vals
-        out[ju, iu] = vals
-        return out
-    Yd = check_dataset(Y, "Y", d=Xd.d)
-    pi, pj = np.divmod(np.arange(Xd.n_ts * Yd.n_ts), Yd.n_ts)
-    return pairs_value(Xd, Yd, pi, pj, gamma, band, n_jobs,
-                       dtype=dtype).reshape(Xd.n_ts, Yd.n_ts)
+    Yd = Xd if Y is None else check_dataset(Y, "Y", d=Xd.d)
+    n_x, n_y = Xd.n_ts, Yd.n_ts
+    out = np.empty((n_x, n_y), dtype)
+    # pairs of row i: columns i.. (upper triangle) or all of them
+    row_pairs = n_y - np.arange(n_x) if Y is None else np.full(n_x, n_y)
+    budget = min(max(int(row_pairs.sum()) // 32, _CDIST_BLOCK_PAIRS[0]), _CDIST_BLOCK_PAIRS[1])
+    ends = np.searchsorted(np.cumsum(row_pairs), np.arange(budget, row_pairs.sum(), budget),
+                           side="right")
+    for r0, r1 in zip(np.r_[0, ends], np.r_[ends, n_x]):
+        if r1 <= r0:
+            continue
+        counts = row_pairs[r0:r1]
+        pi = np.repeat(np.arange(r0, r1), counts)
+        first = n_y - counts  # the first column of each row
+        pj = np.arange(len(pi)) - np.repeat(np.cumsum(counts) - counts - first, counts)
+        vals = pairs_value(Xd, Yd, pi, pj, gamma, band, n_jobs, dtype=dtype)
+        out[pi, pj] = vals
+        if Y is None:
+            out[pj, pi] = vals
+    return out
 
 
 def cdist_soft_dtw(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None,
@@ -976,10 +988,12 @@ def cdist_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None,
                             itakura_max_slope=itakura_max_slope, n_jobs=n_jobs)
     kw = dict(gamma=gamma, sakoe_chiba_radius=sakoe_chiba_radius,
               itakura_max_slope=itakura_max_slope, n_jobs=n_jobs)
-    cross = cdist_soft_dtw(X, Y, **kw)
+    out = cdist_soft_dtw(X, Y, **kw)
     self_x = _self_values(X, "X", kw)
     self_y = self_x if Y is None else _self_values(Y, "Y", kw)
-    out = cross - 0.5 * (self_x[:, None] + self_y[None, :])
+    rows = max(1, _CDIST_BLOCK_PAIRS[0] // len(self_y))
+    for r in range(0, len(out), rows):  # in place, by blocks of rows: no second matrix
+        out[r:r + rows] -= 0.5 * (self_x[r:r + rows, None] + self_y[None, :])
     if Y is None:
         np.fill_diagonal(out, 0.0)
     return out

@@ -568,6 +568,40 @@ def test_cdist_dtw(radius):
     )
 
 
+@pytest.mark.parametrize("with_y", [False, True])
+@pytest.mark.parametrize("gamma", [0.0, 1.0])
+def test_cdist_by_small_blocks_of_rows_equals_the_oracle(monkeypatch, gamma, with_y):
+    # blocks of 5 pairs cut the rows (and the upper triangle) anywhere
+    from sksoftdtw import metrics
+
+    monkeypatch.setattr(metrics, "_CDIST_BLOCK_PAIRS", (5, 5))
+    rng = np.random.default_rng(8)
+    X = [rng.standard_normal((n, 2)) for n in rng.integers(1, 7, size=9)]
+    Y = [rng.standard_normal((n, 2)) for n in rng.integers(1, 7, size=4)] if with_y else None
+    C = np.asarray(sk.cdist_soft_dtw(X, Y, gamma=gamma))
+    ref = np.array([[sdtw_xy(a, b, gamma) if gamma > 0 else dtw_xy(a, b)
+                     for b in (Y if with_y else X)] for a in X])
+    np.testing.assert_allclose(C, ref, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("with_y", [False, True])
+@pytest.mark.parametrize("name", ["cdist_soft_dtw", "cdist_dtw", "cdist_soft_dtw_divergence"])
+def test_cdist_peak_memory_is_close_to_the_output(name, with_y):
+    import tracemalloc
+
+    rng = np.random.default_rng(9)
+    X = rng.standard_normal((1200, 6))
+    Y = rng.standard_normal((1000, 6)) if with_y else None
+    getattr(sk, name)(X[:3], None if Y is None else Y[:2])  # lazy imports, caches
+    tracemalloc.start()
+    try:
+        C = getattr(sk, name)(X, Y)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak <= 1.5 * C.nbytes, f"peak {peak / C.nbytes:.2f}x the output"
+
+
 def test_cdist_univariate_2d_dataset_equals_3d():
     X = _dataset(6, 4, 10, 1)
     Y = _dataset(7, 3, 8, 1)
