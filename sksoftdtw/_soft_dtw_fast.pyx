@@ -415,13 +415,36 @@ cdef void _lanes_gather(const double[:, ::1] X, const Py_ssize_t[::1] off,
                 out[(i * d + k) * LANES + lane] = X[off[s] + i, k]
 
 
+cdef inline void _lanes_hard_cell(const double* c, const double* prev, double* cur,
+                                  unsigned char* ch) noexcept nogil:
+    """One hard-DTW cell in every lane, and the predecessor it takes.
+
+    ``cur[LANES + l] = c[l] + min(diagonal, up, left)`` with the diagonal at
+    ``prev[l]``, up at ``prev[LANES + l]`` and left at ``cur[l]``; ``ch[l]`` is
+    0, 1 or 2 for a minimum on the diagonal, up or left, ties broken in that
+    order as in `_softmin3_w`, so that the paths are those of the rows.
+    """
+    cdef Py_ssize_t l
+    cdef double dg, up, mn
+    cdef unsigned char step[LANES]  # not ch: a store through a char pointer may alias cur
+    for l in range(LANES):
+        dg = prev[l]
+        up = prev[LANES + l]
+        mn = min(min(dg, up), cur[l])
+        cur[LANES + l] = c[l] + mn
+        step[l] = (dg != mn) + ((dg != mn) & (up != mn))
+    memcpy(ch, step, LANES)
+
+
 cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
                               Py_ssize_t m, Py_ssize_t d, Py_ssize_t radius,
                               double* rows, double* out,
-                              const Py_ssize_t* ends) noexcept nogil:
+                              const Py_ssize_t* ends, unsigned char* ch) noexcept nogil:
     """Hard DTW values of LANES pairs: `_forward` at gamma = 0, lane by lane.
 
     ``rows`` holds ``2 (m + 1) LANES`` doubles; ``ends`` as in `_lanes_forward`.
+    When ``ch`` is not NULL, it receives the predecessor each cell takes
+    (``n m LANES`` bytes laid out ``[i][j][lane]``, see `_lanes_hard_cell`).
     """
     cdef Py_ssize_t i, j, l, lo, hi
     cdef double* prev = rows
@@ -438,6 +461,10 @@ cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
             cur[lo * LANES + l] = INFINITY
         for j in range(lo, hi):
             sdtw_lanes_store(c, sdtw_lanes_sqdist(xl + i * d * LANES, yl + j * d * LANES, d))
+            if ch != NULL:
+                _lanes_hard_cell(c, prev + j * LANES, cur + j * LANES,
+                                 ch + (i * m + j) * LANES)
+                continue
             for l in range(LANES):
                 cur[(j + 1) * LANES + l] = c[l] + min(
                     min(prev[j * LANES + l], prev[(j + 1) * LANES + l]), cur[j * LANES + l])
@@ -571,7 +598,7 @@ def groups_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
             _lanes_gather(Y, yoff, &pj[a], count, buf + max_n * d * LANES)
             if gamma == 0.0:
                 _lanes_hard_forward(buf, buf + max_n * d * LANES, n, m, d, radius,
-                                    buf + (max_n + max_m) * d * LANES, res, ends)
+                                    buf + (max_n + max_m) * d * LANES, res, ends, NULL)
             else:
                 _lanes_forward(buf, buf + max_n * d * LANES, n, m, d, gamma, radius,
                                buf + (max_n + max_m) * d * LANES, res, NULL, ends)
@@ -696,6 +723,146 @@ def groups_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
                         for k in range(d):
                             gY[yoff[p] + i, k] = gyl[(i * d + k) * LANES + l]
         free(mem)
+
+
+# --- Hard-DTW paths in SIMD lanes ----------------------------------------------
+#
+# At gamma = 0 the expected alignment is the indicator of the optimal path:
+# the gradients, and the sums of a DBA step, need only that path. The forward
+# pass keeps the predecessor each cell takes (one byte per cell and lane, not
+# the 16 bytes of the soft weights), and a walk back along each lane's path
+# accumulates the Jacobian product of the cost along it.
+
+cdef void _lanes_backtrack(const unsigned char* ch, const double* xl, const double* yl,
+                           Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, const Py_ssize_t* ends,
+                           double* gxl, double* gyl, double* cxl) noexcept nogil:
+    """Add, for every cell ``(i, j)`` of the optimal path of each lane,
+    ``2 (x_i - y_j)`` to the gradient of ``x_i`` in ``gxl``, its opposite to the one
+    of ``y_j`` in ``gyl`` and 1 to the count of ``x_i`` in ``cxl``.
+
+    ``ch`` as left by `_lanes_hard_forward` for lengths ``(n, m)``, lane ``l``
+    ending at ``(ends[l] - 1, ends[LANES + l] - 1)``; data, gradients and
+    counts laid out ``[i][k][lane]`` (counts: ``[i][lane]``); any output may be NULL.
+    The lanes walk up together, row by row, so that they read the predecessors of
+    one row at a time.
+    """
+    cdef Py_ssize_t i, j, k, l
+    cdef Py_ssize_t col[LANES]
+    cdef unsigned char step
+    cdef double t
+    for l in range(LANES):
+        col[l] = -1
+    for i in range(n - 1, -1, -1):
+        for l in range(LANES):
+            if ends[l] == i + 1:
+                col[l] = ends[LANES + l] - 1
+            j = col[l]
+            while j >= 0:
+                for k in range(d):
+                    t = 2.0 * (xl[(i * d + k) * LANES + l] - yl[(j * d + k) * LANES + l])
+                    if gxl != NULL:
+                        gxl[(i * d + k) * LANES + l] += t
+                    if gyl != NULL:
+                        gyl[(j * d + k) * LANES + l] -= t
+                if cxl != NULL:
+                    cxl[i * LANES + l] += 1.0
+                step = ch[(i * m + j) * LANES + l]
+                if step != 1:  # diagonal or left: column j - 1
+                    j -= 1
+                if step != 2:  # diagonal or up: row i - 1
+                    break
+            col[l] = j
+
+
+def groups_hard_paths(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
+                      const double[:, ::1] Y, const Py_ssize_t[::1] yoff,  # IN
+                      const Py_ssize_t[::1] order,                         # IN
+                      const Py_ssize_t[::1] starts,                        # IN
+                      Py_ssize_t radius, int n_threads,
+                      double[::1] values,                                  # OUT
+                      double[:, ::1] gX, double[:, ::1] gY,                # OUT
+                      double[::1] counts):                                 # OUT
+    """`batch_value_grad` at gamma = 0 with pairs in SIMD lanes, and the
+    optimal paths' counts: ``counts[xoff[k] + i]`` points of ``Y[k]`` are
+    aligned to ``X[k][i]``.
+
+    The pairs ``(X[k], Y[k])`` are taken in the ``order`` given, in groups
+    ``order[starts[g]:starts[g + 1]]`` of at most LANES pairs, padded to the
+    longest of them when their lengths differ (then only without a band).
+    Outputs are written, not added to; an empty one (``(0, d)`` or ``(0,)``)
+    is skipped.
+    """
+    cdef Py_ssize_t g, a, p, n, m, count, i, k, l, n_groups = starts.shape[0] - 1
+    cdef Py_ssize_t d = X.shape[1], max_n = _max_len(xoff), max_m = _max_len(yoff)
+    cdef Py_ssize_t max_nm = 0
+    cdef bint want_x = gX.shape[0] > 0, want_y = gY.shape[0] > 0
+    cdef bint want_c = counts.shape[0] > 0
+    cdef double* mem
+    cdef double* xl
+    cdef double* yl
+    cdef double* gxl
+    cdef double* gyl
+    cdef double* cxl
+    cdef double* rows
+    cdef double* res
+    cdef unsigned char* ch
+    cdef Py_ssize_t* ends
+    for g in range(n_groups):  # the padded cells of the largest group
+        n = 0
+        m = 0
+        for p in range(starts[g], starts[g + 1]):
+            n = max(n, xoff[order[p] + 1] - xoff[order[p]])
+            m = max(m, yoff[order[p] + 1] - yoff[order[p]])
+        max_nm = max(max_nm, n * m)
+    with nogil, parallel(num_threads=n_threads):
+        mem = <double*> calloc((2 * (max_n + max_m) * d + max_n + 2 * (max_m + 1) + 1)
+                               * LANES + _ALIGN_PAD, sizeof(double))
+        ch = <unsigned char*> calloc(max_nm * LANES, 1)
+        ends = <Py_ssize_t*> calloc(2 * LANES, sizeof(Py_ssize_t))
+        if mem == NULL or ch == NULL or ends == NULL:
+            with gil:
+                raise MemoryError()
+        for g in prange(n_groups, schedule="dynamic"):
+            xl = _aligned(mem)
+            yl = xl + max_n * d * LANES
+            gxl = yl + max_m * d * LANES
+            gyl = gxl + max_n * d * LANES
+            cxl = gyl + max_m * d * LANES
+            rows = cxl + max_n * LANES
+            res = rows + 2 * (max_m + 1) * LANES
+            a = starts[g]
+            count = starts[g + 1] - a
+            n = 0
+            m = 0
+            for l in range(LANES):  # lanes past count repeat the last pair
+                p = order[a + min(l, count - 1)]
+                ends[l] = xoff[p + 1] - xoff[p]
+                ends[LANES + l] = yoff[p + 1] - yoff[p]
+                n = max(n, ends[l])
+                m = max(m, ends[LANES + l])
+            _lanes_gather(X, xoff, &order[a], count, xl)
+            _lanes_gather(Y, yoff, &order[a], count, yl)
+            memset(gxl, 0, ((max_n + max_m) * d + max_n) * LANES * sizeof(double))
+            _lanes_hard_forward(xl, yl, n, m, d, radius, rows, res, ends, ch)
+            _lanes_backtrack(ch, xl, yl, n, m, d, ends, gxl if want_x else NULL,
+                             gyl if want_y else NULL, cxl if want_c else NULL)
+            for l in range(count):
+                p = order[a + l]
+                values[p] = res[l]
+                if want_x:
+                    for i in range(ends[l]):
+                        for k in range(d):
+                            gX[xoff[p] + i, k] = gxl[(i * d + k) * LANES + l]
+                if want_y:
+                    for i in range(ends[LANES + l]):
+                        for k in range(d):
+                            gY[yoff[p] + i, k] = gyl[(i * d + k) * LANES + l]
+                if want_c:
+                    for i in range(ends[l]):
+                        counts[xoff[p] + i] = cxl[i * LANES + l]
+        free(mem)
+        free(ch)
+        free(ends)
 
 
 cdef inline Py_ssize_t _max_len(const Py_ssize_t[::1] off) noexcept nogil:
