@@ -6,8 +6,9 @@ result. A plan has three parts:
 
 - the **order** of the cells: ``"rows"`` (one pair at a time, row by row; any
   band, any domain), ``"lanes"`` (16 pairs of equal lengths at once, one per
-  SIMD lane) or ``"antidiagonals"`` (one pair at a time, a vectorized
-  anti-diagonal after the other; no band);
+  SIMD lane; for hard-DTW gradients, the predecessor of every cell and lane,
+  and a walk back along each lane's optimal path) or ``"antidiagonals"`` (one
+  pair at a time, a vectorized anti-diagonal after the other; no band);
 - the **domain**: ``"exp"`` (``alpha = exp(-r / gamma)`` as a mantissa and a
   power of two: no exp or log on the dependency chain), ``"log"`` (soft-min
   of ``r`` itself, for inputs whose exponents would not be exact in the exp
@@ -46,6 +47,14 @@ LANES_MAX_CELLS = 2**15
 # A group of lanes costs about as much as N_LANES / LANE_GROUP_COST pairs run
 # one by one: lanes pay when the groups are on average fuller than that.
 LANE_GROUP_COST = 8
+
+# Hard-DTW gradients in lanes keep one byte a cell and lane (the predecessor
+# the cell takes): 16 bytes a cell of a group against the 24 of one pair's
+# weights by rows, so a group may have as many cells as a pair kept in full.
+# A group costs less than one pair by rows or by anti-diagonals (measured:
+# 1 to 2 ns a cell and pair against 11 to 13 by anti-diagonals and 50 by rows,
+# lengths 64 to 1000), so they run in lanes however few the pairs, padded to
+# the longest of their group when their lengths differ (no band).
 
 # Values of pairs of different lengths share lane groups, padded to the
 # longest pair of their group, as long as the padded groups have at most this
@@ -185,20 +194,22 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
     # Anti-diagonals keep the weights of every cell.
     wavefront_ok = radius < 0 and domain != "log" and not (gradient and longest > max_full)
     # Lane gradients keep every cell of N_LANES pairs, with no checkpoints.
-    lanes_ok = (domain == "exp" or (domain == "hard" and not gradient)) \
-        and not (gradient and longest * fast.N_LANES > max_full)
+    hard_paths = want == "gradient" and domain == "hard"
+    lanes_ok = (domain == "exp" and not (gradient and longest * fast.N_LANES > max_full)) \
+        or (domain == "hard" and not (gradient and longest > max_full))
     order = forced_order
     if order is None:
         if n_pairs == 1:
             order = "antidiagonals" if wavefront_ok and shortest >= WAVEFRONT_MIN_LENGTH \
                 else "rows"
-        elif gradient and wavefront_ok and np.median(cells) > LANES_MAX_CELLS:
+        elif gradient and not hard_paths and wavefront_ok \
+                and np.median(cells) > LANES_MAX_CELLS:
             order = "antidiagonals"
         elif lanes_ok:
             groups = _padded_groups(lengths_x, lengths_y, cells) \
-                if radius < 0 and not gradient else None
+                if radius < 0 and (hard_paths or not gradient) else None
             groups = groups or lane_groups(lengths_x, lengths_y)
-            if n_pairs * LANE_GROUP_COST >= fast.N_LANES * (len(groups[1]) - 1):
+            if hard_paths or n_pairs * LANE_GROUP_COST >= fast.N_LANES * (len(groups[1]) - 1):
                 return _record(Plan("lanes", domain, "full" if gradient else memory, groups))
             order = "rows"
         else:
@@ -213,8 +224,9 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
         if want == "alignment":
             _refuse(order, forced_domain, "lanes compute no expected alignment")
         if not lanes_ok:
-            _refuse(order, forced_domain, "lanes need the exp domain, or hard DTW for values, "
-                    "and gradients of at most MAX_FULL_CELLS / N_LANES cells a pair")
+            _refuse(order, forced_domain, "lanes need the exp domain with gradients of at "
+                    "most MAX_FULL_CELLS / N_LANES cells a pair, or hard DTW with gradients "
+                    "of at most MAX_FULL_CELLS cells")
         return _record(Plan(order, domain, "full" if gradient else memory,
                             lane_groups(lengths_x, lengths_y)))
     if order == "antidiagonals" and gradient:

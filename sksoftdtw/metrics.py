@@ -175,6 +175,10 @@ def _pairs_value_grad(X, Y, gamma, radius, n_jobs, want_x, want_y, strategy=None
     n_threads = check_n_jobs(n_jobs)
     if p.order == "antidiagonals":
         _wavefront_value_grad(X, Y, gamma, min(n_threads, X.n_ts), values, gX, gY)
+    elif p.order == "lanes" and p.domain == "hard":
+        order, starts = p.groups
+        _fast.groups_hard_paths(X.data, X.offsets, Y.data, Y.offsets, order, starts, radius,
+                                n_threads, values, gX, gY, np.empty(0))
     elif p.order == "lanes":
         order, starts = p.groups
         _fast.groups_value_grad(X.data, X.offsets, Y.data, Y.offsets, order, starts,

@@ -157,7 +157,7 @@ def admitted(case, strategy, gamma, radius):
     if domain and (domain == "hard") != hard:
         return False
     if order == "lanes":
-        return want == "value" or (want == "gradient" and not hard)
+        return want in ("value", "gradient")
     if order == "antidiagonals":
         return radius is None and domain != "log" and (want != "value" or not many)
     return True
@@ -208,6 +208,10 @@ def test_automatic_plans():
     assert order("value", 128, 128, 1000).order == "lanes"
     assert order("gradient", 128, 128, 256)[:3] == ("lanes", "exp", "full")
     assert order("gradient", 512, 512, 64).order == "antidiagonals"
+    # hard-DTW gradients: lanes (one byte a cell) even for one group of one pair
+    assert order("gradient", 512, 512, 64, gamma=0.0)[:3] == ("lanes", "hard", "full")
+    assert order("gradient", 2000, 2000, 2, gamma=0.0).order == "lanes"
+    assert order("gradient", 4000, 4000, 2, gamma=0.0)[:3] == ("rows", "hard", "checkpointed")
     assert order("gradient", 20000, 20000, 1)[:3] == ("rows", "exp", "checkpointed")
 
 
