@@ -15,8 +15,9 @@ result. A plan has three parts:
   domain) or ``"hard"`` (``gamma = 0``);
 - the **memory** scheme: ``"two rows"`` (a value alone, ``O(m)``), ``"full"``
   (the soft-min weights of every cell, for the backward pass) or
-  ``"checkpointed"`` (a row every ``sqrt(n)`` rows, the weights recomputed
-  segment by segment).
+  ``"checkpointed"`` (by rows, a row every ``sqrt(n)`` rows; by
+  anti-diagonals, the state every ``MAX_FULL_CELLS / min(n, m)``
+  anti-diagonals; the weights recomputed segment by segment).
 
 A ``strategy`` argument, or else the environment variable
 ``SKSOFTDTW_STRATEGY``, forces the order and possibly the domain, as
@@ -191,8 +192,11 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
     exact = bool(exp_domain_exact(max_cost, path, gamma))
     domain = _domain(gamma, exact, forced_order, forced_domain)
     memory = "two rows" if not gradient else ("checkpointed" if longest > max_full else "full")
-    # Anti-diagonals keep the weights of every cell.
-    wavefront_ok = radius < 0 and domain != "log" and not (gradient and longest > max_full)
+    # Anti-diagonals keep the weights of every cell, or for gradients beyond
+    # MAX_FULL_CELLS a checkpoint every few anti-diagonals; an alignment is
+    # every cell.
+    wavefront_ok = radius < 0 and domain != "log" \
+        and not (want == "alignment" and longest > max_full)
     # Lane gradients keep every cell of N_LANES pairs, with no checkpoints.
     hard_paths = want == "gradient" and domain == "hard"
     lanes_ok = (domain == "exp" and not (gradient and longest * fast.N_LANES > max_full)) \
@@ -202,7 +206,7 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
         if n_pairs == 1:
             order = "antidiagonals" if wavefront_ok and shortest >= WAVEFRONT_MIN_LENGTH \
                 else "rows"
-        elif gradient and not hard_paths and wavefront_ok \
+        elif gradient and wavefront_ok and not (hard_paths and lanes_ok) \
                 and np.median(cells) > LANES_MAX_CELLS:
             order = "antidiagonals"
         elif lanes_ok:
@@ -217,7 +221,7 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
     elif order == "antidiagonals":
         if not wavefront_ok:
             _refuse(order, forced_domain, "anti-diagonals need no band, the exp domain or "
-                    "hard DTW, and gradients of at most MAX_FULL_CELLS cells")
+                    "hard DTW, and alignments of at most MAX_FULL_CELLS cells")
         if not gradient and n_pairs > 1:
             _refuse(order, forced_domain, "values by anti-diagonals are for one pair")
     elif order == "lanes":
@@ -229,7 +233,7 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
                     "of at most MAX_FULL_CELLS cells")
         return _record(Plan(order, domain, "full" if gradient else memory,
                             lane_groups(lengths_x, lengths_y)))
-    if order == "antidiagonals" and gradient:
+    if order == "antidiagonals" and gradient and longest <= max_full:
         memory = "full"
     if per_pair:
         return _record(Plan(np.array([order]), np.array([domain]), memory))

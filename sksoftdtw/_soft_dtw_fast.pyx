@@ -1059,6 +1059,41 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
     When ``D`` is not NULL, the costs are read from that ``n x m`` matrix
     (rows ``ld`` apart) instead of computed from ``x`` and ``yr``.
     """
+    _wavefront_start(buf, n, gamma)
+    _wavefront_forward(x, yr, n, m, d, gamma, buf, W, D, ld, 0, n + m - 1)
+    return _wavefront_result(buf, n, gamma)
+
+
+cdef void _wavefront_start(double* buf, Py_ssize_t n, double gamma) noexcept nogil:
+    """The state of `_wavefront_forward` before anti-diagonal 0."""
+    cdef Py_ssize_t i, w = n + 2
+    # hard DTW: f holds R itself and an outside cell reads R = +inf
+    cdef double outside = 0.0 if gamma > 0.0 else INFINITY
+    for i in range(6 * w):
+        buf[i] = outside if (i // w) % 2 == 0 else SDTW_ZERO_EXP
+    buf[2 * w] = 1.0 if gamma > 0.0 else 0.0  # alpha(-1, -1) or R(-1, -1), seen from k = 0
+    buf[3 * w] = 0.0
+
+
+cdef inline double _wavefront_result(const double* buf, Py_ssize_t n,
+                                     double gamma) noexcept nogil:
+    """The value from the state after the last anti-diagonal."""
+    if gamma == 0.0:
+        return buf[2 * (n + 2) + n]
+    return -gamma * (buf[3 * (n + 2) + n] * LN2 + log(buf[2 * (n + 2) + n]))
+
+
+cdef void _wavefront_forward(const double* x, const double* yr, Py_ssize_t n,
+                             Py_ssize_t m, Py_ssize_t d, double gamma,
+                             double* buf, double* W, const double* D,
+                             Py_ssize_t ld, Py_ssize_t k0, Py_ssize_t k1) noexcept nogil:
+    """Anti-diagonals ``k0`` to ``k1 - 1`` of `_wavefront_value`.
+
+    ``buf`` holds anti-diagonals ``k0 - 2`` and ``k0 - 1`` (mantissas, then
+    exponents, ``n + 2`` doubles each) on entry and ``k1 - 2`` and ``k1 - 1``
+    on exit: a checkpoint is a copy of its first ``4 (n + 2)`` doubles. ``W``
+    receives the weights of anti-diagonal ``k0`` first.
+    """
     cdef Py_ssize_t k, i, t, dim, lo, hi, w = n + 2, off = 0
     cdef double scale = 1.0 / (gamma * LN2) if gamma > 0.0 else 0.0
     cdef double* f2 = buf            # anti-diagonal k - 2
@@ -1073,11 +1108,7 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
     cdef double diff
     # hard DTW: f holds R itself and an outside cell reads R = +inf
     cdef double outside = 0.0 if gamma > 0.0 else INFINITY
-    for i in range(6 * w):
-        buf[i] = outside if (i // w) % 2 == 0 else SDTW_ZERO_EXP
-    f1[0] = 1.0 if gamma > 0.0 else 0.0  # alpha(-1, -1) or R(-1, -1), seen from k = 0
-    e1[0] = 0.0
-    for k in range(n + m - 1):
+    for k in range(k0, k1):
         lo = max(0, k - m + 1)
         hi = min(n - 1, k)
         # cells outside [lo, hi] read as alpha = 0 by the next two diagonals
@@ -1117,9 +1148,14 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
         e2 = e1
         e1 = e0
         e0 = tmp
-    if gamma == 0.0:
-        return f1[n]
-    return -gamma * (e1[n] * LN2 + log(f1[n]))
+    # back to the layout of the entry: k1 - 1 in the scratch of the costs first
+    memcpy(c, f1, w * sizeof(double))
+    memcpy(cg, e1, w * sizeof(double))
+    if f2 != buf:
+        memcpy(buf, f2, w * sizeof(double))
+        memcpy(buf + w, e2, w * sizeof(double))
+    memcpy(buf + 2 * w, c, w * sizeof(double))
+    memcpy(buf + 3 * w, cg, w * sizeof(double))
 
 
 cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
@@ -1132,14 +1168,40 @@ cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
     ``E_ij = w_left(i, j+1) E_i,j+1 + w_up(i+1, j) E_i+1,j + w_diag(i+1, j+1)
     E_i+1,j+1``. The gradients w.r.t. ``x`` and the reversed ``y`` are added
     to ``gx`` and ``gyr`` (zeroed by the caller), all in the layouts of
-    `_wavefront_value`. ``buf`` holds ``3 (n + 2)``
+    `_wavefront_value`. ``buf`` holds ``4 (n + 2)``
     doubles; ``W`` must be readable one anti-diagonal (``n + 2`` doubles)
     beyond both ends: those reads only meet E = 0. When ``E`` is not NULL,
     the expected alignment is written there instead (``n x m``, rows ``ld``
     apart, every entry) and no gradient is computed.
     """
-    cdef Py_ssize_t k, i, c, t, lo, hi, w = n + 2
-    cdef Py_ssize_t cnt1 = 0, cnt2 = 0, lo1 = n, lo2 = n, off1 = n * m, off2 = n * m
+    memset(buf, 0, 3 * (n + 2) * sizeof(double))
+    _wavefront_backward_part(x, yr, n, m, d, W, buf, gx, gyr, E, ld, 0, n + m - 1)
+
+
+cdef inline Py_ssize_t _diagonal_lo(Py_ssize_t k, Py_ssize_t n, Py_ssize_t m) noexcept nogil:
+    """The first row on anti-diagonal ``k``, ``n`` past the last one."""
+    return max(0, k - m + 1) if k < n + m - 1 else n
+
+
+cdef inline Py_ssize_t _diagonal_cells(Py_ssize_t k, Py_ssize_t n, Py_ssize_t m) noexcept nogil:
+    """The number of cells on anti-diagonal ``k`` (0 past the last one)."""
+    return min(n - 1, k) + 1 - max(0, k - m + 1) if k < n + m - 1 else 0
+
+
+cdef void _wavefront_backward_part(const double* x, const double* yr, Py_ssize_t n,
+                                   Py_ssize_t m, Py_ssize_t d, const double* W, double* buf,
+                                   double* gx, double* gyr, double* E, Py_ssize_t ld,
+                                   Py_ssize_t k0, Py_ssize_t k1) noexcept nogil:
+    """Anti-diagonals ``k1 - 1`` down to ``k0`` of `_wavefront_backward`.
+
+    ``W`` holds the weights of anti-diagonals ``k0`` to ``k1 + 1`` (those
+    that exist), anti-diagonal ``k0`` first. ``buf`` holds E on
+    anti-diagonals ``k1 + 1`` and ``k1`` (``n + 2`` doubles each, zeros past
+    the last one) on entry, ``k0 + 1`` and ``k0`` on exit, and ``n + 2``
+    more doubles of scratch.
+    """
+    cdef Py_ssize_t k, i, c, t, lo, hi, w = n + 2, off1 = 0
+    cdef Py_ssize_t cnt1, cnt2, lo1, lo2, off2
     cdef double* b2 = buf            # E of anti-diagonal k + 2, entry i + 1 for row i
     cdef double* b1 = buf + w        # k + 1
     cdef double* b0 = buf + 2 * w    # k
@@ -1148,8 +1210,14 @@ cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
     cdef const double* wu
     cdef const double* wd
     cdef double diff
-    memset(buf, 0, 3 * w * sizeof(double))
-    for k in range(n + m - 2, -1, -1):
+    for k in range(k0, k1):
+        off1 += _diagonal_cells(k, n, m)
+    cnt1 = _diagonal_cells(k1, n, m)
+    lo1 = _diagonal_lo(k1, n, m)
+    off2 = off1 + cnt1
+    cnt2 = _diagonal_cells(k1 + 1, n, m)
+    lo2 = _diagonal_lo(k1 + 1, n, m)
+    for k in range(k1 - 1, k0 - 1, -1):
         lo = max(0, k - m + 1)
         hi = min(n - 1, k)
         b0[lo] = 0.0
@@ -1184,6 +1252,11 @@ cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
         b2 = b1
         b1 = b0
         b0 = tmp
+    # back to the layout of the entry: k0 in the scratch first
+    memcpy(buf + 3 * w, b1, w * sizeof(double))
+    if b2 != buf:
+        memcpy(buf, b2, w * sizeof(double))
+    memcpy(buf + w, buf + 3 * w, w * sizeof(double))
 
 
 def wavefront_value(const double[:, ::1] x, const double[:, ::1] y, double gamma):
@@ -1199,18 +1272,82 @@ def wavefront_value(const double[:, ::1] x, const double[:, ::1] y, double gamma
 
 
 cdef inline Py_ssize_t _wavefront_work(Py_ssize_t max_n, Py_ssize_t max_m,
-                                       Py_ssize_t max_nm, Py_ssize_t d) noexcept nogil:
-    """Doubles of one thread's workspace in `batch_wavefront_value_grad`."""
-    return 3 * max_nm + 10 * (max_n + 2) + 2 * d * (max_n + max_m)
+                                       Py_ssize_t max_w, Py_ssize_t d) noexcept nogil:
+    """Doubles of one thread's workspace in `batch_wavefront_value_grad`, for
+    pairs whose weights (and checkpoints) take up to ``max_w`` doubles."""
+    return max_w + 10 * (max_n + 2) + 2 * d * (max_n + max_m)
+
+
+cdef inline Py_ssize_t _wavefront_segment(Py_ssize_t n, Py_ssize_t m) noexcept nogil:
+    """Anti-diagonals per segment of the backward pass of a pair: all of them,
+    or, beyond MAX_FULL_CELLS cells, as many as keep the weights of the
+    segment and of the two anti-diagonals after it within that many cells."""
+    if n * m <= MAX_FULL_CELLS:
+        return n + m - 1
+    return max(1, MAX_FULL_CELLS // min(n, m) - 2)
+
+
+cdef inline Py_ssize_t _wavefront_pair_work(Py_ssize_t n, Py_ssize_t m) noexcept nogil:
+    """Doubles of the weights of a pair in `_wavefront_value_grad`, with its
+    checkpoints and the state of its backward pass when it has segments."""
+    cdef Py_ssize_t seg = _wavefront_segment(n, m), k = n + m - 1
+    if seg >= k:
+        return 3 * n * m
+    return 3 * (seg + 2) * min(n, m) + 4 * (n + 2) * ((k + seg - 1) // seg + 1)
 
 
 def wavefront_work_size(const Py_ssize_t[::1] xoff, const Py_ssize_t[::1] yoff,
                         Py_ssize_t d):
     """Doubles of one thread's workspace for the pairs ``(X[k], Y[k])``."""
-    cdef Py_ssize_t k, max_nm = 0
+    cdef Py_ssize_t k, max_w = 0
     for k in range(xoff.shape[0] - 1):
-        max_nm = max(max_nm, (xoff[k + 1] - xoff[k]) * (yoff[k + 1] - yoff[k]))
-    return _wavefront_work(_max_len(xoff), _max_len(yoff), max_nm, d)
+        max_w = max(max_w, _wavefront_pair_work(xoff[k + 1] - xoff[k], yoff[k + 1] - yoff[k]))
+    return _wavefront_work(_max_len(xoff), _max_len(yoff), max_w, d)
+
+
+cdef double _wavefront_value_grad(const double* x, const double* yr, Py_ssize_t n,
+                                  Py_ssize_t m, Py_ssize_t d, double gamma, double* buf,
+                                  double* W, double* gx, double* gyr) noexcept nogil:
+    """`_wavefront_value` and `_wavefront_backward` of one pair.
+
+    A pair of more than MAX_FULL_CELLS cells keeps the state of the forward
+    pass every `_wavefront_segment` anti-diagonals instead of every weight;
+    the backward pass then recomputes the weights of one segment at a time,
+    the last first: one more forward pass, at the speed of anti-diagonals.
+    ``W`` has room for `_wavefront_pair_work` doubles and ``n + 2`` before
+    and after them.
+    """
+    cdef Py_ssize_t k = n + m - 1, seg = _wavefront_segment(n, m), w = n + 2
+    cdef Py_ssize_t s, k0, k1, k2, cells, n_seg = (k + seg - 1) // seg
+    cdef double value
+    cdef double* ckpt = W + 3 * (seg + 2) * min(n, m) + w
+    cdef double* state = ckpt + 4 * w * n_seg
+    memset(W - w, 0, w * sizeof(double))
+    if seg >= k:
+        memset(W + 3 * n * m, 0, w * sizeof(double))
+        value = _wavefront_value(x, yr, n, m, d, gamma, buf, W, NULL, 0)
+        _wavefront_backward(x, yr, n, m, d, W, buf, gx, gyr, NULL, 0)
+        return value
+    _wavefront_start(buf, n, gamma)
+    for s in range(n_seg):
+        memcpy(ckpt + 4 * w * s, buf, 4 * w * sizeof(double))
+        _wavefront_forward(x, yr, n, m, d, gamma, buf, NULL, NULL, 0, s * seg,
+                           min(k, (s + 1) * seg))
+    value = _wavefront_result(buf, n, gamma)
+    memset(state, 0, 3 * w * sizeof(double))
+    for s in range(n_seg - 1, -1, -1):
+        k0 = s * seg
+        k1 = min(k, k0 + seg)
+        k2 = min(k, k1 + 2)
+        memcpy(buf, ckpt + 4 * w * s, 4 * w * sizeof(double))
+        _wavefront_forward(x, yr, n, m, d, gamma, buf, W, NULL, 0, k0, k2)
+        cells = 0
+        for k1 in range(k0, k2):
+            cells += _diagonal_cells(k1, n, m)
+        memset(W + 3 * cells, 0, w * sizeof(double))
+        k1 = min(k, k0 + seg)
+        _wavefront_backward_part(x, yr, n, m, d, W, state, gx, gyr, NULL, 0, k0, k1)
+    return value
 
 
 def batch_wavefront_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
@@ -1251,16 +1388,13 @@ def batch_wavefront_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xof
             gxt = yrt + d * max_m
             gyrt = gxt + d * n
             W = gxt + d * (max_n + max_m) + (n + 2)  # a pad of n + 2 on both sides
-            memset(W - (n + 2), 0, (n + 2) * sizeof(double))
-            memset(W + 3 * n * m, 0, (n + 2) * sizeof(double))
             memset(gxt, 0, d * (n + m) * sizeof(double))
             for c in range(d):
                 for i in range(n):
                     xt[c * n + i] = X[xoff[k] + i, c]
                 for t in range(m):
                     yrt[c * m + t] = Y[yoff[k] + m - 1 - t, c]
-            values[k] = _wavefront_value(xt, yrt, n, m, d, gamma, buf, W, NULL, 0)
-            _wavefront_backward(xt, yrt, n, m, d, W, buf, gxt, gyrt, NULL, 0)
+            values[k] = _wavefront_value_grad(xt, yrt, n, m, d, gamma, buf, W, gxt, gyrt)
             for c in range(d):
                 if want_x:
                     for i in range(n):
@@ -1345,7 +1479,7 @@ def wavefront_cost_work_size(const Py_ssize_t[:, ::1] lengths,   # IN
             max_n = max(max_n, lengths[k, 0])
             max_m = max(max_m, lengths[k, 1])
             max_nm = max(max_nm, lengths[k, 0] * lengths[k, 1])
-    return _wavefront_work(max_n, max_m, max_nm, 0)
+    return _wavefront_work(max_n, max_m, 3 * max_nm, 0)
 
 
 def batch_cost(const double[:, :, ::1] D,              # IN

@@ -211,8 +211,10 @@ def test_automatic_plans():
     # hard-DTW gradients: lanes (one byte a cell) even for one group of one pair
     assert order("gradient", 512, 512, 64, gamma=0.0)[:3] == ("lanes", "hard", "full")
     assert order("gradient", 2000, 2000, 2, gamma=0.0).order == "lanes"
-    assert order("gradient", 4000, 4000, 2, gamma=0.0)[:3] == ("rows", "hard", "checkpointed")
-    assert order("gradient", 20000, 20000, 1)[:3] == ("rows", "exp", "checkpointed")
+    assert order("gradient", 4000, 4000, 2, gamma=0.0)[:3] == ("antidiagonals", "hard",
+                                                               "checkpointed")
+    assert order("gradient", 20000, 20000, 1)[:3] == ("antidiagonals", "exp", "checkpointed")
+    assert order("gradient", 20000, 20000, 1, radius=5)[:3] == ("rows", "exp", "checkpointed")
 
 
 def test_documented_table_is_the_plan():
