@@ -72,6 +72,12 @@ SMALL_PAIR_MAX_CELLS = 4096
 # cell (3 doubles a cell: 200 MB).
 MAX_FULL_CELLS = 2**23
 
+# Beyond MAX_FULL_CELLS, a pair by anti-diagonals keeps its state every few
+# anti-diagonals and recomputes the weights of this many cells at a time (24
+# MB): they stay in the caches between the recomputation and the backward pass,
+# while the checkpoints take 32 (n + 2) bytes each (490 MB at n = m = 20,000).
+WAVEFRONT_SEGMENT_CELLS = 2**20
+
 ORDERS = ("rows", "lanes", "antidiagonals")
 DOMAINS = ("exp", "log", "hard")
 WANTS = ("value", "gradient", "alignment")
@@ -80,6 +86,7 @@ _LN2 = np.log(2.0)
 _LAST = threading.local()
 
 fast.set_max_full_cells(MAX_FULL_CELLS)
+fast.set_segment_cells(WAVEFRONT_SEGMENT_CELLS)
 
 
 class Plan(NamedTuple):

@@ -225,6 +225,20 @@ def set_max_full_cells(Py_ssize_t cells):
     return previous
 
 
+# Long pairs by anti-diagonals recompute their weights in segments of about
+# this many cells; sksoftdtw._plan sets it at import.
+cdef Py_ssize_t SEGMENT_CELLS = 1
+
+
+def set_segment_cells(Py_ssize_t cells):
+    """Set the size of the segments of long pairs by anti-diagonals; return the
+    previous one."""
+    global SEGMENT_CELLS
+    previous = SEGMENT_CELLS
+    SEGMENT_CELLS = max(1, cells)
+    return previous
+
+
 def max_full_cells():
     """The size above which pairs keep checkpoints (see `set_max_full_cells`)."""
     return MAX_FULL_CELLS
@@ -1281,10 +1295,11 @@ cdef inline Py_ssize_t _wavefront_work(Py_ssize_t max_n, Py_ssize_t max_m,
 cdef inline Py_ssize_t _wavefront_segment(Py_ssize_t n, Py_ssize_t m) noexcept nogil:
     """Anti-diagonals per segment of the backward pass of a pair: all of them,
     or, beyond MAX_FULL_CELLS cells, as many as keep the weights of the
-    segment and of the two anti-diagonals after it within that many cells."""
+    segment and of the two anti-diagonals after it within SEGMENT_CELLS (at
+    most MAX_FULL_CELLS) cells."""
     if n * m <= MAX_FULL_CELLS:
         return n + m - 1
-    return max(1, MAX_FULL_CELLS // min(n, m) - 2)
+    return max(1, min(SEGMENT_CELLS, MAX_FULL_CELLS) // min(n, m) - 2)
 
 
 cdef inline Py_ssize_t _wavefront_pair_work(Py_ssize_t n, Py_ssize_t m) noexcept nogil:
