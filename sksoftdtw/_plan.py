@@ -52,10 +52,12 @@ LANE_GROUP_COST = 8
 # Hard-DTW gradients in lanes keep one byte a cell and lane (the predecessor
 # the cell takes): 16 bytes a cell of a group against the 24 of one pair's
 # weights by rows, so a group may have as many cells as a pair kept in full.
-# A group costs less than one pair by rows or by anti-diagonals (measured:
-# 1 to 2 ns a cell and pair against 11 to 13 by anti-diagonals and 50 by rows,
-# lengths 64 to 1000), so they run in lanes however few the pairs, padded to
-# the longest of their group when their lengths differ (no band).
+# Measured, lengths 64 to 1000: 0.8 to 2 ns a cell and pair in full groups,
+# 11 to 16 by anti-diagonals and 50 by rows. So a group costs less than one
+# pair by rows (lanes however few the pairs with a band), and as much as one
+# to two pairs by anti-diagonals: without a band, lanes when the groups hold
+# on average N_LANES / LANE_GROUP_COST pairs or more (padded to the longest
+# of their group when their lengths differ), else anti-diagonals.
 
 # Values of pairs of different lengths share lane groups, padded to the
 # longest pair of their group, as long as the padded groups have at most this
@@ -220,9 +222,10 @@ def plan(want, lengths_x, lengths_y, *, gamma, radius, max_cost, per_pair=False,
             groups = _padded_groups(lengths_x, lengths_y, cells) \
                 if radius < 0 and (hard_paths or not gradient) else None
             groups = groups or lane_groups(lengths_x, lengths_y)
-            if hard_paths or n_pairs * LANE_GROUP_COST >= fast.N_LANES * (len(groups[1]) - 1):
+            full = n_pairs * LANE_GROUP_COST >= fast.N_LANES * (len(groups[1]) - 1)
+            if full or (hard_paths and not wavefront_ok):
                 return _record(Plan("lanes", domain, "full" if gradient else memory, groups))
-            order = "rows"
+            order = "antidiagonals" if hard_paths else "rows"
         else:
             order = "rows"
     elif order == "antidiagonals":

@@ -208,9 +208,17 @@ def test_automatic_plans():
     assert order("value", 128, 128, 1000).order == "lanes"
     assert order("gradient", 128, 128, 256)[:3] == ("lanes", "exp", "full")
     assert order("gradient", 512, 512, 64).order == "antidiagonals"
-    # hard-DTW gradients: lanes (one byte a cell) even for one group of one pair
+    # hard-DTW gradients: lanes (one byte a cell) for groups of 2 pairs or more,
+    # and any group with a band
     assert order("gradient", 512, 512, 64, gamma=0.0)[:3] == ("lanes", "hard", "full")
     assert order("gradient", 2000, 2000, 2, gamma=0.0).order == "lanes"
+    lengths = 2 ** np.arange(4, 10)  # too far apart to pad: 6 groups of one pair
+    p = _plan.plan("gradient", lengths, lengths, gamma=0.0, radius=-1, max_cost=4.0,
+                   strategy="")
+    assert (p.order, p.domain) == ("antidiagonals", "hard")
+    p = _plan.plan("gradient", lengths, lengths, gamma=0.0, radius=3, max_cost=4.0,
+                   strategy="")
+    assert (p.order, p.domain) == ("lanes", "hard")
     assert order("gradient", 4000, 4000, 2, gamma=0.0)[:3] == ("antidiagonals", "hard",
                                                                "checkpointed")
     assert order("gradient", 20000, 20000, 1)[:3] == ("antidiagonals", "exp", "checkpointed")
