@@ -211,6 +211,10 @@ def bench_batch(args, rng, others, repeat):
         best = by_dtype(args, lambda P, Q: soft_dtw_batch(P, Q, return_grad="x",
                                                           n_jobs=threads), [A, B], repeat)
         print(f"soft_dtw_batch, {threads} thread(s): {_dtype_row(best, cells)}")
+    for threads in args.threads:  # the optimal paths (DBA, subgradients)
+        t = best_time(lambda: soft_dtw_batch(A, B, 0.0, return_grad="x", n_jobs=threads),
+                      repeat)
+        print(f"soft_dtw_batch, gamma = 0, {threads} thread(s): {t / cells * 1e9:.2f}")
 
 
 def bench_gradlengths(args, rng, others, repeat):

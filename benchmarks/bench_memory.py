@@ -5,12 +5,15 @@ Usage::
 
     python benchmarks/bench_memory.py [--n 20000] [--d 1]
     python benchmarks/bench_memory.py --cdist cdist_soft_dtw [--n-ts 4000] [--sz 16] [--with-y]
+    python benchmarks/bench_memory.py --per-cell 2000,3000,10000,20000 [--repeat 3]
 
 Runs in a fresh process so that the peak resident memory (``ru_maxrss``) is
 that of the computation alone. With ``--cdist``, one call of that function on
 ``n_ts`` series of length ``sz`` (against ``n_ts`` others with ``--with-y``),
 and its peak memory above the resident memory before the call, as a multiple
-of its output's size.
+of its output's size. With ``--per-cell``, the time per cell of value +
+gradient at each length instead, the lengths taking turns ``--repeat`` times
+(medians, and their ratios to the first length).
 """
 import argparse
 import resource
@@ -47,10 +50,14 @@ def main():
     parser.add_argument("--n-ts", type=int, default=4000)
     parser.add_argument("--sz", type=int, default=16)
     parser.add_argument("--with-y", action="store_true")
+    parser.add_argument("--per-cell", help="comma-separated lengths")
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     if args.cdist:
         return bench_cdist(args.cdist, args.n_ts, args.sz, args.with_y)
     rng = np.random.default_rng(0)
+    if args.per_cell:
+        return per_cell([int(n) for n in args.per_cell.split(",")], args.d, args.repeat, rng)
     x = rng.standard_normal((args.n, args.d))
     y = rng.standard_normal((args.n, args.d))
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -70,6 +77,21 @@ def main():
     print(f"value + grad: {t_grad / cells * 1e9:6.2f} ns/cell, peak RSS {peak / 1024:.0f} MB "
           f"(full float64 R, E and cost matrices would need {3 * cells * 8 / 2**30:.1f} GB)")
     assert np.isfinite(value) and abs(value - value_g) <= 1e-9 * abs(value)
+
+
+def per_cell(lengths, d, repeat, rng):
+    pairs = {n: (rng.standard_normal((n, d)), rng.standard_normal((n, d))) for n in lengths}
+    times = {n: [] for n in lengths}
+    for _ in range(repeat):
+        for n, (x, y) in pairs.items():
+            t0 = time.perf_counter()
+            soft_dtw_value_and_grad(x, y)
+            times[n].append((time.perf_counter() - t0) / (n * n) * 1e9)
+    first = np.median(times[lengths[0]])
+    print(f"value + gradient of one pair, d = {d}, medians of {repeat} alternated runs")
+    for n in lengths:
+        print(f"n = m = {n:6d}: {np.median(times[n]):6.2f} ns/cell, "
+              f"{np.median(times[n]) / first:4.2f}x length {lengths[0]}")
 
 
 if __name__ == "__main__":

@@ -37,7 +37,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted
 
-from .metrics import cdist_soft_dtw, cdist_soft_dtw_divergence, soft_dtw_batch
+from .metrics import _check_band, _hard_paths_to, cdist_soft_dtw, cdist_soft_dtw_divergence, \
+    soft_dtw_batch
 from .utils import FlatDataset, check_band, check_dataset, check_time_series
 from .utils._docstrings import fill_doc
 from .utils._validation import (
@@ -614,16 +615,6 @@ def softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
 # ----------------------------------------------------------------------------
 # DBA
 # ----------------------------------------------------------------------------
-# DBA needs, for every barycenter point i, the weighted number of points
-# aligned to it, C_i = sum_j c_j sum_k E^j_ik, besides the gradient
-# G_i = 2 sum_j c_j sum_k E^j_ik (z_i - y_jk). One extra coordinate, equal to
-# _TINY on the barycenter and 0 on the series, gives both in the same kernel
-# call: its squared difference 2**-1200 underflows to exactly 0, so every cost
-# and hence the optimal path are unchanged, while its gradient entry is
-# exactly 2 * _TINY * C_i (sums of integer multiples of a power of two).
-_TINY = 2.0 ** -600
-
-
 def _dba(X, *, weights=None, init="euclidean", barycenter_size=None, max_iter=30,
          tol=1e-5, sakoe_chiba_radius=None, itakura_max_slope=None, random_state=None, n_jobs=None,
          weights_name="weights", warn=True):
@@ -632,25 +623,23 @@ def _dba(X, *, weights=None, init="euclidean", barycenter_size=None, max_iter=30
     band = check_band(sakoe_chiba_radius, itakura_max_slope)
     Z = _initial_barycenter(ds, w, init, barycenter_size, random_state, gamma=0.0,
                             metric="softdtw", band=band, n_jobs=n_jobs)
+    # Validated once: every later Z is a weighted mean of points of the series.
+    check_cost_range(_as_dataset(Z[None], "init"), ds)
+    paths = _hard_paths_to(len(Z), ds, _check_band(**band), n_jobs)
     coef = w / ds.lengths
-    Y = _batch_layout(ds, np.column_stack([ds.data, np.zeros(len(ds.data))]))
-    tiny = np.full((len(Z), 1), _TINY)
     prev = np.inf
     for it in range(max_iter + 1):
-        values, grads = soft_dtw_batch(_repeat(np.hstack([Z, tiny]), ds.n_ts), Y, 0.0,
-                                       **band, return_grad="x",
-                                       n_jobs=n_jobs)
+        values, grads, counts = paths(Z)
         loss = float(coef @ values)
         # The loss never increases, so its decrease measures progress.
         if prev - loss <= tol * abs(loss):
             return _BarycenterResult(Z, it, loss, True, it + 1)
         if it == max_iter:
             break
-        G = np.tensordot(coef, grads, axes=1)
-        counts = G[:, -1:] / (2.0 * _TINY)
-        # z_i <- sum_j c_j sum_k E^j_ik y_jk / C_i, the weighted mean of the
-        # points aligned to z_i, written as a step from z_i.
-        Z = Z - G[:, :-1] / (2.0 * counts)
+        # z_i <- sum_j c_j sum_k E^j_ik y_jk / sum_j c_j sum_k E^j_ik, the weighted
+        # mean of the points aligned to z_i, written as a step from z_i: the
+        # gradient is 2 sum_j c_j sum_k E^j_ik (z_i - y_jk).
+        Z = Z - np.tensordot(coef, grads, axes=1) / (2.0 * (coef @ counts))[:, None]
         prev = loss
     if warn and max_iter > 0:
         _warn_not_converged("dtw_barycenter_averaging", max_iter)

@@ -6,16 +6,18 @@ result. A plan has three parts:
 
 - the **order** of the cells: ``"rows"`` (one pair at a time, row by row; any
   band, any domain), ``"lanes"`` (16 pairs of equal lengths at once, one per
-  SIMD lane) or ``"antidiagonals"`` (one pair at a time, a vectorized
-  anti-diagonal after the other; no band);
+  SIMD lane; for hard-DTW gradients, the predecessor of every cell and lane,
+  and a walk back along each lane's optimal path) or ``"antidiagonals"`` (one
+  pair at a time, a vectorized anti-diagonal after the other; no band);
 - the **domain**: ``"exp"`` (``alpha = exp(-r / gamma)`` as a mantissa and a
   power of two: no exp or log on the dependency chain), ``"log"`` (soft-min
   of ``r`` itself, for inputs whose exponents would not be exact in the exp
   domain) or ``"hard"`` (``gamma = 0``);
 - the **memory** scheme: ``"two rows"`` (a value alone, ``O(m)``), ``"full"``
   (the soft-min weights of every cell, for the backward pass) or
-  ``"checkpointed"`` (a row every ``sqrt(n)`` rows, the weights recomputed
-  segment by segment);
+  ``"checkpointed"`` (by rows, a row every ``sqrt(n)`` rows; by
+  anti-diagonals, the state every ``MAX_FULL_CELLS / min(n, m)``
+  anti-diagonals; the weights recomputed segment by segment);
 - the **dtype** of the kernel: ``"float32"`` (lanes in the exp domain, 32
   pairs a group, for float32 requests whose exponents are exact in float32)
   or ``"float64"`` (everything else; float32 data are then converted).
@@ -94,6 +96,16 @@ LANES_MAX_DIM = 32
 # one by one: lanes pay when the groups are on average fuller than that.
 LANE_GROUP_COST = 8
 
+# Hard-DTW gradients in lanes keep one byte a cell and lane (the predecessor
+# the cell takes): 16 bytes a cell of a group against the 24 of one pair's
+# weights by rows, so a group may have as many cells as a pair kept in full.
+# Measured, lengths 64 to 1000: 0.8 to 2 ns a cell and pair in full groups,
+# 11 to 16 by anti-diagonals and 50 by rows. So a group costs less than one
+# pair by rows (lanes however few the pairs with a band), and as much as one
+# to two pairs by anti-diagonals: without a band, lanes when the groups hold
+# on average N_LANES / LANE_GROUP_COST pairs or more (padded to the longest
+# of their group when their lengths differ), else anti-diagonals.
+
 # Values of pairs of different lengths share lane groups, padded to the
 # longest pair of their group, as long as the padded groups have at most this
 # many times the cells of their pairs (lanes are 4 to 10 times faster than
@@ -129,6 +141,12 @@ MATMUL_MIN_DIM = 32
 # 16 bytes a cell, kept from call to call.
 MATMUL_MAX_CELLS = 2**22
 
+# Beyond MAX_FULL_CELLS, a pair by anti-diagonals keeps its state every few
+# anti-diagonals and recomputes the weights of this many cells at a time (24
+# MB): they stay in the caches between the recomputation and the backward pass,
+# while the checkpoints take 32 (n + 2) bytes each (490 MB at n = m = 20,000).
+WAVEFRONT_SEGMENT_CELLS = 2**20
+
 ORDERS = ("rows", "lanes", "antidiagonals")
 DOMAINS = ("exp", "log", "hard")
 WANTS = ("value", "gradient", "alignment", "directional", "hessian")
@@ -140,6 +158,7 @@ _FLOAT32_MAX = float(np.finfo(np.float32).max)
 _LAST = threading.local()
 
 fast.set_max_full_cells(MAX_FULL_CELLS)
+fast.set_segment_cells(WAVEFRONT_SEGMENT_CELLS)
 
 
 class Band(NamedTuple):
@@ -379,14 +398,20 @@ def _plan(want, lengths_x, lengths_y, gamma, band, max_cost, per_pair, strategy,
     lane_dtype = "float32" if dtype == "float32" and domain == "exp" and bool(
         _float32_exact(max_cost, path, gamma)) else "float64"
     memory = "two rows" if not gradient else ("checkpointed" if longest > max_full else "full")
-    # Anti-diagonals keep the weights of every cell.
-    wavefront_ok = band.none and domain != "log" and not (gradient and longest > max_full)
-    # Lane gradients keep checkpoints and a block of rows of N_LANES pairs.
+    # Anti-diagonals keep the weights of every cell, or for gradients beyond
+    # MAX_FULL_CELLS a checkpoint every few anti-diagonals; an alignment is
+    # every cell.
+    wavefront_ok = band.none and domain != "log" \
+        and not (want == "alignment" and longest > max_full)
+    # Lane gradients keep checkpoints and a block of rows of N_LANES pairs;
+    # hard-DTW gradients (paths) one byte a cell of each lane.
     n_max, m_max = int(np.max(lengths_x)), int(np.max(lengths_y))
-    lanes_ok = (domain == "exp" or (domain == "hard" and not gradient)) \
-        and not (gradient and _lane_grad_cells(n_max, m_max) * fast.N_LANES > max_full)
-    lane_memory = ("checkpointed" if lane_block_rows(m_max) < n_max else "full") \
-        if gradient else memory
+    hard_paths = want == "gradient" and domain == "hard"
+    lanes_ok = (domain == "exp"
+                and not (gradient and _lane_grad_cells(n_max, m_max) * fast.N_LANES > max_full)) \
+        or (domain == "hard" and not (gradient and longest > max_full))
+    lane_memory = ("checkpointed" if lane_block_rows(m_max) < n_max and not hard_paths
+                   else "full") if gradient else memory
     order = forced_order
     if order is None:
         if n_pairs == 1:
@@ -397,30 +422,33 @@ def _plan(want, lengths_x, lengths_y, gamma, band, max_cost, per_pair, strategy,
                 max(1.0, min(d, LANES_MAX_DIM) / 2) if n_gradients == 1 else 1.0)
             if lanes_ok:
                 groups = _padded_groups(lengths_x, lengths_y, cells, lane_dtype) \
-                    if band.none and not gradient else None
+                    if band.none and (hard_paths or not gradient) else None
                 groups = groups or lane_groups(lengths_x, lengths_y, dtype=lane_dtype)
-                cost = LANE_GROUP_COST_LONG if long else LANE_GROUP_COST
-                if n_pairs * cost >= n_lanes(lane_dtype) * (len(groups[1]) - 1):
+                # (hard-DTW paths: in lanes when the groups hold 2 pairs or more
+                # on average, or whenever anti-diagonals cannot take them)
+                cost = LANE_GROUP_COST_LONG if long and not hard_paths else LANE_GROUP_COST
+                if n_pairs * cost >= n_lanes(lane_dtype) * (len(groups[1]) - 1) \
+                        or (hard_paths and not wavefront_ok):
                     return Plan("lanes", domain, lane_memory, groups, lane_dtype,
                                 lane_block_rows(m_max))
-            order = "antidiagonals" if long else "rows"
+            order = "antidiagonals" if long or (hard_paths and wavefront_ok) else "rows"
     elif order == "antidiagonals":
         if not wavefront_ok:
             _refuse(order, forced_domain, "anti-diagonals need no band, the exp domain or "
-                    "hard DTW, and gradients of at most MAX_FULL_CELLS cells")
+                    "hard DTW, and alignments of at most MAX_FULL_CELLS cells")
         if not gradient and n_pairs > 1:
             _refuse(order, forced_domain, "values by anti-diagonals are for one pair")
     elif order == "lanes":
         if want == "alignment":
             _refuse(order, forced_domain, "lanes compute no expected alignment")
         if not lanes_ok:
-            _refuse(order, forced_domain, "lanes need the exp domain, or hard DTW for values, "
-                    "and gradients of at most MAX_FULL_CELLS / N_LANES cells a pair "
-                    "(checkpoints and a block of rows)")
+            _refuse(order, forced_domain, "lanes need the exp domain with gradients of at "
+                    "most MAX_FULL_CELLS / N_LANES cells a pair (checkpoints and a block of "
+                    "rows), or hard DTW with gradients of at most MAX_FULL_CELLS cells")
         return Plan(order, domain, lane_memory,
                     lane_groups(lengths_x, lengths_y, dtype=lane_dtype), lane_dtype,
                     lane_block_rows(m_max))
-    if order == "antidiagonals" and gradient:
+    if order == "antidiagonals" and gradient and longest <= max_full:
         memory = "full"
     if per_pair:
         return Plan(np.array([order]), np.array([domain]), memory)

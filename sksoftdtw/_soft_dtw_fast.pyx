@@ -177,6 +177,20 @@ def set_max_full_cells(Py_ssize_t cells):
     return previous
 
 
+# Long pairs by anti-diagonals recompute their weights in segments of about
+# this many cells; sksoftdtw._plan sets it at import.
+cdef Py_ssize_t SEGMENT_CELLS = 1
+
+
+def set_segment_cells(Py_ssize_t cells):
+    """Set the size of the segments of long pairs by anti-diagonals; return the
+    previous one."""
+    global SEGMENT_CELLS
+    previous = SEGMENT_CELLS
+    SEGMENT_CELLS = max(1, cells)
+    return previous
+
+
 def max_full_cells():
     """The size above which pairs keep checkpoints (see `set_max_full_cells`)."""
     return MAX_FULL_CELLS
@@ -443,13 +457,36 @@ cdef void _lanes_gather(const floating[:, ::1] X, const Py_ssize_t[::1] off,
                 out[(i * d + k) * nl + lane] = X[off[s] + i, k]
 
 
+cdef inline void _lanes_hard_cell(const double* c, const double* prev, double* cur,
+                                  unsigned char* ch) noexcept nogil:
+    """One hard-DTW cell in every lane, and the predecessor it takes.
+
+    ``cur[LANES + l] = c[l] + min(diagonal, up, left)`` with the diagonal at
+    ``prev[l]``, up at ``prev[LANES + l]`` and left at ``cur[l]``; ``ch[l]`` is
+    0, 1 or 2 for a minimum on the diagonal, up or left, ties broken in that
+    order as in `_softmin3_w`, so that the paths are those of the rows.
+    """
+    cdef Py_ssize_t l
+    cdef double dg, up, mn
+    cdef unsigned char step[LANES]  # not ch: a store through a char pointer may alias cur
+    for l in range(LANES):
+        dg = prev[l]
+        up = prev[LANES + l]
+        mn = min(min(dg, up), cur[l])
+        cur[LANES + l] = c[l] + mn
+        step[l] = (dg != mn) + ((dg != mn) & (up != mn))
+    memcpy(ch, step, LANES)
+
+
 cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
                               Py_ssize_t m, Py_ssize_t d, const Py_ssize_t* band,
                               double* rows, double* out,
-                              const Py_ssize_t* ends) noexcept nogil:
+                              const Py_ssize_t* ends, unsigned char* ch) noexcept nogil:
     """Hard DTW values of LANES pairs: `_forward` at gamma = 0, lane by lane.
 
     ``rows`` holds ``2 (m + 1) LANES`` doubles; ``ends`` as in `_lanes_forward`.
+    When ``ch`` is not NULL, it receives the predecessor each cell takes
+    (``n m LANES`` bytes laid out ``[i][j][lane]``, see `_lanes_hard_cell`).
     """
     cdef Py_ssize_t i, j, l, lo, hi
     cdef double* prev = rows
@@ -468,6 +505,10 @@ cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
             cur[lo * LANES + l] = INFINITY
         for j in range(lo, hi):
             sdtw_lanes_store(c, sdtw_lanes_sqdist(xl + i * d * LANES, yl + j * d * LANES, d))
+            if ch != NULL:
+                _lanes_hard_cell(c, prev + j * LANES, cur + j * LANES,
+                                 ch + (i * m + j) * LANES)
+                continue
             for l in range(LANES):
                 cur[(j + 1) * LANES + l] = c[l] + min(
                     min(prev[j * LANES + l], prev[(j + 1) * LANES + l]), cur[j * LANES + l])
@@ -649,7 +690,7 @@ def groups_value(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
             if floating is double and gamma == 0.0:
                 _lanes_hard_forward(buf, buf + max_n * d * nl, n, m, d,
                                     _pair_rows(n, m, radius, slope, ends + 2 * nl),
-                                    buf + (max_n + max_m) * d * nl, res, ends)
+                                    buf + (max_n + max_m) * d * nl, res, ends, NULL)
             else:
                 _lanes_start(buf + (max_n + max_m) * d * nl, m)
                 _lanes_forward(buf, buf + max_n * d * nl, n, m, d, gamma,
@@ -947,6 +988,155 @@ def groups_cost(const floating[:, :, ::1] D,              # IN
     raise_if_stopped(&call)
 
 
+# --- Hard-DTW paths in SIMD lanes ----------------------------------------------
+#
+# At gamma = 0 the expected alignment is the indicator of the optimal path:
+# the gradients, and the sums of a DBA step, need only that path. The forward
+# pass keeps the predecessor each cell takes (one byte per cell and lane, not
+# the 16 bytes of the soft weights), and a walk back along each lane's path
+# accumulates the Jacobian product of the cost along it.
+
+cdef void _lanes_backtrack(const unsigned char* ch, const double* xl, const double* yl,
+                           Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, const Py_ssize_t* ends,
+                           double* gxl, double* gyl, double* cxl) noexcept nogil:
+    """Add, for every cell ``(i, j)`` of the optimal path of each lane,
+    ``2 (x_i - y_j)`` to the gradient of ``x_i`` in ``gxl``, its opposite to the one
+    of ``y_j`` in ``gyl`` and 1 to the count of ``x_i`` in ``cxl``.
+
+    ``ch`` as left by `_lanes_hard_forward` for lengths ``(n, m)``, lane ``l``
+    ending at ``(ends[l] - 1, ends[LANES + l] - 1)``; data, gradients and
+    counts laid out ``[i][k][lane]`` (counts: ``[i][lane]``); any output may be NULL.
+    The lanes walk up together, row by row, so that they read the predecessors of
+    one row at a time.
+    """
+    cdef Py_ssize_t i, j, k, l
+    cdef Py_ssize_t col[LANES]
+    cdef unsigned char step
+    cdef double t
+    for l in range(LANES):
+        col[l] = -1
+    for i in range(n - 1, -1, -1):
+        for l in range(LANES):
+            if ends[l] == i + 1:
+                col[l] = ends[LANES + l] - 1
+            j = col[l]
+            while j >= 0:
+                for k in range(d):
+                    t = 2.0 * (xl[(i * d + k) * LANES + l] - yl[(j * d + k) * LANES + l])
+                    if gxl != NULL:
+                        gxl[(i * d + k) * LANES + l] += t
+                    if gyl != NULL:
+                        gyl[(j * d + k) * LANES + l] -= t
+                if cxl != NULL:
+                    cxl[i * LANES + l] += 1.0
+                step = ch[(i * m + j) * LANES + l]
+                if step != 1:  # diagonal or left: column j - 1
+                    j -= 1
+                if step != 2:  # diagonal or up: row i - 1
+                    break
+            col[l] = j
+
+
+def groups_hard_paths(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
+                      const double[:, ::1] Y, const Py_ssize_t[::1] yoff,  # IN
+                      const Py_ssize_t[::1] order,                         # IN
+                      const Py_ssize_t[::1] starts,                        # IN
+                      Py_ssize_t radius, double slope, int n_threads,
+                      double[::1] values,                                  # OUT
+                      double[:, ::1] gX, double[:, ::1] gY,                # OUT
+                      double[::1] counts):                                 # OUT
+    """`batch_value_grad` at gamma = 0 with pairs in SIMD lanes, and the
+    optimal paths' counts: ``counts[xoff[k] + i]`` points of ``Y[k]`` are
+    aligned to ``X[k][i]``.
+
+    The pairs ``(X[k], Y[k])`` are taken in the ``order`` given, in groups
+    ``order[starts[g]:starts[g + 1]]`` of at most LANES pairs, padded to the
+    longest of them when their lengths differ (then only without a band: ``radius
+    < 0``, ``slope = 0``).
+    Outputs are written, not added to; an empty one (``(0, d)`` or ``(0,)``)
+    is skipped.
+    """
+    cdef Py_ssize_t g, a, p, n, m, count, i, k, l, n_groups = starts.shape[0] - 1
+    cdef Py_ssize_t d = X.shape[1], max_n = _max_len(xoff), max_m = _max_len(yoff)
+    cdef Py_ssize_t max_nm = 0
+    cdef bint want_x = gX.shape[0] > 0, want_y = gY.shape[0] > 0
+    cdef bint want_c = counts.shape[0] > 0
+    cdef double* mem
+    cdef double* xl
+    cdef double* yl
+    cdef double* gxl
+    cdef double* gyl
+    cdef double* cxl
+    cdef double* rows
+    cdef double* res
+    cdef unsigned char* ch
+    cdef Py_ssize_t* ends
+    cdef sdtw_call call
+    for g in range(n_groups):  # the padded cells of the largest group
+        n = 0
+        m = 0
+        for p in range(starts[g], starts[g + 1]):
+            n = max(n, xoff[order[p] + 1] - xoff[order[p]])
+            m = max(m, yoff[order[p] + 1] - yoff[order[p]])
+        max_nm = max(max_nm, n * m)
+    sdtw_call_init(&call)
+    with nogil, parallel(num_threads=n_threads):
+        sdtw_join(&call)
+        mem = <double*> calloc((2 * (max_n + max_m) * d + max_n + 2 * (max_m + 1) + 1)
+                               * LANES + _ALIGN_PAD, sizeof(double))
+        ch = <unsigned char*> calloc(max_nm * LANES, 1)
+        ends = <Py_ssize_t*> calloc(2 * LANES + 2 * max_n, sizeof(Py_ssize_t))  # + the band
+        if mem == NULL or ch == NULL or ends == NULL:
+            sdtw_fail()
+        g = sdtw_take(n_groups)
+        while g < n_groups:
+            xl = _aligned(mem)
+            yl = xl + max_n * d * LANES
+            gxl = yl + max_m * d * LANES
+            gyl = gxl + max_n * d * LANES
+            cxl = gyl + max_m * d * LANES
+            rows = cxl + max_n * LANES
+            res = rows + 2 * (max_m + 1) * LANES
+            a = starts[g]
+            count = starts[g + 1] - a
+            n = 0
+            m = 0
+            for l in range(LANES):  # lanes past count repeat the last pair
+                p = order[a + min(l, count - 1)]
+                ends[l] = xoff[p + 1] - xoff[p]
+                ends[LANES + l] = yoff[p + 1] - yoff[p]
+                n = max(n, ends[l])
+                m = max(m, ends[LANES + l])
+            _lanes_gather(X, xoff, &order[a], count, xl)
+            _lanes_gather(Y, yoff, &order[a], count, yl)
+            memset(gxl, 0, ((max_n + max_m) * d + max_n) * LANES * sizeof(double))
+            _lanes_hard_forward(xl, yl, n, m, d,
+                                _pair_rows(n, m, radius, slope, ends + 2 * LANES), rows, res,
+                                ends, ch)
+            _lanes_backtrack(ch, xl, yl, n, m, d, ends, gxl if want_x else NULL,
+                             gyl if want_y else NULL, cxl if want_c else NULL)
+            for l in range(count):
+                p = order[a + l]
+                values[p] = res[l]
+                if want_x:
+                    for i in range(ends[l]):
+                        for k in range(d):
+                            gX[xoff[p] + i, k] = gxl[(i * d + k) * LANES + l]
+                if want_y:
+                    for i in range(ends[LANES + l]):
+                        for k in range(d):
+                            gY[yoff[p] + i, k] = gyl[(i * d + k) * LANES + l]
+                if want_c:
+                    for i in range(ends[l]):
+                        counts[xoff[p] + i] = cxl[i * LANES + l]
+            g = sdtw_take(n_groups)
+        free(mem)
+        free(ch)
+        free(ends)
+        sdtw_leave()
+    raise_if_stopped(&call)
+
+
 cdef inline Py_ssize_t _max_len(const Py_ssize_t[::1] off) noexcept nogil:
     cdef Py_ssize_t k, best = 0
     for k in range(off.shape[0] - 1):
@@ -1112,6 +1302,41 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
     When ``D`` is not NULL, the costs are read from that ``n x m`` matrix
     (rows ``ld`` apart) instead of computed from ``x`` and ``yr``.
     """
+    _wavefront_start(buf, n, gamma)
+    _wavefront_forward(x, yr, n, m, d, gamma, buf, W, D, ld, 0, n + m - 1)
+    return _wavefront_result(buf, n, gamma)
+
+
+cdef void _wavefront_start(double* buf, Py_ssize_t n, double gamma) noexcept nogil:
+    """The state of `_wavefront_forward` before anti-diagonal 0."""
+    cdef Py_ssize_t i, w = n + 2
+    # hard DTW: f holds R itself and an outside cell reads R = +inf
+    cdef double outside = 0.0 if gamma > 0.0 else INFINITY
+    for i in range(6 * w):
+        buf[i] = outside if (i // w) % 2 == 0 else SDTW_ZERO_EXP
+    buf[2 * w] = 1.0 if gamma > 0.0 else 0.0  # alpha(-1, -1) or R(-1, -1), seen from k = 0
+    buf[3 * w] = 0.0
+
+
+cdef inline double _wavefront_result(const double* buf, Py_ssize_t n,
+                                     double gamma) noexcept nogil:
+    """The value from the state after the last anti-diagonal."""
+    if gamma == 0.0:
+        return buf[2 * (n + 2) + n]
+    return -gamma * (buf[3 * (n + 2) + n] * LN2 + log(buf[2 * (n + 2) + n]))
+
+
+cdef void _wavefront_forward(const double* x, const double* yr, Py_ssize_t n,
+                             Py_ssize_t m, Py_ssize_t d, double gamma,
+                             double* buf, double* W, const double* D,
+                             Py_ssize_t ld, Py_ssize_t k0, Py_ssize_t k1) noexcept nogil:
+    """Anti-diagonals ``k0`` to ``k1 - 1`` of `_wavefront_value`.
+
+    ``buf`` holds anti-diagonals ``k0 - 2`` and ``k0 - 1`` (mantissas, then
+    exponents, ``n + 2`` doubles each) on entry and ``k1 - 2`` and ``k1 - 1``
+    on exit: a checkpoint is a copy of its first ``4 (n + 2)`` doubles. ``W``
+    receives the weights of anti-diagonal ``k0`` first.
+    """
     cdef Py_ssize_t k, i, t, dim, lo, hi, w = n + 2, off = 0
     cdef double scale = 1.0 / (gamma * LN2) if gamma > 0.0 else 0.0
     cdef double* f2 = buf            # anti-diagonal k - 2
@@ -1126,11 +1351,7 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
     cdef double diff
     # hard DTW: f holds R itself and an outside cell reads R = +inf
     cdef double outside = 0.0 if gamma > 0.0 else INFINITY
-    for i in range(6 * w):
-        buf[i] = outside if (i // w) % 2 == 0 else SDTW_ZERO_EXP
-    f1[0] = 1.0 if gamma > 0.0 else 0.0  # alpha(-1, -1) or R(-1, -1), seen from k = 0
-    e1[0] = 0.0
-    for k in range(n + m - 1):
+    for k in range(k0, k1):
         lo = max(0, k - m + 1)
         hi = min(n - 1, k)
         if sdtw_stop(hi + 1 - lo):
@@ -1172,9 +1393,14 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
         e2 = e1
         e1 = e0
         e0 = tmp
-    if gamma == 0.0:
-        return f1[n]
-    return -gamma * (e1[n] * LN2 + log(f1[n]))
+    # back to the layout of the entry: k1 - 1 in the scratch of the costs first
+    memcpy(c, f1, w * sizeof(double))
+    memcpy(cg, e1, w * sizeof(double))
+    if f2 != buf:
+        memcpy(buf, f2, w * sizeof(double))
+        memcpy(buf + w, e2, w * sizeof(double))
+    memcpy(buf + 2 * w, c, w * sizeof(double))
+    memcpy(buf + 3 * w, cg, w * sizeof(double))
 
 
 cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
@@ -1187,14 +1413,40 @@ cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
     ``E_ij = w_left(i, j+1) E_i,j+1 + w_up(i+1, j) E_i+1,j + w_diag(i+1, j+1)
     E_i+1,j+1``. The gradients w.r.t. ``x`` and the reversed ``y`` are added
     to ``gx`` and ``gyr`` (zeroed by the caller), all in the layouts of
-    `_wavefront_value`. ``buf`` holds ``3 (n + 2)``
+    `_wavefront_value`. ``buf`` holds ``4 (n + 2)``
     doubles; ``W`` must be readable one anti-diagonal (``n + 2`` doubles)
     beyond both ends: those reads only meet E = 0. When ``E`` is not NULL,
     the expected alignment is written there instead (``n x m``, rows ``ld``
     apart, every entry) and no gradient is computed.
     """
-    cdef Py_ssize_t k, i, c, t, lo, hi, w = n + 2
-    cdef Py_ssize_t cnt1 = 0, cnt2 = 0, lo1 = n, lo2 = n, off1 = n * m, off2 = n * m
+    memset(buf, 0, 3 * (n + 2) * sizeof(double))
+    _wavefront_backward_part(x, yr, n, m, d, W, buf, gx, gyr, E, ld, 0, n + m - 1)
+
+
+cdef inline Py_ssize_t _diagonal_lo(Py_ssize_t k, Py_ssize_t n, Py_ssize_t m) noexcept nogil:
+    """The first row on anti-diagonal ``k``, ``n`` past the last one."""
+    return max(0, k - m + 1) if k < n + m - 1 else n
+
+
+cdef inline Py_ssize_t _diagonal_cells(Py_ssize_t k, Py_ssize_t n, Py_ssize_t m) noexcept nogil:
+    """The number of cells on anti-diagonal ``k`` (0 past the last one)."""
+    return min(n - 1, k) + 1 - max(0, k - m + 1) if k < n + m - 1 else 0
+
+
+cdef void _wavefront_backward_part(const double* x, const double* yr, Py_ssize_t n,
+                                   Py_ssize_t m, Py_ssize_t d, const double* W, double* buf,
+                                   double* gx, double* gyr, double* E, Py_ssize_t ld,
+                                   Py_ssize_t k0, Py_ssize_t k1) noexcept nogil:
+    """Anti-diagonals ``k1 - 1`` down to ``k0`` of `_wavefront_backward`.
+
+    ``W`` holds the weights of anti-diagonals ``k0`` to ``k1 + 1`` (those
+    that exist), anti-diagonal ``k0`` first. ``buf`` holds E on
+    anti-diagonals ``k1 + 1`` and ``k1`` (``n + 2`` doubles each, zeros past
+    the last one) on entry, ``k0 + 1`` and ``k0`` on exit, and ``n + 2``
+    more doubles of scratch.
+    """
+    cdef Py_ssize_t k, i, c, t, lo, hi, w = n + 2, off1 = 0
+    cdef Py_ssize_t cnt1, cnt2, lo1, lo2, off2
     cdef double* b2 = buf            # E of anti-diagonal k + 2, entry i + 1 for row i
     cdef double* b1 = buf + w        # k + 1
     cdef double* b0 = buf + 2 * w    # k
@@ -1203,8 +1455,14 @@ cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
     cdef const double* wu
     cdef const double* wd
     cdef double diff
-    memset(buf, 0, 3 * w * sizeof(double))
-    for k in range(n + m - 2, -1, -1):
+    for k in range(k0, k1):
+        off1 += _diagonal_cells(k, n, m)
+    cnt1 = _diagonal_cells(k1, n, m)
+    lo1 = _diagonal_lo(k1, n, m)
+    off2 = off1 + cnt1
+    cnt2 = _diagonal_cells(k1 + 1, n, m)
+    lo2 = _diagonal_lo(k1 + 1, n, m)
+    for k in range(k1 - 1, k0 - 1, -1):
         lo = max(0, k - m + 1)
         hi = min(n - 1, k)
         if sdtw_stop(hi + 1 - lo):
@@ -1241,6 +1499,11 @@ cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
         b2 = b1
         b1 = b0
         b0 = tmp
+    # back to the layout of the entry: k0 in the scratch first
+    memcpy(buf + 3 * w, b1, w * sizeof(double))
+    if b2 != buf:
+        memcpy(buf, b2, w * sizeof(double))
+    memcpy(buf + w, buf + 3 * w, w * sizeof(double))
 
 
 def wavefront_value(const double[:, ::1] x, const double[:, ::1] y, double gamma):
@@ -1261,18 +1524,83 @@ def wavefront_value(const double[:, ::1] x, const double[:, ::1] y, double gamma
 
 
 cdef inline Py_ssize_t _wavefront_work(Py_ssize_t max_n, Py_ssize_t max_m,
-                                       Py_ssize_t max_nm, Py_ssize_t d) noexcept nogil:
-    """Doubles of one thread's workspace in `batch_wavefront_value_grad`."""
-    return 3 * max_nm + 10 * (max_n + 2) + 2 * d * (max_n + max_m)
+                                       Py_ssize_t max_w, Py_ssize_t d) noexcept nogil:
+    """Doubles of one thread's workspace in `batch_wavefront_value_grad`, for
+    pairs whose weights (and checkpoints) take up to ``max_w`` doubles."""
+    return max_w + 10 * (max_n + 2) + 2 * d * (max_n + max_m)
+
+
+cdef inline Py_ssize_t _wavefront_segment(Py_ssize_t n, Py_ssize_t m) noexcept nogil:
+    """Anti-diagonals per segment of the backward pass of a pair: all of them,
+    or, beyond MAX_FULL_CELLS cells, as many as keep the weights of the
+    segment and of the two anti-diagonals after it within SEGMENT_CELLS (at
+    most MAX_FULL_CELLS) cells."""
+    if n * m <= MAX_FULL_CELLS:
+        return n + m - 1
+    return max(1, min(SEGMENT_CELLS, MAX_FULL_CELLS) // min(n, m) - 2)
+
+
+cdef inline Py_ssize_t _wavefront_pair_work(Py_ssize_t n, Py_ssize_t m) noexcept nogil:
+    """Doubles of the weights of a pair in `_wavefront_value_grad`, with its
+    checkpoints and the state of its backward pass when it has segments."""
+    cdef Py_ssize_t seg = _wavefront_segment(n, m), k = n + m - 1
+    if seg >= k:
+        return 3 * n * m
+    return 3 * (seg + 2) * min(n, m) + 4 * (n + 2) * ((k + seg - 1) // seg + 1)
 
 
 def wavefront_work_size(const Py_ssize_t[::1] xoff, const Py_ssize_t[::1] yoff,
                         Py_ssize_t d):
     """Doubles of one thread's workspace for the pairs ``(X[k], Y[k])``."""
-    cdef Py_ssize_t k, max_nm = 0
+    cdef Py_ssize_t k, max_w = 0
     for k in range(xoff.shape[0] - 1):
-        max_nm = max(max_nm, (xoff[k + 1] - xoff[k]) * (yoff[k + 1] - yoff[k]))
-    return _wavefront_work(_max_len(xoff), _max_len(yoff), max_nm, d)
+        max_w = max(max_w, _wavefront_pair_work(xoff[k + 1] - xoff[k], yoff[k + 1] - yoff[k]))
+    return _wavefront_work(_max_len(xoff), _max_len(yoff), max_w, d)
+
+
+cdef double _wavefront_value_grad(const double* x, const double* yr, Py_ssize_t n,
+                                  Py_ssize_t m, Py_ssize_t d, double gamma, double* buf,
+                                  double* W, double* gx, double* gyr) noexcept nogil:
+    """`_wavefront_value` and `_wavefront_backward` of one pair.
+
+    A pair of more than MAX_FULL_CELLS cells keeps the state of the forward
+    pass every `_wavefront_segment` anti-diagonals instead of every weight;
+    the backward pass then recomputes the weights of one segment at a time,
+    the last first: one more forward pass, at the speed of anti-diagonals.
+    ``W`` has room for `_wavefront_pair_work` doubles and ``n + 2`` before
+    and after them.
+    """
+    cdef Py_ssize_t k = n + m - 1, seg = _wavefront_segment(n, m), w = n + 2
+    cdef Py_ssize_t s, k0, k1, k2, cells, n_seg = (k + seg - 1) // seg
+    cdef double value
+    cdef double* ckpt = W + 3 * (seg + 2) * min(n, m) + w
+    cdef double* state = ckpt + 4 * w * n_seg
+    memset(W - w, 0, w * sizeof(double))
+    if seg >= k:
+        memset(W + 3 * n * m, 0, w * sizeof(double))
+        value = _wavefront_value(x, yr, n, m, d, gamma, buf, W, NULL, 0)
+        _wavefront_backward(x, yr, n, m, d, W, buf, gx, gyr, NULL, 0)
+        return value
+    _wavefront_start(buf, n, gamma)
+    for s in range(n_seg):
+        memcpy(ckpt + 4 * w * s, buf, 4 * w * sizeof(double))
+        _wavefront_forward(x, yr, n, m, d, gamma, buf, NULL, NULL, 0, s * seg,
+                           min(k, (s + 1) * seg))
+    value = _wavefront_result(buf, n, gamma)
+    memset(state, 0, 3 * w * sizeof(double))
+    for s in range(n_seg - 1, -1, -1):
+        k0 = s * seg
+        k1 = min(k, k0 + seg)
+        k2 = min(k, k1 + 2)
+        memcpy(buf, ckpt + 4 * w * s, 4 * w * sizeof(double))
+        _wavefront_forward(x, yr, n, m, d, gamma, buf, W, NULL, 0, k0, k2)
+        cells = 0
+        for k1 in range(k0, k2):
+            cells += _diagonal_cells(k1, n, m)
+        memset(W + 3 * cells, 0, w * sizeof(double))
+        k1 = min(k, k0 + seg)
+        _wavefront_backward_part(x, yr, n, m, d, W, state, gx, gyr, NULL, 0, k0, k1)
+    return value
 
 
 def batch_wavefront_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
@@ -1317,16 +1645,13 @@ def batch_wavefront_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xof
             gxt = yrt + d * max_m
             gyrt = gxt + d * n
             W = gxt + d * (max_n + max_m) + (n + 2)  # a pad of n + 2 on both sides
-            memset(W - (n + 2), 0, (n + 2) * sizeof(double))
-            memset(W + 3 * n * m, 0, (n + 2) * sizeof(double))
             memset(gxt, 0, d * (n + m) * sizeof(double))
             for c in range(d):
                 for i in range(n):
                     xt[c * n + i] = X[xoff[k] + i, c]
                 for t in range(m):
                     yrt[c * m + t] = Y[yoff[k] + m - 1 - t, c]
-            values[k] = _wavefront_value(xt, yrt, n, m, d, gamma, buf, W, NULL, 0)
-            _wavefront_backward(xt, yrt, n, m, d, W, buf, gxt, gyrt, NULL, 0)
+            values[k] = _wavefront_value_grad(xt, yrt, n, m, d, gamma, buf, W, gxt, gyrt)
             for c in range(d):
                 if want_x:
                     for i in range(n):
@@ -1435,7 +1760,7 @@ def wavefront_cost_work_size(const Py_ssize_t[:, ::1] lengths,   # IN
             max_n = max(max_n, lengths[k, 0])
             max_m = max(max_m, lengths[k, 1])
             max_nm = max(max_nm, lengths[k, 0] * lengths[k, 1])
-    return _wavefront_work(max_n, max_m, max_nm, 0)
+    return _wavefront_work(max_n, max_m, 3 * max_nm, 0)
 
 
 def batch_cost(const double[:, :, ::1] D,              # IN

@@ -243,6 +243,11 @@ def _pairs_value_grad(X, Y, gamma, band, n_jobs, want_x, want_y, strategy=None,
     gY = np.zeros(Y.data.shape if want_y else (0, X.d), p.dtype)
     if p.order == "antidiagonals":
         _wavefront_value_grad(X, Y, gamma, min(n_threads, X.n_ts), values, gX, gY)
+    elif p.order == "lanes" and p.domain == "hard":
+        order, starts = p.groups
+        x, y = _kernel_data(X, Y, np.float64)
+        _fast.groups_hard_paths(x, X.offsets, y, Y.offsets, order, starts, *band, n_threads,
+                                values, gX, gY, np.empty(0))
     elif p.order == "lanes":
         order, starts = p.groups
         x, y = _kernel_data(X, Y, p.dtype)
@@ -253,6 +258,56 @@ def _pairs_value_grad(X, Y, gamma, band, n_jobs, want_x, want_y, strategy=None,
         _fast.batch_value_grad(x, X.offsets, y, Y.offsets, gamma, *band,
                                p.domain == "exp", n_threads, values, gX, gY)
     return values, gX, gY
+
+
+# Where the plan keeps no paths, the number of points aligned to each point
+# of X comes from one extra coordinate, equal to _TINY on X and 0 on Y: its
+# squared difference 2**-1200 underflows to exactly 0, so every cost and hence
+# the optimal path are unchanged, while its gradient entry is exactly
+# 2 * _TINY * count (a sum of integer multiples of a power of two).
+_TINY = 2.0 ** -600
+
+
+def _hard_paths_to(n, Y, band, n_jobs):
+    """The hard-DTW paths from one series of length ``n`` to every series of
+    ``Y``, planned once for calls on many series ``Z`` (DBA's iterations).
+
+    ``Y`` is a validated `FlatDataset` and ``band`` a checked `Band`; the series ``Z`` given to the returned function must be within
+    the cost range checked for ``Y`` (a mean of its points is).
+
+    Returns
+    -------
+    paths : callable
+        ``Z -> (values, grads, counts)``: ``dtw(Z, Y[k])`` of shape
+        ``(n_ts,)``, its gradients w.r.t. ``Z`` of shape ``(n_ts, n, d)`` and
+        the number of points of ``Y[k]`` aligned to each point of ``Z``, of
+        shape ``(n_ts, n)``.
+    """
+    n_ts = Y.n_ts
+    offsets = np.arange(n_ts + 1, dtype=np.intp) * n
+    p = plan("gradient", np.full(n_ts, n), Y.lengths, gamma=0.0, band=band,
+             max_cost=np.inf)
+    n_threads = check_n_jobs(n_jobs)
+    if p.order == "lanes":
+        order, starts = p.groups
+        no_grad_y = np.zeros((0, Y.d))
+
+        def paths(Z):
+            X = np.tile(Z, (n_ts, 1))
+            values, gX, counts = np.empty(n_ts), np.empty_like(X), np.empty(len(X))
+            _fast.groups_hard_paths(X, offsets, Y.data, Y.offsets, order, starts, *band,
+                                    n_threads, values, gX, no_grad_y, counts)
+            return values, gX.reshape(n_ts, n, -1), counts.reshape(n_ts, n)
+        return paths
+    Yt = Y._replace(data=np.column_stack([Y.data, np.zeros(len(Y.data))]))
+
+    def paths_by_tiny(Z):
+        X = FlatDataset(np.tile(np.column_stack([Z, np.full(n, _TINY)]), (n_ts, 1)), offsets,
+                        "3d")
+        values, gX, _ = _pairs_value_grad(X, Yt, 0.0, band, n_jobs, True, False)
+        gX = gX.reshape(n_ts, n, -1)
+        return values, gX[..., :-1], gX[..., -1] / (2.0 * _TINY)
+    return paths_by_tiny
 
 
 def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None):

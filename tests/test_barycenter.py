@@ -15,6 +15,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 
 import sksoftdtw._barycenter as bary
+from sksoftdtw import _plan
 from sksoftdtw._barycenter import (
     SoftDTWBarycenter,
     dtw_barycenter_averaging,
@@ -68,15 +69,25 @@ def path_subgradient(Z, x):
 
 @pytest.fixture
 def kernel_calls(monkeypatch):
-    """The list of soft_dtw_batch calls made by the barycenter module from now on."""
+    """The list of kernel calls made by the barycenter module from now on:
+    "soft_dtw_batch", or "paths" for DBA's calls on validated data."""
     calls = []
-    real = bary.soft_dtw_batch
+    real, real_paths_to = bary.soft_dtw_batch, bary._hard_paths_to
 
     def counting(*args, **kwargs):
-        calls.append(1)
+        calls.append("soft_dtw_batch")
         return real(*args, **kwargs)
 
+    def counting_paths_to(*args, **kwargs):
+        paths = real_paths_to(*args, **kwargs)
+
+        def counted(Z):
+            calls.append("paths")
+            return paths(Z)
+        return counted
+
     monkeypatch.setattr(bary, "soft_dtw_batch", counting)
+    monkeypatch.setattr(bary, "_hard_paths_to", counting_paths_to)
     return calls
 
 
@@ -371,8 +382,31 @@ def test_dba_fixed_point_and_early_stop():
 
 def test_dba_one_kernel_call_per_iteration(kernel_calls):
     res = bary._dba(shifted_sines(), max_iter=4, tol=-np.inf, warn=False)
-    # The last call scores the final barycenter.
-    assert len(kernel_calls) == res.n_iter + 1 == res.n_calls
+    # Validated once: the iterations call the engine, not soft_dtw_batch. The
+    # last call scores the final barycenter.
+    assert kernel_calls == ["paths"] * (res.n_iter + 1) and res.n_calls == res.n_iter + 1
+
+
+@pytest.mark.parametrize("strategy", ["rows", "antidiagonals"])
+@pytest.mark.parametrize("radius", [None, 2])
+@pytest.mark.parametrize("lengths", [(12, 12, 12), (12, 9, 15, 14, 7)])
+def test_dba_paths_in_lanes_equal_other_orders(monkeypatch, strategy, radius, lengths):
+    """DBA's paths in lanes (padded groups for different lengths, any band) give
+    the iterates and losses of the orders that keep no paths, whose counts come
+    from an extra coordinate; small integers make ties, broken alike."""
+    if strategy == "antidiagonals" and radius is not None:
+        pytest.skip("anti-diagonals have no band")
+    rng = np.random.default_rng(len(lengths))
+    X = [np.round(2 * rng.standard_normal((n, 2))) for n in lengths * 4]
+    kw = dict(max_iter=3, tol=-np.inf, sakoe_chiba_radius=radius, warn=False)
+    plan = _plan.explain(bary._dba, X, **kw)
+    assert (plan.order, plan.domain) == ("lanes", "hard")
+    ours = bary._dba(X, **kw)
+    monkeypatch.setenv("SKSOFTDTW_STRATEGY", strategy)
+    assert _plan.explain(bary._dba, X, **kw).order == strategy
+    ref = bary._dba(X, **kw)
+    assert_allclose(ours.barycenter, ref.barycenter, rtol=1e-12, atol=1e-12)
+    assert ours.loss == pytest.approx(ref.loss, rel=1e-12)
 
 
 @pytest.mark.slow  # tslearn's numba compilation

@@ -3,6 +3,7 @@ import importlib
 
 import numpy as np
 import pytest
+from _oracles import hard_dtw_path, sq_euclidean_cost
 
 from sksoftdtw import _kernels
 from sksoftdtw._openmp_helpers import cpu_has
@@ -116,6 +117,47 @@ def test_lanes_gradients_equal_rows(build, gamma, radius, wanted, block, dtype):
         if wanted in (wants, "both"):
             np.testing.assert_allclose(g, ref_g, rtol=1e-8 if float64 else 1e-4,
                                        atol=1e-10 if float64 else 1e-5 * np.abs(ref_g).max())
+
+
+@pytest.mark.parametrize("build", _runnable_builds() + [BASELINE], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("radius", [-1, 0, 3])
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("wanted", ["x", "y", "both"])
+def test_lanes_hard_paths_equal_rows(build, radius, ties, wanted):
+    """Hard DTW in SIMD lanes (groups of equal lengths, a partial group, and
+    without a band a group of different lengths, padded) gives the values and
+    gradients of the same build's row kernel, the same path among ties, and the number of
+    points aligned to each point of X along the oracle's optimal path."""
+    rng = np.random.default_rng(3)
+    lengths = [(12, 9)] * 20 + [(5, 5)] * 3 + [(1, 4)] * 2
+    starts = [0, 16, 20, 23, 25]
+    if radius < 0:
+        lengths += [(int(n), int(m)) for n, m in rng.integers(1, 15, (13, 2))]
+        starts.append(len(lengths))
+    X = [rng.standard_normal((n, 2)) for n, _ in lengths]
+    Y = [3 * rng.standard_normal((m, 2)) for _, m in lengths]
+    if ties:  # small integers: many equal costs and equal paths
+        X, Y = [np.round(x) for x in X], [np.round(y) for y in Y]
+    Xd, Yd = check_dataset(X), check_dataset(Y)
+    order = np.arange(len(lengths), dtype=np.intp)
+    ref, out = np.empty(len(lengths)), np.empty(len(lengths))
+    ref_gX, ref_gY = np.zeros_like(Xd.data), np.zeros_like(Yd.data)
+    gX = np.full_like(Xd.data, np.nan) if wanted != "y" else np.zeros((0, 2))
+    gY = np.full_like(Yd.data, np.nan) if wanted != "x" else np.zeros((0, 2))
+    counts = np.full(len(Xd.data), np.nan)
+    build.batch_value_grad(Xd.data, Xd.offsets, Yd.data, Yd.offsets, 0.0, radius, False, 1,
+                           ref, ref_gX, ref_gY)
+    build.groups_hard_paths(Xd.data, Xd.offsets, Yd.data, Yd.offsets, order,
+                            np.array(starts, dtype=np.intp), radius, 2, out, gX, gY, counts)
+    np.testing.assert_allclose(out, ref, rtol=1e-14)  # (FMA or not in the cost)
+    if wanted != "y":
+        np.testing.assert_allclose(gX, ref_gX, rtol=1e-12, atol=1e-12)
+    if wanted != "x":
+        np.testing.assert_allclose(gY, ref_gY, rtol=1e-12, atol=1e-12)
+    for k, (x, y) in enumerate(zip(X, Y)):
+        _, path = hard_dtw_path(sq_euclidean_cost(x, y), None if radius < 0 else radius)
+        np.testing.assert_array_equal(counts[Xd.offsets[k]:Xd.offsets[k + 1]],
+                                      np.bincount(np.array(path)[:, 0], minlength=len(x)))
 
 
 @pytest.mark.parametrize("build", _runnable_builds() + [BASELINE], ids=lambda m: m.__name__)

@@ -95,3 +95,43 @@ def test_batch_gradients_of_long_pairs_keep_checkpoints_not_every_cell():
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                          text=True, timeout=600).stdout
     assert int(out) < 100 * 1024, f"peak memory grew by {int(out) / 1024:.0f} MB"
+
+
+@pytest.mark.parametrize("max_cells", [1, 7, 150, 2000])
+@pytest.mark.parametrize("gamma", [0.0, 0.1, 1.0])
+@pytest.mark.parametrize("shape", [(64, 70, 1), (90, 64, 3), (200, 65, 2), (70, 300, 1)])
+def test_checkpointed_anti_diagonals_equal_full(max_cells, gamma, shape):
+    """Beyond MAX_FULL_CELLS a long pair keeps a checkpoint every few
+    anti-diagonals (one when the size is tiny) and recomputes the weights
+    segment by segment: the full pass's value and gradients, bit for bit, and
+    central finite differences."""
+    from sksoftdtw import _plan, soft_dtw
+
+    n, m, d = shape
+    rng = np.random.default_rng(n + m + d)
+    x, y = rng.standard_normal((n, d)), rng.standard_normal((m, d))
+
+    def value_grads():
+        return soft_dtw_batch(x[None], y[None], gamma, return_grad="both")
+
+    plan = _plan.explain(value_grads)
+    assert plan[:3] == ("antidiagonals", "hard" if gamma == 0 else "exp", "full")
+    ref_value, ref_gx, ref_gy = value_grads()
+    previous = fast.set_max_full_cells(max_cells)
+    try:
+        plan = _plan.explain(value_grads)
+        value, gx, gy = value_grads()
+    finally:
+        fast.set_max_full_cells(previous)
+    assert plan[:3] == ("antidiagonals", "hard" if gamma == 0 else "exp", "checkpointed")
+    np.testing.assert_array_equal(value, ref_value)
+    np.testing.assert_array_equal(gx, ref_gx)
+    np.testing.assert_array_equal(gy, ref_gy)
+    if gamma > 0:
+        h = 1e-5
+        for i, k in [(0, 0), (n // 2, d - 1), (n - 1, 0)]:
+            xp, xm = x.copy(), x.copy()
+            xp[i, k] += h
+            xm[i, k] -= h
+            fd = (soft_dtw(xp, y, gamma) - soft_dtw(xm, y, gamma)) / (2 * h)
+            assert gx[0][i, k] == pytest.approx(fd, rel=1e-6, abs=1e-8)

@@ -157,7 +157,7 @@ def admitted(case, strategy, gamma, radius):
     if domain and (domain == "hard") != hard:
         return False
     if order == "lanes":
-        return want == "value" or (want == "gradient" and not hard)
+        return want in ("value", "gradient")
     if order == "antidiagonals":
         return radius is None and domain != "log" and (want != "value" or not many)
     return True
@@ -211,7 +211,20 @@ def test_automatic_plans():
     assert order("gradient", 512, 512, 64)[:3] == ("lanes", "exp", "checkpointed")
     assert order("gradient", 512, 512, 4).order == "antidiagonals"  # groups a quarter full
     assert order("gradient", 512, 512, 64, d=16).order == "lanes"
-    assert order("gradient", 20000, 20000, 1)[:3] == ("rows", "exp", "checkpointed")
+    # hard-DTW gradients: lanes (one byte a cell) for groups of 2 pairs or more,
+    # and any group with a band
+    assert order("gradient", 512, 512, 64, gamma=0.0)[:3] == ("lanes", "hard", "full")
+    assert order("gradient", 2000, 2000, 2, gamma=0.0).order == "lanes"
+    lengths = 2 ** np.arange(4, 10)  # too far apart to pad: 6 groups of one pair
+    p = _plan.plan("gradient", lengths, lengths, gamma=0.0, max_cost=4.0, strategy="")
+    assert (p.order, p.domain) == ("antidiagonals", "hard")
+    p = _plan.plan("gradient", lengths, lengths, gamma=0.0, band=_plan.Band(3), max_cost=4.0,
+                   strategy="")
+    assert (p.order, p.domain) == ("lanes", "hard")
+    assert order("gradient", 4000, 4000, 2, gamma=0.0)[:3] == ("antidiagonals", "hard",
+                                                               "checkpointed")
+    assert order("gradient", 20000, 20000, 1)[:3] == ("antidiagonals", "exp", "checkpointed")
+    assert order("gradient", 20000, 20000, 1, radius=5)[:3] == ("rows", "exp", "checkpointed")
 
 
 def test_float32_plans():
