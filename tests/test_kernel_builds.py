@@ -145,10 +145,11 @@ def test_lanes_hard_paths_equal_rows(build, radius, ties, wanted):
     gX = np.full_like(Xd.data, np.nan) if wanted != "y" else np.zeros((0, 2))
     gY = np.full_like(Yd.data, np.nan) if wanted != "x" else np.zeros((0, 2))
     counts = np.full(len(Xd.data), np.nan)
-    build.batch_value_grad(Xd.data, Xd.offsets, Yd.data, Yd.offsets, 0.0, radius, False, 1,
-                           ref, ref_gX, ref_gY)
+    build.batch_value_grad(Xd.data, Xd.offsets, Yd.data, Yd.offsets, 0.0, radius, 0.0, False,
+                           1, ref, ref_gX, ref_gY)
     build.groups_hard_paths(Xd.data, Xd.offsets, Yd.data, Yd.offsets, order,
-                            np.array(starts, dtype=np.intp), radius, 2, out, gX, gY, counts)
+                            np.array(starts, dtype=np.intp), radius, 0.0, 2, out, gX, gY,
+                            counts)
     np.testing.assert_allclose(out, ref, rtol=1e-14)  # (FMA or not in the cost)
     if wanted != "y":
         np.testing.assert_allclose(gX, ref_gX, rtol=1e-12, atol=1e-12)

@@ -189,6 +189,15 @@ def _as_kernel(x):
     return x.detach().to(_kernel_dtype(x.dtype)).contiguous()
 
 
+def _cost_values(D, lengths, gamma, band, want_alignment, n_threads):
+    """Values (and E) of a batch of cost matrices, in the kernels' dtype: the
+    blocks are checked in float64, and float32 batches then run the float32
+    lanes."""
+    kernel = np.float32 if _kernel_dtype(D.dtype) == torch.float32 else np.float64
+    return _batch_cost(D.detach().to(torch.float64).contiguous().numpy(), lengths, gamma,
+                       band, want_alignment, n_threads, dtype=kernel)
+
+
 def _to_numpy(x):
     """NumPy view of a tensor for the checks, without a copy for float32 and float64.
 
@@ -356,8 +365,7 @@ class _SoftDTWCostFunction(torch.autograd.Function):
     @staticmethod
     def forward(ctx, D, gamma, band, lengths, n_threads):
         want = ctx.needs_input_grad[0]
-        D_np = _as_kernel(D).numpy()
-        values, E = _batch_cost(D_np, lengths, gamma, band, want, n_threads, dtype=D_np.dtype)
+        values, E = _cost_values(D, lengths, gamma, band, want, n_threads)
         ctx.save_for_backward(torch.from_numpy(E).to(D.dtype) if want else None)
         return torch.from_numpy(values).to(D.dtype)
 
@@ -537,8 +545,7 @@ def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_
     with torch.no_grad():
         D = _cost_matrix(dist_func or _sqeuclidean, x, y, x_lengths, y_lengths)
     lengths = _pair_lengths(x_lengths, y_lengths, len(x), x.shape[1], y.shape[1])
-    D_np = _as_kernel(D).numpy()
-    values, E = _batch_cost(D_np, lengths, gamma, band, True, n_threads, dtype=D_np.dtype)
+    values, E = _cost_values(D, lengths, gamma, band, True, n_threads)
     return torch.from_numpy(E).to(D.dtype), torch.from_numpy(values).to(D.dtype)
 
 
