@@ -310,3 +310,29 @@ def test_more_estimators_take_the_slope():
         mlp.fit(Xf, Y)
     with pytest.raises(ValueError, match="itakura_max_slope"):
         MLPRegressor(itakura_max_slope=0.5).fit(Xf, Y)
+
+
+@pytest.mark.parametrize("slope", [1.5, 2.0])
+@pytest.mark.parametrize("radius", [None, 2])
+@pytest.mark.parametrize("gamma", [0.1, 1.0])
+def test_second_order_respects_the_parallelogram(slope, radius, gamma):
+    """The second-order kernels keep to the same cells as the first-order ones:
+    the sharp value is <E, C> of the first-order expected alignment, and the
+    Hessian-vector product the central difference of the first-order gradient."""
+    from sksoftdtw import sharp_soft_dtw, soft_dtw_hessian_product
+
+    rng = np.random.default_rng(int(10 * slope) + (radius or 0))
+    x, y, v = rng.normal(size=(9, 2)), rng.normal(size=(11, 2)), rng.normal(size=(9, 2))
+    band = dict(sakoe_chiba_radius=radius, itakura_max_slope=slope)
+    E, _ = sk.soft_dtw_alignment(x, y, gamma, **band)
+    C = ((x[:, None, :] - y[None, :, :]) ** 2).sum(-1)
+    assert sharp_soft_dtw(x, y, gamma, **band) == pytest.approx(float((E * C).sum()),
+                                                                 rel=1e-10)
+    h = 1e-5
+
+    def grad(z):
+        return sk.soft_dtw_value_and_grad(z, y, gamma, **band)[1]
+
+    np.testing.assert_allclose(soft_dtw_hessian_product(x, y, gamma, v, **band),
+                               (grad(x + h * v) - grad(x - h * v)) / (2 * h),
+                               rtol=1e-5, atol=1e-6)
