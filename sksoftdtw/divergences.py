@@ -41,12 +41,11 @@ from ._plan import plan
 from .metrics import (
     _SEE_BAND,
     _as_dataset,
-    _cdist,
+    _cdist_divergence,
     _check_band,
     _max_sqeuclidean,
     _pair,
     _wavefront_work,
-    _self_values,
     _value_grad,
 )
 from .parallel import cdist_blocks, distributed_backend_active
@@ -484,17 +483,9 @@ def cdist_sharp_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=
         return cdist_blocks(cdist_sharp_soft_dtw_divergence, X, Y, gamma=gamma,
                             sakoe_chiba_radius=sakoe_chiba_radius,
                             itakura_max_slope=itakura_max_slope, n_jobs=n_jobs)
-    gamma = check_gamma(gamma)
-    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
-    cross = _cdist(X, Y, gamma, band, n_jobs, pairs_value=_sharp_pairs)
-    kw = dict(gamma=gamma, sakoe_chiba_radius=sakoe_chiba_radius,
-              itakura_max_slope=itakura_max_slope, n_jobs=n_jobs)
-    self_x = _self_values(X, "X", kw, pairs_value=_sharp_pairs)
-    self_y = self_x if Y is None else _self_values(Y, "Y", kw, pairs_value=_sharp_pairs)
-    out = cross - 0.5 * (self_x[:, None] + self_y[None, :])
-    if Y is None:
-        np.fill_diagonal(out, 0.0)
-    return out
+    return _cdist_divergence(X, Y, check_gamma(gamma),
+                             _check_band(sakoe_chiba_radius, itakura_max_slope), n_jobs,
+                             pairs_value=_sharp_pairs)
 
 
 def mean_cost_divergence(x, y, *, sakoe_chiba_radius=None, itakura_max_slope=None):

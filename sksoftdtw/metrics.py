@@ -1041,11 +1041,16 @@ def cdist_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None,
         return cdist_blocks(cdist_soft_dtw_divergence, X, Y, gamma=gamma,
                             sakoe_chiba_radius=sakoe_chiba_radius,
                             itakura_max_slope=itakura_max_slope, n_jobs=n_jobs)
-    kw = dict(gamma=gamma, sakoe_chiba_radius=sakoe_chiba_radius,
-              itakura_max_slope=itakura_max_slope, n_jobs=n_jobs)
-    out = cdist_soft_dtw(X, Y, **kw)
-    self_x = _self_values(X, "X", kw)
-    self_y = self_x if Y is None else _self_values(Y, "Y", kw)
+    return _cdist_divergence(X, Y, check_gamma(gamma),
+                             _check_band(sakoe_chiba_radius, itakura_max_slope), n_jobs)
+
+
+def _cdist_divergence(X, Y, gamma, band, n_jobs, pairs_value=None):
+    """The matrix of ``pairs_value`` (default `_pairs_value`) between X and Y (or
+    X), debiased by the values of each series with itself."""
+    out = _cdist(X, Y, gamma, band, n_jobs, pairs_value)
+    self_x = _self_values(X, "X", gamma, band, n_jobs, pairs_value)
+    self_y = self_x if Y is None else _self_values(Y, "Y", gamma, band, n_jobs, pairs_value)
     rows = max(1, _CDIST_BLOCK_PAIRS[0] // len(self_y))
     for r in range(0, len(out), rows):  # in place, by blocks of rows: no second matrix
         out[r:r + rows] -= 0.5 * (self_x[r:r + rows, None] + self_y[None, :])
@@ -1054,14 +1059,12 @@ def cdist_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None,
     return out
 
 
-def _self_values(X, name, kw, pairs_value=None):
+def _self_values(X, name, gamma, band, n_jobs, pairs_value=None):
     """``pairs_value`` (default `_pairs_value`) of each series of X with itself."""
     dtype = _float_dtype(X)
     ds = check_dataset(X, name)
     idx = np.arange(ds.n_ts)
-    band = _check_band(kw["sakoe_chiba_radius"], kw.get("itakura_max_slope"))
-    return (pairs_value or _pairs_value)(ds, ds, idx, idx, check_gamma(kw["gamma"]), band,
-                                         kw["n_jobs"], dtype=dtype)
+    return (pairs_value or _pairs_value)(ds, ds, idx, idx, gamma, band, n_jobs, dtype=dtype)
 
 
 for _f in (soft_dtw, soft_dtw_batch, soft_dtw_value_and_grad, soft_dtw_from_cost,
