@@ -41,7 +41,7 @@ def run(data_dir, datasets, seeds, gammas, max_iter, out):
     for name in sorted(names, key=lambda n: loaded[n][0].shape[1]):
         X_train, y_train = loaded[name]
         for seed in range(seeds):
-            _, X = _pick_series(X_train, y_train, np.random.RandomState(seed))
+            _, X = _pick_series(X_train, y_train, np.random.RandomState(seed), name)
             init = X.mean(axis=0)
             for gamma in gammas:
                 start = time.perf_counter()

@@ -496,7 +496,7 @@ _SCHEDULE_DOC = """gamma_schedule : None, "auto" or array-like of shape (n_stage
         excess loss (it only has to reach the next stage's basin); the last
         one has ``max_iter`` iterations and `tol`. The continuation thus
         costs less than twice the iterations of one stage: on the UCR
-        barycenters of :ref:`paper`, a median 1.12 times the kernel calls of
+        barycenters of :ref:`paper`, a median 1.14 times the kernel calls of
         the plain method. See :ref:`gamma-continuation` for the design and
         its measurements."""
 

@@ -563,8 +563,10 @@ def _experiment(args):
     progress = False if args.quiet else ProgressBar(args.command)
     start = time.perf_counter()
     try:
+        # The file is rewritten after each dataset and seed: an interrupted
+        # run keeps the results of the units done.
         rows = module.run(data_dir, datasets=datasets, n_jobs=args.n_jobs,
-                          progress=progress, **options)
+                          progress=progress, out=out, **options)
     finally:
         if progress:
             progress.close()

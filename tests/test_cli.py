@@ -282,9 +282,9 @@ class FakeExperiment(types.ModuleType):
         self.fail = fail
 
     def run(self, data_dir, *, datasets=None, gammas=(1.0, 0.1), seeds=1, n_jobs=None,
-            progress=True, **options):
+            progress=True, out=None, **options):
         self.calls.append({"data_dir": data_dir, "datasets": datasets, "gammas": gammas,
-                           "seeds": seeds, "n_jobs": n_jobs, "options": options})
+                           "seeds": seeds, "n_jobs": n_jobs, "out": out, "options": options})
         rows = []
         total = len(datasets) * seeds
         for k, (name, seed) in enumerate((d, s) for d in datasets for s in range(seeds)):
@@ -336,6 +336,9 @@ def test_experiment_passes_the_options_to_run(fake, tmp_path, capsys):
     assert call["datasets"] == ["GunPoint", "Coffee"]
     assert call["gammas"] == [1.0, 0.01]
     assert call["seeds"] == 3 and call["n_jobs"] == 2
+    # The results file goes to run(), which rewrites it after each unit of
+    # work: an interrupted run keeps the units done.
+    assert Path(call["out"]) == out_file
     expected = {"barycenter": {"max_iter": 7, "methods": ["dba", "softdtw-auto"],
                                "inits": ["euclidean"]},
                 "kmeans": {"max_iter": 7, "workers": 2, "max_train": 0,
