@@ -211,34 +211,37 @@ cdef void _forward_row(const double* cost, const double* z, const double* gf,
 cdef void _backward_row(const double* Wc, const double* Tc, const double* Wn,
                         const double* Tn, const double* nxt, const double* nxtd,
                         double* cur, double* curd, Py_ssize_t i, Py_ssize_t n,
-                        Py_ssize_t m, Py_ssize_t lo, Py_ssize_t hi) noexcept nogil:
+                        Py_ssize_t m, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t lo_n,
+                        Py_ssize_t hi_n) noexcept nogil:
     """Row ``i`` of E and Edot (``cur``, ``curd``) from row ``i + 1`` (``nxt``,
     ``nxtd``), over the band columns ``[lo, hi)``; zeros elsewhere.
 
     ``Wc``/``Tc`` are the weights of row ``i`` and ``Wn``/``Tn`` those of
-    row ``i + 1``. The successors of ``(i, j)``: ``(i, j + 1)`` by its left
-    weight, ``(i + 1, j)`` by its upper one, ``(i + 1, j + 1)`` by its
-    diagonal one.
+    row ``i + 1``, whose band is ``[lo_n, hi_n)``. The successors of ``(i,
+    j)``: ``(i, j + 1)`` by its left weight, ``(i + 1, j)`` by its upper one,
+    ``(i + 1, j + 1)`` by its diagonal one; only those inside their rows'
+    bands are read (the weights of the other cells were never written).
     """
-    cdef Py_ssize_t j
+    cdef Py_ssize_t j, end = hi
     cdef double e, ed, ws
     memset(cur, 0, (m + 1) * sizeof(double))
     memset(curd, 0, (m + 1) * sizeof(double))
     if i == n - 1:
         cur[m - 1] = 1.0
-        hi = m - 1
-    for j in range(hi - 1, lo - 1, -1):
+        end = m - 1
+    for j in range(end - 1, lo - 1, -1):
         e = 0.0
         ed = 0.0
-        if j + 1 < m:
+        if j + 1 < hi:
             ws = Wc[3 * j + 5]
             e = cur[j + 1] * ws
             ed = curd[j + 1] * ws - cur[j + 1] * Tc[3 * j + 5]
         if i + 1 < n:
-            ws = Wn[3 * j + 1]
-            e += nxt[j] * ws
-            ed += nxtd[j] * ws - nxt[j] * Tn[3 * j + 1]
-            if j + 1 < m:
+            if lo_n <= j < hi_n:
+                ws = Wn[3 * j + 1]
+                e += nxt[j] * ws
+                ed += nxtd[j] * ws - nxt[j] * Tn[3 * j + 1]
+            if lo_n <= j + 1 < hi_n:
                 ws = Wn[3 * j + 3]
                 e += nxt[j + 1] * ws
                 ed += nxtd[j + 1] * ws - nxt[j + 1] * Tn[3 * j + 3]
@@ -345,7 +348,7 @@ cdef void _backward(const double* x, const double* y, const double* v, Py_ssize_
                     Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, const Options* o, Work* ws,
                     double* E, double* Ed, double* gx, double* gy) noexcept nogil:
     """The backward pass of `_pair` over the weights it stored."""
-    cdef Py_ssize_t i, j, k, lo, hi, w = m + 1
+    cdef Py_ssize_t i, j, k, lo, hi, lo_n = 0, hi_n = 0, w = m + 1
     cdef double s
     cdef double* nxt = ws.brows
     cdef double* cur = ws.brows + w
@@ -354,7 +357,8 @@ cdef void _backward(const double* x, const double* y, const double* v, Py_ssize_
     for i in range(n - 1, -1, -1):
         _band(i, n, m, ws.band, &lo, &hi)
         _backward_row(ws.W + 3 * i * m, ws.T + 3 * i * m, ws.W + 3 * (i + 1) * m,
-                      ws.T + 3 * (i + 1) * m, nxt, nxtd, cur, curd, i, n, m, lo, hi)
+                      ws.T + 3 * (i + 1) * m, nxt, nxtd, cur, curd, i, n, m, lo, hi, lo_n,
+                      hi_n)
         if E != NULL:
             for j in range(lo, hi):
                 E[i * ld + j] = cur[j]
@@ -374,6 +378,8 @@ cdef void _backward(const double* x, const double* y, const double* v, Py_ssize_
                     gx[i * d + k] += 2.0 * o.b * s * v[i * d + k]
         _swap(&nxt, &cur)
         _swap(&nxtd, &curd)
+        lo_n = lo
+        hi_n = hi
 
 
 cdef Options _options(double gamma, Py_ssize_t radius, double slope, int direction,
