@@ -1583,12 +1583,16 @@ cdef double _wavefront_value_grad(const double* x, const double* yr, Py_ssize_t 
         return value
     _wavefront_start(buf, n, gamma)
     for s in range(n_seg):
+        if sdtw_stop(0):  # (not one more copy of a checkpoint once stopped)
+            return NAN
         memcpy(ckpt + 4 * w * s, buf, 4 * w * sizeof(double))
         _wavefront_forward(x, yr, n, m, d, gamma, buf, NULL, NULL, 0, s * seg,
                            min(k, (s + 1) * seg))
     value = _wavefront_result(buf, n, gamma)
     memset(state, 0, 3 * w * sizeof(double))
     for s in range(n_seg - 1, -1, -1):
+        if sdtw_stop(0):
+            return NAN
         k0 = s * seg
         k1 = min(k, k0 + seg)
         k2 = min(k, k1 + 2)

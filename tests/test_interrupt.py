@@ -26,10 +26,9 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGINT") or sys.platform ==
 
 # Seconds between the start of the call and the signal, and the longest the
 # call may then take to stop (the kernels check every few milliseconds; the
-# margin is for a loaded machine, and for the first call of a checkpointed
-# long gradient, which has been seen to stop up to 2 s after the signal).
+# margin is for a loaded machine).
 DELAY = 0.5
-LATENCY = 3.0
+LATENCY = 2.0
 
 SMALL_X = [[0.0, 1.0, 2.0, 1.5], [1.0, -1.0, 0.5, 0.0], [2.0, 0.0, 1.0, 3.0]]
 SMALL_Y = [[0.5, 2.0, 1.0, 0.0], [-1.0, 1.0, 0.0, 2.0]]
