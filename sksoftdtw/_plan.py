@@ -384,12 +384,14 @@ def _plan(want, lengths_x, lengths_y, gamma, band, max_cost, per_pair, strategy,
                           max_cost, forced_order, forced_domain, max_full)
     n_pairs = len(lengths_x)
     if n_pairs == 1:  # Python numbers: a small call must stay cheap
-        n, m = int(lengths_x[0]), int(lengths_y[0])
-        shortest, path, cells, longest = min(n, m), n + m, n * m, n * m
+        n_max, m_max = int(lengths_x[0]), int(lengths_y[0])
+        shortest, path = min(n_max, m_max), n_max + m_max
+        cells = longest = n_max * m_max
         max_cost = float(np.max(max_cost)) if per_pair else float(max_cost)
     else:
+        n_max, m_max = int(lengths_x.max()), int(lengths_y.max())
         cells = lengths_x * lengths_y
-        longest, path = cells.max(), lengths_x.max() + lengths_y.max()
+        longest, path = cells.max(), n_max + m_max
         shortest = min(lengths_x.min(), lengths_y.min())
     exact = bool(exp_domain_exact(max_cost, path, gamma))
     domain = _domain(gamma, exact, forced_order, forced_domain)
@@ -405,7 +407,6 @@ def _plan(want, lengths_x, lengths_y, gamma, band, max_cost, per_pair, strategy,
         and not (want == "alignment" and longest > max_full)
     # Lane gradients keep checkpoints and a block of rows of N_LANES pairs;
     # hard-DTW gradients (paths) one byte a cell of each lane.
-    n_max, m_max = int(np.max(lengths_x)), int(np.max(lengths_y))
     hard_paths = want == "gradient" and domain == "hard"
     lanes_ok = (domain == "exp"
                 and not (gradient and _lane_grad_cells(n_max, m_max) * fast.N_LANES > max_full)) \

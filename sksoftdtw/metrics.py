@@ -182,6 +182,12 @@ def _max_sqeuclidean(X, Y, gamma, dtype=np.float64):
     return max_cost
 
 
+def _dtype_name(dtype):
+    """The plan's name of a float dtype (without building an ``np.dtype``:
+    one-pair calls stay cheap)."""
+    return "float32" if dtype == np.float32 else "float64"
+
+
 def _kernel_data(X, Y, dtype):
     """The flat data of X and Y in ``dtype``, converted once when X is Y."""
     x = X.data.astype(dtype, copy=False)
@@ -209,7 +215,7 @@ def _pairs_value(X, Y, pi, pj, gamma, band, n_jobs, strategy=None, dtype=np.floa
     out = np.empty(len(pi))
     p = plan("value", X.lengths[pi], Y.lengths[pj], gamma=gamma, band=band,
              max_cost=_max_sqeuclidean(X, Y, gamma, dtype), strategy=strategy,
-             dtype=np.dtype(dtype).name)
+             dtype=_dtype_name(dtype))
     n_threads = check_n_jobs(n_jobs)
     if p.order == "antidiagonals":
         out[0] = _fast.wavefront_value(X.series(pi[0]).astype(np.float64, copy=False),
@@ -236,7 +242,7 @@ def _pairs_value_grad(X, Y, gamma, band, n_jobs, want_x, want_y, strategy=None,
     computed them (``dtype`` asks for float32 kernels)."""
     p = plan("gradient", X.lengths, Y.lengths, gamma=gamma, band=band,
              max_cost=_max_sqeuclidean(X, Y, gamma, dtype), strategy=strategy,
-             dtype=np.dtype(dtype).name, d=X.d, n_gradients=int(want_x) + int(want_y))
+             dtype=_dtype_name(dtype), d=X.d, n_gradients=int(want_x) + int(want_y))
     n_threads = check_n_jobs(n_jobs)
     values = np.empty(X.n_ts, p.dtype)
     gX = np.zeros(X.data.shape if want_x else (0, X.d), p.dtype)
@@ -651,7 +657,7 @@ def _batch_cost(D, lengths, gamma, band, want_alignment, n_threads, strategy=Non
         return values, E
     p = plan("alignment" if want_alignment else "value", lengths[:, 0], lengths[:, 1],
              gamma=gamma, band=band, max_cost=max_cost, per_pair=True, strategy=strategy,
-             dtype=np.dtype(dtype).name)
+             dtype=_dtype_name(dtype))
     if p.dtype == "float32":
         order, starts = p.groups
         values = np.empty(n_pairs, np.float32)
