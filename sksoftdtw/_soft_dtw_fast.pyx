@@ -527,6 +527,15 @@ cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
             out[l] = prev[m * LANES + l]
 
 
+cdef void _nan_guard(floating* guard, Py_ssize_t count) noexcept nogil:
+    """NaN in the ``count`` numbers after a lane scratch: a kernel that reads
+    past its scratch then returns NaN in every test, not whatever the heap
+    held there."""
+    cdef Py_ssize_t j
+    for j in range(count):
+        guard[j] = NAN
+
+
 cdef void _lanes_start(floating* rows, Py_ssize_t m) noexcept nogil:
     """Rows -1 and 0 of `_lanes_forward`: the start cell and alpha = 0 elsewhere."""
     cdef Py_ssize_t j, nl = _BLOCK_BYTES // sizeof(floating), w = (m + 1) * nl
@@ -730,6 +739,7 @@ cdef void _lanes_backward(const floating* xl, const floating* yl, Py_ssize_t n,
     cdef floating* tmp
     cdef const floating* wc
     cdef const floating* wn
+    cdef const floating* wl
     cdef const floating* wu
     cdef const floating* wd
     cdef floating* erow
@@ -753,13 +763,16 @@ cdef void _lanes_backward(const floating* xl, const floating* yl, Py_ssize_t n,
         ed = _lanes_load(nxt + (first + 1) * nl)
         for j in range(first, lo - 1, -1):
             eu = _lanes_load(nxt + j * nl)
+            # the successors in column m are a zero pad with no weights: their
+            # slots would be the next row's (or past the end of the scratch)
+            wl = (wc + 2 * (j + 1) * nl) if j + 1 < m else zero
             if i + 1 < n:
                 wu = wn + (2 * j + 1) * nl
-                wd = wn + 2 * (j + 1) * nl
+                wd = (wn + 2 * (j + 1) * nl) if j + 1 < m else zero
             else:
                 wu = zero
                 wd = zero
-            el = _lanes_e_step(el, wc + 2 * (j + 1) * nl, eu, wu, ed, wd)
+            el = _lanes_e_step(el, wl, eu, wu, ed, wd)
             _lanes_store(cur + j * nl, el)
             ed = eu
         if costs != NULL:
@@ -858,13 +871,15 @@ def groups_value_grad(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,  # I
     with nogil, parallel(num_threads=n_threads):
         sdtw_join(&call)
         mem = <floating*> calloc((2 * (max_n + max_m) * d + (6 + 2 * n_ckpt) * (max_m + 1)
-                                  + 2 * (block + 1) * max_m + 1) * nl + _ALIGN_PAD,
+                                  + 2 * (block + 1) * max_m + 2) * nl + _ALIGN_PAD,
                                  sizeof(double))
         band_rows = <Py_ssize_t*> calloc(2 * max_n + 1, sizeof(Py_ssize_t))
         if mem == NULL or band_rows == NULL:
             sdtw_fail()
         fp_mode = sdtw_flush_subnormals()  # restored below, before this thread ends
         buf = _aligned(mem)
+        _nan_guard(buf + (2 * (max_n + max_m) * d + (6 + 2 * n_ckpt) * (max_m + 1)
+                          + 2 * (block + 1) * max_m) * nl, nl)
         g = sdtw_take(n_groups)
         while g < n_groups:
             xl = buf
@@ -874,7 +889,7 @@ def groups_value_grad(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,  # I
             rows = gyl + max_m * d * nl
             ckpt = rows + 6 * (max_m + 1) * nl
             W = ckpt + 2 * n_ckpt * (max_m + 1) * nl
-            res = W + 2 * (block + 1) * max_m * nl
+            res = W + (2 * (block + 1) * max_m + 1) * nl  # after the guard
             a = starts[g]
             count = starts[g + 1] - a
             n = xoff[order[a] + 1] - xoff[order[a]]
@@ -944,7 +959,7 @@ def groups_cost(const floating[:, :, ::1] D,              # IN
     sdtw_call_init(&call)
     with nogil, parallel(num_threads=n_threads):
         sdtw_join(&call)
-        mem = <floating*> calloc(((7 + 2 * n_ckpt) * (max_m + 1) + 1
+        mem = <floating*> calloc(((7 + 2 * n_ckpt) * (max_m + 1) + 2
                                   + (2 * (block + 1) * max_m if want_E else 0)) * nl
                                  + _ALIGN_PAD, sizeof(double))
         costs = <LaneCosts*> calloc(1, sizeof(LaneCosts))
@@ -953,6 +968,8 @@ def groups_cost(const floating[:, :, ::1] D,              # IN
             sdtw_fail()
         fp_mode = sdtw_flush_subnormals()  # restored below, before this thread ends
         buf = _aligned(mem)
+        _nan_guard(buf + ((7 + 2 * n_ckpt) * (max_m + 1) + 1
+                          + (2 * (block + 1) * max_m if want_E else 0)) * nl, nl)
         g = sdtw_take(n_groups)
         while g < n_groups:
             rows = buf
