@@ -6,6 +6,7 @@ Usage::
     python benchmarks/bench_memory.py [--n 20000] [--d 1]
     python benchmarks/bench_memory.py --cdist cdist_soft_dtw [--n-ts 4000] [--sz 16] [--with-y]
     python benchmarks/bench_memory.py --per-cell 2000,3000,10000,20000 [--repeat 3]
+    python benchmarks/bench_memory.py --mixed-batch 20000 [--n-short 100] [--repeat 3]
 
 Runs in a fresh process so that the peak resident memory (``ru_maxrss``) is
 that of the computation alone. With ``--cdist``, one call of that function on
@@ -13,10 +14,16 @@ that of the computation alone. With ``--cdist``, one call of that function on
 and its peak memory above the resident memory before the call, as a multiple
 of its output's size. With ``--per-cell``, the time per cell of value +
 gradient at each length instead, the lengths taking turns ``--repeat`` times
-(medians, and their ratios to the first length).
+(medians, and their ratios to the first length). With ``--mixed-batch``,
+``soft_dtw_batch`` with gradients (gamma = 0.1) on one pair of that length
+and ``--n-short`` pairs of lengths 50 to 99, in one call and in two (the long
+pair, then the others), each in a fresh process, taking turns: the medians
+of time and peak memory, and their ratios (one call / two calls).
 """
 import argparse
 import resource
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -42,6 +49,33 @@ def bench_cdist(name, n_ts, sz, with_y):
           f"{elapsed:.2f} s")
 
 
+def mixed_batch_run(long, n_short, calls):
+    """One measurement of `mixed_batch`, in this process: prints time and peak."""
+    rng = np.random.default_rng(0)
+    X = [rng.standard_normal((long, 1))] + [rng.standard_normal((rng.integers(50, 100), 1))
+                                             for _ in range(n_short)]
+    Y = [rng.standard_normal((len(x), 1)) for x in X]
+    t0 = time.perf_counter()
+    batches = [(X, Y)] if calls == 1 else [(X[:1], Y[:1]), (X[1:], Y[1:])]
+    for bx, by in batches:
+        sksoftdtw.soft_dtw_batch(bx, by, 0.1, return_grad="both", n_jobs=1)
+    print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def mixed_batch(long, n_short, repeat):
+    runs = {1: [], 2: []}
+    for _ in range(repeat):
+        for calls in runs:
+            out = subprocess.run([sys.executable, __file__, "--mixed-batch", str(long),
+                                  "--n-short", str(n_short), "--calls", str(calls)],
+                                 capture_output=True, text=True, check=True).stdout
+            runs[calls].append([float(v) for v in out.split()])
+    (t1, m1), (t2, m2) = (np.median(runs[c], axis=0) for c in (1, 2))
+    print(f"one pair of length {long} and {n_short} of lengths 50-99, value + gradients, "
+          f"1 thread, medians of {repeat}: one call {t1:.2f} s, {m1:.0f} MB; two calls "
+          f"{t2:.2f} s, {m2:.0f} MB; ratios {t1 / t2:.2f} (time), {m1 / m2:.2f} (memory)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=20000)
@@ -52,7 +86,14 @@ def main():
     parser.add_argument("--with-y", action="store_true")
     parser.add_argument("--per-cell", help="comma-separated lengths")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--mixed-batch", type=int, metavar="LENGTH")
+    parser.add_argument("--n-short", type=int, default=100)
+    parser.add_argument("--calls", type=int, choices=(1, 2), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.mixed_batch and args.calls:
+        return mixed_batch_run(args.mixed_batch, args.n_short, args.calls)
+    if args.mixed_batch:
+        return mixed_batch(args.mixed_batch, args.n_short, args.repeat)
     if args.cdist:
         return bench_cdist(args.cdist, args.n_ts, args.sz, args.with_y)
     rng = np.random.default_rng(0)

@@ -140,14 +140,7 @@ def _as_dataset(X, name="X"):
 
 def _subset(ds, keep):
     """The series of `ds` where the boolean mask `keep` is true."""
-    if keep.all():
-        return ds
-    idx = np.flatnonzero(keep)
-    lengths = ds.lengths[idx]
-    offsets = np.zeros(len(idx) + 1, dtype=np.intp)
-    np.cumsum(lengths, out=offsets[1:])
-    data = np.ascontiguousarray(np.concatenate([ds.series(k) for k in idx]))
-    return FlatDataset(data, offsets, ds.kind)
+    return ds if keep.all() else ds.take(np.flatnonzero(keep))[0]
 
 
 def _prepare(X, weights, weights_name="weights"):

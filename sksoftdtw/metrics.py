@@ -39,6 +39,7 @@ from ._plan import MAX_EXPONENT as _MAX_EXPONENT
 from ._plan import CDIST_BLOCK_PAIRS as _CDIST_BLOCK_PAIRS
 from ._plan import Band as _Band
 from ._plan import band_rows as _band_rows
+from ._plan import apart as _apart
 from ._plan import forced as _forced
 from ._plan import plan
 from ._plan import small_pair_by_rows as _small_pair_by_rows
@@ -212,6 +213,13 @@ def _pairs_value(X, Y, pi, pj, gamma, band, n_jobs, strategy=None, dtype=np.floa
             out[~single] = _pairs_value(X, Y, pi[~single], pj[~single], gamma, band, n_jobs,
                                         strategy, dtype)
             return out
+    alone = None if len(pi) == 1 or _forced(strategy) else _apart(X.lengths[pi], Y.lengths[pj])
+    if alone is not None and alone.any():
+        parts = [_pairs_value(X, Y, pi[mask], pj[mask], gamma, band, n_jobs, strategy, dtype)
+                 for mask in (alone, ~alone)]
+        out = np.empty(len(pi), np.result_type(*parts))
+        out[alone], out[~alone] = parts
+        return out
     out = np.empty(len(pi))
     p = plan("value", X.lengths[pi], Y.lengths[pj], gamma=gamma, band=band,
              max_cost=_max_sqeuclidean(X, Y, gamma, dtype), strategy=strategy,
@@ -240,6 +248,9 @@ def _pairs_value_grad(X, Y, gamma, band, n_jobs, want_x, want_y, strategy=None,
     """Values of the pairs ``(X[k], Y[k])`` and the flat gradients asked for
     (empty ``(0, d)`` arrays for the others), in the dtype of the kernel that
     computed them (``dtype`` asks for float32 kernels)."""
+    alone = None if X.n_ts == 1 or _forced(strategy) else _apart(X.lengths, Y.lengths)
+    if alone is not None and alone.any():
+        return _value_grad_apart(X, Y, alone, gamma, band, n_jobs, want_x, want_y, dtype)
     p = plan("gradient", X.lengths, Y.lengths, gamma=gamma, band=band,
              max_cost=_max_sqeuclidean(X, Y, gamma, dtype), strategy=strategy,
              dtype=_dtype_name(dtype), d=X.d, n_gradients=int(want_x) + int(want_y))
@@ -263,6 +274,28 @@ def _pairs_value_grad(X, Y, gamma, band, n_jobs, want_x, want_y, strategy=None,
         x, y = _kernel_data(X, Y, np.float64)
         _fast.batch_value_grad(x, X.offsets, y, Y.offsets, gamma, *band,
                                p.domain == "exp", n_threads, values, gX, gY)
+    return values, gX, gY
+
+
+def _value_grad_apart(X, Y, alone, gamma, band, n_jobs, want_x, want_y, dtype):
+    """`_pairs_value_grad` of the pairs ``alone`` (a boolean mask) and of the
+    others, each set planned on its own (see `_plan.apart`)."""
+    parts = []
+    for idx in (np.flatnonzero(alone), np.flatnonzero(~alone)):
+        (Xs, x_rows), (Ys, y_rows) = X.take(idx), Y.take(idx)
+        parts.append((idx, x_rows, y_rows,
+                      _pairs_value_grad(Xs, Ys, gamma, band, n_jobs, want_x, want_y,
+                                        dtype=dtype)))
+    out_dtype = np.result_type(*(values for *_, (values, _, _) in parts))
+    values = np.empty(X.n_ts, out_dtype)
+    gX = np.zeros(X.data.shape if want_x else (0, X.d), out_dtype)
+    gY = np.zeros(Y.data.shape if want_y else (0, X.d), out_dtype)
+    for idx, x_rows, y_rows, (sub_values, sub_gX, sub_gY) in parts:
+        values[idx] = sub_values
+        if want_x:
+            gX[x_rows] = sub_gX
+        if want_y:
+            gY[y_rows] = sub_gY
     return values, gX, gY
 
 

@@ -336,3 +336,34 @@ def test_small_pair_path_other_layouts():
     assert sk.soft_dtw(x.tolist(), y.tolist(), 0.5) == ref
     x32, y32 = x.astype(np.float32), y.astype(np.float32)
     assert sk.soft_dtw(x32, y32, 0.5) == sk.soft_dtw(x32.astype(float), y32.astype(float), 0.5)
+
+
+@pytest.mark.parametrize("gamma", [0.0, 0.1])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("band", [{}, {"sakoe_chiba_radius": 3}])
+def test_long_pairs_of_a_batch_planned_apart(gamma, dtype, band):
+    """A batch mixing long pairs with many short ones plans the long ones
+    apart (one plan for all would size every lane buffer by the longest
+    pair and repeat it in every lane) and gives, pair by pair, the oracle's
+    values and gradients, in the input's dtype."""
+    rng = np.random.default_rng(1)
+    lengths = [(120, 110), (95, 130)] + [(int(rng.integers(6, 12)), int(rng.integers(6, 12)))
+                                         for _ in range(40)]
+    X = [rng.standard_normal((n, 2)).astype(dtype) for n, _ in lengths]
+    Y = [rng.standard_normal((m, 2)).astype(dtype) for _, m in lengths]
+    cells = np.array([n * m for n, m in lengths])
+    alone = _plan.apart(cells, np.ones_like(cells))
+    assert alone.tolist() == [True, True] + [False] * 40
+    assert _plan.apart(np.array([10, 10, 12]), np.array([10, 11, 12])) is None
+    values, gX, gY = sk.soft_dtw_batch(X, Y, gamma, return_grad="both", **band)
+    assert values.dtype == dtype and gX[0].dtype == dtype
+    radius = band.get("sakoe_chiba_radius")
+    tol = 1e-9 if dtype == np.float64 else 2e-4
+    for k in [1, 2, 41]:
+        x, y = X[k].astype(np.float64), Y[k].astype(np.float64)
+        value, _, (gx, gy) = _oracle(x, y, gamma, radius)
+        np.testing.assert_allclose(values[k], value, rtol=tol, atol=tol)
+        np.testing.assert_allclose(gX[k], gx, rtol=tol, atol=tol)
+        np.testing.assert_allclose(gY[k], gy, rtol=tol, atol=tol)
+    one = sk.soft_dtw_batch(X, Y, gamma, **band)
+    np.testing.assert_allclose(one, values, rtol=tol, atol=tol)

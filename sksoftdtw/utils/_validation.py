@@ -50,6 +50,14 @@ class FlatDataset(NamedTuple):
     def series(self, k):
         return self.data[self.offsets[k]:self.offsets[k + 1]]
 
+    def take(self, idx):
+        """The dataset of the series ``idx`` (in that order), and the rows of
+        ``data`` they come from."""
+        rows = np.concatenate([np.arange(self.offsets[k], self.offsets[k + 1]) for k in idx])
+        offsets = np.zeros(len(idx) + 1, dtype=np.intp)
+        np.cumsum(self.lengths[idx], out=offsets[1:])
+        return self._replace(data=self.data[rows], offsets=offsets), rows
+
     def unflatten(self, flat, kind=None):
         """Split a flat ``(n_samples_total, d)`` array back into this layout."""
         kind = self.kind if kind is None else kind
