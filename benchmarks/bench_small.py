@@ -1,11 +1,15 @@
-"""Time of one call on two short series: the per-call cost a Python loop pays.
+"""Time of one call on one pair of series: the per-call cost a Python loop
+pays, and the speed of one pair's hard DTW against the C libraries.
 
 Usage::
 
-    python benchmarks/bench_small.py [--lengths 8 32] [--number 20000]
+    python benchmarks/bench_small.py [--lengths 8 32 100 300 1000] [--cells 2000000]
 
-Microseconds per call, the best of seven repetitions of ``number`` calls;
-aeon's ``dtw_distance`` is timed in the same run when installed.
+Microseconds per call and nanoseconds per cell of the dynamic program, the
+best of seven repetitions of as many calls as make about ``cells`` cells,
+one thread. aeon's ``dtw_distance`` and dtaidistance's C ``distance_fast``
+(which returns the square root of the DTW sum: the same dynamic program) are
+timed in the same run when installed.
 """
 import argparse
 import timeit
@@ -15,26 +19,42 @@ import numpy as np
 from sksoftdtw import dtw, soft_dtw
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--lengths", type=int, nargs="+", default=[8, 32])
-    parser.add_argument("--number", type=int, default=20000)
-    args = parser.parse_args()
-    rng = np.random.default_rng(0)
+def _peers():
+    peers = {}
     try:
         from aeon.distances import dtw_distance
+        peers["aeon dtw"] = dtw_distance
     except ImportError:
-        dtw_distance = None
-    print(f"{'length':>6} {'soft_dtw':>9} {'dtw':>9}" + (f" {'aeon dtw':>9}" if dtw_distance else ""))
+        pass
+    try:
+        from dtaidistance import dtw as dtai
+        peers["dtaidistance"] = dtai.distance_fast
+    except ImportError:
+        pass
+    return peers
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--lengths", type=int, nargs="+", default=[8, 32, 100, 300, 1000])
+    parser.add_argument("--cells", type=int, default=2_000_000)
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    peers = _peers()
+    names = ["soft_dtw", "dtw"] + list(peers)
+    print("us per call (ns per cell), 1 thread")
+    print(f"{'length':>6} " + " ".join(f"{name:>18}" for name in names))
     for n in args.lengths:
         x, y = rng.standard_normal(n), rng.standard_normal(n)
-        calls = [lambda: soft_dtw(x, y, 1.0), lambda: dtw(x, y)]
-        if dtw_distance is not None:
-            dtw_distance(x, y)  # compilation
-            calls.append(lambda: dtw_distance(x, y))
-        times = [min(timeit.repeat(f, number=args.number, repeat=7)) / args.number * 1e6
-                 for f in calls]
-        print(f"{n:>6} " + " ".join(f"{t:>9.2f}" for t in times))
+        calls = [lambda: soft_dtw(x, y, 1.0), lambda: dtw(x, y)] \
+            + [lambda f=f: f(x, y) for f in peers.values()]
+        number = max(1, args.cells // (n * n))
+        cells = []
+        for f in calls:
+            f()  # compilation, caches
+            t = min(timeit.repeat(f, number=number, repeat=7)) / number
+            cells.append(f"{t * 1e6:9.2f} ({t / n / n * 1e9:5.2f})")
+        print(f"{n:>6} " + " ".join(f"{c:>18}" for c in cells))
 
 
 if __name__ == "__main__":

@@ -66,7 +66,16 @@ MAX_EXPONENT = 2.0**50
 # cost, the float32 rounding of the cost itself.)
 MAX_EXPONENT_FLOAT32 = 2.0**22
 
-# From this length on, one pair runs faster by anti-diagonals than by rows.
+# From this length on, one pair of series runs faster by anti-diagonals than
+# by rows: the row recursion is a chain of dependent cells, while the cells of
+# an anti-diagonal are independent and vectorized. Measured, one pair of
+# equal lengths, soft-DTW value on the light path: 1.0 to 1.2 times the time
+# of rows at length 8, 0.4 at 16, 0.25 at 32, 0.08 at 63; hard DTW 0.6 to
+# 0.75 from length 12; value and gradient 0.7 to 0.85 at lengths 4 to 32.
+PAIR_WAVEFRONT_MIN_LENGTH = 8
+
+# From this length on, cost matrices and second-order requests run by
+# anti-diagonals (which read a stored cost matrix along its anti-diagonals).
 WAVEFRONT_MIN_LENGTH = 64
 
 # Gradients of pairs of more cells than this run one by one by anti-diagonals
@@ -121,9 +130,10 @@ LANE_MAX_PADDING = 2.0
 # than two calls, a 20,000-long one 10 times.)
 LONG_PAIR_RATIO = 8
 
-# One pair up to this many cells is computed without building the objects of
-# the batched path (validation of its arrays aside): a call on two short
-# series costs microseconds, not tens of them.
+# One pair up to this many cells (shorter than PAIR_WAVEFRONT_MIN_LENGTH) is
+# computed, as a pair from that length on with no band, without building the
+# objects of the batched path (validation of its arrays aside): a call on two
+# short series costs microseconds, not tens of them.
 SMALL_PAIR_MAX_CELLS = 4096
 
 # A pairwise matrix is computed by blocks of rows: the pair indices and the
@@ -435,7 +445,7 @@ def _plan(want, lengths_x, lengths_y, gamma, band, max_cost, per_pair, strategy,
     order = forced_order
     if order is None:
         if n_pairs == 1:
-            order = "antidiagonals" if wavefront_ok and shortest >= WAVEFRONT_MIN_LENGTH \
+            order = "antidiagonals" if wavefront_ok and shortest >= PAIR_WAVEFRONT_MIN_LENGTH \
                 else "rows"
         else:
             long = gradient and wavefront_ok and np.median(cells) > LANES_MAX_CELLS * (
@@ -581,13 +591,17 @@ def _plan_second_order(want, lengths_x, lengths_y, gamma, band, max_cost, per_pa
     return Plan(np.where(wave, "antidiagonals", "rows"), domain, memory)
 
 
-def small_pair_by_rows(n, m):
-    """Whether one pair of lengths ``n`` and ``m`` is planned by rows whatever
-    gamma and the band (no strategy forced), and small enough for the
-    allocation-light path of the metrics; its domain is then
-    `exp_domain_exact` of the pair's costs."""
-    return (min(n, m) < WAVEFRONT_MIN_LENGTH and n * m <= SMALL_PAIR_MAX_CELLS
-            and not os.environ.get("SKSOFTDTW_STRATEGY"))
+def light_pair_limits():
+    """The largest number of cells and the length bound of the light path of
+    one pair's value (validation aside, no object of the batched path built):
+    pairs whose shortest length is below `PAIR_WAVEFRONT_MIN_LENGTH` and that have
+    at most `SMALL_PAIR_MAX_CELLS` cells, by rows, and pairs at least that
+    long with no band, by anti-diagonals, in the domain of
+    `exp_domain_exact` (or hard DTW), as the plan would compute them. None
+    when a strategy is forced."""
+    if os.environ.get("SKSOFTDTW_STRATEGY"):
+        return None
+    return SMALL_PAIR_MAX_CELLS, PAIR_WAVEFRONT_MIN_LENGTH
 
 
 def _record(p):

@@ -22,11 +22,15 @@ series ``k`` is ``X[off[k]:off[k + 1]]``, so variable lengths need no padding.
 """
 import numpy as np
 
+cimport numpy as cnp
+
+cnp.import_array()
+
 from cython cimport floating
 from cython.parallel cimport parallel, prange, threadid
 from libc.math cimport INFINITY, NAN, exp, fmin, log
 from libc.float cimport DBL_MAX
-from libc.stdlib cimport calloc, free
+from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memcpy, memset
 
 cdef extern from "_expdomain.h" nogil:
@@ -1846,34 +1850,98 @@ def batch_cost(const double[:, :, ::1] D,              # IN
     raise_if_stopped(&call)
 
 
-def small_pair_value(const double[:, ::1] x, const double[:, ::1] y, double gamma,
-                     Py_ssize_t radius, double slope, double max_exponent):
-    """Value of one pair by rows, with no validation beyond finiteness, in the
-    band of the Sakoe-Chiba ``radius`` and the Itakura ``slope`` (in which a
-    path must fit).
+def light_pair_value(object x, object y, double gamma, Py_ssize_t radius, double slope,
+                     double max_exponent, Py_ssize_t max_cells, Py_ssize_t wavefront_min):
+    """Value of one pair with its checks done here at the cost of a few
+    comparisons and one pass over the data: the path of a loop over many
+    pairs, and of one call on a long pair.
 
-    The domain is chosen as ``sksoftdtw._plan.exp_domain_exact`` does, with
-    its ``max_exponent``. Returns NaN when ``x`` or ``y`` holds NaN or an
-    infinity, their dimensions differ or their squared distances could
-    overflow: the caller then takes its validating path, which explains.
+    By rows (in the band of the Sakoe-Chiba ``radius`` and the Itakura
+    ``slope``) when the shortest length is below ``wavefront_min`` and the
+    pair has at most ``max_cells`` cells; by anti-diagonals (no band, the
+    exp domain or hard DTW) when the shortest length is at least
+    ``wavefront_min``; the domain is chosen as
+    ``sksoftdtw._plan.exp_domain_exact`` does, with its ``max_exponent``.
+    Returns NaN for every other pair, for whatever is not two C-contiguous
+    float64 ndarrays of one or two dimensions (the same for both) with
+    lengths at least 2, for a shape that suggests channels first, for equal
+    lengths whose band is the diagonal alone, a gamma whose value could
+    overflow, a band in which no path fits, NaN or infinite values and
+    squared distances that could overflow: the caller then takes its
+    validating path, which computes or explains.
     """
-    cdef Py_ssize_t n = x.shape[0], m = y.shape[0], d = x.shape[1]
+    cdef cnp.ndarray a, b
+    cdef Py_ssize_t i, j, k, n, m, d, ndim
     cdef double amplitude, value
-    cdef bint expd
-    cdef Workspace* ws
-    if y.shape[1] != d or n == 0 or m == 0 or d == 0:
+    cdef bint expd, small
+    cdef Workspace ws
+    cdef double* mem
+    cdef const double* xp
+    cdef const double* yp
+    cdef sdtw_call call
+    if type(x) is not cnp.ndarray or type(y) is not cnp.ndarray:
         return NAN
-    amplitude = sdtw_block_abs_max(&x[0, 0], d, n, d) + sdtw_block_abs_max(&y[0, 0], d, m, d)
+    a = <cnp.ndarray> x
+    b = <cnp.ndarray> y
+    ndim = cnp.PyArray_NDIM(a)
+    if cnp.PyArray_TYPE(a) != cnp.NPY_DOUBLE or cnp.PyArray_TYPE(b) != cnp.NPY_DOUBLE \
+            or ndim < 1 or ndim > 2 or cnp.PyArray_NDIM(b) != ndim \
+            or not (cnp.PyArray_IS_C_CONTIGUOUS(a) and cnp.PyArray_IS_C_CONTIGUOUS(b)):
+        return NAN
+    n = cnp.PyArray_DIM(a, 0)
+    m = cnp.PyArray_DIM(b, 0)
+    d = cnp.PyArray_DIM(a, 1) if ndim == 2 else 1
+    small = min(n, m) < wavefront_min and n * m <= max_cells
+    if (ndim == 2 and (cnp.PyArray_DIM(b, 1) != d or d > n or d == 0)) or min(n, m) < 2 \
+            or not (small or (min(n, m) >= wavefront_min and radius < 0 and slope == 0.0)) \
+            or (n == m and (radius == 0 or slope == 1.0)) \
+            or not gamma * 1.1 * (n + m) <= DBL_MAX / 2:
+        return NAN
+    xp = <const double*> cnp.PyArray_DATA(a)
+    yp = <const double*> cnp.PyArray_DATA(b)
+    amplitude = sdtw_block_abs_max(xp, d, n, d) + sdtw_block_abs_max(yp, d, m, d)
     if not amplitude * amplitude * d < DBL_MAX:  # also false for NaN
         return NAN
     expd = gamma > 0.0 and (n + m) * (amplitude * amplitude * d) < max_exponent * gamma * LN2
-    ws = _ws_new(&n, &m, 1, 1, NULL, False)
-    if ws == NULL:
+    if not small:  # anti-diagonals: exp domain or hard DTW only
+        if gamma > 0.0 and not expd:
+            return NAN
+        mem = <double*> malloc((8 * (n + 2) + d * (n + m)) * sizeof(double))
+        if mem == NULL:
+            raise MemoryError()
+        for i in range(n):  # x transposed and y reversed and transposed, as the kernel reads them
+            for k in range(d):
+                mem[8 * (n + 2) + k * n + i] = xp[i * d + k]
+        for j in range(m):
+            for k in range(d):
+                mem[8 * (n + 2) + d * n + k * m + j] = yp[(m - 1 - j) * d + k]
+        sdtw_call_init(&call)
+        with nogil:
+            sdtw_join(&call)
+            value = _wavefront_value(mem + 8 * (n + 2), mem + 8 * (n + 2) + d * n, n, m, d,
+                                     gamma, mem, NULL, NULL, 0)
+            sdtw_leave()
+        free(mem)
+        raise_if_stopped(&call)
+        return value
+    # by rows: one block for the buffers of a value (see Workspace)
+    mem = <double*> malloc((7 * (m + 1) + 2 * n) * sizeof(double))
+    if mem == NULL:
         raise MemoryError()
-    value = _pair(&x[0, 0], &y[0, 0], NULL, 0, n, m, d, gamma,
-                  _pair_rows(n, m, radius, slope, ws.band), expd, ws, False,
-                  NULL, NULL, NULL)
-    _ws_free(ws)
+    memset(&ws, 0, sizeof(Workspace))
+    ws.rows = mem
+    ws.erows = mem + 2 * (m + 1)
+    ws.cost = mem + 4 * (m + 1)
+    ws.gf = mem + 5 * (m + 1)
+    ws.ge = mem + 6 * (m + 1)
+    ws.band = <Py_ssize_t*> (mem + 7 * (m + 1))
+    if (radius >= 0 or slope != 0.0) and not sdtw_band_rows(n, m, radius, slope, ws.band):
+        value = NAN
+    else:
+        value = _pair(xp, yp, NULL, 0, n, m, d, gamma,
+                      _pair_rows(n, m, radius, slope, ws.band), expd, &ws, False,
+                      NULL, NULL, NULL)
+    free(mem)
     return value
 
 

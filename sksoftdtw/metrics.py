@@ -37,12 +37,13 @@ import numpy as np
 from ._kernels import fast as _fast
 from ._plan import MAX_EXPONENT as _MAX_EXPONENT
 from ._plan import CDIST_BLOCK_PAIRS as _CDIST_BLOCK_PAIRS
+from ._plan import NO_BAND as _NO_BAND
 from ._plan import Band as _Band
 from ._plan import band_rows as _band_rows
 from ._plan import apart as _apart
 from ._plan import forced as _forced
 from ._plan import plan
-from ._plan import small_pair_by_rows as _small_pair_by_rows
+from ._plan import light_pair_limits as _light_pair_limits
 from .parallel import batch_blocks, cdist_blocks, distributed_backend_active
 from .utils._docstrings import fill_doc
 from .utils._validation import (
@@ -94,6 +95,8 @@ _SEE_BAND = """sakoe_chiba_radius : int or None, default=None
 
 def _check_band(sakoe_chiba_radius, itakura_max_slope):
     """The `Band` of the public parameters, validated."""
+    if sakoe_chiba_radius is None and itakura_max_slope is None:
+        return _NO_BAND
     return _Band(check_radius(sakoe_chiba_radius), check_slope(itakura_max_slope))
 
 
@@ -389,7 +392,7 @@ def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None
     """
     gamma = check_gamma(gamma)
     band = _check_band(sakoe_chiba_radius, itakura_max_slope)
-    value = _small_pair_value(x, y, gamma, band)
+    value = _light_pair_value(x, y, gamma, band)
     if value is not None:
         return value
     x, y = _pair(x, y)
@@ -401,25 +404,14 @@ def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None
 _FIRST = np.zeros(1, dtype=np.intp)
 
 
-def _small_pair_value(x, y, gamma, band):
-    """The value of two short float64 ndarrays, or None for any other input
-    (which then takes the validating path), and for pairs of a single alignment."""
-    if not (type(x) is np.ndarray and type(y) is np.ndarray and x.dtype == np.float64
-            and y.dtype == np.float64 and 1 <= x.ndim == y.ndim <= 2
-            and _small_pair_by_rows(len(x), len(y))):
+def _light_pair_value(x, y, gamma, band):
+    """The value of two float64 ndarrays computed with light checks (see
+    `_plan.light_pair_limits`), or None for any other input or pair (which then
+    takes the validating path)."""
+    limits = _light_pair_limits()
+    if limits is None:
         return None
-    # single alignments and shapes that suggest channels first: the validating path
-    if min(len(x), len(y)) == 1 or (_diagonal_only(band) and len(x) == len(y)) \
-            or (x.ndim == 2 and x.shape[1] > len(x)):
-        return None
-    if x.ndim == 1:
-        x, y = x[:, None], y[:, None]
-    if not (x.flags.c_contiguous and y.flags.c_contiguous):
-        return None
-    check_gamma_range(gamma, len(x) + len(y))
-    if not band.none:
-        _band_rows(len(x), len(y), band)  # raises when no path fits
-    value = _fast.small_pair_value(x, y, gamma, *band, _MAX_EXPONENT)
+    value = _fast.light_pair_value(x, y, gamma, *band, _MAX_EXPONENT, *limits)
     return None if value != value else value
 
 

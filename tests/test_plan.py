@@ -293,21 +293,23 @@ def test_padding_has_a_limit():
 
 
 @pytest.mark.parametrize("gamma", [0.0, 1e-3, 0.1, 1.0, 100.0])
-@pytest.mark.parametrize("shape", [(8, 8, 0), (1, 5, 0), (9, 3, 2), (63, 40, 3)])
+@pytest.mark.parametrize("shape", [(7, 8, 0), (1, 5, 0), (9, 3, 2), (5, 400, 1), (8, 8, 0),
+                                   (63, 40, 3), (200, 150, 1)])
 @pytest.mark.parametrize("radius", [None, 1])
-def test_small_pair_path(monkeypatch, gamma, shape, radius):
-    """Short float64 arrays take the light path: the oracle's value, and the
-    value of the planned path bit for bit."""
+def test_light_pair_path(monkeypatch, gamma, shape, radius):
+    """float64 arrays of one pair take the light path: the oracle's value, and
+    the value of the path the plan makes for them, bit for bit."""
     n, m, d = shape
     rng = np.random.default_rng(n * m)
     x = rng.standard_normal((n, d) if d else n)
     y = rng.standard_normal((m, d) if d else m)
-    assert _plan.small_pair_by_rows(n, m)
     v = sk.soft_dtw(x, y, gamma, sakoe_chiba_radius=radius)
     assert isinstance(v, float)
-    np.testing.assert_allclose(v, _oracle(x, y, gamma, radius)[0], rtol=1e-10, atol=1e-12)
-    monkeypatch.setenv("SKSOFTDTW_STRATEGY", "rows")
-    assert not _plan.small_pair_by_rows(n, m)
+    if n * m <= 5000:
+        np.testing.assert_allclose(v, _oracle(x, y, gamma, radius)[0], rtol=1e-10, atol=1e-12)
+    planned = _plan.explain(sk.soft_dtw_batch, [x], [y], gamma, sakoe_chiba_radius=radius)
+    monkeypatch.setenv("SKSOFTDTW_STRATEGY", planned.order)
+    assert _plan.light_pair_limits() is None
     forced = sk.soft_dtw(x, y, gamma, sakoe_chiba_radius=radius)
     if min(n, m) == 1:  # one alignment: exact by the hard recursion unless forced
         assert forced == pytest.approx(v, rel=1e-14)
@@ -321,13 +323,13 @@ def test_small_pair_path(monkeypatch, gamma, shape, radius):
     (np.ones((3, 2)), np.ones((3, 1)), "mismatched dimensions"),
     (np.array([1e200, 1.0]), np.array([-1e200, 1.0]), "too large"),
 ])
-def test_small_pair_path_bad_input(x, y, match):
+def test_light_pair_path_bad_input(x, y, match):
     """What the light path does not compute gets the validating path's error."""
     with pytest.raises(ValueError, match=match):
         sk.soft_dtw(x, y)
 
 
-def test_small_pair_path_other_layouts():
+def test_light_pair_path_other_layouts():
     """float32, non-contiguous and list inputs give the float64 value."""
     rng = np.random.default_rng(0)
     x, y = rng.standard_normal((6, 2)), rng.standard_normal((7, 2))

@@ -576,6 +576,9 @@ def check_gamma(gamma, *, allow_zero=True):
     ...
     ValueError: gamma must be 0 (hard DTW) or at least 2.2250738585072014e-308 (the smallest normal float64), got 1e-310
     """
+    if type(gamma) is float and (_MIN_GAMMA <= gamma <= _FLOAT_MAX
+                                 or (gamma == 0.0 and allow_zero)):  # the common cases, fast
+        return gamma
     if isinstance(gamma, bool) or not isinstance(gamma, numbers.Real):
         raise TypeError(f"gamma must be a real number, got {gamma!r}")
     gamma = float(gamma)
