@@ -136,6 +136,13 @@ LONG_PAIR_RATIO = 8
 # short series costs microseconds, not tens of them.
 SMALL_PAIR_MAX_CELLS = 4096
 
+# The light path of one pair's value and gradient takes pairs up to this many
+# cells (by anti-diagonals, and by rows up to SMALL_PAIR_MAX_CELLS): it
+# allocates the weights of every cell afresh, where the batched path keeps
+# its workspace from call to call (beyond 2^16 cells, 1.5 MB, its page faults
+# would cost more than the checks the light path saves).
+LIGHT_GRADIENT_MAX_CELLS = 2**16
+
 # A pairwise matrix is computed by blocks of rows: the pair indices and the
 # temporaries of a block take about 12 times its values, so that blocks of a
 # 32nd of the matrix (within these bounds, in pairs) keep the peak memory of a
@@ -592,16 +599,16 @@ def _plan_second_order(want, lengths_x, lengths_y, gamma, band, max_cost, per_pa
 
 
 def light_pair_limits():
-    """The largest number of cells and the length bound of the light path of
-    one pair's value (validation aside, no object of the batched path built):
-    pairs whose shortest length is below `PAIR_WAVEFRONT_MIN_LENGTH` and that have
-    at most `SMALL_PAIR_MAX_CELLS` cells, by rows, and pairs at least that
-    long with no band, by anti-diagonals, in the domain of
-    `exp_domain_exact` (or hard DTW), as the plan would compute them. None
-    when a strategy is forced."""
+    """The limits of the light path of one pair (validation aside, no object
+    of the batched path built): the largest number of cells of a pair by
+    rows, whose shortest length is below `PAIR_WAVEFRONT_MIN_LENGTH`, that
+    length, from which pairs with no band run by anti-diagonals (exp domain,
+    `exp_domain_exact` of the pair's costs, or hard DTW), and the largest
+    number of cells of a pair whose gradient it computes; as the plan would
+    compute them. None when a strategy is forced."""
     if os.environ.get("SKSOFTDTW_STRATEGY"):
         return None
-    return SMALL_PAIR_MAX_CELLS, PAIR_WAVEFRONT_MIN_LENGTH
+    return SMALL_PAIR_MAX_CELLS, PAIR_WAVEFRONT_MIN_LENGTH, LIGHT_GRADIENT_MAX_CELLS
 
 
 def _record(p):

@@ -305,7 +305,7 @@ cdef void _backward_rows(const double* W, const double* W_below, Py_ssize_t i0,
     its Jacobian-vector product with the squared Euclidean cost into
     ``gx``/``gy`` when either is not NULL.
     """
-    cdef Py_ssize_t i, j, lo, hi
+    cdef Py_ssize_t i, j, lo, hi, lo_n = 0, hi_n = 0
     cdef double* nxt = erows
     cdef double* cur = erows + (m + 1)
     cdef double* tmp
@@ -318,21 +318,22 @@ cdef void _backward_rows(const double* W, const double* W_below, Py_ssize_t i0,
         memset(cur, 0, (m + 1) * sizeof(double))
         w_cur = W + 3 * (i - i0) * m
         w_nxt = W + 3 * (i + 1 - i0) * m if i + 1 < i1 else W_below
-        if i == n - 1:
+        if i + 1 < n:
+            _band(i + 1, n, m, band, &lo_n, &hi_n)
+        else:
             cur[m - 1] = 1.0
-            hi = m - 1
-        for j in range(hi - 1, lo - 1, -1):
-            # successors: (i, j + 1) via "left", (i + 1, j) via "up",
-            # (i + 1, j + 1) via "diagonal"
-            if j + 1 < m:
+            lo_n = hi_n = 0
+        # successors: (i, j + 1) via "left", (i + 1, j) via "up", (i + 1,
+        # j + 1) via "diagonal"; a weight is read only inside its row's band
+        # (outside it, the weights were never written: any content)
+        for j in range(hi - 2 if i == n - 1 else hi - 1, lo - 1, -1):
+            if j + 1 < hi:
                 cur[j] = cur[j + 1] * w_cur[3 * (j + 1) + 2]
-            if i + 1 < n:
+            if lo_n <= j < hi_n:
                 cur[j] += nxt[j] * w_nxt[3 * j + 1]
-                if j + 1 < m:
-                    cur[j] += nxt[j + 1] * w_nxt[3 * (j + 1)]
+            if lo_n <= j + 1 < hi_n:
+                cur[j] += nxt[j + 1] * w_nxt[3 * (j + 1)]
             cur[j] = min(cur[j], 1.0)  # a probability: no rounding above 1
-        if i == n - 1:
-            _band(i, n, m, band, &lo, &hi)
         if E != NULL:
             for j in range(lo, hi):
                 E[i * ld + j] = cur[j]
@@ -1850,32 +1851,37 @@ def batch_cost(const double[:, :, ::1] D,              # IN
     raise_if_stopped(&call)
 
 
-def light_pair_value(object x, object y, double gamma, Py_ssize_t radius, double slope,
-                     double max_exponent, Py_ssize_t max_cells, Py_ssize_t wavefront_min):
-    """Value of one pair with its checks done here at the cost of a few
-    comparisons and one pass over the data: the path of a loop over many
-    pairs, and of one call on a long pair.
+def light_pair(object x, object y, double gamma, Py_ssize_t radius, double slope,
+               double max_exponent, Py_ssize_t max_cells, Py_ssize_t wavefront_min,
+               Py_ssize_t grad_max_cells, object grad):
+    """Value of one pair, and its gradient with respect to ``x`` written to
+    ``grad`` when it is not None, with the checks done here at the cost of a
+    few comparisons and one pass over the data: the path of a loop over many
+    pairs, and of one call on a long pair's value.
 
     By rows (in the band of the Sakoe-Chiba ``radius`` and the Itakura
     ``slope``) when the shortest length is below ``wavefront_min`` and the
     pair has at most ``max_cells`` cells; by anti-diagonals (no band, the
     exp domain or hard DTW) when the shortest length is at least
-    ``wavefront_min``; the domain is chosen as
-    ``sksoftdtw._plan.exp_domain_exact`` does, with its ``max_exponent``.
-    Returns NaN for every other pair, for whatever is not two C-contiguous
-    float64 ndarrays of one or two dimensions (the same for both) with
-    lengths at least 2, for a shape that suggests channels first, for equal
-    lengths whose band is the diagonal alone, a gamma whose value could
-    overflow, a band in which no path fits, NaN or infinite values and
-    squared distances that could overflow: the caller then takes its
-    validating path, which computes or explains.
+    ``wavefront_min`` (and the pair has at most ``grad_max_cells`` cells for
+    a gradient); the domain is chosen as ``sksoftdtw._plan.exp_domain_exact``
+    does, with its ``max_exponent``. ``grad`` is a C-contiguous float64 array
+    of the size of ``x``. Returns NaN for every other pair, for whatever is
+    not two C-contiguous float64 ndarrays of one or two dimensions (the same
+    for both) with lengths at least 2, for a shape that suggests channels
+    first, for equal lengths whose band is the diagonal alone, a gamma whose
+    value could overflow, a band in which no path fits, NaN or infinite
+    values and squared distances that could overflow: the caller then takes
+    its validating path, which computes or explains.
     """
     cdef cnp.ndarray a, b
-    cdef Py_ssize_t i, j, k, n, m, d, ndim
+    cdef Py_ssize_t i, j, k, n, m, d, ndim, w
     cdef double amplitude, value
-    cdef bint expd, small
+    cdef bint expd, small, want_grad = grad is not None
     cdef Workspace ws
     cdef double* mem
+    cdef double* xt
+    cdef double* gx = NULL
     cdef const double* xp
     cdef const double* yp
     cdef sdtw_call call
@@ -1893,10 +1899,17 @@ def light_pair_value(object x, object y, double gamma, Py_ssize_t radius, double
     d = cnp.PyArray_DIM(a, 1) if ndim == 2 else 1
     small = min(n, m) < wavefront_min and n * m <= max_cells
     if (ndim == 2 and (cnp.PyArray_DIM(b, 1) != d or d > n or d == 0)) or min(n, m) < 2 \
-            or not (small or (min(n, m) >= wavefront_min and radius < 0 and slope == 0.0)) \
+            or not (small or (min(n, m) >= wavefront_min and radius < 0 and slope == 0.0
+                              and not (want_grad and n * m > grad_max_cells))) \
             or (n == m and (radius == 0 or slope == 1.0)) \
             or not gamma * 1.1 * (n + m) <= DBL_MAX / 2:
         return NAN
+    if want_grad:
+        if type(grad) is not cnp.ndarray or cnp.PyArray_TYPE(<cnp.ndarray> grad) != cnp.NPY_DOUBLE \
+                or not cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray> grad) \
+                or cnp.PyArray_SIZE(<cnp.ndarray> grad) != n * d:
+            raise ValueError("grad must be a C-contiguous float64 array of the size of x")
+        gx = <double*> cnp.PyArray_DATA(<cnp.ndarray> grad)
     xp = <const double*> cnp.PyArray_DATA(a)
     yp = <const double*> cnp.PyArray_DATA(b)
     amplitude = sdtw_block_abs_max(xp, d, n, d) + sdtw_block_abs_max(yp, d, m, d)
@@ -1906,41 +1919,65 @@ def light_pair_value(object x, object y, double gamma, Py_ssize_t radius, double
     if not small:  # anti-diagonals: exp domain or hard DTW only
         if gamma > 0.0 and not expd:
             return NAN
-        mem = <double*> malloc((8 * (n + 2) + d * (n + m)) * sizeof(double))
+        # the state of two anti-diagonals; x transposed, y reversed and
+        # transposed, as the kernel reads them; with a gradient, the
+        # gradients in that layout and the weights of every cell, padded
+        w = n + 2
+        mem = <double*> malloc((8 * w + d * (n + m) + (d * (n + m) + 2 * w + 3 * n * m
+                                                        if want_grad else 0)) * sizeof(double))
         if mem == NULL:
             raise MemoryError()
-        for i in range(n):  # x transposed and y reversed and transposed, as the kernel reads them
+        xt = mem + 8 * w
+        for i in range(n):
             for k in range(d):
-                mem[8 * (n + 2) + k * n + i] = xp[i * d + k]
+                xt[k * n + i] = xp[i * d + k]
         for j in range(m):
             for k in range(d):
-                mem[8 * (n + 2) + d * n + k * m + j] = yp[(m - 1 - j) * d + k]
+                xt[d * n + k * m + j] = yp[(m - 1 - j) * d + k]
+        if want_grad:
+            memset(xt + d * (n + m), 0, d * (n + m) * sizeof(double))
         sdtw_call_init(&call)
         with nogil:
             sdtw_join(&call)
-            value = _wavefront_value(mem + 8 * (n + 2), mem + 8 * (n + 2) + d * n, n, m, d,
-                                     gamma, mem, NULL, NULL, 0)
+            if want_grad:
+                value = _wavefront_value_grad(xt, xt + d * n, n, m, d, gamma, mem,
+                                              xt + 2 * d * (n + m) + w, xt + d * (n + m),
+                                              xt + d * (2 * n + m))
+                for i in range(n):
+                    for k in range(d):
+                        gx[i * d + k] = xt[d * (n + m) + k * n + i]
+            else:
+                value = _wavefront_value(xt, xt + d * n, n, m, d, gamma, mem, NULL, NULL, 0)
             sdtw_leave()
         free(mem)
         raise_if_stopped(&call)
         return value
-    # by rows: one block for the buffers of a value (see Workspace)
-    mem = <double*> malloc((7 * (m + 1) + 2 * n) * sizeof(double))
+    # by rows: one block for the buffers (see Workspace), and the weights of
+    # every cell for a gradient
+    mem = <double*> malloc((9 * (m + 1) + 2 * n + (3 * n * m if want_grad else 0))
+                           * sizeof(double))
     if mem == NULL:
         raise MemoryError()
     memset(&ws, 0, sizeof(Workspace))
     ws.rows = mem
     ws.erows = mem + 2 * (m + 1)
-    ws.cost = mem + 4 * (m + 1)
-    ws.gf = mem + 5 * (m + 1)
-    ws.ge = mem + 6 * (m + 1)
-    ws.band = <Py_ssize_t*> (mem + 7 * (m + 1))
+    ws.brows = mem + 4 * (m + 1)
+    ws.cost = mem + 6 * (m + 1)
+    ws.gf = mem + 7 * (m + 1)
+    ws.ge = mem + 8 * (m + 1)
+    ws.band = <Py_ssize_t*> (mem + 9 * (m + 1))
+    ws.W = mem + 9 * (m + 1) + 2 * n
     if (radius >= 0 or slope != 0.0) and not sdtw_band_rows(n, m, radius, slope, ws.band):
         value = NAN
     else:
+        if want_grad:
+            memset(gx, 0, n * d * sizeof(double))
+            # weights outside the band are never written, nor may they be
+            # read: NaN there makes any such read fail every test
+            _nan_guard(ws.W, 3 * n * m)
         value = _pair(xp, yp, NULL, 0, n, m, d, gamma,
-                      _pair_rows(n, m, radius, slope, ws.band), expd, &ws, False,
-                      NULL, NULL, NULL)
+                      _pair_rows(n, m, radius, slope, ws.band), expd, &ws, want_grad,
+                      NULL, gx, NULL)
     free(mem)
     return value
 

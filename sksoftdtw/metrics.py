@@ -392,7 +392,7 @@ def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None
     """
     gamma = check_gamma(gamma)
     band = _check_band(sakoe_chiba_radius, itakura_max_slope)
-    value = _light_pair_value(x, y, gamma, band)
+    value = _light_pair(x, y, gamma, band)
     if value is not None:
         return value
     x, y = _pair(x, y)
@@ -404,14 +404,15 @@ def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None
 _FIRST = np.zeros(1, dtype=np.intp)
 
 
-def _light_pair_value(x, y, gamma, band):
+def _light_pair(x, y, gamma, band, grad=None):
     """The value of two float64 ndarrays computed with light checks (see
-    `_plan.light_pair_limits`), or None for any other input or pair (which then
-    takes the validating path)."""
+    `_plan.light_pair_limits`), and the gradient with respect to ``x``
+    written to ``grad`` when given; None for any other input or pair (which
+    then takes the validating path)."""
     limits = _light_pair_limits()
     if limits is None:
         return None
-    value = _fast.light_pair_value(x, y, gamma, *band, _MAX_EXPONENT, *limits)
+    value = _fast.light_pair(x, y, gamma, *band, _MAX_EXPONENT, *limits, grad)
     return None if value != value else value
 
 
@@ -537,12 +538,17 @@ def soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura
     >>> value, grad
     (1.0, array([0., 2., 0.]))
     """
+    gamma = check_gamma(gamma)
+    band = _check_band(sakoe_chiba_radius, itakura_max_slope)
+    if type(x) is np.ndarray:
+        grad = np.empty(x.shape)
+        value = _light_pair(x, y, gamma, band, grad)
+        if value is not None:
+            return value, grad
     dtype = _float_dtype(x, y)
     x_arr, y = _pair(x, y)
     values, grad, _ = _value_grad(_as_dataset(x_arr, name="x"), _as_dataset(y, name="y"),
-                                  check_gamma(gamma),
-                                  _check_band(sakoe_chiba_radius, itakura_max_slope), None,
-                                  True, False)
+                                  gamma, band, None, True, False)
     return float(values[0]), grad.reshape(x_arr.shape if np.ndim(x) == 2 else -1).astype(
         dtype, copy=False)
 

@@ -297,24 +297,32 @@ def test_padding_has_a_limit():
                                    (63, 40, 3), (200, 150, 1)])
 @pytest.mark.parametrize("radius", [None, 1])
 def test_light_pair_path(monkeypatch, gamma, shape, radius):
-    """float64 arrays of one pair take the light path: the oracle's value, and
-    the value of the path the plan makes for them, bit for bit."""
+    """float64 arrays of one pair take the light path: the oracle's value and
+    gradient, and those of the path the plan makes for them, bit for bit."""
     n, m, d = shape
     rng = np.random.default_rng(n * m)
     x = rng.standard_normal((n, d) if d else n)
     y = rng.standard_normal((m, d) if d else m)
     v = sk.soft_dtw(x, y, gamma, sakoe_chiba_radius=radius)
-    assert isinstance(v, float)
+    vg, g = sk.soft_dtw_value_and_grad(x, y, gamma, sakoe_chiba_radius=radius)
+    assert isinstance(v, float) and isinstance(vg, float)
+    assert g.shape == x.shape and g.dtype == np.float64
     if n * m <= 5000:
-        np.testing.assert_allclose(v, _oracle(x, y, gamma, radius)[0], rtol=1e-10, atol=1e-12)
-    planned = _plan.explain(sk.soft_dtw_batch, [x], [y], gamma, sakoe_chiba_radius=radius)
+        value, _, (gx, _) = _oracle(x, y, gamma, radius)
+        np.testing.assert_allclose([v, vg], value, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(g, gx.reshape(x.shape), rtol=1e-8, atol=1e-10)
+    planned = _plan.explain(sk.soft_dtw_batch, [x], [y], gamma, sakoe_chiba_radius=radius,
+                            return_grad="x")
     monkeypatch.setenv("SKSOFTDTW_STRATEGY", planned.order)
     assert _plan.light_pair_limits() is None
     forced = sk.soft_dtw(x, y, gamma, sakoe_chiba_radius=radius)
+    forced_vg, forced_g = sk.soft_dtw_value_and_grad(x, y, gamma, sakoe_chiba_radius=radius)
     if min(n, m) == 1:  # one alignment: exact by the hard recursion unless forced
         assert forced == pytest.approx(v, rel=1e-14)
+        np.testing.assert_allclose(forced_g, g, rtol=1e-12, atol=1e-14)
     else:
-        assert forced == v
+        assert forced == v and forced_vg == vg
+        np.testing.assert_array_equal(forced_g, g)
 
 
 @pytest.mark.parametrize("x, y, match", [
