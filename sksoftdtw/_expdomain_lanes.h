@@ -7,6 +7,9 @@
  * are undefined at the end. */
 #define SDTW_TEACH for (int h = 0; h < SDTW_TNV; h++)
 #define SDTW_TSTEP(p, h) ((p) + (h) * SDTW_TVW)
+/* Dimensions of a lane Jacobian-vector product held in registers at once:
+ * their x and sums take 16 vectors (of 32 with AVX-512, 16 with AVX2). */
+#define SDTW_TKB (SDTW_TNV < 8 ? 8 / SDTW_TNV : 1)
 
 static inline sdtw_lanes SDTW_NAME(sdtw_lanes_load)(const SDTW_T *p)
 {
@@ -116,37 +119,62 @@ static inline sdtw_lanes SDTW_NAME(sdtw_lanes_e_step)(sdtw_lanes el, const SDTW_
  * pairs: adds sum_j 2 E_ij (x_i - y_j) to the gradient of x_i and subtracts
  * each term from the gradient of y_j, for j in [lo, hi); E, x and y laid out
  * [j][lane], [k][lane] and [j][k][lane]. Either gradient may be NULL (not
- * wanted). */
-static inline void SDTW_NAME(sdtw_lanes_jvp_row)(const SDTW_T *e, const SDTW_T *xi,
-                                                const SDTW_T *yl, ptrdiff_t lo, ptrdiff_t hi,
-                                                ptrdiff_t d, SDTW_T *gxi, SDTW_T *gyl)
+ * wanted). Dimensions k0 to k0 + kb - 1 (kb <= SDTW_TKB): their x and sums
+ * stay in registers while j runs along the row, so y is read in contiguous
+ * runs of kb lane blocks. */
+static inline void SDTW_NAME(sdtw_lanes_jvp_dims)(const SDTW_T *e, const SDTW_T *xi,
+                                                 const SDTW_T *yl, ptrdiff_t lo, ptrdiff_t hi,
+                                                 ptrdiff_t d, ptrdiff_t k0, int kb,
+                                                 SDTW_T *gxi, SDTW_T *gyl)
 {
-    SDTW_TV two = SDTW_TOP(set1)(2);
-    for (ptrdiff_t k = 0; k < d; k++) {
+    SDTW_TV two = SDTW_TOP(set1)(2), x[SDTW_TKB][SDTW_TNV], acc[SDTW_TKB][SDTW_TNV];
+    for (int c = 0; c < kb; c++) {
         SDTW_TEACH {
-            SDTW_TV x = SDTW_TOP(load)(SDTW_TSTEP(xi + k * SDTW_L, h));
-            SDTW_TV acc = SDTW_TOP(set1)(0);
-            for (ptrdiff_t j = lo; j < hi; j++) {
-                const SDTW_T *yjk = SDTW_TSTEP(yl + (j * d + k) * SDTW_L, h);
+            x[c][h] = SDTW_TOP(load)(SDTW_TSTEP(xi + (k0 + c) * SDTW_L, h));
+            acc[c][h] = SDTW_TOP(set1)(0);
+        }
+    }
+    for (ptrdiff_t j = lo; j < hi; j++) {
+        const SDTW_T *yj = yl + (j * d + k0) * SDTW_L;
+        SDTW_TV ej[SDTW_TNV];
+        SDTW_TEACH ej[h] = SDTW_TOP(mul)(two, SDTW_TOP(load)(SDTW_TSTEP(e + j * SDTW_L, h)));
+        for (int c = 0; c < kb; c++) {
+            SDTW_TEACH {
                 SDTW_TV t = SDTW_TOP(mul)(
-                    SDTW_TOP(mul)(two, SDTW_TOP(load)(SDTW_TSTEP(e + j * SDTW_L, h))),
-                    SDTW_TOP(sub)(x, SDTW_TOP(load)(yjk)));
-                acc = SDTW_TOP(add)(acc, t);
+                    ej[h], SDTW_TOP(sub)(x[c][h], SDTW_TOP(load)(SDTW_TSTEP(yj + c * SDTW_L, h))));
+                acc[c][h] = SDTW_TOP(add)(acc[c][h], t);
                 if (gyl != NULL) {
-                    SDTW_T *gy = gyl + (yjk - yl);
+                    SDTW_T *gy = SDTW_TSTEP(gyl + (yj - yl) + c * SDTW_L, h);
                     SDTW_TOP(store)(gy, SDTW_TOP(sub)(SDTW_TOP(load)(gy), t));
                 }
             }
-            if (gxi != NULL) {
-                SDTW_T *gx = SDTW_TSTEP(gxi + k * SDTW_L, h);
-                SDTW_TOP(store)(gx, SDTW_TOP(add)(SDTW_TOP(load)(gx), acc));
+        }
+    }
+    if (gxi != NULL) {
+        for (int c = 0; c < kb; c++) {
+            SDTW_TEACH {
+                SDTW_T *gx = SDTW_TSTEP(gxi + (k0 + c) * SDTW_L, h);
+                SDTW_TOP(store)(gx, SDTW_TOP(add)(SDTW_TOP(load)(gx), acc[c][h]));
             }
         }
     }
 }
 
+/* sdtw_lanes_jvp_dims over all the d dimensions, SDTW_TKB at a time. */
+static inline void SDTW_NAME(sdtw_lanes_jvp_row)(const SDTW_T *e, const SDTW_T *xi,
+                                                const SDTW_T *yl, ptrdiff_t lo, ptrdiff_t hi,
+                                                ptrdiff_t d, SDTW_T *gxi, SDTW_T *gyl)
+{
+    ptrdiff_t k0 = 0;
+    for (; k0 + SDTW_TKB <= d; k0 += SDTW_TKB)
+        SDTW_NAME(sdtw_lanes_jvp_dims)(e, xi, yl, lo, hi, d, k0, SDTW_TKB, gxi, gyl);
+    for (; k0 < d; k0++)
+        SDTW_NAME(sdtw_lanes_jvp_dims)(e, xi, yl, lo, hi, d, k0, 1, gxi, gyl);
+}
+
 #undef SDTW_TEACH
 #undef SDTW_TSTEP
+#undef SDTW_TKB
 #undef SDTW_T
 #undef SDTW_NAME
 #undef SDTW_L
