@@ -61,14 +61,16 @@ def test_builds_agree(build, gamma, d):
 @pytest.mark.parametrize("gamma", [1e-3, 1.0, 1e3])
 @pytest.mark.parametrize("radius", [0, 1, 5, -1])
 @pytest.mark.parametrize("shape", [(6, 6), (4, 9), (9, 4), (1, 7), (7, 1), (2, 2)])
-def test_lanes_values_equal_rows_in_any_band(build, gamma, radius, shape):
+@pytest.mark.parametrize("d", [1, 9])
+def test_lanes_values_equal_rows_in_any_band(build, gamma, radius, shape, d):
     """The lane step (cells in registers along a row, boundary and out-of-band
     cells as zeros) gives the row kernel's values, for the narrowest bands of
-    unequal lengths too, and never a NaN."""
+    unequal lengths too, and never a NaN; at d = 9 with the costs computed
+    several rows at a time, over the union of their bands."""
     rng = np.random.default_rng(2)
     n, m = shape
-    X = check_dataset([rng.standard_normal((n, 1)) for _ in range(16)])
-    Y = check_dataset([rng.standard_normal((m, 1)) for _ in range(16)])
+    X = check_dataset([rng.standard_normal((n, d)) for _ in range(16)])
+    Y = check_dataset([rng.standard_normal((m, d)) for _ in range(16)])
     idx = np.arange(16, dtype=np.intp)
     ref, out = np.empty(16), np.empty(16)
     BASELINE.pairs_value(X.data, X.offsets, Y.data, Y.offsets, idx, idx, gamma, radius,
@@ -85,14 +87,15 @@ def test_lanes_values_equal_rows_in_any_band(build, gamma, radius, shape):
 @pytest.mark.parametrize("wanted", ["x", "y", "both"])
 @pytest.mark.parametrize("block", [1, 4, 100])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("d", [2, 7])
+@pytest.mark.parametrize("d", [2, 9])
 def test_lanes_gradients_equal_rows(build, gamma, radius, wanted, block, dtype, d):
     """Pairs in SIMD lanes (groups of equal lengths, a partial group among
     them) give the values and gradients of the row kernel, pair by pair,
     with the weights of every row or of blocks of rows (recomputed from
     checkpoints), in float64 and in float32 (to float32 precision); a gradient
-    not wanted (an empty output) is not computed. Dimension 7 takes the
-    gradients' dimensions in blocks and one by one in every build."""
+    not wanted (an empty output) is not computed. Dimension 9 takes the
+    gradients' dimensions in blocks and one by one in every build, and the
+    costs several rows at a time."""
     rng = np.random.default_rng(1)
     lengths = [(12, 9)] * 20 + [(5, 5)] * 3 + [(1, 4)] * 2
     X = check_dataset([rng.standard_normal((n, d)) for n, _ in lengths])
