@@ -7,6 +7,10 @@
  * are undefined at the end. */
 #define SDTW_TEACH for (int h = 0; h < SDTW_TNV; h++)
 #define SDTW_TSTEP(p, h) ((p) + (h) * SDTW_TVW)
+/* Rows of costs, or dimensions of a Jacobian-vector product, a lane function
+ * keeps in registers at once: 8 vectors of sums (of 32 registers with
+ * AVX-512, 16 with AVX2). */
+#define SDTW_TKB (SDTW_TNV < 8 ? 8 / SDTW_TNV : 1)
 
 static inline sdtw_lanes SDTW_NAME(sdtw_lanes_load)(const SDTW_T *p)
 {
@@ -38,6 +42,56 @@ static inline sdtw_lanes SDTW_NAME(sdtw_lanes_sqdist)(const SDTW_T *x, const SDT
         }
     }
     return c;
+}
+
+/* sdtw_lanes_sqdist of r <= SDTW_TKB rows x_i, x_(i+1), ... (xi the first,
+ * laid out [i][k][lane]) and each y_j, j in [lo, hi): stored in c + row ldc +
+ * j SDTW_L. Each y_j is loaded once for the r rows, whose sums stay in
+ * registers. */
+static inline void SDTW_NAME(sdtw_lanes_sqdist_block)(const SDTW_T *xi, const SDTW_T *yl,
+                                                     ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t d,
+                                                     int r, SDTW_T *c, ptrdiff_t ldc)
+{
+    for (ptrdiff_t j = lo; j < hi; j++) {
+        const SDTW_T *yj = yl + j * d * SDTW_L;
+        SDTW_TV acc[SDTW_TKB][SDTW_TNV];
+        SDTW_TEACH {
+            SDTW_TV y = SDTW_TOP(load)(SDTW_TSTEP(yj, h));
+            for (int row = 0; row < r; row++) {
+                SDTW_TV diff = SDTW_TOP(sub)(
+                    SDTW_TOP(load)(SDTW_TSTEP(xi + row * d * SDTW_L, h)), y);
+                acc[row][h] = SDTW_TOP(mul)(diff, diff);
+            }
+        }
+        for (ptrdiff_t k = 1; k < d; k++) {
+            SDTW_TEACH {
+                SDTW_TV y = SDTW_TOP(load)(SDTW_TSTEP(yj + k * SDTW_L, h));
+                for (int row = 0; row < r; row++) {
+                    SDTW_TV diff = SDTW_TOP(sub)(
+                        SDTW_TOP(load)(SDTW_TSTEP(xi + (row * d + k) * SDTW_L, h)), y);
+                    acc[row][h] = SDTW_TOP(fma)(diff, diff, acc[row][h]);
+                }
+            }
+        }
+        for (int row = 0; row < r; row++)
+            SDTW_TEACH SDTW_TOP(store)(SDTW_TSTEP(c + row * ldc + j * SDTW_L, h), acc[row][h]);
+    }
+}
+
+/* The costs of rows i to i + r - 1 of SDTW_L pairs, columns [lo, hi), as
+ * sdtw_lanes_sqdist gives them (the same operations), in c + (row - i) ldc:
+ * y is read once for SDTW_TKB rows instead of once a row. */
+static inline void SDTW_NAME(sdtw_lanes_sqdist_rows)(const SDTW_T *xi, const SDTW_T *yl,
+                                                    ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t d,
+                                                    ptrdiff_t r, SDTW_T *c, ptrdiff_t ldc)
+{
+    ptrdiff_t row = 0;
+    for (; row + SDTW_TKB <= r; row += SDTW_TKB)
+        SDTW_NAME(sdtw_lanes_sqdist_block)(xi + row * d * SDTW_L, yl, lo, hi, d, SDTW_TKB,
+                                           c + row * ldc, ldc);
+    for (; row < r; row++)
+        SDTW_NAME(sdtw_lanes_sqdist_block)(xi + row * d * SDTW_L, yl, lo, hi, d, 1,
+                                           c + row * ldc, ldc);
 }
 
 /* exp(-c / gamma) lane by lane as a mantissa and its exponent in *e, for
@@ -116,37 +170,67 @@ static inline sdtw_lanes SDTW_NAME(sdtw_lanes_e_step)(sdtw_lanes el, const SDTW_
  * pairs: adds sum_j 2 E_ij (x_i - y_j) to the gradient of x_i and subtracts
  * each term from the gradient of y_j, for j in [lo, hi); E, x and y laid out
  * [j][lane], [k][lane] and [j][k][lane]. Either gradient may be NULL (not
- * wanted). */
-static inline void SDTW_NAME(sdtw_lanes_jvp_row)(const SDTW_T *e, const SDTW_T *xi,
-                                                const SDTW_T *yl, ptrdiff_t lo, ptrdiff_t hi,
-                                                ptrdiff_t d, SDTW_T *gxi, SDTW_T *gyl)
+ * wanted). Dimensions k0 to k0 + kb - 1 (kb <= SDTW_TKB): their x and sums
+ * stay in registers while j runs along the row, so y is read in contiguous
+ * runs of kb lane blocks. */
+static inline void SDTW_NAME(sdtw_lanes_jvp_dims)(const SDTW_T *e, const SDTW_T *xi,
+                                                 const SDTW_T *yl, ptrdiff_t lo, ptrdiff_t hi,
+                                                 ptrdiff_t d, ptrdiff_t k0, int kb,
+                                                 SDTW_T *gxi, SDTW_T *gyl)
 {
-    SDTW_TV two = SDTW_TOP(set1)(2);
-    for (ptrdiff_t k = 0; k < d; k++) {
+    SDTW_TV two = SDTW_TOP(set1)(2), x[SDTW_TKB][SDTW_TNV], acc[SDTW_TKB][SDTW_TNV];
+    for (int c = 0; c < kb; c++) {
         SDTW_TEACH {
-            SDTW_TV x = SDTW_TOP(load)(SDTW_TSTEP(xi + k * SDTW_L, h));
-            SDTW_TV acc = SDTW_TOP(set1)(0);
-            for (ptrdiff_t j = lo; j < hi; j++) {
-                const SDTW_T *yjk = SDTW_TSTEP(yl + (j * d + k) * SDTW_L, h);
-                SDTW_TV t = SDTW_TOP(mul)(
-                    SDTW_TOP(mul)(two, SDTW_TOP(load)(SDTW_TSTEP(e + j * SDTW_L, h))),
-                    SDTW_TOP(sub)(x, SDTW_TOP(load)(yjk)));
-                acc = SDTW_TOP(add)(acc, t);
+            x[c][h] = SDTW_TOP(load)(SDTW_TSTEP(xi + (k0 + c) * SDTW_L, h));
+            acc[c][h] = SDTW_TOP(set1)(0);
+        }
+    }
+    /* acc sums E_ij (x_i - y_j), doubled at the end (exactly) */
+    for (ptrdiff_t j = lo; j < hi; j++) {
+        const SDTW_T *yj = yl + (j * d + k0) * SDTW_L;
+        SDTW_TV ej[SDTW_TNV];
+        SDTW_TEACH ej[h] = SDTW_TOP(load)(SDTW_TSTEP(e + j * SDTW_L, h));
+        for (int c = 0; c < kb; c++) {
+            SDTW_TEACH {
+                SDTW_TV diff = SDTW_TOP(sub)(
+                    x[c][h], SDTW_TOP(load)(SDTW_TSTEP(yj + c * SDTW_L, h)));
                 if (gyl != NULL) {
-                    SDTW_T *gy = gyl + (yjk - yl);
-                    SDTW_TOP(store)(gy, SDTW_TOP(sub)(SDTW_TOP(load)(gy), t));
+                    SDTW_TV t = SDTW_TOP(mul)(ej[h], diff);
+                    SDTW_T *gy = SDTW_TSTEP(gyl + (yj - yl) + c * SDTW_L, h);
+                    acc[c][h] = SDTW_TOP(add)(acc[c][h], t);
+                    SDTW_TOP(store)(gy, SDTW_TOP(fma)(SDTW_TOP(set1)(-2), t,
+                                                     SDTW_TOP(load)(gy)));
+                } else {
+                    acc[c][h] = SDTW_TOP(fma)(ej[h], diff, acc[c][h]);
                 }
             }
-            if (gxi != NULL) {
-                SDTW_T *gx = SDTW_TSTEP(gxi + k * SDTW_L, h);
-                SDTW_TOP(store)(gx, SDTW_TOP(add)(SDTW_TOP(load)(gx), acc));
+        }
+    }
+    if (gxi != NULL) {
+        for (int c = 0; c < kb; c++) {
+            SDTW_TEACH {
+                SDTW_T *gx = SDTW_TSTEP(gxi + (k0 + c) * SDTW_L, h);
+                SDTW_TOP(store)(gx, SDTW_TOP(fma)(two, acc[c][h], SDTW_TOP(load)(gx)));
             }
         }
     }
 }
 
+/* sdtw_lanes_jvp_dims over all the d dimensions, SDTW_TKB at a time. */
+static inline void SDTW_NAME(sdtw_lanes_jvp_row)(const SDTW_T *e, const SDTW_T *xi,
+                                                const SDTW_T *yl, ptrdiff_t lo, ptrdiff_t hi,
+                                                ptrdiff_t d, SDTW_T *gxi, SDTW_T *gyl)
+{
+    ptrdiff_t k0 = 0;
+    for (; k0 + SDTW_TKB <= d; k0 += SDTW_TKB)
+        SDTW_NAME(sdtw_lanes_jvp_dims)(e, xi, yl, lo, hi, d, k0, SDTW_TKB, gxi, gyl);
+    for (; k0 < d; k0++)
+        SDTW_NAME(sdtw_lanes_jvp_dims)(e, xi, yl, lo, hi, d, k0, 1, gxi, gyl);
+}
+
 #undef SDTW_TEACH
 #undef SDTW_TSTEP
+#undef SDTW_TKB
 #undef SDTW_T
 #undef SDTW_NAME
 #undef SDTW_L

@@ -156,12 +156,15 @@ MAX_FULL_CELLS = 2**23
 # The PyTorch loss computes the squared Euclidean costs of series of at
 # least this dimension, and their gradients, as batched matrix products
 # (BLAS) around the recursion on the cost matrices, instead of by the fused
-# kernels, whose work per cell grows with the dimension. Measured crossover
-# (forward and backward, batches of 64 pairs, one thread): d = 16 to 32 at
-# length 64, 32 to 64 at length 256; the recursion on given cost matrices
-# with their alignments costs about 2.5 times the fused kernels' recursion
-# at d = 1, which keeps the crossover that high.
-MATMUL_MIN_DIM = 32
+# kernels, whose work per cell grows with the dimension. Measured
+# (benchmarks/bench_torch.py --sections crossover: float32, forward and
+# backward, batches of 64 pairs, one thread), the products take 1.2 (the
+# gradients of x) and 0.67 (of x and y) times the fused kernels' time at
+# d = 64, length 256, and 2.4 to 2.9 times at d = 32; at length 64, 1.7 to
+# 2.5 times at d = 64. The recursion on given cost matrices with their
+# alignments costs about 6 times the fused kernels' at d = 1, which keeps
+# the crossover that high.
+MATMUL_MIN_DIM = 64
 
 # Up to this many cells in the batch: the cost and alignment matrices take
 # 16 bytes a cell, kept from call to call.

@@ -61,14 +61,16 @@ def test_builds_agree(build, gamma, d):
 @pytest.mark.parametrize("gamma", [1e-3, 1.0, 1e3])
 @pytest.mark.parametrize("radius", [0, 1, 5, -1])
 @pytest.mark.parametrize("shape", [(6, 6), (4, 9), (9, 4), (1, 7), (7, 1), (2, 2)])
-def test_lanes_values_equal_rows_in_any_band(build, gamma, radius, shape):
+@pytest.mark.parametrize("d", [1, 9])
+def test_lanes_values_equal_rows_in_any_band(build, gamma, radius, shape, d):
     """The lane step (cells in registers along a row, boundary and out-of-band
     cells as zeros) gives the row kernel's values, for the narrowest bands of
-    unequal lengths too, and never a NaN."""
+    unequal lengths too, and never a NaN; at d = 9 with the costs computed
+    several rows at a time, over the union of their bands."""
     rng = np.random.default_rng(2)
     n, m = shape
-    X = check_dataset([rng.standard_normal((n, 1)) for _ in range(16)])
-    Y = check_dataset([rng.standard_normal((m, 1)) for _ in range(16)])
+    X = check_dataset([rng.standard_normal((n, d)) for _ in range(16)])
+    Y = check_dataset([rng.standard_normal((m, d)) for _ in range(16)])
     idx = np.arange(16, dtype=np.intp)
     ref, out = np.empty(16), np.empty(16)
     BASELINE.pairs_value(X.data, X.offsets, Y.data, Y.offsets, idx, idx, gamma, radius,
@@ -85,16 +87,19 @@ def test_lanes_values_equal_rows_in_any_band(build, gamma, radius, shape):
 @pytest.mark.parametrize("wanted", ["x", "y", "both"])
 @pytest.mark.parametrize("block", [1, 4, 100])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_lanes_gradients_equal_rows(build, gamma, radius, wanted, block, dtype):
+@pytest.mark.parametrize("d", [2, 9])
+def test_lanes_gradients_equal_rows(build, gamma, radius, wanted, block, dtype, d):
     """Pairs in SIMD lanes (groups of equal lengths, a partial group among
     them) give the values and gradients of the row kernel, pair by pair,
     with the weights of every row or of blocks of rows (recomputed from
     checkpoints), in float64 and in float32 (to float32 precision); a gradient
-    not wanted (an empty output) is not computed."""
+    not wanted (an empty output) is not computed. Dimension 9 takes the
+    gradients' dimensions in blocks and one by one in every build, and the
+    costs several rows at a time."""
     rng = np.random.default_rng(1)
     lengths = [(12, 9)] * 20 + [(5, 5)] * 3 + [(1, 4)] * 2
-    X = check_dataset([rng.standard_normal((n, 2)) for n, _ in lengths])
-    Y = check_dataset([3 * rng.standard_normal((m, 2)) for _, m in lengths])
+    X = check_dataset([rng.standard_normal((n, d)) for n, _ in lengths])
+    Y = check_dataset([3 * rng.standard_normal((m, d)) for _, m in lengths])
     # the same data in both dtypes
     X = X._replace(data=X.data.astype(dtype).astype(np.float64))
     Y = Y._replace(data=Y.data.astype(dtype).astype(np.float64))
@@ -102,8 +107,8 @@ def test_lanes_gradients_equal_rows(build, gamma, radius, wanted, block, dtype):
     starts = np.array([0, 16, 20, 23, 25], dtype=np.intp)
     ref, out = np.empty(len(lengths)), np.empty(len(lengths), dtype)
     ref_gX, ref_gY = np.zeros_like(X.data), np.zeros_like(Y.data)
-    gX = np.full(X.data.shape if wanted != "y" else (0, 2), np.nan, dtype)
-    gY = np.full(Y.data.shape if wanted != "x" else (0, 2), np.nan, dtype)
+    gX = np.full(X.data.shape if wanted != "y" else (0, d), np.nan, dtype)
+    gY = np.full(Y.data.shape if wanted != "x" else (0, d), np.nan, dtype)
     BASELINE.batch_value_grad(X.data, X.offsets, Y.data, Y.offsets, gamma, radius, 0.0, True,
                               1, ref, ref_gX, ref_gY)
     build.groups_value_grad(X.data.astype(dtype), X.offsets, Y.data.astype(dtype), Y.offsets,
