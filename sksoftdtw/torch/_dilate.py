@@ -3,13 +3,13 @@ import torch
 
 from ..divergences import _DILATE_OMEGA, _DILATE_REFERENCE, _check_alpha
 from ..utils._docstrings import fill_doc
-from ._loss import _check_inputs, _check_params, _check_reduction, _doc, _reduce
+from ._loss import _DIST_FUNC, _N_JOBS, _PARAMS, _check_inputs, _check_params, \
+    _check_reduction, _reduce
 from ._second_order import second_order_values
 
 __all__ = ["DILATELoss"]
 
 
-@_doc
 class DILATELoss(torch.nn.Module):
     r"""DILATE loss between batches of forecasts and targets, as a PyTorch module.
 
@@ -33,12 +33,12 @@ class DILATELoss(torch.nn.Module):
     alpha : float, default=0.5
         Weight of the shape term, in ``[0, 1]``.
     {params}
-    {dist_func}
     reduction : {"mean", "sum", "none"}, default="mean"
         Mean or sum over the pairs of the batch, or one value per pair.
     return_components : bool, default=False
         Also return the shape and temporal terms, reduced alike. They are
         detached, for monitoring: the gradient flows through the loss.
+    {dist_func}
     {n_jobs}
 
     See Also
@@ -122,5 +122,6 @@ class DILATELoss(torch.nn.Module):
                 f"itakura_max_slope={self.itakura_max_slope}, reduction={self.reduction!r}")
 
 
-DILATELoss.__doc__ = fill_doc(DILATELoss.__doc__, omega=_DILATE_OMEGA,
-                              dilate_reference=_DILATE_REFERENCE)
+DILATELoss.__doc__ = fill_doc(
+    DILATELoss.__doc__, omega=_DILATE_OMEGA, dilate_reference=_DILATE_REFERENCE,
+    params=_PARAMS.replace("default=1.0", "default=0.01"), dist_func=_DIST_FUNC, n_jobs=_N_JOBS)

@@ -616,7 +616,9 @@ class SoftDTWLoss(torch.nn.Module):
     be exact; the matrix products of high dimensions in float64), other
     floating tensors in float64, converted at the boundary and the values and
     gradients converted back. Tensors on another device raise an error naming
-    it. The loss is once differentiable (no double backward).
+    it. The loss is twice differentiable: under ``create_graph=True`` its
+    backward pass runs through the Hessian-vector products of the
+    second-order kernels (see :doc:`/deep_learning`).
 
     Without ``dist_func``, series of low dimension run through fused kernels
     that compute each squared distance inside the recursion; from dimension

@@ -146,10 +146,15 @@ class _CostSecondOrder(torch.autograd.Function):
         return (_scaled(grad_values, grad),) + (None,) * 6
 
 
-def second_order_values(x, y, direction, weights, gamma, band, dist_func, x_lengths,
-                        y_lengths, n_threads):
+def second_order_values(*args):
     """``(wv dtw + wd <E, Z>, dtw, <E, Z>)`` of validated pairs, the first
-    differentiable, for the direction "cost" (sharp) or "omega" (DILATE)."""
+    differentiable, for the direction "cost" (sharp) or "omega" (DILATE);
+    opaque to ``torch.compile`` as ``_loss._values`` is."""
+    return (_opaque if torch.compiler.is_compiling() else _eager)(*args)
+
+
+def _eager(x, y, direction, weights, gamma, band, dist_func, x_lengths, y_lengths,
+           n_threads):
     if dist_func is None:
         if not torch.is_grad_enabled():
             x, y = x.detach(), y.detach()
@@ -158,6 +163,9 @@ def second_order_values(x, y, direction, weights, gamma, band, dist_func, x_leng
     D = _cost_matrix(dist_func, x, y, x_lengths, y_lengths)
     lengths = _pair_lengths(x_lengths, y_lengths, len(x), x.shape[1], y.shape[1])
     return _CostSecondOrder.apply(D, direction, weights, gamma, band, lengths, n_threads)
+
+
+_opaque = torch.compiler.disable(_eager)
 
 
 def sharp_values(*args):
