@@ -7,7 +7,7 @@ from _oracles import brute_force_gibbs_moments, dp_soft_dtw, dp_soft_dtw_alignme
 torch = pytest.importorskip("torch")
 
 import sksoftdtw  # noqa: E402
-from sksoftdtw.torch import DILATELoss, soft_dtw  # noqa: E402
+from sksoftdtw.torch import DILATELoss, SoftDTWLoss, soft_dtw  # noqa: E402
 from test_torch import _batch  # noqa: E402
 from test_torch_second_order import CASES, _pairs  # noqa: E402
 
@@ -117,3 +117,24 @@ def test_dilate_bad_input_raises_naming_it():
     with pytest.raises(ValueError, match="y_lengths must be between 1 and 3"):
         loss(torch.zeros(2, 3), torch.zeros(2, 3), y_lengths=[3, 4])
 
+
+
+@pytest.mark.parametrize("loss", [DILATELoss(0.5, 0.1), SoftDTWLoss(0.5, normalize="sharp")],
+                         ids=["dilate", "sharp"])
+def test_torch_compile_gives_the_same_values_and_gradients(loss):
+    model = torch.nn.Linear(2, 2, dtype=torch.float64)
+
+    def step(x, y):
+        return loss(model(x), y)
+
+    x, y = _batch(40, (4, 7, 2)), _batch(41, (4, 5, 2))
+    eager = step(x, y)
+    grads = torch.autograd.grad(eager, list(model.parameters()))
+    try:
+        compiled = torch.compile(step, backend="aot_eager")(x, y)
+    except Exception as exc:  # no compiler support on this platform
+        pytest.skip(f"torch.compile unsupported here: {exc}")
+    compiled_grads = torch.autograd.grad(compiled, list(model.parameters()))
+    np.testing.assert_allclose(compiled.item(), eager.item(), rtol=1e-12)
+    for a, b in zip(compiled_grads, grads):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10)
