@@ -15,7 +15,7 @@ from test_torch import _batch, cosine_cost, l1_cost  # noqa: E402
 
 import sksoftdtw  # noqa: E402
 from sksoftdtw.torch import SoftDTWLoss, soft_dtw  # noqa: E402
-from sksoftdtw.torch import _second_order  # noqa: E402
+from sksoftdtw.torch import _loss, _second_order  # noqa: E402
 
 
 def _pairs(x, y, x_lengths, y_lengths):
@@ -191,3 +191,12 @@ def test_bad_normalize_raises(normalize):
         SoftDTWLoss(normalize=normalize)
     with pytest.raises(ValueError, match="normalize"):
         soft_dtw(_batch(0, (1, 3)), _batch(1, (1, 3)), normalize=normalize)
+
+
+def test_gradgradcheck_after_the_matrix_products(monkeypatch):
+    """A forward pass by the matrix products of high dimensions differentiates twice."""
+    monkeypatch.setattr(_loss, "MATMUL_MIN_DIM", 1)
+    x = _batch(26, (2, 4, 3), requires_grad=True)
+    y = _batch(27, (2, 5, 3), requires_grad=True)
+    assert torch.autograd.gradgradcheck(
+        lambda a, b: soft_dtw(a, b, 0.5, x_lengths=[4, 2]), (x, y))
