@@ -11,6 +11,11 @@ Three measurements, peers timed in the same run when installed (tslearn's
 - ``speed``: forward + backward of a batch of 64 pairs of length 256, d = 1
   and d = 16, float32 (what a network feeds a loss), with one thread and with
   all threads (our ``n_jobs``, numba's and torch's thread counts alike);
+- ``dilate``: forward + backward of :class:`sksoftdtw.torch.DILATELoss` at
+  batch 64, length 96, d = 1, float32, one thread; with ``--dilate-reference
+  DIR`` (a checkout of github.com/vincent-leguen/DILATE, which has no
+  package), beside its ``dilate_loss`` (numba, pair by pair), whose value
+  is checked against ours first;
 - ``crossover`` (not run by default): the fused kernels against the matrix
   products of the costs and gradients, each forced, dimension by dimension,
   which sets ``sksoftdtw._plan.MATMUL_MIN_DIM``.
@@ -20,7 +25,8 @@ drift of the machine's speed hits all alike; ratios are taken per round.
 
 Usage::
 
-    python benchmarks/bench_torch.py [--sections overhead memory speed crossover] [--repeat 5]
+    python benchmarks/bench_torch.py [--sections overhead memory speed dilate crossover]
+        [--repeat 5] [--dilate-reference DIR]
 """
 import argparse
 import os
@@ -32,7 +38,7 @@ import numpy as np
 import torch
 
 from sksoftdtw import soft_dtw_batch
-from sksoftdtw.torch import SoftDTWLoss, _loss
+from sksoftdtw.torch import DILATELoss, SoftDTWLoss, _loss
 
 GAMMA = 1.0
 
@@ -115,7 +121,7 @@ def bench_speed(repeat):
 # ru_maxrss would include the parent's peak, which Linux carries across exec.
 _MEMORY_CHILD = """
 import re, numpy as np, torch
-from sksoftdtw.torch import SoftDTWLoss, _loss
+from sksoftdtw.torch import DILATELoss, SoftDTWLoss, _loss
 
 def peak_kb():
     return int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
@@ -155,6 +161,43 @@ def bench_overhead(repeat):
           f"ratio {res['torch'][2] / res['numpy'][2]:.3f}")
 
 
+def _dilate_reference(path):
+    """The reference ``dilate_loss(outputs, targets, alpha, gamma, device)`` of a
+    checkout of the DILATE repository, or None."""
+    if path is None:
+        return None
+    sys.path.insert(0, os.path.abspath(path))
+    import warnings
+
+    warnings.filterwarnings("ignore", message="torch.range is deprecated")
+    from loss.dilate_loss import dilate_loss
+
+    return lambda x, y: dilate_loss(x, y, 0.5, 0.01, "cpu")[0]
+
+
+def bench_dilate(repeat, reference_path):
+    set_threads(1)
+    n_ts, sz = 64, 96
+    rng = np.random.default_rng(0)
+    x = torch.tensor(rng.standard_normal((n_ts, sz, 1)), dtype=torch.float32,
+                     requires_grad=True)
+    y = torch.tensor(rng.standard_normal((n_ts, sz, 1)), dtype=torch.float32)
+    fns = {"sksoftdtw": DILATELoss(alpha=0.5, gamma=0.01, n_jobs=1)}
+    reference = _dilate_reference(reference_path)
+    if reference is not None:
+        ours, theirs = fns["sksoftdtw"](x, y).item(), reference(x, y).item()
+        print(f"DILATE value, ours {ours:.6g}, the reference {theirs:.6g} "
+              f"(relative gap {abs(ours - theirs) / abs(theirs):.1e})")
+        fns["reference DILATE"] = reference
+    res = rounds({name: _forward_backward(loss, x, y) for name, loss in fns.items()}, repeat)
+    cells = n_ts * sz * sz
+    row = ", ".join(f"{name} {t * 1e3:.2f} ms = {t / cells * 1e9:.1f} ns/pair-cell"
+                    + ("" if name == "sksoftdtw" else f" ({ratio:.0f}x)")
+                    for name, (t, ratio, _) in res.items())
+    print(f"DILATELoss forward + backward, batch {n_ts}, length {sz}, d = 1, float32, "
+          f"alpha = 0.5, gamma = 0.01, 1 thread: {row}")
+
+
 def _with_matmul_min_dim(min_dim, fn):
     def run():
         saved, _loss.MATMUL_MIN_DIM = _loss.MATMUL_MIN_DIM, min_dim
@@ -192,8 +235,11 @@ def bench_crossover(repeat):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sections", nargs="+", default=["overhead", "memory", "speed"],
-                        choices=["overhead", "memory", "speed", "crossover"])
+                        choices=["overhead", "memory", "speed", "dilate", "crossover"])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--dilate-reference", metavar="DIR",
+                        help="a checkout of github.com/vincent-leguen/DILATE, timed beside "
+                             "DILATELoss in the section dilate")
     args = parser.parse_args()
     print(f"torch {torch.__version__}, {len(os.sched_getaffinity(0))} cores")
     # The overhead first: the peers' numba threads keep spinning after their runs.
@@ -203,6 +249,8 @@ def main():
         bench_memory()
     if "speed" in args.sections:
         bench_speed(args.repeat)
+    if "dilate" in args.sections:
+        bench_dilate(args.repeat, args.dilate_reference)
     if "crossover" in args.sections:
         bench_crossover(args.repeat)
 

@@ -36,6 +36,7 @@ divergences alike (and half of ours for the mean cost, which has no
 """
 import numpy as np
 
+from ._kernels import fast as _fast
 from ._kernels import second_order as _kernel
 from ._plan import plan
 from .metrics import (
@@ -131,31 +132,36 @@ def _antidiagonal_pair(X, Y, i, j, gamma, direction, second, uniform, a, b, V, v
         gY[Y.offsets[j]:Y.offsets[j + 1]] += gyrt.T[::-1]
 
 
-def _run_cost(D3, Z3, gamma, band, exp_domain, wavefront, direction, second, uniform,
-              n_threads=1):
-    """``_second_order.batch_cost`` on a contiguous batch of full cost matrices."""
-    lengths = np.tile(np.array([D3.shape[1:]], dtype=np.intp), (len(D3), 1))
+def _batch_cost(D3, Z3, gamma, band, direction, *, lengths=None, second=False, uniform=False,
+                n_threads=1):
+    """Values, ``<E, Z>``, E and ``H Z`` (zero when not ``second``) of the validated
+    blocks ``D3[k, :n_k, :m_k]`` of a C-contiguous float64 batch (``lengths``
+    ``(n_pairs, 2)``; None: full matrices), each planned alone."""
+    if uniform:
+        gamma = 1.0
+    if lengths is None:
+        lengths = np.tile(np.array([D3.shape[1:]], dtype=np.intp), (len(D3), 1))
+    max_cost = np.zeros(len(D3))
+    if not uniform:
+        _fast.cost_blocks_abs_max(D3, lengths, n_threads, max_cost)
+    p = plan("hessian" if second else "directional", lengths[:, 0], lengths[:, 1],
+             gamma=gamma, band=band, max_cost=max_cost, per_pair=True)
+    wavefront = (p.order == "antidiagonals").view(np.uint8)
     work = _wavefront_work(n_threads * _kernel.cost_work_size(lengths, wavefront, second))
     values, dvalues = np.empty(len(D3)), np.empty(len(D3))
     E = np.zeros(D3.shape if second else (0, 0, 0))
     Ed = np.zeros(D3.shape if second else (0, 0, 0))
     _kernel.batch_cost(D3, np.zeros((0, 0, 0)) if Z3 is None else Z3, lengths, gamma, *band,
-                       exp_domain, wavefront, _kernel.DIRECTIONS[direction], uniform, second,
-                       n_threads, work, values, dvalues, E, Ed)
+                       (p.domain == "exp").view(np.uint8), wavefront,
+                       _kernel.DIRECTIONS[direction], uniform, second, n_threads, work, values,
+                       dvalues, E, Ed)
     return values, dvalues, E, Ed
 
 
 def _cost(D, gamma, band, direction, *, Z=None, second=False, uniform=False):
     """Value, ``<E, Z>``, E and ``H Z`` (when ``second``) of one validated cost matrix."""
-    if uniform:
-        gamma = 1.0
-    p = plan("hessian" if second else "directional", np.array([D.shape[0]]),
-             np.array([D.shape[1]]), gamma=gamma, band=band,
-             max_cost=0.0 if uniform else np.abs(D).max(), per_pair=True)
-    values, dvalues, E, Ed = _run_cost(D[None], None if Z is None else Z[None], gamma, band,
-                                       (p.domain == "exp").view(np.uint8),
-                                       (p.order == "antidiagonals").view(np.uint8), direction,
-                                       second, uniform)
+    values, dvalues, E, Ed = _batch_cost(D[None], None if Z is None else Z[None], gamma, band,
+                                         direction, second=second, uniform=uniform)
     return float(values[0]), float(dvalues[0]), E[0] if second else None, \
         Ed[0] if second else None
 
@@ -722,6 +728,11 @@ _REFERENCE = """References
     .. [1] M. Blondel, A. Mensch and J.-P. Vert, "Differentiable Divergences
        Between Time Series", AISTATS 2021."""
 
+_DILATE_REFERENCE = """References
+    ----------
+    .. [1] V. Le Guen and N. Thome, "Shape and Time Distortion Loss for
+       Training Deep Time Series Forecasting Models", NeurIPS 2019."""
+
 _DILATE_OMEGA = r"""The temporal term is :math:`\langle E, \Omega \rangle` with
 
     .. math::
@@ -765,10 +776,7 @@ def dilate(x, y, alpha=0.5, gamma=0.01, *, sakoe_chiba_radius=None, itakura_max_
     temporal : float
         :math:`\langle E, \Omega \rangle`.
 
-    References
-    ----------
-    .. [1] V. Le Guen and N. Thome, "Shape and Time Distortion Loss for
-       Training Deep Time Series Forecasting Models", NeurIPS 2019.
+    {dilate_reference}
 
     Examples
     --------
@@ -833,5 +841,5 @@ for _f in (soft_dtw_divergence_value_and_grad, sharp_soft_dtw, sharp_soft_dtw_va
            soft_dtw_hessian_product, soft_dtw_directional_derivative_from_cost,
            soft_dtw_hessian_product_from_cost, dilate, dilate_value_and_grad):
     _f.__doc__ = fill_doc(_f.__doc__, band=_SEE_BAND, omega=_DILATE_OMEGA,
-                          reference=_REFERENCE)
+                          reference=_REFERENCE, dilate_reference=_DILATE_REFERENCE)
 del _f

@@ -11,6 +11,7 @@ except ImportError as exc:
         'pip install "sksoftdtw[torch]" (or install torch itself)'
     ) from exc
 
+from ._dilate import DILATELoss
 from ._loss import SoftDTWLoss, soft_dtw, soft_dtw_alignment
 
-__all__ = ["SoftDTWLoss", "soft_dtw", "soft_dtw_alignment"]
+__all__ = ["DILATELoss", "SoftDTWLoss", "soft_dtw", "soft_dtw_alignment"]

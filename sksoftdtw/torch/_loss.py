@@ -66,13 +66,24 @@ _REFERENCES = """.. [1] M. Cuturi and M. Blondel, "Soft-DTW: a Differentiable Lo
     .. [2] M. Blondel, A. Mensch and J.-P. Vert, "Differentiable Divergences
        Between Time Series", AISTATS 2021."""
 
+_NORMALIZE = r"""normalize : bool or "sharp", default=False
+        ``True`` gives the soft-DTW divergence
+        :math:`\mathrm{dtw}_\gamma(x, y) - \frac{1}{2}(\mathrm{dtw}_\gamma(x, x)
+        + \mathrm{dtw}_\gamma(y, y))` (Blondel et al., 2021), nonnegative for
+        the squared Euclidean cost and zero when ``x == y``; ``"sharp"`` the
+        same debiasing of the sharp soft-DTW :math:`\langle E, C \rangle`
+        (the expected cost of an alignment, without the entropy term: see
+        :func:`sksoftdtw.sharp_soft_dtw_divergence`), whose gradient runs
+        through the second-order kernels. Both are valid for unequal lengths."""
+
 _N_JOBS = """n_jobs : int or None, default=None
         Number of kernel threads; ``None`` means 1 and ``-1`` all cores."""
 
 
 def _doc(func):
     func.__doc__ = fill_doc(func.__doc__, params=_PARAMS, dist_func=_DIST_FUNC,
-                            lengths=_LENGTHS, n_jobs=_N_JOBS, references=_REFERENCES)
+                            lengths=_LENGTHS, n_jobs=_N_JOBS, normalize=_NORMALIZE,
+                            references=_REFERENCES)
     return func
 
 
@@ -159,6 +170,28 @@ def _check_inputs(x, y, x_lengths, y_lengths):
     _check_finite(x, x_lengths, "x")
     _check_finite(y, y_lengths, "y")
     return x, y, x_lengths, y_lengths
+
+
+def _check_reduction(reduction):
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    return reduction
+
+
+def _reduce(values, reduction):
+    """The mean or sum of the values of the pairs, or the values ("none")."""
+    if reduction == "mean":
+        return values.mean()
+    return values.sum() if reduction == "sum" else values
+
+
+def _check_normalize(normalize):
+    """``normalize`` as False, True or "sharp"."""
+    if isinstance(normalize, (bool, np.bool_)):
+        return bool(normalize)
+    if normalize != "sharp":
+        raise ValueError(f'normalize must be a bool or "sharp", got {normalize!r}')
+    return normalize
 
 
 def _check_params(gamma, sakoe_chiba_radius, itakura_max_slope, dist_func, n_jobs):
@@ -348,13 +381,16 @@ class _SoftDTWFunction(torch.autograd.Function):
             _as_kernel(x), _as_kernel(y), gamma, band, x_lengths, y_lengths, n_threads,
             want_x, want_y)
         ctx.save_for_backward(None if grad_x is None else grad_x.to(x.dtype),
-                              None if grad_y is None else grad_y.to(y.dtype))
+                              None if grad_y is None else grad_y.to(y.dtype), x, y)
+        ctx.args = (gamma, band, x_lengths, y_lengths, n_threads)
         return values.to(torch.promote_types(x.dtype, y.dtype))
 
     @staticmethod
-    @once_differentiable
     def backward(ctx, grad_values):
-        grad_x, grad_y = ctx.saved_tensors
+        grad_x, grad_y, x, y = ctx.saved_tensors
+        if torch.is_grad_enabled():  # create_graph: gradients differentiable in x and y
+            grad_x, grad_y = series_grads(x, y, grad_x is not None, grad_y is not None,
+                                          *ctx.args)
         return (_scaled(grad_values, grad_x), _scaled(grad_values, grad_y),
                 None, None, None, None, None)
 
@@ -366,13 +402,15 @@ class _SoftDTWCostFunction(torch.autograd.Function):
     def forward(ctx, D, gamma, band, lengths, n_threads):
         want = ctx.needs_input_grad[0]
         values, E = _cost_values(D, lengths, gamma, band, want, n_threads)
-        ctx.save_for_backward(torch.from_numpy(E).to(D.dtype) if want else None)
+        ctx.save_for_backward(D, torch.from_numpy(E).to(D.dtype) if want else None)
+        ctx.args = (gamma, band, lengths, n_threads)
         return torch.from_numpy(values).to(D.dtype)
 
     @staticmethod
-    @once_differentiable
     def backward(ctx, grad_values):
-        (E,) = ctx.saved_tensors
+        D, E = ctx.saved_tensors
+        if torch.is_grad_enabled() and E is not None:  # create_graph: E differentiable in D
+            E = cost_grad(D, E, *ctx.args)
         return _scaled(grad_values, E), None, None, None, None
 
 
@@ -447,12 +485,7 @@ def soft_dtw(x, y, gamma=1.0, *, normalize=False, sakoe_chiba_radius=None,
     y : Tensor of shape (B, M, D) or (B, M)
         Second series of each pair.
     {params}
-    normalize : bool, default=False
-        Return the soft-DTW divergence
-        :math:`\mathrm{dtw}_\gamma(x, y) - \frac{1}{2}(\mathrm{dtw}_\gamma(x, x)
-        + \mathrm{dtw}_\gamma(y, y))` (Blondel et al., 2021), which is
-        nonnegative for the squared Euclidean cost and zero when ``x == y``;
-        valid for unequal lengths.
+    {normalize}
     {dist_func}
     {lengths}
     {n_jobs}
@@ -489,11 +522,13 @@ def soft_dtw(x, y, gamma=1.0, *, normalize=False, sakoe_chiba_radius=None,
     gamma, band, n_threads = _check_params(gamma, sakoe_chiba_radius, itakura_max_slope,
                                            dist_func, n_jobs)
     x, y, x_lengths, y_lengths = _check_inputs(x, y, x_lengths, y_lengths)
+    normalize = _check_normalize(normalize)
     args = (gamma, band, dist_func)
-    values = _values(x, y, *args, x_lengths, y_lengths, n_threads)
+    values_of = sharp_values if normalize == "sharp" else _values
+    values = values_of(x, y, *args, x_lengths, y_lengths, n_threads)
     if normalize:
-        values = values - 0.5 * (_values(x, x, *args, x_lengths, x_lengths, n_threads)
-                                 + _values(y, y, *args, y_lengths, y_lengths, n_threads))
+        values = values - 0.5 * (values_of(x, x, *args, x_lengths, x_lengths, n_threads)
+                                 + values_of(y, y, *args, y_lengths, y_lengths, n_threads))
     return values
 
 
@@ -562,11 +597,7 @@ class SoftDTWLoss(torch.nn.Module):
     Parameters
     ----------
     {params}
-    normalize : bool, default=False
-        Use the soft-DTW divergence
-        :math:`\mathrm{dtw}_\gamma(x, y) - \frac{1}{2}(\mathrm{dtw}_\gamma(x, x)
-        + \mathrm{dtw}_\gamma(y, y))`, nonnegative for the squared
-        Euclidean cost and zero when ``x == y``; valid for unequal lengths.
+    {normalize}
     {dist_func}
     reduction : {"mean", "sum", "none"}, default="mean"
         Mean or sum over the pairs of the batch, or one value per pair.
@@ -585,7 +616,9 @@ class SoftDTWLoss(torch.nn.Module):
     be exact; the matrix products of high dimensions in float64), other
     floating tensors in float64, converted at the boundary and the values and
     gradients converted back. Tensors on another device raise an error naming
-    it. The loss is once differentiable (no double backward).
+    it. The loss is twice differentiable: under ``create_graph=True`` its
+    backward pass runs through the Hessian-vector products of the
+    second-order kernels (see :doc:`/deep_learning`).
 
     Without ``dist_func``, series of low dimension run through fused kernels
     that compute each squared distance inside the recursion; from dimension
@@ -619,15 +652,11 @@ class SoftDTWLoss(torch.nn.Module):
         super().__init__()
         self.gamma = _check_params(gamma, sakoe_chiba_radius, itakura_max_slope, dist_func,
                                    n_jobs)[0]
-        if reduction not in _REDUCTIONS:
-            raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-        if not isinstance(normalize, (bool, np.bool_)):
-            raise TypeError(f"normalize must be a bool, got {normalize!r}")
-        self.normalize = bool(normalize)
+        self.normalize = _check_normalize(normalize)
         self.sakoe_chiba_radius = sakoe_chiba_radius
         self.itakura_max_slope = itakura_max_slope
         self.dist_func = dist_func
-        self.reduction = reduction
+        self.reduction = _check_reduction(reduction)
         self.n_jobs = n_jobs
 
     def forward(self, x, y, x_lengths=None, y_lengths=None):
@@ -651,11 +680,12 @@ class SoftDTWLoss(torch.nn.Module):
                           sakoe_chiba_radius=self.sakoe_chiba_radius,
                           itakura_max_slope=self.itakura_max_slope, dist_func=self.dist_func,
                           x_lengths=x_lengths, y_lengths=y_lengths, n_jobs=self.n_jobs)
-        if self.reduction == "mean":
-            return values.mean()
-        return values.sum() if self.reduction == "sum" else values
+        return _reduce(values, self.reduction)
 
     def extra_repr(self):
         return (f"gamma={self.gamma}, normalize={self.normalize}, "
                 f"sakoe_chiba_radius={self.sakoe_chiba_radius}, "
                 f"itakura_max_slope={self.itakura_max_slope}, reduction={self.reduction!r}")
+
+
+from ._second_order import cost_grad, series_grads, sharp_values  # noqa: E402
