@@ -453,6 +453,17 @@ def _sharp_pairs(X, Y, pi, pj, gamma, band, n_jobs, dtype=np.float64):
                    pj=pj)[1].astype(dtype, copy=False)
 
 
+def _sharp_batch(X, Y, gamma, band, n_jobs=None, grad=False):
+    """Sharp soft-DTW of the pairs ``(X[k], Y[k])`` of validated ``(sz, d)``
+    series, in one kernel call; with ``grad``, also the gradients with respect
+    to the ``X[k]``, flat (in the rows of ``X`` concatenated). ``band`` holds
+    the keywords of :func:`~sksoftdtw.utils.check_band`."""
+    _, values, gX, _ = _series(_as_dataset(*X, name="X"), _as_dataset(*Y, name="Y"), gamma,
+                               _check_band(**band), "cost", second=grad, want_x=grad,
+                               n_jobs=n_jobs)
+    return (values, gX) if grad else values
+
+
 def cdist_sharp_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None,
                                     itakura_max_slope=None, n_jobs=None):
     """Sharp soft-DTW divergence between every series of ``X`` and of ``Y``.
