@@ -5,6 +5,7 @@ from the public barycenter functions, one class at a time, then the argmin of
 the public cdist functions.
 """
 import pickle
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import make_pipeline
 
 import sksoftdtw
+import sksoftdtw.datasets
 from sksoftdtw import (
     cdist_dtw,
     cdist_sharp_soft_dtw_divergence,
@@ -176,3 +178,85 @@ def test_bad_input_is_named():
 
 def test_importable_from_the_top_level():
     assert sksoftdtw.NearestCentroidTimeSeriesClassifier is NearestCentroidTimeSeriesClassifier
+
+
+# --------------------------------------------------------------------------
+# The experiment of benchmarks/nearest_centroid.py
+# --------------------------------------------------------------------------
+BUNDLED = Path(sksoftdtw.datasets.__file__).parent / "data"
+
+
+def test_experiment_rows_are_the_protocol_run_by_hand():
+    from sklearn.model_selection import train_test_split
+
+    from sksoftdtw.experiments import nearest_centroid
+
+    gammas = [1.0, 0.01]
+    rows = nearest_centroid.run(BUNDLED, datasets=["ItalyPowerDemand"], gammas=gammas,
+                                max_train=0, max_iter=4, seeds=[3], progress=False)
+    X, y, X_test, y_test = load_dataset("ItalyPowerDemand")
+    assert [r["metric"] for r in rows] == METRICS
+    for row in rows:
+        metric = row["metric"]
+
+        def make(gamma):
+            return NearestCentroidTimeSeriesClassifier(metric, gamma, max_iter=4)
+        if metric == "dtw":
+            assert row["gamma"] == "" and np.isnan(row["val_accuracy"])
+            gamma = 1.0
+        else:
+            # A stratified holdout of a third of the training split, seeded.
+            X_fit, X_val, y_fit, y_val = train_test_split(
+                X, y, train_size=len(X) - round(len(X) / 3), stratify=y, random_state=3)
+            scores = [make(g).fit(X_fit, y_fit).score(X_val, y_val) for g in gammas]
+            gamma = gammas[int(np.argmax(scores))]
+            assert (row["gamma"], row["val_accuracy"]) == (gamma, max(scores))
+        assert row["test_accuracy"] == make(gamma).fit(X, y).score(X_test, y_test)
+        assert (row["n_train"], row["n_used"], row["n_test"], row["length"],
+                row["n_classes"], row["seed"]) == (67, 67, 1029, 24, 2, 3)
+
+
+def test_experiment_summary_averages_seeds_and_counts_ties():
+    from sksoftdtw.experiments import nearest_centroid
+
+    accuracies = {  # dataset: {metric: accuracies of two seeds}
+        "A": {"dtw": (0.8, 0.8), "softdtw": (0.7, 0.9), "divergence": (0.9, 0.9)},
+        "B": {"dtw": (0.6, 0.8), "softdtw": (0.6, 0.6), "divergence": (0.5, 0.5)},
+    }
+    rows = [{"dataset": d, "metric": m, "seed": s, "test_accuracy": a[s]}
+            for d, by_metric in accuracies.items() for m, a in by_metric.items()
+            for s in (0, 1)]
+    summary = {(s["metric"], s["reference"]): s for s in nearest_centroid.summarize(rows)}
+    assert set(summary) == {("softdtw", "dtw"), ("divergence", "dtw"),
+                            ("divergence", "softdtw")}
+    # Means: A dtw 0.8, softdtw 0.8, divergence 0.9; B dtw 0.7, softdtw 0.6, divergence 0.5.
+    counts = {k: (s["wins"], s["ties"], s["losses"]) for k, s in summary.items()}
+    assert counts == {("softdtw", "dtw"): (0, 1, 1), ("divergence", "dtw"): (1, 0, 1),
+                      ("divergence", "softdtw"): (1, 0, 1)}
+    assert summary["divergence", "dtw"]["mean_accuracy"] == pytest.approx(0.7)
+    assert summary["divergence", "dtw"]["reference_mean_accuracy"] == pytest.approx(0.75)
+
+
+def test_experiment_script_summarizes_a_csv(tmp_path, capsys):
+    from sksoftdtw.experiments import nearest_centroid
+    from sksoftdtw.experiments._common import script_main
+
+    rows = nearest_centroid.run(BUNDLED, datasets=["ItalyPowerDemand"], gammas=[0.1],
+                                max_train=10, max_iter=2, metrics=["dtw", "softdtw"],
+                                progress=False, out=tmp_path / "nc.csv")
+    script_main(nearest_centroid, ["--from-csv", str(tmp_path / "nc.csv")])
+    out = capsys.readouterr().out
+    expected = nearest_centroid.format_table(nearest_centroid.summarize(rows))
+    assert out.strip() == expected.strip()
+    assert "softdtw           dtw" in out
+
+
+@pytest.mark.parametrize("options, message", [({"validation_fraction": 1.0},
+                                                "validation_fraction"),
+                                               ({"metrics": ["l2"]}, "metrics"),
+                                               ({"gammas": [0.0]}, "gammas")])
+def test_experiment_bad_options_are_named(options, message):
+    from sksoftdtw.experiments import nearest_centroid
+
+    with pytest.raises(ValueError, match=message):
+        nearest_centroid.run(BUNDLED, datasets=["ItalyPowerDemand"], progress=False, **options)
