@@ -656,7 +656,7 @@ class SoftDTWKMeans(_TimeSeriesKMeans):
         divergence barycenter. ``"sharp_divergence"`` is the same with the
         sharp soft-DTW, the expected cost of an alignment
         (:func:`~sksoftdtw.cdist_sharp_soft_dtw_divergence`); its updates
-        cost about twice as much.
+        cost somewhat more (see :func:`~sksoftdtw.softdtw_barycenter`).
     init : {"k-means++", "random"}, callable or array-like, default="k-means++"
         An array has shape ``(n_clusters, centroid_size[, d])``.
         ``"k-means++"``: greedy k-means++ seeding (``2 + log(k)`` candidates
