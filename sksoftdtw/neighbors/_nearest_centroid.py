@@ -195,6 +195,24 @@ class NearestCentroidTimeSeriesClassifier(ClassifierMixin, BaseEstimator):
         D = self._discrepancies(X)
         return self.classes_[D.argmin(axis=1)]
 
+    def score(self, X, y, sample_weight=None):
+        """Share of the series of `X` given their label `y` by :meth:`predict`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_queries, sz) or (n_queries, sz, d), or list of series
+        y : array-like of shape (n_queries,)
+            True labels.
+        sample_weight : array-like of shape (n_queries,), default=None
+            Weights of the series in the share.
+
+        Returns
+        -------
+        score : float
+            The (weighted) accuracy, for model selection.
+        """
+        return super().score(X, y, sample_weight)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
