@@ -54,6 +54,7 @@ _SOURCES = {
     "soft_dtw_value_and_grad": ".metrics",
     "KNeighborsTimeSeriesClassifier": ".neighbors",
     "KNeighborsTimeSeriesRegressor": ".neighbors",
+    "NearestCentroidTimeSeriesClassifier": ".neighbors",
     "MLPRegressor": ".neural_network",
     "mean_dtw_loss": ".neural_network",
     "mean_dtw_scorer": ".neural_network",

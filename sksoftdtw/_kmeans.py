@@ -32,6 +32,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ._barycenter import (
+    _CDIST,
     _dba,
     _default_size,
     _dtw_ssg,
@@ -40,7 +41,7 @@ from ._barycenter import (
     _resample,
     _softdtw_barycenter,
 )
-from .metrics import cdist_dtw, cdist_soft_dtw, cdist_soft_dtw_divergence
+from .metrics import cdist_dtw
 from .utils import check_band, check_dataset, check_n_jobs
 from .utils._threads import single_threaded_blas
 from .utils._validation import check_cost_range, check_weights, set_features_in
@@ -81,13 +82,12 @@ def _take(data, idx):
 def _pairwise(X, centers, metric, gamma, band, n_jobs):
     """Discrepancy between every series and every centroid, one batched call.
 
-    ``metric`` is ``"softdtw"``, ``"divergence"`` or ``"dtw"`` (hard DTW,
-    squared units).
+    ``metric`` is ``"softdtw"``, ``"divergence"``, ``"sharp_divergence"`` or
+    ``"dtw"`` (hard DTW, squared units).
     """
     if metric == "dtw":
         return cdist_dtw(X, centers, **band, n_jobs=n_jobs)
-    cdist = cdist_soft_dtw_divergence if metric == "divergence" else cdist_soft_dtw
-    return cdist(X, centers, gamma, **band, n_jobs=n_jobs)
+    return _CDIST[metric](X, centers, gamma, **band, n_jobs=n_jobs)
 
 
 # --------------------------------------------------------------------------
@@ -282,7 +282,7 @@ def _resolve(averaging, metric):
     """Discrepancy used for assignments and for the k-means++ seeding."""
     if averaging != "softdtw":
         return "dtw", "dtw"
-    return metric, ("divergence" if metric == "divergence" else "dtw")
+    return metric, ("dtw" if metric == "softdtw" else metric)
 
 
 def _kmeans(X, n_clusters, *, averaging, metric, gamma, init, n_init, max_iter, tol,
@@ -348,7 +348,7 @@ def _kmeans(X, n_clusters, *, averaging, metric, gamma, init, n_init, max_iter, 
 
 _COMMON_CONSTRAINTS = {
     "gamma": [Interval(numbers.Real, 0, None, closed="left")],
-    "metric": [StrOptions({"softdtw", "divergence"})],
+    "metric": [StrOptions(set(_CDIST))],
     "init": [StrOptions({"k-means++", "random"}), callable, "array-like"],
     "n_init": [Interval(numbers.Integral, 1, None, closed="left")],
     "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -392,7 +392,8 @@ def dtw_kmeans(X, n_clusters, *, averaging="softdtw", gamma=1.0, metric="softdtw
     ``averaging="softdtw"`` is soft-DTW k-means (Cuturi & Blondel, 2017),
     the algorithm behind :class:`SoftDTWKMeans`: it minimises
     :math:`\sum_j w_j \min_i \mathrm{dtw}_\gamma(X_j, C_i)` (or the soft-DTW
-    divergence with ``metric="divergence"``). ``"dba"`` (DTW barycenter
+    divergence with ``metric="divergence"``, or the sharp soft-DTW divergence
+    with ``metric="sharp_divergence"``). ``"dba"`` (DTW barycenter
     averaging, Petitjean et al., 2011), ``"subgradient"`` (subgradient
     descent on hard DTW) and ``"stochastic-subgradient"`` (its stochastic
     form, Schultz & Jain, 2018) are the classical baselines for the hard-DTW
@@ -416,8 +417,9 @@ def dtw_kmeans(X, n_clusters, *, averaging="softdtw", gamma=1.0, metric="softdtw
         :func:`~sksoftdtw.dtw_barycenter_stochastic_subgradient`.
     gamma : float, default=1.0
         Soft-DTW smoothing, ``>= 0`` (``averaging="softdtw"`` only).
-    metric : {"softdtw", "divergence"}, default="softdtw"
-        Discrepancy of the objective (``averaging="softdtw"`` only).
+    metric : {"softdtw", "divergence", "sharp_divergence"}, default="softdtw"
+        Discrepancy of the objective (``averaging="softdtw"`` only); see
+        :class:`SoftDTWKMeans`.
     init : {"k-means++", "random"}, callable or array-like, default="k-means++"
         See :class:`SoftDTWKMeans`.
     n_init : int, default=1
@@ -643,7 +645,7 @@ class SoftDTWKMeans(_TimeSeriesKMeans):
         Smoothing parameter of soft-DTW, ``>= 0``. Small values approach
         hard-DTW k-means; ``0`` is allowed but the barycenter problem is then
         non-smooth (prefer :func:`dtw_kmeans` with ``averaging="dba"``).
-    metric : {"softdtw", "divergence"}, default="softdtw"
+    metric : {"softdtw", "divergence", "sharp_divergence"}, default="softdtw"
         Discrepancy between a series and a centroid. ``"softdtw"`` is
         :math:`\mathrm{dtw}_\gamma`, which **can be negative** and is not zero
         at identity (see Notes). ``"divergence"`` is the soft-DTW divergence
@@ -651,7 +653,10 @@ class SoftDTWKMeans(_TimeSeriesKMeans):
         (\mathrm{dtw}_\gamma(x, x) + \mathrm{dtw}_\gamma(y, y))`: non-negative
         and zero only at identity; assignments then use
         :func:`~sksoftdtw.cdist_soft_dtw_divergence` and updates the
-        divergence barycenter.
+        divergence barycenter. ``"sharp_divergence"`` is the same with the
+        sharp soft-DTW, the expected cost of an alignment
+        (:func:`~sksoftdtw.cdist_sharp_soft_dtw_divergence`); its updates
+        cost somewhat more (see :func:`~sksoftdtw.softdtw_barycenter`).
     init : {"k-means++", "random"}, callable or array-like, default="k-means++"
         An array has shape ``(n_clusters, centroid_size[, d])``.
         ``"k-means++"``: greedy k-means++ seeding (``2 + log(k)`` candidates
@@ -660,7 +665,8 @@ class SoftDTWKMeans(_TimeSeriesKMeans):
         nearest chosen centroid for ``metric="softdtw"`` (soft-DTW values
         can be negative, so they cannot be probabilities; hard DTW is its
         :math:`\gamma \to 0` limit and is in squared units like D^2), and to
-        the soft-DTW divergence for ``metric="divergence"``.
+        the divergence itself for ``metric="divergence"`` or
+        ``"sharp_divergence"``.
         ``"random"``: ``n_clusters`` distinct training series drawn with
         probabilities proportional to ``sample_weight``. Series are
         linearly resampled to ``centroid_size``. A callable is called as

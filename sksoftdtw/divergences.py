@@ -459,6 +459,25 @@ def _sharp_pairs(X, Y, pi, pj, gamma, band, n_jobs, dtype=np.float64):
                    pj=pj)[1].astype(dtype, copy=False)
 
 
+def _pairs_batch(X, Y, gamma, band, direction, n_jobs=None, grad=False, a=1.0, b=1.0):
+    """`_series` of the pairs ``(X[k], Y[k])`` of validated ``(sz, d)`` series,
+    in one kernel call: their soft-DTW values, ``<E, Z>``, and with ``grad``
+    the gradients ``J^T (a E + b H Z)`` with respect to the ``X[k]``, flat (in
+    the rows of ``X`` concatenated). ``band`` holds the keywords of
+    :func:`~sksoftdtw.utils.check_band`."""
+    values, dvalues, gX, _ = _series(_as_dataset(*X, name="X"), _as_dataset(*Y, name="Y"),
+                                     gamma, _check_band(**band), direction, second=grad,
+                                     want_x=grad, a=a, b=b, n_jobs=n_jobs)
+    return values, dvalues, gX
+
+
+def _sharp_batch(X, Y, gamma, band, n_jobs=None, grad=False):
+    """Sharp soft-DTW of the pairs ``(X[k], Y[k])`` (see `_pairs_batch`), and
+    with ``grad`` its flat gradients with respect to the ``X[k]``."""
+    _, values, gX = _pairs_batch(X, Y, gamma, band, "cost", n_jobs, grad)
+    return (values, gX) if grad else values
+
+
 def cdist_sharp_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None,
                                     itakura_max_slope=None, n_jobs=None):
     """Sharp soft-DTW divergence between every series of ``X`` and of ``Y``.

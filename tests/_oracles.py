@@ -347,6 +347,28 @@ def divergence_xy(x, y, gamma, radius=None):
     )
 
 
+def sharp_xy(x, y, gamma, radius=None):
+    """The sharp soft-DTW: the expected cost of an alignment, by brute force."""
+    D = sq_euclidean_cost(x, y)
+    return brute_force_gibbs_moments(D, gamma, D, radius)[1]
+
+
+def sharp_divergence_xy(x, y, gamma, radius=None):
+    return sharp_xy(x, y, gamma, radius) - 0.5 * (
+        sharp_xy(x, x, gamma, radius) + sharp_xy(y, y, gamma, radius)
+    )
+
+
+def dilate_xy(x, y, alpha, gamma):
+    """DILATE by brute force: alpha soft-DTW + (1 - alpha) <E, Omega>, with
+    Omega_ij = ((i + 1/2) / n - (j + 1/2) / m)^2."""
+    D = sq_euclidean_cost(x, y)
+    n, m = D.shape
+    omega = ((np.arange(n)[:, None] + 0.5) / n - (np.arange(m)[None, :] + 0.5) / m) ** 2
+    temporal = brute_force_gibbs_moments(D, gamma, omega)[2]
+    return alpha * brute_force_soft_dtw(D, gamma)[0] + (1 - alpha) * temporal
+
+
 def grads_from_alignment(x, y, E):
     """Chain rule through D[i,j] = ||x_i - y_j||^2:
     dV/dx_i = sum_j E[i,j] 2 (x_i - y_j);  dV/dy_j = sum_i E[i,j] 2 (y_j - x_i).

@@ -31,8 +31,12 @@ from _oracles import (
     divergence_xy,
     dtw_xy,
     sdtw_xy,
+    sharp_divergence_xy,
     sq_euclidean_cost,
 )
+
+TERMS = {"softdtw": sdtw_xy, "divergence": divergence_xy,
+         "sharp_divergence": sharp_divergence_xy}
 
 
 def shifted_sines(n=6, sz=40, max_shift=0.6, seed=0):
@@ -53,8 +57,7 @@ def sdtw_objective(Z, X, gamma, weights=None, metric="softdtw"):
     """Oracle of the soft-DTW barycenter objective."""
     w = np.ones(len(X)) if weights is None else np.asarray(weights, float)
     w = w / w.sum()
-    term = sdtw_xy if metric == "softdtw" else divergence_xy
-    return sum(wj * term(Z, x, gamma) / len(x) for wj, x in zip(w, X))
+    return sum(wj * TERMS[metric](Z, x, gamma) / len(x) for wj, x in zip(w, X))
 
 
 def path_subgradient(Z, x):
@@ -72,11 +75,15 @@ def kernel_calls(monkeypatch):
     """The list of kernel calls made by the barycenter module from now on:
     "soft_dtw_batch", or "paths" for DBA's calls on validated data."""
     calls = []
-    real, real_paths_to = bary.soft_dtw_batch, bary._hard_paths_to
+    real, real_sharp, real_paths_to = bary.soft_dtw_batch, bary._sharp_batch, bary._hard_paths_to
 
     def counting(*args, **kwargs):
         calls.append("soft_dtw_batch")
         return real(*args, **kwargs)
+
+    def counting_sharp(*args, **kwargs):
+        calls.append("sharp_batch")
+        return real_sharp(*args, **kwargs)
 
     def counting_paths_to(*args, **kwargs):
         paths = real_paths_to(*args, **kwargs)
@@ -87,6 +94,7 @@ def kernel_calls(monkeypatch):
         return counted
 
     monkeypatch.setattr(bary, "soft_dtw_batch", counting)
+    monkeypatch.setattr(bary, "_sharp_batch", counting_sharp)
     monkeypatch.setattr(bary, "_hard_paths_to", counting_paths_to)
     return calls
 
@@ -100,14 +108,14 @@ def ragged():
 # ----------------------------------------------------------------------------
 # Objective and gradient
 # ----------------------------------------------------------------------------
-@pytest.mark.parametrize("metric", ["softdtw", "divergence"])
+@pytest.mark.parametrize("metric", ["softdtw", "divergence", "sharp_divergence"])
 @pytest.mark.parametrize("radius", [None, 1])
 def test_objective_value_and_gradient_against_oracles(ragged, metric, radius):
     weights = np.array([0.5, 1.0, 2.0])
     ds, w = bary._prepare(ragged, weights)
     objective = bary._Objective(ds, w, 0.3, metric, check_band(radius, None), None)
     Z = np.random.RandomState(1).randn(5, 2)
-    term = {"softdtw": sdtw_xy, "divergence": divergence_xy}[metric]
+    term = TERMS[metric]
 
     def f(Z):
         return sum(wj * term(Z, x, 0.3, radius) / len(x)
@@ -119,7 +127,7 @@ def test_objective_value_and_gradient_against_oracles(ragged, metric, radius):
 
 
 def test_one_kernel_call_per_objective_evaluation(ragged, kernel_calls):
-    for metric in ["softdtw", "divergence"]:
+    for metric in TERMS:
         ds, w = bary._prepare(ragged, None)
         objective = bary._Objective(ds, w, 1.0, metric, check_band(None, None), None)
         kernel_calls.clear()
@@ -130,11 +138,12 @@ def test_one_kernel_call_per_objective_evaluation(ragged, kernel_calls):
 # ----------------------------------------------------------------------------
 # Soft-DTW barycenter
 # ----------------------------------------------------------------------------
-def test_identical_series_are_a_stationary_point_of_the_divergence():
+@pytest.mark.parametrize("metric", ["divergence", "sharp_divergence"])
+def test_identical_series_are_a_stationary_point_of_the_divergence(metric):
     y = np.sin(np.linspace(0, 3, 12))[:, None] + np.linspace(0, 1, 12)[:, None]
     for gamma in [1.0, 0.1, 0.01]:
         ds, w = bary._prepare([y, y, y], None)
-        value, grad = bary._Objective(ds, w, gamma, "divergence", check_band(None, None), None)(y)
+        value, grad = bary._Objective(ds, w, gamma, metric, check_band(None, None), None)(y)
         assert value == pytest.approx(0.0, abs=1e-12)
         assert np.abs(grad).max() < 1e-12
         # Soft-DTW's gradient at y is not zero: its barycenter is biased.
@@ -158,6 +167,24 @@ def test_identical_series_barycenter():
     assert divergence_xy(Zd1, y, 1.0) <= 1e-12
 
 
+@pytest.mark.parametrize("gamma", [0.001, 0.01])
+def test_identical_series_sharp_divergence_barycenter(gamma):
+    y = np.sin(np.linspace(0, 3, 12))[:, None] + np.linspace(0, 1, 12)[:, None]
+    Z0 = y + 0.03 * np.random.RandomState(0).randn(*y.shape)
+    kw = dict(init=Z0, tol=1e-9, max_iter=300)
+    Z = softdtw_barycenter([y, y, y], gamma, metric="sharp_divergence", **kw)
+    assert_allclose(Z, y, atol=1e-6)
+    # Soft-DTW's entropic bias moves its barycenter away from the same start.
+    assert np.abs(softdtw_barycenter([y, y, y], gamma, **kw) - y).max() > 1e-2
+
+
+def test_medoid_init_is_the_series_of_smallest_sharp_divergence_objective():
+    X = shifted_sines(n=5, sz=5, max_shift=1.5)
+    Z = softdtw_barycenter(X, 0.3, metric="sharp_divergence", init="medoid", max_iter=0)
+    objectives = [sdtw_objective(x[:, None], X, 0.3, metric="sharp_divergence") for x in X]
+    assert_allclose(Z[:, 0], X[int(np.argmin(objectives))])
+
+
 def test_small_gamma_beats_euclidean_mean_on_shifted_sines():
     X = shifted_sines(n=6, sz=60, max_shift=1.0)
     mean_loss = dtw_loss(X.mean(axis=0), X)
@@ -168,7 +195,7 @@ def test_small_gamma_beats_euclidean_mean_on_shifted_sines():
 
 
 def test_reported_loss_is_the_objective(ragged):
-    for metric in ["softdtw", "divergence"]:
+    for metric in TERMS:
         res = bary._softdtw_barycenter(ragged, 0.5, max_iter=5, metric=metric, warn=False)
         assert res.loss == pytest.approx(
             sdtw_objective(res.barycenter, ragged, 0.5, metric=metric), rel=1e-9)
@@ -544,14 +571,13 @@ def test_estimator_sample_weight():
         SoftDTWBarycenter().fit(X, sample_weight=[1.0, 2.0])
 
 
-@pytest.mark.parametrize("metric", ["softdtw", "divergence"])
+@pytest.mark.parametrize("metric", list(TERMS))
 def test_estimator_transform(ragged, metric):
     est = SoftDTWBarycenter(gamma=0.5, max_iter=5, metric=metric).fit(ragged)
     new = [np.random.RandomState(9).randn(3, 2), ragged[1]]
     out = est.transform(new)
     assert out.shape == (2, 1)
-    term = sdtw_xy if metric == "softdtw" else divergence_xy
-    expected = [term(est.barycenter_, x, 0.5) for x in new]
+    expected = [TERMS[metric](est.barycenter_, x, 0.5) for x in new]
     assert_allclose(out[:, 0], expected, rtol=1e-10)
     assert est.get_feature_names_out().tolist() == ["softdtwbarycenter0"]
     with pytest.raises(ValueError, match="dimension"):
@@ -591,7 +617,8 @@ def test_estimator_not_fitted_clone_and_pickle():
 def test_estimator_bad_parameter_names_it():
     X = shifted_sines(n=3, sz=8)
     for params, name in [({"gamma": -1.0}, "gamma"), ({"init": "mean"}, "init"),
-                         ({"max_iter": -2}, "max_iter"), ({"metric": "l2"}, "metric")]:
+                         ({"max_iter": -2}, "max_iter"), ({"metric": "l2"}, "metric"),
+                         ({"metric": "sharp"}, "metric")]:
         with pytest.raises(ValueError, match=name):
             SoftDTWBarycenter(**params).fit(X)
 

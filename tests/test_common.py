@@ -58,6 +58,7 @@ FAST_PARAMS = {
     "DTWKMeans": {"n_clusters": 2, "max_iter": 3, "max_iter_barycenter": 3,
                   "random_state": 0},
     "MLPRegressor": {"hidden_layer_sizes": (4,), "max_iter": 20, "random_state": 0},
+    "NearestCentroidTimeSeriesClassifier": {"max_iter": 5},
 }
 
 # A class without an entry in FAST_PARAMS must fit and transform (or predict)
@@ -101,6 +102,13 @@ EXPECTED_FAILURES = {
         ),
     },
     "KNeighborsTimeSeriesRegressor": {"check_n_features_in_after_fitting": _ANY_LENGTH},
+    "NearestCentroidTimeSeriesClassifier": {
+        "check_n_features_in_after_fitting": _ANY_LENGTH,
+        "check_classifiers_train": (
+            _ANY_LENGTH + "; the rest of this check is "
+            "test_nearest_centroid.py::test_classifier_train_check_without_the_length_check"
+        ),
+    },
     "TimeSeriesResampler": {"check_n_features_in_after_fitting": _ANY_LENGTH},
     "TimeSeriesScalerMeanVariance": {"check_n_features_in_after_fitting": _ANY_LENGTH},
 }
@@ -128,7 +136,7 @@ def test_discovery_finds_the_estimators():
     names = {cls.__name__ for cls in ESTIMATORS}
     assert {"SoftDTWBarycenter", "SoftDTWKMeans", "DTWKMeans", "MLPRegressor",
             "KNeighborsTimeSeriesClassifier", "KNeighborsTimeSeriesRegressor",
-            "TimeSeriesScalerMeanVariance", "TimeSeriesResampler"} <= names
+            "NearestCentroidTimeSeriesClassifier", "TimeSeriesScalerMeanVariance", "TimeSeriesResampler"} <= names
 
 
 def test_tables_name_discovered_estimators():

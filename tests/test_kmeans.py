@@ -19,6 +19,7 @@ from sklearn.model_selection import GridSearchCV, KFold
 
 import sksoftdtw._kmeans as kmeans_module
 from sksoftdtw._kmeans import DTWKMeans, SoftDTWKMeans, dtw_kmeans
+from sksoftdtw.divergences import sharp_soft_dtw_divergence
 from sksoftdtw.utils import check_band
 
 FAST = dict(max_iter=10, max_iter_barycenter=20)
@@ -49,6 +50,8 @@ def make_shapes(n_per=5, sz=24, seed=0, lengths=None, noise=0.05):
 def oracle_matrix(X, centers, metric, gamma):
     f = {"softdtw": lambda a, b: sdtw_xy(a, b, gamma),
          "divergence": lambda a, b: divergence_xy(a, b, gamma),
+         # (too long for brute force: the pair function, itself tested against it)
+         "sharp_divergence": lambda a, b: sharp_soft_dtw_divergence(a, b, gamma),
          "dtw": dtw_xy}[metric]
     return np.array([[f(x, c) for c in centers] for x in X])
 
@@ -67,7 +70,7 @@ def fitted(shapes):
 # --------------------------------------------------------------------------
 # Correctness
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize("metric", ["softdtw", "divergence"])
+@pytest.mark.parametrize("metric", ["softdtw", "divergence", "sharp_divergence"])
 @pytest.mark.parametrize("init", ["k-means++", "random"])
 def test_recovers_well_separated_clusters(shapes, metric, init):
     X, y = shapes
@@ -78,7 +81,7 @@ def test_recovers_well_separated_clusters(shapes, metric, init):
     assert np.isfinite(km.cluster_centers_).all()
 
 
-@pytest.mark.parametrize("metric", ["softdtw", "divergence"])
+@pytest.mark.parametrize("metric", ["softdtw", "divergence", "sharp_divergence"])
 def test_inertia_is_the_objective(shapes, metric):
     X, _ = shapes
     w = np.random.default_rng(1).uniform(0.5, 2.0, len(X))
@@ -154,6 +157,7 @@ def test_predict_accepts_other_lengths(fitted):
 
 @pytest.mark.parametrize("averaging,metric", [("softdtw", "softdtw"),
                                               ("softdtw", "divergence"),
+                                              ("softdtw", "sharp_divergence"),
                                               ("dba", "dtw")])
 def test_objective_non_increasing(averaging, metric):
     # Assignment takes a minimum; each update is a descent method started at
@@ -324,7 +328,8 @@ def test_two_dimensional_and_multivariate_input(shapes):
 # API: validation, fitted state, persistence, threads
 # --------------------------------------------------------------------------
 @pytest.mark.parametrize("param,value", [
-    ("n_clusters", 0), ("gamma", -1.0), ("metric", "euclidean"), ("init", "kmeans"),
+    ("n_clusters", 0), ("gamma", -1.0), ("metric", "euclidean"), ("metric", "sharp"),
+    ("init", "kmeans"),
     ("n_init", 0), ("max_iter", 0), ("tol", -1.0), ("max_iter_barycenter", 0),
     ("sakoe_chiba_radius", -1), ("centroid_size", 0), ("n_jobs", 1.5),
 ])
@@ -402,6 +407,23 @@ def test_grid_search_over_gamma_uses_the_hard_dtw_score(shapes):
                       cv=KFold(3, shuffle=True, random_state=0)).fit(X)
     # gamma=10 over-smooths the centroids; the hard-DTW score sees it.
     assert gs.best_params_ == {"gamma": 0.01}
+
+
+def test_grid_search_over_metric():
+    X, _ = make_shapes(n_per=4)
+    grid = {"metric": ["softdtw", "divergence", "sharp_divergence"]}
+    gs = GridSearchCV(SoftDTWKMeans(3, gamma=1.0, random_state=0, max_iter=3,
+                                    max_iter_barycenter=10),
+                      grid, cv=KFold(3, shuffle=True, random_state=0)).fit(X)
+    # Each candidate's score is that of a model refitted with its metric.
+    for metric, score in zip(gs.cv_results_["param_metric"],
+                             gs.cv_results_["mean_test_score"]):
+        folds = [SoftDTWKMeans(3, gamma=1.0, metric=metric, random_state=0, max_iter=3,
+                               max_iter_barycenter=10).fit(X[train]).score(X[test])
+                 for train, test in KFold(3, shuffle=True, random_state=0).split(X)]
+        assert score == pytest.approx(np.mean(folds), rel=1e-12)
+    assert gs.best_params_["metric"] == grid["metric"][
+        int(np.argmax(gs.cv_results_["mean_test_score"]))]
 
 
 # --------------------------------------------------------------------------

@@ -11,7 +11,14 @@ import warnings
 
 import numpy as np
 import pytest
-from _oracles import central_diff, dtw_xy, sdtw_xy
+from _oracles import (
+    central_diff,
+    dilate_xy,
+    divergence_xy,
+    dtw_xy,
+    sdtw_xy,
+    sharp_divergence_xy,
+)
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
@@ -75,14 +82,29 @@ def _packed(model):
     return np.concatenate([a.ravel() for a in model.coefs_ + model.intercepts_])
 
 
+# The per-sample losses from their definitions (plain recursions, or brute
+# force over all the alignments for the sharp divergence and DILATE).
+LOSS_ORACLES = {
+    "softdtw": lambda p, y, gamma, a: sdtw_xy(p, y, gamma),
+    "divergence": lambda p, y, gamma, a: divergence_xy(p, y, gamma),
+    "sharp_divergence": lambda p, y, gamma, a: sharp_divergence_xy(p, y, gamma),
+    "dilate": lambda p, y, gamma, a: dilate_xy(p, y, a, gamma),
+}
+
+
+def _data_term_oracle(P, Y3d, loss, gamma, dilate_alpha=0.3):
+    n, sz, _ = Y3d.shape
+    if loss == "squared":
+        return 0.5 * np.sum((P - Y3d) ** 2) / n
+    return np.mean([LOSS_ORACLES[loss](P[i], Y3d[i], gamma, dilate_alpha) / sz
+                    for i in range(n)])
+
+
 def _objective_oracle(model, X, Y3d, activation, loss, gamma, alpha):
     """The documented objective, from the definitions."""
-    n, sz, _ = Y3d.shape
     P = _forward_oracle(X, model.coefs_, model.intercepts_, activation).reshape(Y3d.shape)
-    if loss == "squared":
-        data = 0.5 * np.sum((P - Y3d) ** 2) / n
-    else:
-        data = np.mean([sdtw_xy(P[i], Y3d[i], gamma) / sz for i in range(n)])
+    data = _data_term_oracle(P, Y3d, loss, gamma, model.dilate_alpha)
+    n = len(Y3d)
     return data + alpha / (2 * n) * sum(np.sum(W ** 2) for W in model.coefs_)
 
 
@@ -91,7 +113,8 @@ def _objective_oracle(model, X, Y3d, activation, loss, gamma, alpha):
 # --------------------------------------------------------------------------
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 @pytest.mark.parametrize("loss, gamma, d", [("squared", 1.0, 1), ("softdtw", 1.0, 1),
-                                            ("softdtw", 0.1, 2)])
+                                            ("softdtw", 0.1, 2), ("divergence", 0.5, 1),
+                                            ("sharp_divergence", 0.5, 2), ("dilate", 0.5, 1)])
 def test_objective_and_gradient(activation, loss, gamma, d):
     rng = np.random.RandomState(0)
     n, sz = 5, 4
@@ -99,7 +122,7 @@ def test_objective_and_gradient(activation, loss, gamma, d):
     Y = rng.randn(n, sz, d) if d > 1 else rng.randn(n, sz)
     alpha = 0.3
     model = MLPRegressor((4, 3), loss=loss, gamma=gamma, activation=activation,
-                         alpha=alpha, max_iter=1, random_state=0).fit(X, Y)
+                         alpha=alpha, dilate_alpha=0.3, max_iter=1, random_state=0).fit(X, Y)
     theta = rng.randn(_packed(model).size)
     Y3d = Y.reshape(n, sz, d)
 
@@ -116,6 +139,50 @@ def test_objective_and_gradient(activation, loss, gamma, d):
     assert_allclose(value, objective(theta), rtol=1e-10)
     numeric = central_diff(objective, theta, 1e-6)
     assert_allclose(grad, numeric, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("loss", ["softdtw", "divergence", "sharp_divergence", "dilate"])
+@pytest.mark.parametrize("dilate_alpha", [0.0, 0.7, 1.0])
+def test_output_gradient_is_the_finite_difference_of_the_loss(loss, dilate_alpha):
+    rng = np.random.RandomState(3)
+    n, sz, d = 3, 5, 2
+    P, Y = rng.randn(n, sz * d), rng.randn(n, sz * d)
+    model = MLPRegressor(loss=loss, gamma=0.3, dilate_alpha=dilate_alpha)
+    model._target_shape = (sz, d)
+    value, grad = model._output_loss(P, Y)
+    Y3d = Y.reshape(n, sz, d)
+    oracle = _data_term_oracle(P.reshape(n, sz, d), Y3d, loss, 0.3, dilate_alpha)
+    assert value == pytest.approx(oracle, rel=1e-10)
+    # The gradient is that of the mean over the batch, times n.
+    numeric = central_diff(lambda p: model._output_loss(p, Y)[0], P, 1e-6)
+    assert_allclose(grad, n * numeric, rtol=1e-5, atol=1e-7)
+
+
+def test_dilate_alpha_is_ignored_by_the_other_losses():
+    rng = np.random.RandomState(0)
+    X, Y = rng.randn(10, 3), rng.randn(10, 4)
+    for loss in ["softdtw", "divergence", "sharp_divergence", "squared"]:
+        a, b = (MLPRegressor((3,), loss=loss, dilate_alpha=v, max_iter=3, random_state=0)
+                .fit(X, Y) for v in (0.1, 0.9))
+        assert_array_equal(a.predict(X), b.predict(X))
+
+
+@pytest.mark.parametrize("loss", ["divergence", "sharp_divergence", "dilate"])
+@pytest.mark.parametrize("solver", ["lbfgs", "adam"])
+def test_training_reduces_the_loss(loss, solver):
+    rng = np.random.RandomState(0)
+    X_train, Y_train = _sine_task(60, rng)
+    model = MLPRegressor((10,), loss=loss, gamma=0.1, activation="tanh", solver=solver,
+                         max_iter=60, learning_rate_init=1e-2, random_state=0)
+    untrained = clone(model).set_params(max_iter=1, learning_rate_init=1e-12)
+    untrained.fit(X_train, Y_train)
+    model.fit(X_train, Y_train)
+
+    def data_term(m):
+        return m._output_loss(m.predict(X_train), Y_train)[0]
+    assert data_term(model) < 0.3 * data_term(untrained)
+    if solver == "lbfgs":
+        assert np.all(np.diff(model.loss_curve_) <= 0)
 
 
 def test_one_value_targets_softdtw_is_twice_squared():
@@ -359,7 +426,8 @@ def test_score_is_minus_mean_dtw_per_target_length():
 # Parameters, errors, persistence, threads
 # --------------------------------------------------------------------------
 @pytest.mark.parametrize("param, value", [
-    ("loss", "absolute"), ("gamma", -1.0), ("activation", "softmax"), ("solver", "sgd"),
+    ("loss", "absolute"), ("loss", "sharp"), ("gamma", -1.0), ("dilate_alpha", 1.5),
+    ("dilate_alpha", -0.1), ("activation", "softmax"), ("solver", "sgd"),
     ("alpha", -1.0), ("batch_size", 0), ("learning_rate_init", 0.0), ("max_iter", 0),
     ("tol", -1.0), ("sakoe_chiba_radius", -1), ("validation_fraction", 1.0),
     ("n_iter_no_change", 0), ("hidden_layer_sizes", (4, 0)), ("hidden_layer_sizes", 0),

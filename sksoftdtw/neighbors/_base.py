@@ -10,7 +10,8 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from .._kernels import neighbors as _neighbors_fast
 from .._plan import check_band_fits
@@ -93,6 +94,13 @@ def _check_target(estimator, y, n_ts):
         raise ValueError(f"Found input variables with inconsistent numbers of samples: "
                          f"X has {n_ts} series and y has shape {y.shape}")
     return y
+
+
+def _class_labels(y):
+    """The classes of the checked target ``y`` and the index of each label among them."""
+    y = column_or_1d(y, warn=True)
+    check_classification_targets(y)
+    return np.unique(y, return_inverse=True)
 
 
 class _KNeighborsTimeSeriesBase(BaseEstimator):

@@ -1,10 +1,8 @@
 """k-nearest-neighbour classification of time series."""
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import column_or_1d
 
-from ._base import _KNeighborsTimeSeriesBase
+from ._base import _class_labels, _KNeighborsTimeSeriesBase
 
 __all__ = ["KNeighborsTimeSeriesClassifier"]
 
@@ -107,10 +105,7 @@ class KNeighborsTimeSeriesClassifier(ClassifierMixin, _KNeighborsTimeSeriesBase)
         self : KNeighborsTimeSeriesClassifier
             Fitted estimator.
         """
-        y = self._fit_series(X, y)
-        y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        self.classes_, self._y = np.unique(y, return_inverse=True)
+        self.classes_, self._y = _class_labels(self._fit_series(X, y))
         return self
 
     def predict_proba(self, X):

@@ -13,7 +13,8 @@ layer differs. With ``loss="softdtw"`` the training objective is
 the loss of Cuturi & Blondel (2017, Sec. 5.3); its values and its gradients
 with respect to the ``n`` predicted series come from one parallel call of
 :func:`sksoftdtw.soft_dtw_batch` per (mini)batch, and backpropagation
-does the rest.
+does the rest. The soft-DTW divergence, the sharp soft-DTW divergence and
+DILATE replace soft-DTW in the same way (:mod:`sksoftdtw.divergences`).
 """
 import math
 import warnings
@@ -32,8 +33,9 @@ from sklearn.utils import check_random_state, gen_batches, shuffle
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._barycenter import _pair_values
 from .._scorers import mean_dtw_loss
-from ..metrics import soft_dtw_batch
+from ..divergences import _pairs_batch
 from ..utils import check_dataset, check_n_jobs
 from ..utils._threads import single_threaded_blas
 from ..utils._validation import check_cost_range
@@ -172,21 +174,41 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
     ----------
     hidden_layer_sizes : array-like of shape (n_layers - 2,) or int, default=(100,)
         Number of units of each hidden layer.
-    loss : {"softdtw", "squared"}, default="softdtw"
+    loss : {"softdtw", "divergence", "sharp_divergence", "dilate", "squared"}, \
+            default="softdtw"
         Training loss, for ``n`` samples with targets :math:`y_i` of length
         :math:`m` and predictions :math:`\hat y_i = f_\theta(x_i)`:
 
         - ``"softdtw"``: :math:`\frac1n \sum_i \frac1m
           \mathrm{dtw}_\gamma(\hat y_i, y_i)`;
+        - ``"divergence"``: the same mean of the soft-DTW divergence
+          (:func:`~sksoftdtw.soft_dtw_divergence`), zero when
+          :math:`\hat y_i = y_i`;
+        - ``"sharp_divergence"``: the same mean of the sharp soft-DTW
+          divergence (:func:`~sksoftdtw.sharp_soft_dtw_divergence`), whose
+          gradient involves the Hessian-vector product of soft-DTW;
+        - ``"dilate"``: the same mean of DILATE (Le Guen & Thome, 2019,
+          :func:`~sksoftdtw.dilate`), :math:`a\, \mathrm{dtw}_\gamma(\hat
+          y_i, y_i) + (1 - a) \langle E, \Omega \rangle`, a shape term and
+          a temporal term penalising the alignments far from the diagonal,
+          with :math:`a` = `dilate_alpha`;
         - ``"squared"``: :math:`\frac{1}{2n} \sum_i \|\hat y_i - y_i\|^2`,
           the loss whose gradient scikit-learn's ``MLPRegressor`` follows
           (see Notes).
 
-        Both get the penalty :math:`\frac{\alpha}{2n} \sum_l \|W_l\|_F^2`.
+        All get the penalty :math:`\frac{\alpha}{2n} \sum_l \|W_l\|_F^2`.
+        The values and gradients of a (mini)batch come from one batched
+        kernel call (two for the divergences: the targets' self terms,
+        which have no gradient, are values only).
     gamma : float, default=1.0
         Smoothing parameter of soft-DTW, ``>= 0``. Small values make the loss
         close to DTW; ``0`` trains on hard DTW with its subgradient. Ignored
-        when ``loss="squared"``.
+        when ``loss="squared"``. DILATE's authors use ``0.01``.
+    dilate_alpha : float, default=0.5
+        Weight :math:`a` of the shape term of ``loss="dilate"``, in
+        ``[0, 1]``: ``1`` is soft-DTW, ``0`` the temporal term alone. Ignored
+        by the other losses. (Named apart from `alpha`, the L2 penalty, which
+        keeps scikit-learn's meaning.)
     activation : {"identity", "logistic", "tanh", "relu"}, default="relu"
         Activation of the hidden layers.
     solver : {"lbfgs", "adam"}, default="lbfgs"
@@ -319,6 +341,10 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
        deep feedforward neural networks", AISTATS 2010.
     .. [3] D. P. Kingma and J. Ba, "Adam: A Method for Stochastic
        Optimization", ICLR 2015.
+    .. [4] M. Blondel, A. Mensch and J.-P. Vert, "Differentiable Divergences
+       Between Time Series", AISTATS 2021.
+    .. [5] V. Le Guen and N. Thome, "Shape and Time Distortion Loss for
+       Training Deep Time Series Forecasting Models", NeurIPS 2019.
 
     Examples
     --------
@@ -350,8 +376,10 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
 
     _parameter_constraints: ClassVar[dict] = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "loss": [StrOptions({"softdtw", "squared"})],
+        "loss": [StrOptions({"softdtw", "divergence", "sharp_divergence", "dilate",
+                             "squared"})],
         "gamma": [Interval(Real, 0, None, closed="left")],
+        "dilate_alpha": [Interval(Real, 0, 1, closed="both")],
         "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
         "solver": [StrOptions({"lbfgs", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
@@ -379,6 +407,7 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
         *,
         loss="softdtw",
         gamma=1.0,
+        dilate_alpha=0.5,
         activation="relu",
         solver="lbfgs",
         alpha=1e-4,
@@ -399,6 +428,7 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.loss = loss
         self.gamma = gamma
+        self.dilate_alpha = dilate_alpha
         self.activation = activation
         self.solver = solver
         self.alpha = alpha
@@ -482,15 +512,27 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
             # operations for one output, so that both solvers see the same values.
             return 0.5 * np.square(diff).mean(axis=0).sum(), diff
         sz, d = self._series_shape()
-        # Checked here so that a diverging fit names the predictions, not soft_dtw_batch's X.
-        check_cost_range(check_dataset(P.reshape(n, sz, d), "the network's predictions"),
-                         check_dataset(Y.reshape(n, sz, d), "y"))
-        values, grad = soft_dtw_batch(
-            P.reshape(n, sz, d), Y.reshape(n, sz, d), self.gamma,
-            sakoe_chiba_radius=self.sakoe_chiba_radius,
-            itakura_max_slope=self.itakura_max_slope, return_grad="x",
-            n_jobs=self.n_jobs,
-        )
+        P3, Y3 = P.reshape(n, sz, d), Y.reshape(n, sz, d)
+        # Checked here so that a diverging fit names the predictions, not the kernels' X.
+        check_cost_range(check_dataset(P3, "the network's predictions"), check_dataset(Y3, "y"))
+        band = {"sakoe_chiba_radius": self.sakoe_chiba_radius,
+                "itakura_max_slope": self.itakura_max_slope}
+        if self.loss == "dilate":
+            a = self.dilate_alpha
+            shape, temporal, grad = _pairs_batch(P3, Y3, self.gamma, band, "omega",
+                                                 self.n_jobs, grad=True, a=a, b=1.0 - a)
+            values = a * shape + (1.0 - a) * temporal
+        elif self.loss == "softdtw":
+            values, grad = _pair_values(P3, Y3, self.gamma, "softdtw", band, self.n_jobs,
+                                        grad=True)
+        else:
+            # D(p, y) = f(p, y) - (f(p, p) + f(y, y)) / 2, f symmetric: its
+            # gradient in p is grad_x f(p, y) - grad_x f(p, p).
+            values, grads = _pair_values(np.concatenate([P3, P3]), np.concatenate([Y3, P3]),
+                                         self.gamma, self.loss, band, self.n_jobs, grad=True)
+            self_y = _pair_values(Y3, Y3, self.gamma, self.loss, band, self.n_jobs)
+            values = values[:n] - 0.5 * (values[n:] + self_y)
+            grad = grads[:n] - grads[n:]
         return values.sum() / (n * sz), grad.reshape(n, -1) / sz
 
     def _loss_grad(self, X, Y):
