@@ -1571,8 +1571,8 @@ cdef void _wavefront_backward_part(const double* x, const double* yr, Py_ssize_t
 def wavefront_value(const double[:, ::1] x, const double[:, ::1] y, double gamma):
     """Exp-domain soft-DTW value of one pair (no band) by anti-diagonals."""
     cdef Py_ssize_t n = x.shape[0], m = y.shape[0], d = x.shape[1]
-    cdef double[:, ::1] xt = np.ascontiguousarray(np.asarray(x).T)
-    cdef double[:, ::1] yrt = np.ascontiguousarray(np.asarray(y)[::-1].T)
+    cdef const double[:, ::1] xt = np.ascontiguousarray(np.asarray(x).T)
+    cdef const double[:, ::1] yrt = np.ascontiguousarray(np.asarray(y)[::-1].T)
     cdef double[::1] buf = np.empty(8 * (n + 2))
     cdef double value
     cdef sdtw_call call

@@ -377,3 +377,21 @@ def test_long_pairs_of_a_batch_planned_apart(gamma, dtype, band):
         np.testing.assert_allclose(gY[k], gy, rtol=tol, atol=tol)
     one = sk.soft_dtw_batch(X, Y, gamma, **band)
     np.testing.assert_allclose(one, values, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("n", [8, 70])
+def test_read_only_inputs_of_one_pair(n):
+    """Read-only arrays (broadcast views, as the barycenters pass) are
+    computed as their writable copies, by every path one pair may take."""
+    rng = np.random.default_rng(n)
+    z, y = rng.standard_normal((n, 1)), rng.standard_normal((1, n, 1))
+    x = np.broadcast_to(z, (1, n, 1))
+    assert not x.flags.writeable
+    for gamma in [0.0, 0.5]:
+        np.testing.assert_array_equal(sk.soft_dtw_batch(x, y, gamma),
+                                      sk.soft_dtw_batch(x.copy(), y, gamma))
+        v, g = sk.soft_dtw_batch(x, y, gamma, return_grad="x")
+        np.testing.assert_array_equal(g, sk.soft_dtw_batch(x.copy(), y, gamma,
+                                                           return_grad="x")[1])
+        ro = np.broadcast_to(z[:, 0], (n,))
+        assert sk.soft_dtw(ro, y[0, :, 0], gamma) == sk.soft_dtw(ro.copy(), y[0, :, 0], gamma)
