@@ -1942,8 +1942,9 @@ def light_pair(object x, object y, double gamma, Py_ssize_t radius, double slope
             or not (small or (min(n, m) >= wavefront_min and radius < 0 and slope == 0.0
                               and not (want_grad and n * m > grad_max_cells))) \
             or (n == m and (radius == 0 or slope == 1.0)) \
-            or not gamma * 1.1 * (n + m) <= DBL_MAX / 2:
-        return NAN
+            or not gamma * 1.1 * (n + m) <= DBL_MAX / 2 \
+            or (want_grad and (_segment_rows(n, m) < n or _wavefront_segment(n, m) < n + m - 1)):
+        return NAN  # (and gradients whose weights would be kept by segments)
     if want_grad:
         if type(grad) is not cnp.ndarray or cnp.PyArray_TYPE(<cnp.ndarray> grad) != cnp.NPY_DOUBLE \
                 or not cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray> grad) \

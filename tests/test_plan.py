@@ -395,3 +395,22 @@ def test_read_only_inputs_of_one_pair(n):
                                                            return_grad="x")[1])
         ro = np.broadcast_to(z[:, 0], (n,))
         assert sk.soft_dtw(ro, y[0, :, 0], gamma) == sk.soft_dtw(ro.copy(), y[0, :, 0], gamma)
+
+
+def test_light_pair_gradients_with_segments():
+    """Pairs whose weights the kernels keep by segments (a small MAX_FULL_CELLS,
+    as tests set it) leave the light path: the gradient of the batched path."""
+    from sksoftdtw._kernels import fast
+    rng = np.random.default_rng(5)
+    x, y = rng.standard_normal((12, 2)), rng.standard_normal((10, 2))
+    ref = sk.soft_dtw_value_and_grad(x, y, 0.5)
+    previous = fast.set_max_full_cells(16)
+    try:
+        v, g = sk.soft_dtw_value_and_grad(x, y, 0.5)
+        v1, g1 = sk.soft_dtw_value_and_grad(x[:6], y[:5], 0.5)
+    finally:
+        fast.set_max_full_cells(previous)
+    np.testing.assert_allclose(v, ref[0], rtol=1e-12)
+    np.testing.assert_allclose(g, ref[1], rtol=1e-10, atol=1e-12)
+    value, _, (gx, _) = _oracle(x[:6], y[:5], 0.5, None)
+    np.testing.assert_allclose(g1, gx, rtol=1e-8, atol=1e-10)
