@@ -20,25 +20,73 @@ static inline void SDTW_NAME(sdtw_lanes_store)(SDTW_T *p, sdtw_lanes a)
     SDTW_TEACH SDTW_TOP(store)(SDTW_TSTEP(p, h), SDTW_GET(a, h));
 }
 
-/* sum_k (x[k] - y[k])^2 lane by lane, for d dimensions laid out [k][lane]. */
-static inline sdtw_lanes SDTW_NAME(sdtw_lanes_sqdist)(const SDTW_T *x, const SDTW_T *y,
-                                                     ptrdiff_t d)
-{
-    sdtw_lanes c;
-    SDTW_TEACH {
-        SDTW_TV diff = SDTW_TOP(sub)(SDTW_TOP(load)(SDTW_TSTEP(x, h)),
-                                     SDTW_TOP(load)(SDTW_TSTEP(y, h)));
-        SDTW_PUT(c, h, SDTW_TOP(mul)(diff, diff));
+/* The costs of _costs.h lane by lane: a cost is the term of a difference t
+ * (SDTW_TERM_*), the term added to a sum (SDTW_ACC_*) and the derivative of the
+ * term as a scale times a direction (SDTW_SCALE_*, SDTW_DIR_*). */
+#define SDTW_TERM_sqeuclidean(t) SDTW_TOP(mul)(t, t)
+#define SDTW_ACC_sqeuclidean(t, acc) SDTW_TOP(fma)(t, t, acc)
+#define SDTW_SCALE_sqeuclidean 2
+#define SDTW_DIR_sqeuclidean(t) (t)
+#define SDTW_TERM_abs(t) SDTW_TOP(abs)(t)
+#define SDTW_ACC_abs(t, acc) SDTW_TOP(add)(SDTW_TOP(abs)(t), acc)
+#define SDTW_SCALE_abs 1
+#define SDTW_DIR_abs(t) SDTW_TOP(sign)(t)
+
+/* For the cost NAME: sdtw_lanes_NAME, the cost sum_k term(x[k] - y[k]) lane by
+ * lane for d dimensions laid out [k][lane], and sdtw_lanes_NAME_jvp_row, its
+ * Jacobian-vector product for row i of SDTW_L pairs: adds sum_j E_ij
+ * term'(x_i - y_j) to the gradient of x_i and subtracts each term from the
+ * gradient of y_j, for j in [lo, hi); E, x and y laid out [j][lane], [k][lane]
+ * and [j][k][lane]. Either gradient may be NULL (not wanted). */
+#define SDTW_LANES_COST(NAME)                                                             \
+    static inline sdtw_lanes SDTW_NAME(sdtw_lanes_##NAME)(const SDTW_T *x, const SDTW_T *y, \
+                                                        ptrdiff_t d)                      \
+    {                                                                                     \
+        sdtw_lanes c;                                                                     \
+        SDTW_TEACH {                                                                      \
+            SDTW_TV diff = SDTW_TOP(sub)(SDTW_TOP(load)(SDTW_TSTEP(x, h)),                \
+                                         SDTW_TOP(load)(SDTW_TSTEP(y, h)));               \
+            SDTW_PUT(c, h, SDTW_TERM_##NAME(diff));                                       \
+        }                                                                                 \
+        for (ptrdiff_t k = 1; k < d; k++) {                                               \
+            SDTW_TEACH {                                                                  \
+                SDTW_TV diff = SDTW_TOP(sub)(SDTW_TOP(load)(SDTW_TSTEP(x + k * SDTW_L, h)), \
+                                             SDTW_TOP(load)(SDTW_TSTEP(y + k * SDTW_L, h))); \
+                SDTW_PUT(c, h, SDTW_ACC_##NAME(diff, SDTW_GET(c, h)));                    \
+            }                                                                             \
+        }                                                                                 \
+        return c;                                                                         \
+    }                                                                                     \
+                                                                                          \
+    static inline void SDTW_NAME(sdtw_lanes_##NAME##_jvp_row)(                            \
+        const SDTW_T *e, const SDTW_T *xi, const SDTW_T *yl, ptrdiff_t lo, ptrdiff_t hi,  \
+        ptrdiff_t d, SDTW_T *gxi, SDTW_T *gyl)                                            \
+    {                                                                                     \
+        SDTW_TV scale = SDTW_TOP(set1)(SDTW_SCALE_##NAME);                                \
+        for (ptrdiff_t k = 0; k < d; k++) {                                               \
+            SDTW_TEACH {                                                                  \
+                SDTW_TV x = SDTW_TOP(load)(SDTW_TSTEP(xi + k * SDTW_L, h));               \
+                SDTW_TV acc = SDTW_TOP(set1)(0);                                          \
+                for (ptrdiff_t j = lo; j < hi; j++) {                                     \
+                    const SDTW_T *yjk = SDTW_TSTEP(yl + (j * d + k) * SDTW_L, h);         \
+                    SDTW_TV t = SDTW_TOP(mul)(                                            \
+                        SDTW_TOP(mul)(scale, SDTW_TOP(load)(SDTW_TSTEP(e + j * SDTW_L, h))), \
+                        SDTW_DIR_##NAME(SDTW_TOP(sub)(x, SDTW_TOP(load)(yjk))));          \
+                    acc = SDTW_TOP(add)(acc, t);                                          \
+                    if (gyl != NULL) {                                                    \
+                        SDTW_T *gy = gyl + (yjk - yl);                                    \
+                        SDTW_TOP(store)(gy, SDTW_TOP(sub)(SDTW_TOP(load)(gy), t));        \
+                    }                                                                     \
+                }                                                                         \
+                if (gxi != NULL) {                                                        \
+                    SDTW_T *gx = SDTW_TSTEP(gxi + k * SDTW_L, h);                         \
+                    SDTW_TOP(store)(gx, SDTW_TOP(add)(SDTW_TOP(load)(gx), acc));          \
+                }                                                                         \
+            }                                                                             \
+        }                                                                                 \
     }
-    for (ptrdiff_t k = 1; k < d; k++) {
-        SDTW_TEACH {
-            SDTW_TV diff = SDTW_TOP(sub)(SDTW_TOP(load)(SDTW_TSTEP(x + k * SDTW_L, h)),
-                                         SDTW_TOP(load)(SDTW_TSTEP(y + k * SDTW_L, h)));
-            SDTW_PUT(c, h, SDTW_TOP(fma)(diff, diff, SDTW_GET(c, h)));
-        }
-    }
-    return c;
-}
+SDTW_LANES_COST(sqeuclidean)
+SDTW_LANES_COST(abs)
 
 /* exp(-c / gamma) lane by lane as a mantissa and its exponent in *e, for
  * scale = 1 / (gamma ln 2): 2^t = 2^r * 2^(t - r), r the integer nearest t. */
@@ -112,40 +160,16 @@ static inline sdtw_lanes SDTW_NAME(sdtw_lanes_e_step)(sdtw_lanes el, const SDTW_
     return e;
 }
 
-/* The squared Euclidean cost's Jacobian-vector product for row i of SDTW_L
- * pairs: adds sum_j 2 E_ij (x_i - y_j) to the gradient of x_i and subtracts
- * each term from the gradient of y_j, for j in [lo, hi); E, x and y laid out
- * [j][lane], [k][lane] and [j][k][lane]. Either gradient may be NULL (not
- * wanted). */
-static inline void SDTW_NAME(sdtw_lanes_jvp_row)(const SDTW_T *e, const SDTW_T *xi,
-                                                const SDTW_T *yl, ptrdiff_t lo, ptrdiff_t hi,
-                                                ptrdiff_t d, SDTW_T *gxi, SDTW_T *gyl)
-{
-    SDTW_TV two = SDTW_TOP(set1)(2);
-    for (ptrdiff_t k = 0; k < d; k++) {
-        SDTW_TEACH {
-            SDTW_TV x = SDTW_TOP(load)(SDTW_TSTEP(xi + k * SDTW_L, h));
-            SDTW_TV acc = SDTW_TOP(set1)(0);
-            for (ptrdiff_t j = lo; j < hi; j++) {
-                const SDTW_T *yjk = SDTW_TSTEP(yl + (j * d + k) * SDTW_L, h);
-                SDTW_TV t = SDTW_TOP(mul)(
-                    SDTW_TOP(mul)(two, SDTW_TOP(load)(SDTW_TSTEP(e + j * SDTW_L, h))),
-                    SDTW_TOP(sub)(x, SDTW_TOP(load)(yjk)));
-                acc = SDTW_TOP(add)(acc, t);
-                if (gyl != NULL) {
-                    SDTW_T *gy = gyl + (yjk - yl);
-                    SDTW_TOP(store)(gy, SDTW_TOP(sub)(SDTW_TOP(load)(gy), t));
-                }
-            }
-            if (gxi != NULL) {
-                SDTW_T *gx = SDTW_TSTEP(gxi + k * SDTW_L, h);
-                SDTW_TOP(store)(gx, SDTW_TOP(add)(SDTW_TOP(load)(gx), acc));
-            }
-        }
-    }
-}
-
 #undef SDTW_TEACH
+#undef SDTW_LANES_COST
+#undef SDTW_TERM_sqeuclidean
+#undef SDTW_ACC_sqeuclidean
+#undef SDTW_SCALE_sqeuclidean
+#undef SDTW_DIR_sqeuclidean
+#undef SDTW_TERM_abs
+#undef SDTW_ACC_abs
+#undef SDTW_SCALE_abs
+#undef SDTW_DIR_abs
 #undef SDTW_TSTEP
 #undef SDTW_T
 #undef SDTW_NAME

@@ -818,7 +818,7 @@ def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_
     gamma = check_gamma(gamma)
     band = _check_band(sakoe_chiba_radius, itakura_max_slope)
     check_cost_range(_as_dataset(x, name="x"), _as_dataset(y, name="y"))
-    value, E = _cost_alignment(_fast.sqeuclidean_cost(x, y), gamma, band)
+    value, E = _cost_alignment(_fast.cost_matrix(x, y), gamma, band)
     return E.astype(dtype, copy=False), value
 
 
