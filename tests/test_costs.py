@@ -249,3 +249,76 @@ def test_cost_range_is_the_l1_bound():
     assert sk.dtw(x, y, cost="abs") == pytest.approx(4 * 2 * 2e200, rel=1e-12)
     with pytest.raises(ValueError, match="too large"):
         sk.dtw(x, y)
+
+
+# --- Estimators ---------------------------------------------------------------
+
+def _barycenter_loss(Z, series, gamma):
+    """The barycenter objective, sum_j dtw_gamma(Z, y_j) / (n m_j), one pair at a time."""
+    return sum(sk.soft_dtw(Z, y, gamma, cost="abs") / len(y) for y in series) / len(series)
+
+
+def test_barycenter_is_a_stationary_point_of_the_l1_objective():
+    t = np.linspace(0, 2 * np.pi, 12)
+    series = [np.sin(t - s)[:, None] + 0.01 * RNG.standard_normal((12, 1))
+              for s in np.linspace(-0.5, 0.5, 5)]
+    gamma = 0.5
+    est = sk.SoftDTWBarycenter(gamma, cost="abs", tol=1e-8, max_iter=500).fit(series)
+    Z = est.barycenter_
+    loss = functools.partial(_barycenter_loss, series=series, gamma=gamma)
+    assert est.loss_ == pytest.approx(loss(Z), rel=1e-10)
+    # the L1 objective has kinks where a point of Z meets a coordinate of a
+    # series (a median sits on them): a local minimum, not a zero gradient
+    rng = np.random.default_rng(0)
+    steps = [1e-2 * rng.standard_normal(Z.shape) for _ in range(20)]
+    assert min(loss(Z + u) for u in steps) >= loss(Z) - 1e-9
+    other = sk.softdtw_barycenter(series, gamma)  # the squared Euclidean one
+    assert loss(Z) < loss(other) and loss(Z) < loss(np.mean(series, axis=0))
+    np.testing.assert_allclose(est.transform(series)[:, 0],
+                               [sk.soft_dtw(Z, y, gamma, cost="abs") for y in series],
+                               rtol=1e-12)
+    assert est.score(series) == pytest.approx(
+        -np.mean([oracle(Z, y, 0.0, None)[0] / len(y) for y in series]), rel=1e-12)
+
+
+def test_barycenter_l1_differs_and_dba_refuses_l1():
+    X = RNG.standard_normal((6, 10))
+    Z_abs = sk.softdtw_barycenter(X, 1.0, cost="abs", max_iter=20)
+    assert not np.allclose(Z_abs, sk.softdtw_barycenter(X, 1.0, max_iter=20))
+    with pytest.raises(ValueError, match="cost='abs' is not supported by init=\"dba\""):
+        sk.SoftDTWBarycenter(init="dba", cost="abs").fit(X)
+    with pytest.raises(ValueError, match="'cost' parameter"):
+        sk.SoftDTWBarycenter(cost="l1").fit(X)
+
+
+def test_kmeans_assigns_by_the_l1_cost():
+    X = np.concatenate([RNG.standard_normal((5, 8)) + 2, RNG.standard_normal((5, 8)) - 2])
+    km = sk.SoftDTWKMeans(2, gamma=0.1, cost="abs", random_state=0, max_iter=5).fit(X)
+    centers = km.cluster_centers_
+    D = [[oracle(x[:, None], c, 0.1, None)[0] for c in centers] for x in X]
+    np.testing.assert_allclose(km.transform(X), D, rtol=1e-10)
+    np.testing.assert_array_equal(km.labels_, np.argmin(D, axis=1))
+    hard = [[oracle(x[:, None], c, 0.0, None)[0] for c in centers] for x in X]
+    assert km.score(X) == pytest.approx(-np.mean(np.min(hard, axis=1) / 8), rel=1e-10)
+    with pytest.raises(ValueError, match="'cost' parameter"):
+        sk.SoftDTWKMeans(2, cost="l1").fit(X)
+
+
+@pytest.mark.parametrize("metric", ["dtw", "softdtw", "divergence"])
+def test_neighbors_under_the_l1_cost(metric):
+    from sksoftdtw.neighbors import KNeighborsTimeSeriesClassifier
+    train, query = RNG.standard_normal((8, 7, 2)), RNG.standard_normal((3, 6, 2))
+    gamma = 0.0 if metric == "dtw" else 0.2
+
+    def disc(x, y):
+        value = oracle(x, y, gamma, None)[0]
+        if metric == "divergence":
+            value -= 0.5 * (oracle(x, x, gamma, None)[0] + oracle(y, y, gamma, None)[0])
+        return value
+
+    knn = KNeighborsTimeSeriesClassifier(3, metric=metric, gamma=0.2,  # ("dtw": unused)
+                                         cost="abs").fit(train, np.arange(8) % 2)
+    dist, ind = knn.kneighbors(query)
+    ref = np.array([[disc(q, x) for x in train] for q in query])
+    np.testing.assert_array_equal(ind, np.argsort(ref, axis=1, kind="stable")[:, :3])
+    np.testing.assert_allclose(dist, np.sort(ref, axis=1)[:, :3], rtol=1e-10, atol=1e-12)
