@@ -226,7 +226,7 @@ def _pairs_value(X, Y, pi, pj, gamma, band, n_jobs, strategy=None, dtype=np.floa
     out = np.empty(len(pi))
     p = plan("value", X.lengths[pi], Y.lengths[pj], gamma=gamma, band=band,
              max_cost=_max_cost(X, Y, gamma, dtype, cost), strategy=strategy,
-             dtype=_dtype_name(dtype))
+             dtype=_dtype_name(dtype), cost=cost)
     n_threads = check_n_jobs(n_jobs)
     kind = _fast.COSTS[cost]
     if p.order == "antidiagonals":
@@ -255,7 +255,8 @@ def _pairs_value_grad(X, Y, gamma, band, n_jobs, want_x, want_y, strategy=None,
     computed them (``dtype`` asks for float32 kernels), for the ``cost``."""
     p = plan("gradient", X.lengths, Y.lengths, gamma=gamma, band=band,
              max_cost=_max_cost(X, Y, gamma, dtype, cost), strategy=strategy,
-             dtype=_dtype_name(dtype), d=X.d, n_gradients=int(want_x) + int(want_y))
+             dtype=_dtype_name(dtype), d=X.d, n_gradients=int(want_x) + int(want_y),
+             cost=cost)
     n_threads = check_n_jobs(n_jobs)
     values = np.empty(X.n_ts, p.dtype)
     gX = np.zeros(X.data.shape if want_x else (0, X.d), p.dtype)

@@ -322,3 +322,18 @@ def test_neighbors_under_the_l1_cost(metric):
     ref = np.array([[disc(q, x) for x in train] for q in query])
     np.testing.assert_array_equal(ind, np.argsort(ref, axis=1, kind="stable")[:, :3])
     np.testing.assert_allclose(dist, np.sort(ref, axis=1)[:, :3], rtol=1e-10, atol=1e-12)
+
+
+def test_plan_records_the_cost_and_its_bound():
+    """The plan shows the cost, and its exactness bound is the L1 one
+    (amplitude times d, not its square): large values at a tiny gamma stay in
+    the exp domain under L1 where the squared cost needs the log domain, and
+    both give the oracle's values."""
+    x, y = 1e3 * RNG.standard_normal((6, 2)), 1e3 * RNG.standard_normal((5, 2))
+    gamma = 1e-9
+    p_abs = _plan.explain(sk.soft_dtw_batch, x[None], y[None], gamma, cost="abs")
+    p_sq = _plan.explain(sk.soft_dtw_batch, x[None], y[None], gamma)
+    assert (p_abs.cost, p_sq.cost) == ("abs", "sqeuclidean")
+    assert (p_abs.domain, p_sq.domain) == ("exp", "log")
+    np.testing.assert_allclose(sk.soft_dtw_batch(x[None], y[None], gamma, cost="abs"),
+                               [oracle(x, y, gamma, None)[0]], rtol=1e-12)
