@@ -262,9 +262,9 @@ cdef void _forward_rows(const double* x, const double* y, const double* D,
     mantissas, with their exponents in ``erows[:m + 1]`` (exp domain), on
     entry, and row ``i1 - 1`` on exit; the second halves are scratch. The
     cost comes from ``D`` (``n x m``, rows ``ld`` apart) when not NULL, else row by row from
-    ``x`` and ``y`` into ``cost``, the cost ``kind`` of _costs.h; ``gf``/``ge`` hold a row
-    of g. ``W``,
-    when not NULL, receives the weights of row ``i`` at ``W + 3 (i - i0) m``.
+    ``x`` and ``y`` into ``cost``, the cost ``kind`` of _costs.h; ``gf``/``ge``
+    hold a row of g. ``W``, when not NULL, receives the weights of row ``i`` at
+    ``W + 3 (i - i0) m``.
     When ``ckpt`` is not NULL, every row ``i`` with ``(i + 1) % every == 0``
     is copied to ``ckpt + 2 (m + 1) ((i + 1) / every - 1)``.
     """
