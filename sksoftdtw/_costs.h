@@ -23,7 +23,7 @@ enum { SDTW_SQEUCLIDEAN = 0, SDTW_ABS = 1 };
 #define SDTW_SQEUCLIDEAN_DIR(t) (t)
 #define SDTW_ABS_TERM(t) fabs(t)
 #define SDTW_ABS_SCALE 1.0
-#define SDTW_ABS_DIR(t) ((double)(((t) > 0.0) - ((t) < 0.0)))
+#define SDTW_ABS_DIR(t) ((t) > 0.0 ? 1.0 : ((t) < 0.0 ? -1.0 : 0.0))
 
 #define SDTW_DEFINE_COST(NAME, TERM, SCALE, DIR)                                          \
     /* term'(t) */                                                                         \

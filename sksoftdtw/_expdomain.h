@@ -10,6 +10,7 @@
 #define SKSOFTDTW_EXPDOMAIN_H
 #include <stdint.h>
 #include <stddef.h>
+#include <math.h>
 #include <string.h>
 
 /* Exponent of zero: far below any reachable exponent (and finite, so that
@@ -228,8 +229,8 @@ static inline sdtw_v sdtw_v_div(sdtw_v a, sdtw_v b) { return a / b; }
 static inline sdtw_v sdtw_v_fma(sdtw_v a, sdtw_v b, sdtw_v c) { return a * b + c; }
 static inline sdtw_v sdtw_v_max(sdtw_v a, sdtw_v b) { return a > b ? a : b; }
 static inline sdtw_v sdtw_v_min(sdtw_v a, sdtw_v b) { return a < b ? a : b; }
-static inline sdtw_v sdtw_v_abs(sdtw_v a) { return a < 0 ? -a : a; }
-static inline sdtw_v sdtw_v_sign(sdtw_v a) { return (double)((a > 0) - (a < 0)); }
+static inline sdtw_v sdtw_v_abs(sdtw_v a) { return fabs(a); }
+static inline sdtw_v sdtw_v_sign(sdtw_v a) { return a > 0 ? 1.0 : (a < 0 ? -1.0 : 0.0); }
 static inline sdtw_v sdtw_v_scale(sdtw_v f, sdtw_v k) { return f * sdtw_pow2(k); }
 #define sdtw_v_split sdtw_split
 #define sdtw_v_exp2_frac sdtw_exp2_frac
@@ -353,8 +354,8 @@ static inline sdtw_vf sdtw_vf_div(sdtw_vf a, sdtw_vf b) { return a / b; }
 static inline sdtw_vf sdtw_vf_fma(sdtw_vf a, sdtw_vf b, sdtw_vf c) { return a * b + c; }
 static inline sdtw_vf sdtw_vf_max(sdtw_vf a, sdtw_vf b) { return a > b ? a : b; }
 static inline sdtw_vf sdtw_vf_min(sdtw_vf a, sdtw_vf b) { return a < b ? a : b; }
-static inline sdtw_vf sdtw_vf_abs(sdtw_vf a) { return a < 0 ? -a : a; }
-static inline sdtw_vf sdtw_vf_sign(sdtw_vf a) { return (float)((a > 0) - (a < 0)); }
+static inline sdtw_vf sdtw_vf_abs(sdtw_vf a) { return fabsf(a); }
+static inline sdtw_vf sdtw_vf_sign(sdtw_vf a) { return a > 0 ? 1.0f : (a < 0 ? -1.0f : 0.0f); }
 /* As the AVX2 versions, one number at a time. */
 static inline sdtw_vf sdtw_vf_scale(sdtw_vf f, sdtw_vf k)
 {

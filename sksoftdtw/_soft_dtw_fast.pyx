@@ -533,11 +533,11 @@ cdef inline void _lanes_hard_cell(const double* c, const double* prev, double* c
     memcpy(ch, step, LANES)
 
 
-cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
-                              Py_ssize_t m, Py_ssize_t d, const Py_ssize_t* band,
-                              double* rows, double* out,
-                              const Py_ssize_t* ends, unsigned char* ch,
-                              costfn* kind) noexcept nogil:
+cdef inline void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
+                                     Py_ssize_t m, Py_ssize_t d, const Py_ssize_t* band,
+                                     double* rows, double* out,
+                                     const Py_ssize_t* ends, unsigned char* ch,
+                                     costfn* kind) noexcept nogil:
     """Hard DTW values of LANES pairs: `_forward` at gamma = 0, lane by lane.
 
     ``rows`` holds ``2 (m + 1) LANES`` doubles; ``ends`` as in `_lanes_forward`.
