@@ -9,12 +9,14 @@ Usage::
     python benchmarks/bench_kernels.py [--quick] [--threads 1 2] [--dtype float64 float32]
         [--sections pairs cdist mixed batch gradlengths matmul]
     SKSOFTDTW_ISA=avx2 python benchmarks/bench_kernels.py --threads 1 --sections cdist batch
+    python benchmarks/bench_kernels.py --threads 1 --cost abs --sections pairs cdist batch
     python benchmarks/bench_kernels.py --dtype float64 float32 --sections cdist batch
 
 ``--dtype`` times ``cdist`` and ``batch`` on data of each dtype given (float32
 data run in the float32 kernels); with both, the float64 / float32 ratio of
 each pair of runs, float64 and float32 alternated, is printed.
-``gradlengths`` times the batched value + gradient at lengths 64, 256 and
+``--cost abs`` times sksoftdtw's functions with the L1 cost (the peers keep
+the squared Euclidean cost). ``gradlengths`` times the batched value + gradient at lengths 64, 256 and
 1024 (about 4M to 16M cells a call) and their cost per cell relative to
 length 64, for gamma 1 and 0.1.
 
@@ -22,6 +24,7 @@ Each figure is the best of several repetitions (the least disturbed by other
 work on the machine).
 """
 import argparse
+import functools
 import platform
 import time
 
@@ -96,12 +99,18 @@ def main():
                         choices=list(SECTIONS),
                         help="what to time (e.g. 'cdist batch' to compare the builds "
                         "forced by SKSOFTDTW_ISA)")
+    parser.add_argument("--cost", default="sqeuclidean", choices=["sqeuclidean", "abs"],
+                        help="the cost of sksoftdtw's functions")
     args = parser.parse_args()
+    if args.cost != "sqeuclidean":
+        for name in ("cdist_dtw", "cdist_soft_dtw", "soft_dtw", "soft_dtw_batch",
+                     "soft_dtw_value_and_grad"):
+            globals()[name] = functools.partial(globals()[name], cost=args.cost)
     repeat = 2 if args.quick else 5
     rng = np.random.default_rng(0)
     others = peers()
     print(f"sksoftdtw {sksoftdtw.__version__}, {platform.processor() or platform.machine()}, "
-          f"kernels {_kernels.fast.__name__.rsplit('.', 1)[-1]}, "
+          f"kernels {_kernels.fast.__name__.rsplit('.', 1)[-1]}, cost {args.cost}, "
           f"peers: {', '.join(others) or 'none'}")
     for section in args.sections:
         SECTIONS[section](args, rng, others, repeat)

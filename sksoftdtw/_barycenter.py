@@ -43,7 +43,10 @@ from .metrics import _check_band, _hard_paths_to, cdist_soft_dtw, cdist_soft_dtw
 from .utils import FlatDataset, check_band, check_dataset, check_time_series
 from .utils._docstrings import fill_doc
 from .utils._validation import (
+    COSTS,
+    check_cost,
     check_cost_range,
+    refuse_cost,
     check_same_dim,
     check_weights,
     resample,
@@ -433,7 +436,7 @@ def _softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
                         sakoe_chiba_radius=None,
                         itakura_max_slope=None, random_state=None, n_jobs=None,
                         metric="softdtw", gamma_schedule=None, weights_name="weights",
-                        warn=True):
+                        warn=True, cost="sqeuclidean"):
     """Soft-DTW barycenter with its diagnostics; parameters as in softdtw_barycenter.
 
     `X` may be an already validated :class:`~sksoftdtw.utils.FlatDataset`.
@@ -445,10 +448,12 @@ def _softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
     band = check_band(sakoe_chiba_radius, itakura_max_slope)
     n_calls = 0
     if isinstance(init, str) and init == "dba":
+        refuse_cost(cost, 'init="dba" (DBA averages the aligned points)')
         start = _dba(ds, weights=w, **band, n_jobs=n_jobs,
                      barycenter_size=barycenter_size, warn=False)
         Z, n_calls = start.barycenter, start.n_calls
-    else:
+    band = {**band, "cost": check_cost(cost)}  # the options of every kernel call
+    if not (isinstance(init, str) and init == "dba"):
         Z = _initial_barycenter(ds, w, init, barycenter_size, random_state, gamma=gamma,
                                 metric=metric, band=band, n_jobs=n_jobs)
     loc, scale = _data_location_scale(ds, w)
@@ -480,7 +485,15 @@ _SOFTDTW_CONSTRAINTS = {
     "tol": [Interval(numbers.Real, 0, None, closed="left")],
     "metric": [StrOptions(set(_CDIST))],
     "gamma_schedule": [None, StrOptions({"auto"}), "array-like"],
+    "cost": [StrOptions(set(COSTS))],
 }
+
+_COST_DOC = """cost : {"sqeuclidean", "abs"}, default="sqeuclidean"
+        The cost between points of soft-DTW: the squared Euclidean cost or
+        the L1 cost (see :ref:`costs`); the barycenter follows the gradients
+        of either. ``init="dba"`` needs the squared Euclidean cost (DBA's
+        update, the mean of the aligned points, minimises squared distances
+        only) and refuses ``"abs"``."""
 
 _SCHEDULE_DOC = """gamma_schedule : None, "auto" or array-like of shape (n_stages,), default=None
         Continuation in gamma: minimise the objective at each value in turn,
@@ -519,7 +532,7 @@ def softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
                        barycenter_size=None, max_iter=100, tol=1e-3,
                        sakoe_chiba_radius=None,
                        itakura_max_slope=None, random_state=None, n_jobs=None,
-                       metric="softdtw", gamma_schedule=None):
+                       metric="softdtw", gamma_schedule=None, cost="sqeuclidean"):
     r"""Soft-DTW barycenter of a set of time series.
 
     Minimises, with L-BFGS over the barycenter :math:`z`,
@@ -566,6 +579,7 @@ def softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
         took 1.1 to 1.4 times as long as one of ``"divergence"`` (26 series
         of GunPoint, one thread).
     {schedule}
+    {cost}
 
     Returns
     -------
@@ -628,7 +642,7 @@ def softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
         max_iter=max_iter, tol=tol, sakoe_chiba_radius=sakoe_chiba_radius,
         itakura_max_slope=itakura_max_slope,
         random_state=random_state, n_jobs=n_jobs, metric=metric,
-        gamma_schedule=gamma_schedule,
+        gamma_schedule=gamma_schedule, cost=cost,
     ).barycenter
 
 
@@ -990,6 +1004,7 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         soft-DTW, the soft-DTW divergence or the sharp soft-DTW divergence;
         see :func:`softdtw_barycenter`.
     {schedule}
+    {cost}
 
     Attributes
     ----------
@@ -1060,7 +1075,7 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
     def __init__(self, gamma=1.0, *, init="euclidean", barycenter_size=None, max_iter=100,
                  tol=1e-3, sakoe_chiba_radius=None,
                  itakura_max_slope=None, random_state=None, n_jobs=None,
-                 metric="softdtw", gamma_schedule=None):
+                 metric="softdtw", gamma_schedule=None, cost="sqeuclidean"):
         self.gamma = gamma
         self.init = init
         self.barycenter_size = barycenter_size
@@ -1072,6 +1087,7 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         self.n_jobs = n_jobs
         self.metric = metric
         self.gamma_schedule = gamma_schedule
+        self.cost = cost
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, sample_weight=None):
@@ -1098,7 +1114,7 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
             sakoe_chiba_radius=self.sakoe_chiba_radius,
             itakura_max_slope=self.itakura_max_slope, random_state=self.random_state,
             n_jobs=self.n_jobs, metric=self.metric, gamma_schedule=self.gamma_schedule,
-            weights_name="sample_weight",
+            weights_name="sample_weight", cost=self.cost,
         )
         self.barycenter_ = result.barycenter
         self.n_iter_ = result.n_iter
@@ -1109,6 +1125,11 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
     def _check_X(self, X):
         check_is_fitted(self)
         return check_dataset(X, "X", d=self.barycenter_.shape[1])
+
+    def _options(self):
+        """The band and the cost of the kernel calls."""
+        return {**check_band(self.sakoe_chiba_radius, self.itakura_max_slope),
+                "cost": check_cost(self.cost)}
 
     def transform(self, X):
         """Loss of each series to the barycenter.
@@ -1127,8 +1148,7 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
             estimator's ``gamma``; not divided by the series' lengths.
         """
         ds = self._check_X(X)
-        return _loss_values(ds, self.barycenter_, self.gamma, self.metric,
-                            check_band(self.sakoe_chiba_radius, self.itakura_max_slope),
+        return _loss_values(ds, self.barycenter_, self.gamma, self.metric, self._options(),
                             self.n_jobs)[:, None]
 
     def score(self, X, y=None):
@@ -1145,7 +1165,8 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         -------
         score : float
             :math:`-\\frac{1}{n} \\sum_j \\mathrm{dtw}(z, y_j) / m_j`: hard DTW
-            (``gamma=0``, whatever the estimator's ``gamma``), each series
+            (``gamma=0``, whatever the estimator's ``gamma``; the estimator's
+            ``cost``), each series
             divided by its length as in the objective; the scale of
             :meth:`SoftDTWKMeans.score` and of
             :meth:`~sksoftdtw.neural_network.MLPRegressor.score`. Greater is
@@ -1153,9 +1174,7 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         """
         ds = self._check_X(X)
         return -_weighted_loss(ds, np.full(ds.n_ts, 1.0 / ds.n_ts), self.barycenter_, 0.0,
-                               "softdtw",
-                               check_band(self.sakoe_chiba_radius, self.itakura_max_slope),
-                               self.n_jobs)
+                               "softdtw", self._options(), self.n_jobs)
 
     @property
     def _n_features_out(self):
@@ -1184,7 +1203,7 @@ for _f in (softdtw_barycenter, dtw_barycenter_averaging, dtw_barycenter_subgradi
             max_iter=str({softdtw_barycenter: 100, dtw_barycenter_averaging: 30,
                           dtw_barycenter_subgradient: 100,
                           dtw_barycenter_stochastic_subgradient: 100}[_f])),
-        band=_BAND_DOC, schedule=_SCHEDULE_DOC)
+        band=_BAND_DOC, schedule=_SCHEDULE_DOC, cost=_COST_DOC)
 SoftDTWBarycenter.__doc__ = fill_doc(SoftDTWBarycenter.__doc__, band=_BAND_DOC,
-                                     schedule=_SCHEDULE_DOC)
+                                     schedule=_SCHEDULE_DOC, cost=_COST_DOC)
 del _f, _soft

@@ -10,6 +10,7 @@
 #define SKSOFTDTW_EXPDOMAIN_H
 #include <stdint.h>
 #include <stddef.h>
+#include <math.h>
 #include <string.h>
 
 /* Exponent of zero: far below any reachable exponent (and finite, so that
@@ -160,6 +161,14 @@ typedef __m512d sdtw_v;
 #define sdtw_v_fma _mm512_fmadd_pd
 #define sdtw_v_max _mm512_max_pd
 #define sdtw_v_min _mm512_min_pd
+/* |a|, and sign(a) with sign(0) = 0: the L1 cost and its derivative. */
+#define sdtw_v_abs _mm512_abs_pd
+static inline sdtw_v sdtw_v_sign(sdtw_v a)
+{
+    sdtw_v one = _mm512_set1_pd(1.0), zero = _mm512_setzero_pd();
+    return _mm512_sub_pd(_mm512_maskz_mov_pd(_mm512_cmp_pd_mask(a, zero, _CMP_GT_OQ), one),
+                         _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(a, zero, _CMP_LT_OQ), one));
+}
 /* f * 2^k for an integer-valued k; 0 for k far below the double range. */
 #define sdtw_v_scale _mm512_scalef_pd
 static inline sdtw_v sdtw_v_split(sdtw_v v, sdtw_v *k)
@@ -182,6 +191,13 @@ typedef __m256d sdtw_v;
 #define sdtw_v_fma _mm256_fmadd_pd
 #define sdtw_v_max _mm256_max_pd
 #define sdtw_v_min _mm256_min_pd
+static inline sdtw_v sdtw_v_abs(sdtw_v a) { return _mm256_andnot_pd(_mm256_set1_pd(-0.0), a); }
+static inline sdtw_v sdtw_v_sign(sdtw_v a)
+{
+    sdtw_v one = _mm256_set1_pd(1.0), zero = _mm256_setzero_pd();
+    return _mm256_sub_pd(_mm256_and_pd(_mm256_cmp_pd(a, zero, _CMP_GT_OQ), one),
+                         _mm256_and_pd(_mm256_cmp_pd(a, zero, _CMP_LT_OQ), one));
+}
 /* sdtw_pow2 and sdtw_split, four lanes at a time. */
 static inline sdtw_v sdtw_v_scale(sdtw_v f, sdtw_v k)
 {
@@ -213,6 +229,8 @@ static inline sdtw_v sdtw_v_div(sdtw_v a, sdtw_v b) { return a / b; }
 static inline sdtw_v sdtw_v_fma(sdtw_v a, sdtw_v b, sdtw_v c) { return a * b + c; }
 static inline sdtw_v sdtw_v_max(sdtw_v a, sdtw_v b) { return a > b ? a : b; }
 static inline sdtw_v sdtw_v_min(sdtw_v a, sdtw_v b) { return a < b ? a : b; }
+static inline sdtw_v sdtw_v_abs(sdtw_v a) { return fabs(a); }
+static inline sdtw_v sdtw_v_sign(sdtw_v a) { return a > 0 ? 1.0 : (a < 0 ? -1.0 : 0.0); }
 static inline sdtw_v sdtw_v_scale(sdtw_v f, sdtw_v k) { return f * sdtw_pow2(k); }
 #define sdtw_v_split sdtw_split
 #define sdtw_v_exp2_frac sdtw_exp2_frac
@@ -255,6 +273,13 @@ typedef __m512 sdtw_vf;
 #define sdtw_vf_fma _mm512_fmadd_ps
 #define sdtw_vf_max _mm512_max_ps
 #define sdtw_vf_min _mm512_min_ps
+#define sdtw_vf_abs _mm512_abs_ps
+static inline sdtw_vf sdtw_vf_sign(sdtw_vf a)
+{
+    sdtw_vf one = _mm512_set1_ps(1.0f), zero = _mm512_setzero_ps();
+    return _mm512_sub_ps(_mm512_maskz_mov_ps(_mm512_cmp_ps_mask(a, zero, _CMP_GT_OQ), one),
+                         _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(a, zero, _CMP_LT_OQ), one));
+}
 #define sdtw_vf_scale _mm512_scalef_ps
 static inline sdtw_vf sdtw_vf_split(sdtw_vf v, sdtw_vf *k)
 {
@@ -277,6 +302,13 @@ typedef __m256 sdtw_vf;
 #define sdtw_vf_fma _mm256_fmadd_ps
 #define sdtw_vf_max _mm256_max_ps
 #define sdtw_vf_min _mm256_min_ps
+static inline sdtw_vf sdtw_vf_abs(sdtw_vf a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
+static inline sdtw_vf sdtw_vf_sign(sdtw_vf a)
+{
+    sdtw_vf one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
+    return _mm256_sub_ps(_mm256_and_ps(_mm256_cmp_ps(a, zero, _CMP_GT_OQ), one),
+                         _mm256_and_ps(_mm256_cmp_ps(a, zero, _CMP_LT_OQ), one));
+}
 /* f * 2^k for an integer-valued -2^22 < k <= 127: k + 127 lands in the low
  * mantissa bits of 2^23 + k + 127, shifted into the exponent field. */
 static inline sdtw_vf sdtw_vf_scale(sdtw_vf f, sdtw_vf k)
@@ -322,6 +354,8 @@ static inline sdtw_vf sdtw_vf_div(sdtw_vf a, sdtw_vf b) { return a / b; }
 static inline sdtw_vf sdtw_vf_fma(sdtw_vf a, sdtw_vf b, sdtw_vf c) { return a * b + c; }
 static inline sdtw_vf sdtw_vf_max(sdtw_vf a, sdtw_vf b) { return a > b ? a : b; }
 static inline sdtw_vf sdtw_vf_min(sdtw_vf a, sdtw_vf b) { return a < b ? a : b; }
+static inline sdtw_vf sdtw_vf_abs(sdtw_vf a) { return fabsf(a); }
+static inline sdtw_vf sdtw_vf_sign(sdtw_vf a) { return a > 0 ? 1.0f : (a < 0 ? -1.0f : 0.0f); }
 /* As the AVX2 versions, one number at a time. */
 static inline sdtw_vf sdtw_vf_scale(sdtw_vf f, sdtw_vf k)
 {

@@ -24,27 +24,44 @@ static inline void SDTW_NAME(sdtw_lanes_store)(SDTW_T *p, sdtw_lanes a)
     SDTW_TEACH SDTW_TOP(store)(SDTW_TSTEP(p, h), SDTW_GET(a, h));
 }
 
-/* sum_k (x[k] - y[k])^2 lane by lane, for d dimensions laid out [k][lane]. */
-static inline sdtw_lanes SDTW_NAME(sdtw_lanes_sqdist)(const SDTW_T *x, const SDTW_T *y,
-                                                     ptrdiff_t d)
-{
-    sdtw_lanes c;
-    SDTW_TEACH {
-        SDTW_TV diff = SDTW_TOP(sub)(SDTW_TOP(load)(SDTW_TSTEP(x, h)),
-                                     SDTW_TOP(load)(SDTW_TSTEP(y, h)));
-        SDTW_PUT(c, h, SDTW_TOP(mul)(diff, diff));
-    }
-    for (ptrdiff_t k = 1; k < d; k++) {
-        SDTW_TEACH {
-            SDTW_TV diff = SDTW_TOP(sub)(SDTW_TOP(load)(SDTW_TSTEP(x + k * SDTW_L, h)),
-                                         SDTW_TOP(load)(SDTW_TSTEP(y + k * SDTW_L, h)));
-            SDTW_PUT(c, h, SDTW_TOP(fma)(diff, diff, SDTW_GET(c, h)));
-        }
-    }
-    return c;
-}
+/* The costs of _costs.h lane by lane: a cost is the term of a difference t
+ * (SDTW_TERM_*), the term added to a sum (SDTW_ACC_*) and the derivative of the
+ * term as a scale times a direction (SDTW_SCALE_*, SDTW_DIR_*). */
+#define SDTW_TERM_sqeuclidean(t) SDTW_TOP(mul)(t, t)
+#define SDTW_ACC_sqeuclidean(t, acc) SDTW_TOP(fma)(t, t, acc)
+#define SDTW_SCALE_sqeuclidean 2
+#define SDTW_DIR_sqeuclidean(t) (t)
+#define SDTW_TERM_abs(t) SDTW_TOP(abs)(t)
+#define SDTW_ACC_abs(t, acc) SDTW_TOP(add)(SDTW_TOP(abs)(t), acc)
+#define SDTW_SCALE_abs 1
+#define SDTW_DIR_abs(t) SDTW_TOP(sign)(t)
 
-/* sdtw_lanes_sqdist of r <= SDTW_TKB rows x_i, x_(i+1), ... (xi the first,
+/* For the cost NAME: sdtw_lanes_NAME, the cost sum_k term(x[k] - y[k]) lane by
+ * lane for d dimensions laid out [k][lane] (its Jacobian-vector product:
+ * SDTW_LANES_JVP). */
+#define SDTW_LANES_COST(NAME)                                                             \
+    static inline sdtw_lanes SDTW_NAME(sdtw_lanes_##NAME)(const SDTW_T *x, const SDTW_T *y, \
+                                                        ptrdiff_t d)                      \
+    {                                                                                     \
+        sdtw_lanes c;                                                                     \
+        SDTW_TEACH {                                                                      \
+            SDTW_TV diff = SDTW_TOP(sub)(SDTW_TOP(load)(SDTW_TSTEP(x, h)),                \
+                                         SDTW_TOP(load)(SDTW_TSTEP(y, h)));               \
+            SDTW_PUT(c, h, SDTW_TERM_##NAME(diff));                                       \
+        }                                                                                 \
+        for (ptrdiff_t k = 1; k < d; k++) {                                               \
+            SDTW_TEACH {                                                                  \
+                SDTW_TV diff = SDTW_TOP(sub)(SDTW_TOP(load)(SDTW_TSTEP(x + k * SDTW_L, h)), \
+                                             SDTW_TOP(load)(SDTW_TSTEP(y + k * SDTW_L, h))); \
+                SDTW_PUT(c, h, SDTW_ACC_##NAME(diff, SDTW_GET(c, h)));                    \
+            }                                                                             \
+        }                                                                                 \
+        return c;                                                                         \
+    }
+SDTW_LANES_COST(sqeuclidean)
+SDTW_LANES_COST(abs)
+
+/* sdtw_lanes_sqeuclidean of r <= SDTW_TKB rows x_i, x_(i+1), ... (xi the first,
  * laid out [i][k][lane]) and each y_j, j in [lo, hi): stored in c + row ldc +
  * j SDTW_L. Each y_j is loaded once for the r rows, whose sums stay in
  * registers. */
@@ -79,7 +96,7 @@ static inline void SDTW_NAME(sdtw_lanes_sqdist_block)(const SDTW_T *xi, const SD
 }
 
 /* The costs of rows i to i + r - 1 of SDTW_L pairs, columns [lo, hi), as
- * sdtw_lanes_sqdist gives them (the same operations), in c + (row - i) ldc:
+ * sdtw_lanes_sqeuclidean gives them (the same operations), in c + (row - i) ldc:
  * y is read once for SDTW_TKB rows instead of once a row. */
 static inline void SDTW_NAME(sdtw_lanes_sqdist_rows)(const SDTW_T *xi, const SDTW_T *yl,
                                                     ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t d,
@@ -166,69 +183,85 @@ static inline sdtw_lanes SDTW_NAME(sdtw_lanes_e_step)(sdtw_lanes el, const SDTW_
     return e;
 }
 
-/* The squared Euclidean cost's Jacobian-vector product for row i of SDTW_L
- * pairs: adds sum_j 2 E_ij (x_i - y_j) to the gradient of x_i and subtracts
- * each term from the gradient of y_j, for j in [lo, hi); E, x and y laid out
- * [j][lane], [k][lane] and [j][k][lane]. Either gradient may be NULL (not
- * wanted). Dimensions k0 to k0 + kb - 1 (kb <= SDTW_TKB): their x and sums
- * stay in registers while j runs along the row, so y is read in contiguous
- * runs of kb lane blocks. */
-static inline void SDTW_NAME(sdtw_lanes_jvp_dims)(const SDTW_T *e, const SDTW_T *xi,
-                                                 const SDTW_T *yl, ptrdiff_t lo, ptrdiff_t hi,
-                                                 ptrdiff_t d, ptrdiff_t k0, int kb,
-                                                 SDTW_T *gxi, SDTW_T *gyl)
-{
-    SDTW_TV two = SDTW_TOP(set1)(2), x[SDTW_TKB][SDTW_TNV], acc[SDTW_TKB][SDTW_TNV];
-    for (int c = 0; c < kb; c++) {
-        SDTW_TEACH {
-            x[c][h] = SDTW_TOP(load)(SDTW_TSTEP(xi + (k0 + c) * SDTW_L, h));
-            acc[c][h] = SDTW_TOP(set1)(0);
-        }
+/* For the cost NAME: sdtw_lanes_NAME_jvp_row, its Jacobian-vector product for
+ * row i of SDTW_L pairs: adds sum_j E_ij term'(x_i - y_j) to the gradient of
+ * x_i and subtracts each term from the gradient of y_j, for j in [lo, hi); E,
+ * x and y laid out [j][lane], [k][lane] and [j][k][lane]. Either gradient may
+ * be NULL (not wanted). By SDTW_TKB dimensions at a time
+ * (sdtw_lanes_NAME_jvp_dims): their x and sums stay in registers while j runs
+ * along the row, so y is read in contiguous runs of SDTW_TKB lane blocks; the
+ * sums of E_ij times the direction are scaled at the end (exactly, for a
+ * power of two). */
+#define SDTW_LANES_JVP(NAME)                                                              \
+    static inline void SDTW_NAME(sdtw_lanes_##NAME##_jvp_dims)(                           \
+        const SDTW_T *e, const SDTW_T *xi, const SDTW_T *yl, ptrdiff_t lo, ptrdiff_t hi,  \
+        ptrdiff_t d, ptrdiff_t k0, int kb, SDTW_T *gxi, SDTW_T *gyl)                      \
+    {                                                                                     \
+        SDTW_TV scale = SDTW_TOP(set1)(SDTW_SCALE_##NAME);                                \
+        SDTW_TV minus = SDTW_TOP(set1)(-SDTW_SCALE_##NAME);                               \
+        SDTW_TV x[SDTW_TKB][SDTW_TNV], acc[SDTW_TKB][SDTW_TNV];                           \
+        for (int c = 0; c < kb; c++) {                                                    \
+            SDTW_TEACH {                                                                  \
+                x[c][h] = SDTW_TOP(load)(SDTW_TSTEP(xi + (k0 + c) * SDTW_L, h));          \
+                acc[c][h] = SDTW_TOP(set1)(0);                                            \
+            }                                                                             \
+        }                                                                                 \
+        for (ptrdiff_t j = lo; j < hi; j++) {                                             \
+            const SDTW_T *yj = yl + (j * d + k0) * SDTW_L;                                \
+            SDTW_TV ej[SDTW_TNV];                                                         \
+            SDTW_TEACH ej[h] = SDTW_TOP(load)(SDTW_TSTEP(e + j * SDTW_L, h));             \
+            for (int c = 0; c < kb; c++) {                                                \
+                SDTW_TEACH {                                                              \
+                    SDTW_TV dir = SDTW_DIR_##NAME(SDTW_TOP(sub)(                          \
+                        x[c][h], SDTW_TOP(load)(SDTW_TSTEP(yj + c * SDTW_L, h))));        \
+                    if (gyl != NULL) {                                                    \
+                        SDTW_TV t = SDTW_TOP(mul)(ej[h], dir);                            \
+                        SDTW_T *gy = SDTW_TSTEP(gyl + (yj - yl) + c * SDTW_L, h);         \
+                        acc[c][h] = SDTW_TOP(add)(acc[c][h], t);                          \
+                        SDTW_TOP(store)(gy, SDTW_TOP(fma)(minus, t, SDTW_TOP(load)(gy))); \
+                    } else {                                                              \
+                        acc[c][h] = SDTW_TOP(fma)(ej[h], dir, acc[c][h]);                 \
+                    }                                                                     \
+                }                                                                         \
+            }                                                                             \
+        }                                                                                 \
+        if (gxi != NULL) {                                                                \
+            for (int c = 0; c < kb; c++) {                                                \
+                SDTW_TEACH {                                                              \
+                    SDTW_T *gx = SDTW_TSTEP(gxi + (k0 + c) * SDTW_L, h);                  \
+                    SDTW_TOP(store)(gx, SDTW_TOP(fma)(scale, acc[c][h],                   \
+                                                      SDTW_TOP(load)(gx)));               \
+                }                                                                         \
+            }                                                                             \
+        }                                                                                 \
+    }                                                                                     \
+                                                                                          \
+    static inline void SDTW_NAME(sdtw_lanes_##NAME##_jvp_row)(                            \
+        const SDTW_T *e, const SDTW_T *xi, const SDTW_T *yl, ptrdiff_t lo, ptrdiff_t hi,  \
+        ptrdiff_t d, SDTW_T *gxi, SDTW_T *gyl)                                            \
+    {                                                                                     \
+        ptrdiff_t k0 = 0;                                                                 \
+        for (; k0 + SDTW_TKB <= d; k0 += SDTW_TKB)                                        \
+            SDTW_NAME(sdtw_lanes_##NAME##_jvp_dims)(e, xi, yl, lo, hi, d, k0, SDTW_TKB,   \
+                                                    gxi, gyl);                            \
+        for (; k0 < d; k0++)                                                              \
+            SDTW_NAME(sdtw_lanes_##NAME##_jvp_dims)(e, xi, yl, lo, hi, d, k0, 1, gxi,     \
+                                                    gyl);                                 \
     }
-    /* acc sums E_ij (x_i - y_j), doubled at the end (exactly) */
-    for (ptrdiff_t j = lo; j < hi; j++) {
-        const SDTW_T *yj = yl + (j * d + k0) * SDTW_L;
-        SDTW_TV ej[SDTW_TNV];
-        SDTW_TEACH ej[h] = SDTW_TOP(load)(SDTW_TSTEP(e + j * SDTW_L, h));
-        for (int c = 0; c < kb; c++) {
-            SDTW_TEACH {
-                SDTW_TV diff = SDTW_TOP(sub)(
-                    x[c][h], SDTW_TOP(load)(SDTW_TSTEP(yj + c * SDTW_L, h)));
-                if (gyl != NULL) {
-                    SDTW_TV t = SDTW_TOP(mul)(ej[h], diff);
-                    SDTW_T *gy = SDTW_TSTEP(gyl + (yj - yl) + c * SDTW_L, h);
-                    acc[c][h] = SDTW_TOP(add)(acc[c][h], t);
-                    SDTW_TOP(store)(gy, SDTW_TOP(fma)(SDTW_TOP(set1)(-2), t,
-                                                     SDTW_TOP(load)(gy)));
-                } else {
-                    acc[c][h] = SDTW_TOP(fma)(ej[h], diff, acc[c][h]);
-                }
-            }
-        }
-    }
-    if (gxi != NULL) {
-        for (int c = 0; c < kb; c++) {
-            SDTW_TEACH {
-                SDTW_T *gx = SDTW_TSTEP(gxi + (k0 + c) * SDTW_L, h);
-                SDTW_TOP(store)(gx, SDTW_TOP(fma)(two, acc[c][h], SDTW_TOP(load)(gx)));
-            }
-        }
-    }
-}
-
-/* sdtw_lanes_jvp_dims over all the d dimensions, SDTW_TKB at a time. */
-static inline void SDTW_NAME(sdtw_lanes_jvp_row)(const SDTW_T *e, const SDTW_T *xi,
-                                                const SDTW_T *yl, ptrdiff_t lo, ptrdiff_t hi,
-                                                ptrdiff_t d, SDTW_T *gxi, SDTW_T *gyl)
-{
-    ptrdiff_t k0 = 0;
-    for (; k0 + SDTW_TKB <= d; k0 += SDTW_TKB)
-        SDTW_NAME(sdtw_lanes_jvp_dims)(e, xi, yl, lo, hi, d, k0, SDTW_TKB, gxi, gyl);
-    for (; k0 < d; k0++)
-        SDTW_NAME(sdtw_lanes_jvp_dims)(e, xi, yl, lo, hi, d, k0, 1, gxi, gyl);
-}
+SDTW_LANES_JVP(sqeuclidean)
+SDTW_LANES_JVP(abs)
 
 #undef SDTW_TEACH
+#undef SDTW_LANES_COST
+#undef SDTW_LANES_JVP
+#undef SDTW_TERM_sqeuclidean
+#undef SDTW_ACC_sqeuclidean
+#undef SDTW_SCALE_sqeuclidean
+#undef SDTW_DIR_sqeuclidean
+#undef SDTW_TERM_abs
+#undef SDTW_ACC_abs
+#undef SDTW_SCALE_abs
+#undef SDTW_DIR_abs
 #undef SDTW_TSTEP
 #undef SDTW_TKB
 #undef SDTW_T

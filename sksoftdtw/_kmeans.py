@@ -44,7 +44,8 @@ from ._barycenter import (
 from .metrics import cdist_dtw
 from .utils import check_band, check_dataset, check_n_jobs
 from .utils._threads import single_threaded_blas
-from .utils._validation import check_cost_range, check_weights, set_features_in
+from .utils._validation import (COSTS, check_cost, check_cost_range, check_weights,
+                                refuse_cost, set_features_in)
 
 __all__ = ["DTWKMeans", "SoftDTWKMeans", "dtw_kmeans"]
 
@@ -287,7 +288,8 @@ def _resolve(averaging, metric):
 
 def _kmeans(X, n_clusters, *, averaging, metric, gamma, init, n_init, max_iter, tol,
             max_iter_barycenter, sample_weight, centroid_size, sakoe_chiba_radius,
-            itakura_max_slope, random_state, n_jobs, verbose, gamma_schedule=None):
+            itakura_max_slope, random_state, n_jobs, verbose, gamma_schedule=None,
+            cost="sqeuclidean"):
     """Validated-parameter core shared by :class:`SoftDTWKMeans` and :func:`dtw_kmeans`.
 
     Returns the best :class:`_LloydResult` over ``n_init`` runs and ``d``.
@@ -307,6 +309,10 @@ def _kmeans(X, n_clusters, *, averaging, metric, gamma, init, n_init, max_iter, 
             "of centroids")
     check_n_jobs(n_jobs)
     band = check_band(sakoe_chiba_radius, itakura_max_slope)
+    if averaging == "softdtw":  # the options of every kernel call: the band and the cost
+        band = {**band, "cost": check_cost(cost)}
+    else:
+        refuse_cost(cost, f"averaging={averaging!r}")
     rng = check_random_state(random_state)
     if centroid_size is None and isinstance(init, str):
         centroid_size = _default_size(ds)
@@ -518,6 +524,7 @@ class _TimeSeriesKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Clust
     """
 
     _averaging = None
+    cost = "sqeuclidean"  # (DTWKMeans: DBA's)
 
     def _discrepancy(self):
         raise NotImplementedError
@@ -544,7 +551,8 @@ class _TimeSeriesKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Clust
         check_is_fitted(self)
         X, ds = _validate_X(X, d=self.cluster_centers_.shape[2])
         return _pairwise(X, self.cluster_centers_, metric, gamma,
-                         check_band(self.sakoe_chiba_radius, self.itakura_max_slope),
+                         {**check_band(self.sakoe_chiba_radius, self.itakura_max_slope),
+                          "cost": check_cost(self.cost)},
                          self.n_jobs), ds
 
     def transform(self, X):
@@ -712,6 +720,11 @@ class SoftDTWKMeans(_TimeSeriesKMeans):
         iterations and stops at a looser tolerance), in practice 1.2 to 2
         times the time of the fit: the price of centroids with a lower DTW
         loss where series are shifted in time.
+    cost : {"sqeuclidean", "abs"}, default="sqeuclidean"
+        The cost between points of every soft-DTW and DTW computation (the
+        assignments, the centroid updates, :meth:`transform` and
+        :meth:`score`): the squared Euclidean cost or the L1 cost (see
+        :ref:`costs`).
 
     Attributes
     ----------
@@ -790,13 +803,14 @@ class SoftDTWKMeans(_TimeSeriesKMeans):
     _parameter_constraints: dict = {
         "n_clusters": [Interval(numbers.Integral, 1, None, closed="left")],
         **_COMMON_CONSTRAINTS,
+        "cost": [StrOptions(set(COSTS))],
     }
 
     def __init__(self, n_clusters=8, *, gamma=1.0, metric="softdtw", init="k-means++",
                  n_init=1, max_iter=50, tol=1e-6, max_iter_barycenter=100,
                  sakoe_chiba_radius=None,
                  itakura_max_slope=None, random_state=None, n_jobs=None, verbose=0,
-                 centroid_size=None, gamma_schedule=None):
+                 centroid_size=None, gamma_schedule=None, cost="sqeuclidean"):
         self.n_clusters = n_clusters
         self.gamma = gamma
         self.metric = metric
@@ -812,6 +826,7 @@ class SoftDTWKMeans(_TimeSeriesKMeans):
         self.verbose = verbose
         self.centroid_size = centroid_size
         self.gamma_schedule = gamma_schedule
+        self.cost = cost
 
     _averaging = "softdtw"
 
@@ -837,7 +852,7 @@ class SoftDTWKMeans(_TimeSeriesKMeans):
             Fitted estimator.
         """
         return self._fit(X, sample_weight, metric=self.metric, gamma=self.gamma,
-                         gamma_schedule=self.gamma_schedule)
+                         gamma_schedule=self.gamma_schedule, cost=self.cost)
 
 
 class DTWKMeans(_TimeSeriesKMeans):

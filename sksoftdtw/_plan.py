@@ -264,7 +264,9 @@ class Plan(NamedTuple):
     """How a request is computed; for cost batches, ``order`` and ``domain``
     are arrays with one entry per pair. ``groups`` holds the lane groups
     (the permutation of the pairs and the start of each group), ``block``
-    the rows of a block of lane gradients (see `lane_block_rows`)."""
+    the rows of a block of lane gradients (see `lane_block_rows`), ``cost``
+    the cost between points of a request of series (whose bound ``max_cost``
+    chose the domain)."""
 
     order: object
     domain: object
@@ -272,6 +274,7 @@ class Plan(NamedTuple):
     groups: tuple = None
     dtype: str = "float64"
     block: int = 0
+    cost: str = "sqeuclidean"
 
 
 def lane_block_rows(m):
@@ -358,7 +361,7 @@ def _refuse(order, domain, reason):
 
 
 def plan(want, lengths_x, lengths_y, *, gamma, band=NO_BAND, max_cost, per_pair=False,
-         strategy=None, dtype="float64", d=1, n_gradients=1):
+         strategy=None, dtype="float64", d=1, n_gradients=1, cost="sqeuclidean"):
     """The plan of a request.
 
     Parameters
@@ -373,7 +376,9 @@ def plan(want, lengths_x, lengths_y, *, gamma, band=NO_BAND, max_cost, per_pair=
     band : Band, default=NO_BAND
         The global constraint, which a path must fit for every pair's lengths.
     max_cost : float or ndarray of shape (n_pairs,)
-        A bound on the absolute costs (of each pair when ``per_pair``).
+        A bound on the absolute costs (of each pair when ``per_pair``): for
+        series of amplitude ``a`` (the largest ``|x_ik| + |y_jk|``), ``a^2 d``
+        for the squared Euclidean cost, ``a d`` for the L1 cost.
     per_pair : bool, default=False
         Plan each pair alone (cost matrices): ``order`` and ``domain`` are then
         arrays.
@@ -388,6 +393,9 @@ def plan(want, lengths_x, lengths_y, *, gamma, band=NO_BAND, max_cost, per_pair=
         Dimension of the series (of a request of series).
     n_gradients : {1, 2}, default=1
         Whether the gradients of one series of each pair or of both are asked.
+    cost : {"sqeuclidean", "abs"}, default="sqeuclidean"
+        The cost between points of a request of series, recorded in the plan
+        (the kernels are the same for every cost).
 
     Returns
     -------
@@ -399,8 +407,9 @@ def plan(want, lengths_x, lengths_y, *, gamma, band=NO_BAND, max_cost, per_pair=
         When no alignment path of some pair's lengths fits the band.
     """
     check_band_fits(lengths_x, lengths_y, band)
-    return _record(_plan(want, lengths_x, lengths_y, gamma, band, max_cost, per_pair,
-                         strategy, dtype, d, n_gradients))
+    p = _plan(want, lengths_x, lengths_y, gamma, band, max_cost, per_pair, strategy, dtype, d,
+              n_gradients)
+    return _record(p if cost == "sqeuclidean" else p._replace(cost=cost))
 
 
 def _plan(want, lengths_x, lengths_y, gamma, band, max_cost, per_pair, strategy, dtype, d,
@@ -653,6 +662,13 @@ _EXAMPLES = [
 ]
 
 
+# The same with the L1 cost (max_cost: amplitude 4, d = 1).
+_EXAMPLES_L1 = [
+    ("pairwise matrix, L1 cost", "value", 128, 128, 1000, 1.0, -1, 4.0),
+    ("batch, gradients, L1 cost", "gradient", 128, 128, 256, 1.0, -1, 4.0),
+]
+
+
 # The same for float32 data.
 _EXAMPLES_FLOAT32 = [
     ("pairwise matrix, equal lengths", "value", 128, 128, 1000, 1.0, -1, 4.0),
@@ -667,18 +683,19 @@ _EXAMPLES_FLOAT32 = [
 def table_rst():
     """The plan of typical requests, as a reStructuredText table."""
     rows = []
-    examples = [e + ("float64",) for e in _EXAMPLES] + \
-        [e + ("float32",) for e in _EXAMPLES_FLOAT32]
-    for what, want, n, m, n_pairs, gamma, radius, max_cost, dtype in examples:
+    examples = [e + ("float64", "sqeuclidean") for e in _EXAMPLES] + \
+        [e + ("float64", "abs") for e in _EXAMPLES_L1] + \
+        [e + ("float32", "sqeuclidean") for e in _EXAMPLES_FLOAT32]
+    for what, want, n, m, n_pairs, gamma, radius, max_cost, dtype, cost in examples:
         p = plan(want, np.full(n_pairs, n), np.full(n_pairs, m), gamma=gamma,
                  max_cost=max_cost, per_pair=want == "alignment", strategy="",
-                 band=Band(radius), dtype=dtype)
+                 band=Band(radius), dtype=dtype, cost=cost)
         order, domain = (str(np.asarray(v).ravel()[0]) for v in (p.order, p.domain))
         band = "none" if radius < 0 else str(radius)
-        rows.append((what, f"{n_pairs} x {n} x {m}", dtype, f"{gamma:g}", band,
+        rows.append((what, f"{n_pairs} x {n} x {m}", dtype, p.cost, f"{gamma:g}", band,
                      f"{max_cost:g}", order, domain, p.memory, p.dtype))
-    header = ("request", "pairs x n x m", "data", "gamma", "band", "max cost", "order",
-              "domain", "memory", "kernel dtype")
+    header = ("request", "pairs x n x m", "data", "cost", "gamma", "band", "max cost",
+              "order", "domain", "memory", "kernel dtype")
     lines = [".. list-table::", "   :header-rows: 1", ""]
     for row in [header] + rows:
         lines.append("   * - " + row[0])

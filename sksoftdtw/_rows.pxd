@@ -1,9 +1,9 @@
 # cython: language_level=3
 """Row pieces of the soft-DTW recursion, shared by the first- and second-order kernels.
 
-The soft-min of three predecessors with its normalised weights, the squared
-Euclidean cost of a row with its Jacobian-vector product, and the exp-domain
-step of an anti-diagonal.
+The soft-min of three predecessors with its normalised weights, the costs of
+a row with their Jacobian-vector products (_costs.h), and the exp-domain step
+of an anti-diagonal.
 """
 from libc.math cimport INFINITY, exp, fmin, log
 
@@ -38,47 +38,35 @@ cdef inline double _softmin3_w(double a, double b, double c, double gamma,
     return mn - gamma * log(ea + eb + ec)
 
 
-cdef inline void _sqeuclidean_row(const double* xi, const double* y, Py_ssize_t d,
-                                  Py_ssize_t lo, Py_ssize_t hi, double* cost) noexcept nogil:
-    """Cost row ``cost[j] = ||x_i - y_j||^2`` for ``j`` in ``[lo, hi)``."""
-    cdef Py_ssize_t j, k
-    cdef double s, diff
-    if d == 1:
-        for j in range(lo, hi):
-            diff = xi[0] - y[j]
-            cost[j] = diff * diff
-        return
-    for j in range(lo, hi):
-        s = 0.0
-        for k in range(d):
-            diff = xi[k] - y[j * d + k]
-            s += diff * diff
-        cost[j] = s
-
-
-cdef inline void _sqeuclidean_jvp_row(const double* e, const double* xi, const double* y,
-                                      Py_ssize_t d, Py_ssize_t lo, Py_ssize_t hi,
-                                      double* gxi, double* gy) noexcept nogil:
-    """Add row ``i`` of ``(dDelta/dX)^T E`` to ``gxi`` and of ``(dDelta/dY)^T E`` to ``gy``.
-
-    d||x_i - y_j||^2 / dx_i = 2 (x_i - y_j); either output may be NULL.
-    """
-    cdef Py_ssize_t j, k
-    cdef double c, acc = 0.0
-    if d == 1 and gxi != NULL and gy == NULL:
-        for j in range(lo, hi):
-            acc += e[j] * (xi[0] - y[j])
-        gxi[0] += 2.0 * acc
-        return
-    for j in range(lo, hi):
-        if e[j] == 0.0:
-            continue
-        for k in range(d):
-            c = 2.0 * e[j] * (xi[k] - y[j * d + k])
-            if gxi != NULL:
-                gxi[k] += c
-            if gy != NULL:
-                gy[j * d + k] -= c
+cdef extern from "_costs.h" nogil:
+    # the costs computed from series (see _costs.h), chosen once per row
+    enum:
+        SDTW_SQEUCLIDEAN
+        SDTW_ABS
+    double sdtw_abs_dterm(double t)
+    double sdtw_sqeuclidean_dterm(double t)
+    void _cost_row "sdtw_cost_row"(int cost, const double* xi, const double* y, Py_ssize_t d,
+                                   Py_ssize_t lo, Py_ssize_t hi, double* out)
+    void _cost_jvp_row "sdtw_cost_jvp_row"(int cost, const double* e, const double* xi,
+                                           const double* y, Py_ssize_t d, Py_ssize_t lo,
+                                           Py_ssize_t hi, double* gxi, double* gy)
+    void _cost_diagonal "sdtw_cost_diagonal"(int cost, const double* x, const double* yr,
+                                             Py_ssize_t n, Py_ssize_t m, Py_ssize_t d,
+                                             Py_ssize_t t, Py_ssize_t lo, Py_ssize_t hi,
+                                             double* c)
+    void _cost_diagonal_jvp "sdtw_cost_diagonal_jvp"(
+        int cost, const double* e, const double* x, const double* yr, Py_ssize_t n,
+        Py_ssize_t m, Py_ssize_t d, Py_ssize_t t, Py_ssize_t lo, Py_ssize_t hi, double* gx,
+        double* gyr)
+    # the squared Euclidean cost row ``cost[j] = ||x_i - y_j||^2`` for ``j`` in
+    # ``[lo, hi)``, and row ``i`` of ``(dDelta/dX)^T E`` added to ``gxi`` and of
+    # ``(dDelta/dY)^T E`` to ``gy`` (either may be NULL)
+    void _sqeuclidean_row "sdtw_sqeuclidean_row"(const double* xi, const double* y,
+                                                 Py_ssize_t d, Py_ssize_t lo, Py_ssize_t hi,
+                                                 double* cost)
+    void _sqeuclidean_jvp_row "sdtw_sqeuclidean_jvp_row"(
+        const double* e, const double* xi, const double* y, Py_ssize_t d, Py_ssize_t lo,
+        Py_ssize_t hi, double* gxi, double* gy)
 
 
 cdef inline void _wavefront_step(const double* gf, const double* ge, const double* f2,

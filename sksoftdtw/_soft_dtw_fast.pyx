@@ -2,9 +2,12 @@
 """Soft-DTW and DTW recursions on cost matrices, and their batched drivers.
 
 The recursions (`_forward_row`, `_backward`) only ever see a cost matrix, one
-row at a time; the squared Euclidean cost (`_sqeuclidean_row`) and its
-Jacobian-vector product (`_sqeuclidean_jvp_row`) live beside the soft-min in
-``_rows.pxd``, shared with the second-order kernels. ``gamma = 0``
+row at a time. The costs computed from series (``cost``: ``SDTW_SQEUCLIDEAN``,
+the squared Euclidean cost, or ``SDTW_ABS``, the L1 cost) and their
+Jacobian-vector products are written once each in ``_costs.h`` (the lane
+versions in ``_expdomain_lanes.h``); the kernels choose one per row or
+anti-diagonal, and the lane kernels take it as a type parameter (`costfn`), so
+that no cell loop tests it. ``gamma = 0``
 runs hard DTW through the same code, with one-hot weights on the minimum.
 
 Conventions
@@ -47,7 +50,8 @@ cdef extern from "_expdomain.h" nogil:
         pass
     sdtw_lanes sdtw_lanes_load(const double* p)
     void sdtw_lanes_store(double* p, sdtw_lanes a)
-    sdtw_lanes sdtw_lanes_sqdist(const double* x, const double* y, Py_ssize_t d)
+    sdtw_lanes sdtw_lanes_sqeuclidean(const double* x, const double* y, Py_ssize_t d)
+    sdtw_lanes sdtw_lanes_abs(const double* x, const double* y, Py_ssize_t d)
     void sdtw_lanes_sqdist_rows(const double* xi, const double* yl, Py_ssize_t lo,
                                 Py_ssize_t hi, Py_ssize_t d, Py_ssize_t r, double* c,
                                 Py_ssize_t ldc)
@@ -57,14 +61,19 @@ cdef extern from "_expdomain.h" nogil:
                                sdtw_lanes* e, double* w)
     sdtw_lanes sdtw_lanes_e_step(sdtw_lanes el, const double* wl, sdtw_lanes eu,
                                  const double* wu, sdtw_lanes ed, const double* wd)
-    void sdtw_lanes_jvp_row(const double* e, const double* xi, const double* yl,
-                            Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t d, double* gxi, double* gyl)
+    void sdtw_lanes_sqeuclidean_jvp_row(const double* e, const double* xi, const double* yl,
+                                        Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t d, double* gxi,
+                                        double* gyl)
+    void sdtw_lanes_abs_jvp_row(const double* e, const double* xi, const double* yl,
+                                Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t d, double* gxi,
+                                double* gyl)
     # the same on SDTW_LANES_F float32 numbers
     float SDTW_ZERO_EXP_F
     enum: SDTW_LANES_F
     sdtw_lanes sdtw_lanes_load_f(const float* p)
     void sdtw_lanes_store_f(float* p, sdtw_lanes a)
-    sdtw_lanes sdtw_lanes_sqdist_f(const float* x, const float* y, Py_ssize_t d)
+    sdtw_lanes sdtw_lanes_sqeuclidean_f(const float* x, const float* y, Py_ssize_t d)
+    sdtw_lanes sdtw_lanes_abs_f(const float* x, const float* y, Py_ssize_t d)
     void sdtw_lanes_sqdist_rows_f(const float* xi, const float* yl, Py_ssize_t lo,
                                   Py_ssize_t hi, Py_ssize_t d, Py_ssize_t r, float* c,
                                   Py_ssize_t ldc)
@@ -74,8 +83,12 @@ cdef extern from "_expdomain.h" nogil:
                                  sdtw_lanes* e, float* w)
     sdtw_lanes sdtw_lanes_e_step_f(sdtw_lanes el, const float* wl, sdtw_lanes eu,
                                    const float* wu, sdtw_lanes ed, const float* wd)
-    void sdtw_lanes_jvp_row_f(const float* e, const float* xi, const float* yl,
-                              Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t d, float* gxi, float* gyl)
+    void sdtw_lanes_sqeuclidean_jvp_row_f(const float* e, const float* xi, const float* yl,
+                                          Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t d,
+                                          float* gxi, float* gyl)
+    void sdtw_lanes_abs_jvp_row_f(const float* e, const float* xi, const float* yl,
+                                  Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t d, float* gxi,
+                                  float* gyl)
 
 cdef double LN2 = 0.6931471805599453
 
@@ -83,7 +96,27 @@ cdef double LN2 = 0.6931471805599453
 from ._band cimport _band, _pair_rows, sdtw_band_rows  # shared with the neighbours'
 from ._interrupt cimport (raise_if_stopped, sdtw_call, sdtw_call_init, sdtw_fail, sdtw_join,
                           sdtw_leave, sdtw_stop, sdtw_take)
-from ._rows cimport _softmin3_w, _sqeuclidean_jvp_row, _sqeuclidean_row, _wavefront_step
+from ._rows cimport (SDTW_ABS, SDTW_SQEUCLIDEAN, _cost_diagonal, _cost_diagonal_jvp,
+                     _cost_jvp_row, _cost_row, _softmin3_w, _wavefront_step,
+                     sdtw_abs_dterm, sdtw_sqeuclidean_dterm)
+
+# The costs by name, for the Python side (see sksoftdtw.utils._validation.check_cost).
+COSTS = {"sqeuclidean": SDTW_SQEUCLIDEAN, "abs": SDTW_ABS}
+
+
+# The cost of the lane kernels, a type parameter: each specialization has its
+# cost in its cell loop. The kernels take a NULL pointer of the type.
+cdef struct SqEuclidean:
+    char unused
+
+
+cdef struct Abs:
+    char unused
+
+
+ctypedef fused costfn:
+    SqEuclidean
+    Abs
 
 
 cdef inline double _softmin3(double a, double b, double c, double gamma) noexcept nogil:
@@ -228,9 +261,9 @@ cdef void _forward_start(double* rows, double* erows, Py_ssize_t m,
 
 
 cdef void _forward_rows(const double* x, const double* y, const double* D,
-                        Py_ssize_t ld, Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
-                        const Py_ssize_t* band, bint expd, Py_ssize_t i0, Py_ssize_t i1,
-                        double* rows, double* erows, double* cost, double* gf,
+                        Py_ssize_t ld, Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, int kind,
+                        double gamma, const Py_ssize_t* band, bint expd, Py_ssize_t i0,
+                        Py_ssize_t i1, double* rows, double* erows, double* cost, double* gf,
                         double* ge, double* W, double* ckpt,
                         Py_ssize_t every) noexcept nogil:
     """Rows ``i0`` to ``i1 - 1`` of the forward recursion.
@@ -239,8 +272,9 @@ cdef void _forward_rows(const double* x, const double* y, const double* D,
     mantissas, with their exponents in ``erows[:m + 1]`` (exp domain), on
     entry, and row ``i1 - 1`` on exit; the second halves are scratch. The
     cost comes from ``D`` (``n x m``, rows ``ld`` apart) when not NULL, else row by row from
-    ``x`` and ``y`` into ``cost``; ``gf``/``ge`` hold a row of g. ``W``,
-    when not NULL, receives the weights of row ``i`` at ``W + 3 (i - i0) m``.
+    ``x`` and ``y`` into ``cost``, the cost ``kind`` of _costs.h; ``gf``/``ge``
+    hold a row of g. ``W``, when not NULL, receives the weights of row ``i`` at
+    ``W + 3 (i - i0) m``.
     When ``ckpt`` is not NULL, every row ``i`` with ``(i + 1) % every == 0``
     is copied to ``ckpt + 2 (m + 1) ((i + 1) / every - 1)``.
     """
@@ -262,7 +296,7 @@ cdef void _forward_rows(const double* x, const double* y, const double* D,
         if D != NULL:
             crow = D + i * ld
         else:
-            _sqeuclidean_row(x + i * d, y, d, lo, hi, cost)
+            _cost_row(kind, x + i * d, y, d, lo, hi, cost)
             crow = cost
         if expd:
             _exp_g_row(crow, lo, hi, scale, gf, ge)
@@ -299,7 +333,7 @@ cdef inline double _forward_value(const double* rows, const double* erows, Py_ss
 cdef void _backward_rows(const double* W, const double* W_below, Py_ssize_t i0,
                          Py_ssize_t i1, Py_ssize_t n, Py_ssize_t m, const Py_ssize_t* band,
                          double* erows, double* E, Py_ssize_t ld, const double* x, const double* y,
-                         Py_ssize_t d, double* gx, double* gy) noexcept nogil:
+                         Py_ssize_t d, int kind, double* gx, double* gy) noexcept nogil:
     """Rows ``i1 - 1`` down to ``i0`` of the expected alignment.
 
     E_ij = sum over the successors s of (i, j) of E_s times the weight that s
@@ -308,7 +342,7 @@ cdef void _backward_rows(const double* W, const double* W_below, Py_ssize_t i0,
     ``erows[:m + 1]`` holds E row ``i1`` on entry (zeros when ``i1 == n``)
     and row ``i0`` on exit, with a zero pad at column m; the second half is
     scratch. Each finished row goes to ``E`` (``n x m``, rows ``ld`` apart) when not NULL, and
-    its Jacobian-vector product with the squared Euclidean cost into
+    its Jacobian-vector product with the cost ``kind`` of ``x`` and ``y`` into
     ``gx``/``gy`` when either is not NULL.
     """
     cdef Py_ssize_t i, j, lo, hi, lo_n = 0, hi_n = 0
@@ -344,8 +378,8 @@ cdef void _backward_rows(const double* W, const double* W_below, Py_ssize_t i0,
             for j in range(lo, hi):
                 E[i * ld + j] = cur[j]
         if gx != NULL or gy != NULL:
-            _sqeuclidean_jvp_row(cur, x + i * d, y, d, lo, hi,
-                                 NULL if gx == NULL else gx + i * d, gy)
+            _cost_jvp_row(kind, cur, x + i * d, y, d, lo, hi,
+                          NULL if gx == NULL else gx + i * d, gy)
         tmp = nxt
         nxt = cur
         cur = tmp
@@ -391,16 +425,31 @@ cdef inline void _lanes_store(floating* p, sdtw_lanes a) noexcept nogil:
         sdtw_lanes_store_f(p, a)
 
 
+cdef inline sdtw_lanes _lanes_cost(const floating* x, const floating* y, Py_ssize_t d,
+                                   costfn* kind) noexcept nogil:
+    """The cost of ``x`` and ``y`` lane by lane."""
+    if floating is double:
+        if costfn is Abs:
+            return sdtw_lanes_abs(x, y, d)
+        else:
+            return sdtw_lanes_sqeuclidean(x, y, d)
+    else:
+        if costfn is Abs:
+            return sdtw_lanes_abs_f(x, y, d)
+        else:
+            return sdtw_lanes_sqeuclidean_f(x, y, d)
+
+
 cdef inline sdtw_lanes _lanes_g(const floating* x, const floating* y, Py_ssize_t d,
-                                floating scale, sdtw_lanes* e) noexcept nogil:
-    """g = exp(-||x - y||^2 / gamma) lane by lane, as in `_exp_g_row`; the
+                                floating scale, sdtw_lanes* e, costfn* kind) noexcept nogil:
+    """g = exp(-cost / gamma) lane by lane, as in `_exp_g_row`; the
     cost is ``x`` itself when ``y`` is NULL."""
     if floating is double:
         return sdtw_lanes_exp_neg(sdtw_lanes_load(x) if y == NULL
-                                  else sdtw_lanes_sqdist(x, y, d), scale, e)
+                                  else _lanes_cost(x, y, d, kind), scale, e)
     else:
         return sdtw_lanes_exp_neg_f(sdtw_lanes_load_f(x) if y == NULL
-                                    else sdtw_lanes_sqdist_f(x, y, d), scale, e)
+                                    else _lanes_cost(x, y, d, kind), scale, e)
 
 
 cdef void _lanes_cost_rows(const floating* xl, const floating* yl, Py_ssize_t i,
@@ -441,11 +490,17 @@ cdef inline sdtw_lanes _lanes_e_step(sdtw_lanes el, const floating* wl, sdtw_lan
 
 cdef inline void _lanes_jvp_row(const floating* e, const floating* xi, const floating* yl,
                                 Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t d, floating* gxi,
-                                floating* gyl) noexcept nogil:
+                                floating* gyl, costfn* kind) noexcept nogil:
     if floating is double:
-        sdtw_lanes_jvp_row(e, xi, yl, lo, hi, d, gxi, gyl)
+        if costfn is Abs:
+            sdtw_lanes_abs_jvp_row(e, xi, yl, lo, hi, d, gxi, gyl)
+        else:
+            sdtw_lanes_sqeuclidean_jvp_row(e, xi, yl, lo, hi, d, gxi, gyl)
     else:
-        sdtw_lanes_jvp_row_f(e, xi, yl, lo, hi, d, gxi, gyl)
+        if costfn is Abs:
+            sdtw_lanes_abs_jvp_row_f(e, xi, yl, lo, hi, d, gxi, gyl)
+        else:
+            sdtw_lanes_sqeuclidean_jvp_row_f(e, xi, yl, lo, hi, d, gxi, gyl)
 
 
 # Lane blocks are 128 bytes: a buffer starting on a cache line keeps every
@@ -514,10 +569,11 @@ cdef inline void _lanes_hard_cell(const double* c, const double* prev, double* c
     memcpy(ch, step, LANES)
 
 
-cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
-                              Py_ssize_t m, Py_ssize_t d, const Py_ssize_t* band,
-                              double* rows, double* out,
-                              const Py_ssize_t* ends, unsigned char* ch) noexcept nogil:
+cdef inline void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
+                                     Py_ssize_t m, Py_ssize_t d, const Py_ssize_t* band,
+                                     double* rows, double* out,
+                                     const Py_ssize_t* ends, unsigned char* ch,
+                                     costfn* kind) noexcept nogil:
     """Hard DTW values of LANES pairs: `_forward` at gamma = 0, lane by lane.
 
     ``rows`` holds ``2 (m + 1) LANES`` doubles; ``ends`` as in `_lanes_forward`.
@@ -540,7 +596,7 @@ cdef void _lanes_hard_forward(const double* xl, const double* yl, Py_ssize_t n,
         for l in range(LANES):
             cur[lo * LANES + l] = INFINITY
         for j in range(lo, hi):
-            sdtw_lanes_store(c, sdtw_lanes_sqdist(xl + i * d * LANES, yl + j * d * LANES, d))
+            sdtw_lanes_store(c, _lanes_cost(xl + i * d * LANES, yl + j * d * LANES, d, kind))
             if ch != NULL:
                 _lanes_hard_cell(c, prev + j * LANES, cur + j * LANES,
                                  ch + (i * m + j) * LANES)
@@ -590,7 +646,8 @@ cdef void _lanes_forward(const floating* xl, const floating* yl, Py_ssize_t n, P
                          Py_ssize_t d, double gamma, const Py_ssize_t* band, floating* rows,
                          floating* out, floating* W, const Py_ssize_t* ends, Py_ssize_t i0,
                          Py_ssize_t i1, floating* ckpt, Py_ssize_t every,
-                         const LaneCosts* costs, floating* crows) noexcept nogil:
+                         const LaneCosts* costs, floating* crows,
+                         costfn* kind) noexcept nogil:
     """Rows ``i0`` to ``i1 - 1`` of the soft-DTW recursion of NL pairs of
     lengths ``(n, m)`` in the exp domain, NL = ``_BLOCK_BYTES / sizeof(floating)``
     (LANES doubles, 2 LANES floats).
@@ -610,11 +667,11 @@ cdef void _lanes_forward(const floating* xl, const floating* yl, Py_ssize_t n, P
     ``ckpt`` is not NULL, each row ``i`` with ``(i + 1) % every == 0`` is
     copied (mantissas and exponents) to ``ckpt + 2 (m + 1) NL ((i + 1) /
     every - 1)``. When ``costs`` is not NULL, the costs are its matrices
-    (and ``xl``, ``yl``, ``d`` unused). Otherwise, when ``crows`` is not NULL
-    (``_COST_ROWS m NL`` numbers) and ``d >= _COST_ROWS_MIN_DIM``, the costs
-    are computed `_COST_ROWS` rows at a time into it (`_lanes_cost_rows`),
-    else each in its cell. Along a row, the left and diagonal neighbours stay
-    in registers.
+    (and ``xl``, ``yl``, ``d`` unused), else the cost of ``kind``. For the
+    squared Euclidean cost, when ``crows`` is not NULL (``_COST_ROWS m NL``
+    numbers) and ``d >= _COST_ROWS_MIN_DIM``, the costs are computed
+    `_COST_ROWS` rows at a time into it (`_lanes_cost_rows`), else each in its
+    cell. Along a row, the left and diagonal neighbours stay in registers.
     """
     cdef Py_ssize_t i, j, l, lo, hi, nl = _BLOCK_BYTES // sizeof(floating)
     cdef Py_ssize_t w = (m + 1) * nl
@@ -643,7 +700,7 @@ cdef void _lanes_forward(const floating* xl, const floating* yl, Py_ssize_t n, P
                 crow = <const floating*> costs.D[l] + i * costs.ld
                 for j in range(lo, hi):
                     cbuf[j * nl + l] = crow[j]
-        elif d >= _COST_ROWS_MIN_DIM and crows != NULL:
+        elif costfn is SqEuclidean and d >= _COST_ROWS_MIN_DIM and crows != NULL:
             if (i - i0) % _COST_ROWS == 0:
                 _lanes_cost_rows(xl, yl, i, min(i + _COST_ROWS, i1), n, m, d, band, crows)
             cbuf = crows + (i - i0) % _COST_ROWS * m * nl
@@ -656,9 +713,9 @@ cdef void _lanes_forward(const floating* xl, const floating* yl, Py_ssize_t n, P
         de = _lanes_load(pe + lo * nl)
         for j in range(lo, hi):
             if cbuf != NULL:
-                g = _lanes_g(cbuf + j * nl, <floating*> NULL, 0, scale, &ge)
+                g = _lanes_g(cbuf + j * nl, <floating*> NULL, 0, scale, &ge, kind)
             else:
-                g = _lanes_g(xi, yl + j * d * nl, d, scale, &ge)
+                g = _lanes_g(xi, yl + j * d * nl, d, scale, &ge, kind)
             uf = _lanes_load(pf + (j + 1) * nl)
             ue = _lanes_load(pe + (j + 1) * nl)
             lf = _lanes_cell(df, de, uf, ue, lf, le, g, ge, &le,
@@ -696,7 +753,8 @@ def groups_value(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
                  const Py_ssize_t[::1] pi, const Py_ssize_t[::1] pj,     # IN
                  const Py_ssize_t[::1] starts,                           # IN
                  double gamma, Py_ssize_t radius, double slope, int n_threads,
-                 floating[::1] out):                                     # OUT
+                 floating[::1] out,                                      # OUT
+                 int cost=SDTW_SQEUCLIDEAN):
     """Like `pairs_value` (exp domain or hard DTW), for pairs sorted into groups.
 
     Group ``g`` is the pairs ``starts[g]:starts[g + 1]``: at most `N_LANES`
@@ -712,6 +770,7 @@ def groups_value(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
     cdef floating* buf
     cdef floating* res
     cdef Py_ssize_t* ends
+    cdef const Py_ssize_t* band
     cdef sdtw_call call
     if gamma == 0.0 and floating is not double:
         raise ValueError("hard DTW lanes are float64 only")
@@ -739,16 +798,26 @@ def groups_value(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
             res = buf + (max_n + max_m) * d * nl + 4 * (max_m + 1) * nl
             _lanes_gather(X, xoff, &pi[a], count, buf)
             _lanes_gather(Y, yoff, &pj[a], count, buf + max_n * d * nl)
+            band = _pair_rows(n, m, radius, slope, ends + 2 * nl)
             if floating is double and gamma == 0.0:
-                _lanes_hard_forward(buf, buf + max_n * d * nl, n, m, d,
-                                    _pair_rows(n, m, radius, slope, ends + 2 * nl),
-                                    buf + (max_n + max_m) * d * nl, res, ends, NULL)
+                if cost == SDTW_ABS:
+                    _lanes_hard_forward(buf, buf + max_n * d * nl, n, m, d, band,
+                                        buf + (max_n + max_m) * d * nl, res, ends, NULL,
+                                        <Abs*> NULL)
+                else:
+                    _lanes_hard_forward(buf, buf + max_n * d * nl, n, m, d, band,
+                                        buf + (max_n + max_m) * d * nl, res, ends, NULL,
+                                        <SqEuclidean*> NULL)
             else:
                 _lanes_start(buf + (max_n + max_m) * d * nl, m)
-                _lanes_forward(buf, buf + max_n * d * nl, n, m, d, gamma,
-                               _pair_rows(n, m, radius, slope, ends + 2 * nl),
-                               buf + (max_n + max_m) * d * nl, res, NULL, ends, 0, n, NULL, 0,
-                               NULL, res + nl)
+                if cost == SDTW_ABS:
+                    _lanes_forward(buf, buf + max_n * d * nl, n, m, d, gamma, band,
+                                   buf + (max_n + max_m) * d * nl, res, NULL, ends, 0, n, NULL,
+                                   0, NULL, NULL, <Abs*> NULL)
+                else:
+                    _lanes_forward(buf, buf + max_n * d * nl, n, m, d, gamma, band,
+                                   buf + (max_n + max_m) * d * nl, res, NULL, ends, 0, n, NULL,
+                                   0, NULL, res + nl, <SqEuclidean*> NULL)
             for l in range(count):
                 out[a + l] = res[l]
             g = sdtw_take(n_groups)
@@ -762,7 +831,7 @@ cdef void _lanes_backward(const floating* xl, const floating* yl, Py_ssize_t n,
                           Py_ssize_t m, Py_ssize_t d, const Py_ssize_t* band, const floating* W,
                           const floating* W_below, Py_ssize_t i0, Py_ssize_t i1,
                           floating* rows, floating* gxl, floating* gyl,
-                          const LaneCosts* costs) noexcept nogil:
+                          const LaneCosts* costs, costfn* kind) noexcept nogil:
     """Rows ``i1 - 1`` down to ``i0`` of `_backward` for NL pairs (see
     `_lanes_forward`): gradients added to ``gxl``/``gyl`` (NULL for a
     gradient not wanted), laid out like the data.
@@ -826,7 +895,7 @@ cdef void _lanes_backward(const floating* xl, const floating* yl, Py_ssize_t n,
                         erow[j] = cur[j * nl + l]
         else:
             _lanes_jvp_row(cur, xl + i * d * nl, yl, lo, hi, d,
-                           (gxl + i * d * nl) if gxl != NULL else NULL, gyl)
+                           (gxl + i * d * nl) if gxl != NULL else NULL, gyl, kind)
         tmp = nxt
         nxt = cur
         cur = tmp
@@ -839,7 +908,7 @@ cdef void _lanes_value_grad(const floating* xl, const floating* yl, Py_ssize_t n
                             Py_ssize_t block, floating* rows, floating* W,
                             floating* ckpt, floating* out, floating* gxl,
                             floating* gyl, const LaneCosts* costs,
-                            floating* crows) noexcept nogil:
+                            floating* crows, costfn* kind) noexcept nogil:
     """Values and gradients of NL pairs: `_lanes_forward` then `_lanes_backward`.
 
     With ``block < n``, the weights of ``block`` rows at a time only, so that
@@ -858,11 +927,11 @@ cdef void _lanes_value_grad(const floating* xl, const floating* yl, Py_ssize_t n
     _lanes_start(rows, m)
     if block >= n:
         _lanes_forward(xl, yl, n, m, d, gamma, band, rows, out, W, NULL, 0, n, NULL, 0,
-                       costs, crows)
-        _lanes_backward(xl, yl, n, m, d, band, W, NULL, 0, n, erows, gxl, gyl, costs)
+                       costs, crows, kind)
+        _lanes_backward(xl, yl, n, m, d, band, W, NULL, 0, n, erows, gxl, gyl, costs, kind)
         return
     _lanes_forward(xl, yl, n, m, d, gamma, band, rows, out, NULL, NULL, 0, n, ckpt, block,
-                   costs, crows)
+                   costs, crows, kind)
     s0 = ((n - 1) // block) * block
     while s0 >= 0:
         s1 = min(n, s0 + block)
@@ -871,8 +940,8 @@ cdef void _lanes_value_grad(const floating* xl, const floating* yl, Py_ssize_t n
         else:
             memcpy(rows, ckpt + 2 * w * (s0 // block - 1), 2 * w * sizeof(floating))
         _lanes_forward(xl, yl, n, m, d, gamma, band, rows, NULL, W, NULL, s0, s1, NULL, 0,
-                       costs, crows)
-        _lanes_backward(xl, yl, n, m, d, band, W, below, s0, s1, erows, gxl, gyl, costs)
+                       costs, crows, kind)
+        _lanes_backward(xl, yl, n, m, d, band, W, below, s0, s1, erows, gxl, gyl, costs, kind)
         memcpy(below, W, 2 * m * nl * sizeof(floating))
         s0 -= block
 
@@ -884,7 +953,8 @@ def groups_value_grad(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,  # I
                       double gamma, Py_ssize_t radius, double slope, Py_ssize_t block,
                       int n_threads,
                       floating[::1] values,                                  # OUT
-                      floating[:, ::1] gX, floating[:, ::1] gY):             # OUT
+                      floating[:, ::1] gX, floating[:, ::1] gY,              # OUT
+                      int cost=SDTW_SQEUCLIDEAN):
     """`batch_value_grad` in the exp domain with pairs in SIMD lanes.
 
     The pairs ``(X[k], Y[k])`` are taken in the ``order`` given, in groups
@@ -942,10 +1012,16 @@ def groups_value_grad(const floating[:, ::1] X, const Py_ssize_t[::1] xoff,  # I
             _lanes_gather(X, xoff, &order[a], count, xl)
             _lanes_gather(Y, yoff, &order[a], count, yl)
             memset(gxl, 0, (max_n + max_m) * d * nl * sizeof(floating))
-            _lanes_value_grad(xl, yl, n, m, d, gamma,
-                              _pair_rows(n, m, radius, slope, band_rows),
-                              block, rows, W, ckpt, res, gxl if want_x else NULL,
-                              gyl if want_y else NULL, NULL, res + nl)
+            if cost == SDTW_ABS:
+                _lanes_value_grad(xl, yl, n, m, d, gamma,
+                                  _pair_rows(n, m, radius, slope, band_rows),
+                                  block, rows, W, ckpt, res, gxl if want_x else NULL,
+                                  gyl if want_y else NULL, NULL, NULL, <Abs*> NULL)
+            else:
+                _lanes_value_grad(xl, yl, n, m, d, gamma,
+                                  _pair_rows(n, m, radius, slope, band_rows),
+                                  block, rows, W, ckpt, res, gxl if want_x else NULL,
+                                  gyl if want_y else NULL, NULL, res + nl, <SqEuclidean*> NULL)
             for l in range(count):
                 p = order[a + l]
                 values[p] = res[l]
@@ -1034,11 +1110,13 @@ def groups_cost(const floating[:, :, ::1] D,              # IN
             band = _pair_rows(n, m, radius, slope, band_rows)
             if want_E:
                 _lanes_value_grad(<floating*> NULL, <floating*> NULL, n, m, 0, gamma, band,
-                                  block, rows, W, ckpt, res, NULL, NULL, costs, NULL)
+                                  block, rows, W, ckpt, res, NULL, NULL, costs, NULL,
+                                  <SqEuclidean*> NULL)
             else:
                 _lanes_start(rows, m)
                 _lanes_forward(<floating*> NULL, <floating*> NULL, n, m, 0, gamma, band,
-                               rows, res, NULL, NULL, 0, n, NULL, 0, costs, NULL)
+                               rows, res, NULL, NULL, 0, n, NULL, 0, costs, NULL,
+                               <SqEuclidean*> NULL)
             for l in range(count):
                 values[order[a + l]] = res[l]
             g = sdtw_take(n_groups)
@@ -1060,9 +1138,11 @@ def groups_cost(const floating[:, :, ::1] D,              # IN
 
 cdef void _lanes_backtrack(const unsigned char* ch, const double* xl, const double* yl,
                            Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, const Py_ssize_t* ends,
-                           double* gxl, double* gyl, double* cxl) noexcept nogil:
-    """Add, for every cell ``(i, j)`` of the optimal path of each lane,
-    ``2 (x_i - y_j)`` to the gradient of ``x_i`` in ``gxl``, its opposite to the one
+                           double* gxl, double* gyl, double* cxl,
+                           costfn* kind) noexcept nogil:
+    """Add, for every cell ``(i, j)`` of the optimal path of each lane, the
+    derivative of the cost ``kind`` w.r.t. ``x_i`` (``2 (x_i - y_j)``, squared
+    Euclidean) to the gradient of ``x_i`` in ``gxl``, its opposite to the one
     of ``y_j`` in ``gyl`` and 1 to the count of ``x_i`` in ``cxl``.
 
     ``ch`` as left by `_lanes_hard_forward` for lengths ``(n, m)``, lane ``l``
@@ -1084,7 +1164,8 @@ cdef void _lanes_backtrack(const unsigned char* ch, const double* xl, const doub
             j = col[l]
             while j >= 0:
                 for k in range(d):
-                    t = 2.0 * (xl[(i * d + k) * LANES + l] - yl[(j * d + k) * LANES + l])
+                    t = xl[(i * d + k) * LANES + l] - yl[(j * d + k) * LANES + l]
+                    t = sdtw_abs_dterm(t) if costfn is Abs else sdtw_sqeuclidean_dterm(t)
                     if gxl != NULL:
                         gxl[(i * d + k) * LANES + l] += t
                     if gyl != NULL:
@@ -1106,7 +1187,8 @@ def groups_hard_paths(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
                       Py_ssize_t radius, double slope, int n_threads,
                       double[::1] values,                                  # OUT
                       double[:, ::1] gX, double[:, ::1] gY,                # OUT
-                      double[::1] counts):                                 # OUT
+                      double[::1] counts,                                  # OUT
+                      int cost=SDTW_SQEUCLIDEAN):
     """`batch_value_grad` at gamma = 0 with pairs in SIMD lanes, and the
     optimal paths' counts: ``counts[xoff[k] + i]`` points of ``Y[k]`` are
     aligned to ``X[k][i]``.
@@ -1133,6 +1215,7 @@ def groups_hard_paths(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
     cdef double* res
     cdef unsigned char* ch
     cdef Py_ssize_t* ends
+    cdef const Py_ssize_t* band
     cdef sdtw_call call
     for g in range(n_groups):  # the padded cells of the largest group
         n = 0
@@ -1172,11 +1255,17 @@ def groups_hard_paths(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
             _lanes_gather(X, xoff, &order[a], count, xl)
             _lanes_gather(Y, yoff, &order[a], count, yl)
             memset(gxl, 0, ((max_n + max_m) * d + max_n) * LANES * sizeof(double))
-            _lanes_hard_forward(xl, yl, n, m, d,
-                                _pair_rows(n, m, radius, slope, ends + 2 * LANES), rows, res,
-                                ends, ch)
-            _lanes_backtrack(ch, xl, yl, n, m, d, ends, gxl if want_x else NULL,
-                             gyl if want_y else NULL, cxl if want_c else NULL)
+            band = _pair_rows(n, m, radius, slope, ends + 2 * LANES)
+            if cost == SDTW_ABS:
+                _lanes_hard_forward(xl, yl, n, m, d, band, rows, res, ends, ch, <Abs*> NULL)
+                _lanes_backtrack(ch, xl, yl, n, m, d, ends, gxl if want_x else NULL,
+                                 gyl if want_y else NULL, cxl if want_c else NULL, <Abs*> NULL)
+            else:
+                _lanes_hard_forward(xl, yl, n, m, d, band, rows, res, ends, ch,
+                                    <SqEuclidean*> NULL)
+                _lanes_backtrack(ch, xl, yl, n, m, d, ends, gxl if want_x else NULL,
+                                 gyl if want_y else NULL, cxl if want_c else NULL,
+                                 <SqEuclidean*> NULL)
             for l in range(count):
                 p = order[a + l]
                 values[p] = res[l]
@@ -1281,13 +1370,13 @@ cdef Workspace* _ws_new(const Py_ssize_t* lengths_x, const Py_ssize_t* lengths_y
 
 
 cdef double _pair(const double* x, const double* y, const double* D, Py_ssize_t ld,
-                  Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, double gamma,
+                  Py_ssize_t n, Py_ssize_t m, Py_ssize_t d, int kind, double gamma,
                   const Py_ssize_t* band, bint exp_domain, Workspace* ws,
                   bint grad, double* E, double* gx, double* gy) noexcept nogil:
     """Value of one pair and, when ``grad``, E and/or its products with the cost.
 
     The cost is ``D`` (and E, when not NULL, is written) with rows ``ld``
-    apart when not NULL, else the squared Euclidean cost of
+    apart when not NULL, else the cost ``kind`` (_costs.h) of
     ``x`` and ``y``. Either forward pass (exp domain, the fast path for
     ``gamma > 0``, or log domain, also hard DTW at ``gamma = 0``) leaves the
     soft-min weights for the one backward pass; a long pair keeps checkpoint
@@ -1297,7 +1386,7 @@ cdef double _pair(const double* x, const double* y, const double* D, Py_ssize_t 
     cdef Py_ssize_t s0, s1, seg = _segment_rows(n, m) if grad else n
     cdef double value
     _forward_start(ws.rows, ws.erows, m, expd)
-    _forward_rows(x, y, D, ld, n, m, d, gamma, band, expd, 0, n, ws.rows, ws.erows,
+    _forward_rows(x, y, D, ld, n, m, d, kind, gamma, band, expd, 0, n, ws.rows, ws.erows,
                   ws.cost, ws.gf, ws.ge, ws.W if grad and seg == n else NULL,
                   ws.ckpt if grad and seg < n else NULL, seg)
     value = _forward_value(ws.rows, ws.erows, m, gamma, expd)
@@ -1305,7 +1394,7 @@ cdef double _pair(const double* x, const double* y, const double* D, Py_ssize_t 
         return value
     memset(ws.brows, 0, 2 * (m + 1) * sizeof(double))
     if seg == n:
-        _backward_rows(ws.W, NULL, 0, n, n, m, band, ws.brows, E, ld, x, y, d, gx, gy)
+        _backward_rows(ws.W, NULL, 0, n, n, m, band, ws.brows, E, ld, x, y, d, kind, gx, gy)
         return value
     s0 = ((n - 1) // seg) * seg
     while s0 >= 0:
@@ -1316,10 +1405,10 @@ cdef double _pair(const double* x, const double* y, const double* D, Py_ssize_t 
             memcpy(ws.rows, ws.ckpt + 2 * (m + 1) * (s0 // seg - 1), (m + 1) * sizeof(double))
             memcpy(ws.erows, ws.ckpt + 2 * (m + 1) * (s0 // seg - 1) + (m + 1),
                    (m + 1) * sizeof(double))
-        _forward_rows(x, y, D, ld, n, m, d, gamma, band, expd, s0, s1, ws.rows, ws.erows,
+        _forward_rows(x, y, D, ld, n, m, d, kind, gamma, band, expd, s0, s1, ws.rows, ws.erows,
                       ws.cost, ws.gf, ws.ge, ws.W, NULL, seg)
         _backward_rows(ws.W, ws.W_below, s0, s1, n, m, band, ws.brows, E, ld, x, y, d,
-                       gx, gy)
+                       kind, gx, gy)
         memcpy(ws.W_below, ws.W, 3 * m * sizeof(double))
         s0 -= seg
     return value
@@ -1346,7 +1435,7 @@ cdef void _wavefront_hard_step(const double* c, const double* r2, const double* 
 
 
 cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
-                             Py_ssize_t m, Py_ssize_t d, double gamma,
+                             Py_ssize_t m, Py_ssize_t d, int kind, double gamma,
                              double* buf, double* W, const double* D,
                              Py_ssize_t ld) noexcept nogil:
     """Soft-DTW value of one long pair, anti-diagonal by anti-diagonal; hard DTW at gamma = 0.
@@ -1362,10 +1451,10 @@ cdef double _wavefront_value(const double* x, const double* yr, Py_ssize_t n,
     receives the soft-min weights of every cell (``3 n m`` doubles), the
     anti-diagonals one after the other as laid out by `_wavefront_step`.
     When ``D`` is not NULL, the costs are read from that ``n x m`` matrix
-    (rows ``ld`` apart) instead of computed from ``x`` and ``yr``.
+    (rows ``ld`` apart) instead of computed (the cost ``kind``) from ``x`` and ``yr``.
     """
     _wavefront_start(buf, n, gamma)
-    _wavefront_forward(x, yr, n, m, d, gamma, buf, W, D, ld, 0, n + m - 1)
+    _wavefront_forward(x, yr, n, m, d, kind, gamma, buf, W, D, ld, 0, n + m - 1)
     return _wavefront_result(buf, n, gamma)
 
 
@@ -1389,7 +1478,7 @@ cdef inline double _wavefront_result(const double* buf, Py_ssize_t n,
 
 
 cdef void _wavefront_forward(const double* x, const double* yr, Py_ssize_t n,
-                             Py_ssize_t m, Py_ssize_t d, double gamma,
+                             Py_ssize_t m, Py_ssize_t d, int kind, double gamma,
                              double* buf, double* W, const double* D,
                              Py_ssize_t ld, Py_ssize_t k0, Py_ssize_t k1) noexcept nogil:
     """Anti-diagonals ``k0`` to ``k1 - 1`` of `_wavefront_value`.
@@ -1399,7 +1488,7 @@ cdef void _wavefront_forward(const double* x, const double* yr, Py_ssize_t n,
     on exit: a checkpoint is a copy of its first ``4 (n + 2)`` doubles. ``W``
     receives the weights of anti-diagonal ``k0`` first.
     """
-    cdef Py_ssize_t k, i, t, dim, lo, hi, w = n + 2, off = 0
+    cdef Py_ssize_t k, i, t, lo, hi, w = n + 2, off = 0
     cdef double scale = 1.0 / (gamma * LN2) if gamma > 0.0 else 0.0
     cdef double* f2 = buf            # anti-diagonal k - 2
     cdef double* e2 = buf + w
@@ -1410,7 +1499,6 @@ cdef void _wavefront_forward(const double* x, const double* yr, Py_ssize_t n,
     cdef double* c = buf + 6 * w
     cdef double* cg = buf + 7 * w
     cdef double* tmp
-    cdef double diff
     # hard DTW: f holds R itself and an outside cell reads R = +inf
     cdef double outside = 0.0 if gamma > 0.0 else INFINITY
     for k in range(k0, k1):
@@ -1428,13 +1516,7 @@ cdef void _wavefront_forward(const double* x, const double* yr, Py_ssize_t n,
             for i in range(lo, hi + 1):
                 c[i] = D[i * ld + k - i]
         else:
-            for i in range(lo, hi + 1):
-                diff = x[i] - yr[t + i]
-                c[i] = diff * diff
-            for dim in range(1, d):
-                for i in range(lo, hi + 1):
-                    diff = x[dim * n + i] - yr[dim * m + t + i]
-                    c[i] += diff * diff
+            _cost_diagonal(kind, x, yr, n, m, d, t, lo, hi + 1, c)
         if gamma > 0.0:
             _exp_g_row(c, lo, hi + 1, scale, c, cg)
             _wavefront_step(c + lo, cg + lo, f2 + lo, e2 + lo, f1 + lo, e1 + lo,
@@ -1466,7 +1548,8 @@ cdef void _wavefront_forward(const double* x, const double* yr, Py_ssize_t n,
 
 
 cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
-                              Py_ssize_t m, Py_ssize_t d, const double* W, double* buf,
+                              Py_ssize_t m, Py_ssize_t d, int kind, const double* W,
+                              double* buf,
                               double* gx, double* gyr, double* E,
                               Py_ssize_t ld) noexcept nogil:
     """Gradients of `_wavefront_value` from its weights ``W``, anti-diagonal by anti-diagonal.
@@ -1482,7 +1565,7 @@ cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
     apart, every entry) and no gradient is computed.
     """
     memset(buf, 0, 3 * (n + 2) * sizeof(double))
-    _wavefront_backward_part(x, yr, n, m, d, W, buf, gx, gyr, E, ld, 0, n + m - 1)
+    _wavefront_backward_part(x, yr, n, m, d, kind, W, buf, gx, gyr, E, ld, 0, n + m - 1)
 
 
 cdef inline Py_ssize_t _diagonal_lo(Py_ssize_t k, Py_ssize_t n, Py_ssize_t m) noexcept nogil:
@@ -1496,7 +1579,8 @@ cdef inline Py_ssize_t _diagonal_cells(Py_ssize_t k, Py_ssize_t n, Py_ssize_t m)
 
 
 cdef void _wavefront_backward_part(const double* x, const double* yr, Py_ssize_t n,
-                                   Py_ssize_t m, Py_ssize_t d, const double* W, double* buf,
+                                   Py_ssize_t m, Py_ssize_t d, int kind, const double* W,
+                                   double* buf,
                                    double* gx, double* gyr, double* E, Py_ssize_t ld,
                                    Py_ssize_t k0, Py_ssize_t k1) noexcept nogil:
     """Anti-diagonals ``k1 - 1`` down to ``k0`` of `_wavefront_backward`.
@@ -1507,7 +1591,7 @@ cdef void _wavefront_backward_part(const double* x, const double* yr, Py_ssize_t
     the last one) on entry, ``k0 + 1`` and ``k0`` on exit, and ``n + 2``
     more doubles of scratch.
     """
-    cdef Py_ssize_t k, i, c, t, lo, hi, w = n + 2, off1 = 0
+    cdef Py_ssize_t k, i, t, lo, hi, w = n + 2, off1 = 0
     cdef Py_ssize_t cnt1, cnt2, lo1, lo2, off2
     cdef double* b2 = buf            # E of anti-diagonal k + 2, entry i + 1 for row i
     cdef double* b1 = buf + w        # k + 1
@@ -1516,7 +1600,6 @@ cdef void _wavefront_backward_part(const double* x, const double* yr, Py_ssize_t
     cdef const double* wl
     cdef const double* wu
     cdef const double* wd
-    cdef double diff
     for k in range(k0, k1):
         off1 += _diagonal_cells(k, n, m)
     cnt1 = _diagonal_cells(k1, n, m)
@@ -1546,11 +1629,7 @@ cdef void _wavefront_backward_part(const double* x, const double* yr, Py_ssize_t
             for i in range(lo, hi + 1):
                 E[i * ld + k - i] = b0[i + 1]
         else:
-            for c in range(d):
-                for i in range(lo, hi + 1):
-                    diff = 2.0 * b0[i + 1] * (x[c * n + i] - yr[c * m + t + i])
-                    gx[c * n + i] += diff
-                    gyr[c * m + t + i] -= diff
+            _cost_diagonal_jvp(kind, b0 + 1, x, yr, n, m, d, t, lo, hi + 1, gx, gyr)
         off2 = off1
         cnt2 = cnt1
         lo2 = lo1
@@ -1568,7 +1647,8 @@ cdef void _wavefront_backward_part(const double* x, const double* yr, Py_ssize_t
     memcpy(buf + w, buf + 3 * w, w * sizeof(double))
 
 
-def wavefront_value(const double[:, ::1] x, const double[:, ::1] y, double gamma):
+def wavefront_value(const double[:, ::1] x, const double[:, ::1] y, double gamma,
+                    int cost=SDTW_SQEUCLIDEAN):
     """Exp-domain soft-DTW value of one pair (no band) by anti-diagonals."""
     cdef Py_ssize_t n = x.shape[0], m = y.shape[0], d = x.shape[1]
     cdef const double[:, ::1] xt = np.ascontiguousarray(np.asarray(x).T)
@@ -1579,7 +1659,8 @@ def wavefront_value(const double[:, ::1] x, const double[:, ::1] y, double gamma
     sdtw_call_init(&call)
     with nogil:
         sdtw_join(&call)
-        value = _wavefront_value(&xt[0, 0], &yrt[0, 0], n, m, d, gamma, &buf[0], NULL, NULL, 0)
+        value = _wavefront_value(&xt[0, 0], &yrt[0, 0], n, m, d, cost, gamma, &buf[0], NULL,
+                                 NULL, 0)
         sdtw_leave()
     raise_if_stopped(&call)
     return value
@@ -1621,7 +1702,8 @@ def wavefront_work_size(const Py_ssize_t[::1] xoff, const Py_ssize_t[::1] yoff,
 
 
 cdef double _wavefront_value_grad(const double* x, const double* yr, Py_ssize_t n,
-                                  Py_ssize_t m, Py_ssize_t d, double gamma, double* buf,
+                                  Py_ssize_t m, Py_ssize_t d, int kind, double gamma,
+                                  double* buf,
                                   double* W, double* gx, double* gyr) noexcept nogil:
     """`_wavefront_value` and `_wavefront_backward` of one pair.
 
@@ -1640,15 +1722,15 @@ cdef double _wavefront_value_grad(const double* x, const double* yr, Py_ssize_t 
     memset(W - w, 0, w * sizeof(double))
     if seg >= k:
         memset(W + 3 * n * m, 0, w * sizeof(double))
-        value = _wavefront_value(x, yr, n, m, d, gamma, buf, W, NULL, 0)
-        _wavefront_backward(x, yr, n, m, d, W, buf, gx, gyr, NULL, 0)
+        value = _wavefront_value(x, yr, n, m, d, kind, gamma, buf, W, NULL, 0)
+        _wavefront_backward(x, yr, n, m, d, kind, W, buf, gx, gyr, NULL, 0)
         return value
     _wavefront_start(buf, n, gamma)
     for s in range(n_seg):
         if sdtw_stop(0):  # (not one more copy of a checkpoint once stopped)
             return NAN
         memcpy(ckpt + 4 * w * s, buf, 4 * w * sizeof(double))
-        _wavefront_forward(x, yr, n, m, d, gamma, buf, NULL, NULL, 0, s * seg,
+        _wavefront_forward(x, yr, n, m, d, kind, gamma, buf, NULL, NULL, 0, s * seg,
                            min(k, (s + 1) * seg))
     value = _wavefront_result(buf, n, gamma)
     memset(state, 0, 3 * w * sizeof(double))
@@ -1659,13 +1741,13 @@ cdef double _wavefront_value_grad(const double* x, const double* yr, Py_ssize_t 
         k1 = min(k, k0 + seg)
         k2 = min(k, k1 + 2)
         memcpy(buf, ckpt + 4 * w * s, 4 * w * sizeof(double))
-        _wavefront_forward(x, yr, n, m, d, gamma, buf, W, NULL, 0, k0, k2)
+        _wavefront_forward(x, yr, n, m, d, kind, gamma, buf, W, NULL, 0, k0, k2)
         cells = 0
         for k1 in range(k0, k2):
             cells += _diagonal_cells(k1, n, m)
         memset(W + 3 * cells, 0, w * sizeof(double))
         k1 = min(k, k0 + seg)
-        _wavefront_backward_part(x, yr, n, m, d, W, state, gx, gyr, NULL, 0, k0, k1)
+        _wavefront_backward_part(x, yr, n, m, d, kind, W, state, gx, gyr, NULL, 0, k0, k1)
     return value
 
 
@@ -1674,7 +1756,8 @@ def batch_wavefront_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xof
                                double gamma, int n_threads,
                                double[::1] work,                                    # SCRATCH
                                double[::1] values,                                  # OUT
-                               double[:, ::1] gX, double[:, ::1] gY):               # OUT
+                               double[:, ::1] gX, double[:, ::1] gY,                # OUT
+                               int cost=SDTW_SQEUCLIDEAN):
     """`batch_value_grad` by anti-diagonals, exp domain, no band: pair by pair.
 
     For long pairs, whose weights would not fit in cache if 16 pairs ran in
@@ -1717,7 +1800,8 @@ def batch_wavefront_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xof
                     xt[c * n + i] = X[xoff[k] + i, c]
                 for t in range(m):
                     yrt[c * m + t] = Y[yoff[k] + m - 1 - t, c]
-            values[k] = _wavefront_value_grad(xt, yrt, n, m, d, gamma, buf, W, gxt, gyrt)
+            values[k] = _wavefront_value_grad(xt, yrt, n, m, d, cost, gamma, buf, W, gxt,
+                                              gyrt)
             for c in range(d):
                 if want_x:
                     for i in range(n):
@@ -1735,9 +1819,11 @@ def pairs_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
                 const Py_ssize_t[::1] pi, const Py_ssize_t[::1] pj,   # IN
                 double gamma, Py_ssize_t radius, double slope, bint exp_domain,
                 int n_threads,
-                double[::1] out):                                     # OUT
+                double[::1] out,                                      # OUT
+                int cost=SDTW_SQEUCLIDEAN):
     """``out[k] = dtw_gamma(X[pi[k]], Y[pj[k]])`` in O(m) memory per thread,
-    in the band of the Sakoe-Chiba ``radius`` and the Itakura ``slope``."""
+    in the band of the Sakoe-Chiba ``radius`` and the Itakura ``slope``, for
+    the ``cost`` of ``COSTS``."""
     cdef Py_ssize_t k, a, b, n, m, n_pairs = pi.shape[0], d = X.shape[1]
     cdef Py_ssize_t longest[2]
     cdef Workspace* ws
@@ -1756,7 +1842,7 @@ def pairs_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
             b = pj[k]
             n = xoff[a + 1] - xoff[a]
             m = yoff[b + 1] - yoff[b]
-            out[k] = _pair(&X[xoff[a], 0], &Y[yoff[b], 0], NULL, 0, n, m, d, gamma,
+            out[k] = _pair(&X[xoff[a], 0], &Y[yoff[b], 0], NULL, 0, n, m, d, cost, gamma,
                            _pair_rows(n, m, radius, slope, ws.band), exp_domain, ws, False,
                            NULL, NULL, NULL)
             k = sdtw_take(n_pairs)
@@ -1770,9 +1856,11 @@ def batch_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
                      double gamma, Py_ssize_t radius, double slope, bint exp_domain,
                      int n_threads,
                      double[::1] values,                                  # OUT
-                     double[:, ::1] gX, double[:, ::1] gY):               # OUT
+                     double[:, ::1] gX, double[:, ::1] gY,                # OUT
+                     int cost=SDTW_SQEUCLIDEAN):
     """Values of the pairs ``(X[k], Y[k])`` and gradients w.r.t. ``X`` and ``Y``,
-    in the band of the Sakoe-Chiba ``radius`` and the Itakura ``slope``.
+    in the band of the Sakoe-Chiba ``radius`` and the Itakura ``slope``, for
+    the ``cost`` of ``COSTS``.
 
     ``gX`` and ``gY`` have the layouts of ``X`` and ``Y`` (zeroed by the
     caller); pass an empty ``(0, d)`` array to skip one of them.
@@ -1792,7 +1880,7 @@ def batch_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
         while k < n_pairs:
             n = xoff[k + 1] - xoff[k]
             m = yoff[k + 1] - yoff[k]
-            values[k] = _pair(&X[xoff[k], 0], &Y[yoff[k], 0], NULL, 0, n, m, d, gamma,
+            values[k] = _pair(&X[xoff[k], 0], &Y[yoff[k], 0], NULL, 0, n, m, d, cost, gamma,
                               _pair_rows(n, m, radius, slope, ws.band), exp_domain, ws,
                               True, NULL,
                               &gX[xoff[k], 0] if want_x else NULL,
@@ -1871,7 +1959,7 @@ def batch_cost(const double[:, :, ::1] D,              # IN
             m = lengths[k, 1]
             Ek = &E[k, 0, 0] if want_E else NULL
             if not wavefront[k]:
-                values[k] = _pair(NULL, NULL, &D[k, 0, 0], ld, n, m, 0, gamma,
+                values[k] = _pair(NULL, NULL, &D[k, 0, 0], ld, n, m, 0, 0, gamma,
                                   _pair_rows(n, m, radius, slope, ws.band), exp_domain[k],
                                   ws, want_E, Ek, NULL, NULL)
             else:
@@ -1881,10 +1969,10 @@ def batch_cost(const double[:, :, ::1] D,              # IN
                     W = buf + 9 * (n + 2)  # a zero pad of n + 2 on both sides
                     memset(W - (n + 2), 0, (n + 2) * sizeof(double))
                     memset(W + 3 * n * m, 0, (n + 2) * sizeof(double))
-                values[k] = _wavefront_value(NULL, NULL, n, m, 0, gamma, buf, W, &D[k, 0, 0],
-                                             ld)
+                values[k] = _wavefront_value(NULL, NULL, n, m, 0, 0, gamma, buf, W,
+                                             &D[k, 0, 0], ld)
                 if want_E:
-                    _wavefront_backward(NULL, NULL, n, m, 0, W, buf, NULL, NULL, Ek, ld)
+                    _wavefront_backward(NULL, NULL, n, m, 0, 0, W, buf, NULL, NULL, Ek, ld)
             k = sdtw_take(n_pairs)
         _ws_free(ws)
         sdtw_leave()
@@ -1893,7 +1981,7 @@ def batch_cost(const double[:, :, ::1] D,              # IN
 
 def light_pair(object x, object y, double gamma, Py_ssize_t radius, double slope,
                double max_exponent, Py_ssize_t max_cells, Py_ssize_t wavefront_min,
-               Py_ssize_t grad_max_cells, object grad):
+               Py_ssize_t grad_max_cells, object grad, int cost=SDTW_SQEUCLIDEAN):
     """Value of one pair, and its gradient with respect to ``x`` written to
     ``grad`` when it is not None, with the checks done here at the cost of a
     few comparisons and one pass over the data: the path of a loop over many
@@ -1905,7 +1993,7 @@ def light_pair(object x, object y, double gamma, Py_ssize_t radius, double slope
     exp domain or hard DTW) when the shortest length is at least
     ``wavefront_min`` (and the pair has at most ``grad_max_cells`` cells for
     a gradient); the domain is chosen as ``sksoftdtw._plan.exp_domain_exact``
-    does, with its ``max_exponent``. ``grad`` is a C-contiguous float64 array
+    does, with its ``max_exponent``, for the ``cost`` of ``COSTS``. ``grad`` is a C-contiguous float64 array
     of the size of ``x``. Returns NaN for every other pair, for whatever is
     not two C-contiguous float64 ndarrays of one or two dimensions (the same
     for both) with lengths at least 2, for a shape that suggests channels
@@ -1916,7 +2004,7 @@ def light_pair(object x, object y, double gamma, Py_ssize_t radius, double slope
     """
     cdef cnp.ndarray a, b
     cdef Py_ssize_t i, j, k, n, m, d, ndim, w
-    cdef double amplitude, value
+    cdef double amplitude, max_cost, value
     cdef bint expd, small, want_grad = grad is not None
     cdef Workspace ws
     cdef double* mem
@@ -1954,9 +2042,10 @@ def light_pair(object x, object y, double gamma, Py_ssize_t radius, double slope
     xp = <const double*> cnp.PyArray_DATA(a)
     yp = <const double*> cnp.PyArray_DATA(b)
     amplitude = sdtw_block_abs_max(xp, d, n, d) + sdtw_block_abs_max(yp, d, m, d)
-    if not amplitude * amplitude * d < DBL_MAX:  # also false for NaN
+    max_cost = amplitude * d if cost == SDTW_ABS else amplitude * amplitude * d
+    if not max_cost < DBL_MAX:  # also false for NaN
         return NAN
-    expd = gamma > 0.0 and (n + m) * (amplitude * amplitude * d) < max_exponent * gamma * LN2
+    expd = gamma > 0.0 and (n + m) * max_cost < max_exponent * gamma * LN2
     if not small:  # anti-diagonals: exp domain or hard DTW only
         if gamma > 0.0 and not expd:
             return NAN
@@ -1981,14 +2070,15 @@ def light_pair(object x, object y, double gamma, Py_ssize_t radius, double slope
         with nogil:
             sdtw_join(&call)
             if want_grad:
-                value = _wavefront_value_grad(xt, xt + d * n, n, m, d, gamma, mem,
+                value = _wavefront_value_grad(xt, xt + d * n, n, m, d, cost, gamma, mem,
                                               xt + 2 * d * (n + m) + w, xt + d * (n + m),
                                               xt + d * (2 * n + m))
                 for i in range(n):
                     for k in range(d):
                         gx[i * d + k] = xt[d * (n + m) + k * n + i]
             else:
-                value = _wavefront_value(xt, xt + d * n, n, m, d, gamma, mem, NULL, NULL, 0)
+                value = _wavefront_value(xt, xt + d * n, n, m, d, cost, gamma, mem, NULL,
+                                         NULL, 0)
             sdtw_leave()
         free(mem)
         raise_if_stopped(&call)
@@ -2016,15 +2106,16 @@ def light_pair(object x, object y, double gamma, Py_ssize_t radius, double slope
             # weights outside the band are never written, nor may they be
             # read: NaN there makes any such read fail every test
             _nan_guard(ws.W, 3 * n * m)
-        value = _pair(xp, yp, NULL, 0, n, m, d, gamma,
+        value = _pair(xp, yp, NULL, 0, n, m, d, cost, gamma,
                       _pair_rows(n, m, radius, slope, ws.band), expd, &ws, want_grad,
                       NULL, gx, NULL)
     free(mem)
     return value
 
 
-def sqeuclidean_cost(const double[:, ::1] x, const double[:, ::1] y):
-    """The cost matrix ``||x_i - y_j||^2``, shape ``(len(x), len(y))``."""
+def cost_matrix(const double[:, ::1] x, const double[:, ::1] y, int cost=SDTW_SQEUCLIDEAN):
+    """The matrix of the ``cost`` of ``COSTS`` (``||x_i - y_j||^2`` by default),
+    shape ``(len(x), len(y))``."""
     cdef Py_ssize_t i, n = x.shape[0], m = y.shape[0], d = x.shape[1]
     cdef double[:, ::1] D = np.empty((n, m))
     cdef sdtw_call call
@@ -2034,7 +2125,7 @@ def sqeuclidean_cost(const double[:, ::1] x, const double[:, ::1] y):
         for i in range(n):
             if sdtw_stop(m):
                 break
-            _sqeuclidean_row(&x[i, 0], &y[0, 0], d, 0, m, &D[i, 0])
+            _cost_row(cost, &x[i, 0], &y[0, 0], d, 0, m, &D[i, 0])
         sdtw_leave()
     raise_if_stopped(&call)
     return np.asarray(D)

@@ -44,7 +44,7 @@ from .metrics import (
     _as_dataset,
     _cdist_divergence,
     _check_band,
-    _max_sqeuclidean,
+    _max_cost,
     _pair,
     _wavefront_work,
     _value_grad,
@@ -86,7 +86,7 @@ def _series(X, Y, gamma, band, direction, *, second=False, uniform=False, a=1.0,
     see ``_second_order.batch_series``."""
     if uniform:  # the uniform law over alignments: zero costs at gamma = 1
         gamma = 1.0
-    max_cost = _max_sqeuclidean(X, Y, gamma)
+    max_cost = _max_cost(X, Y, gamma)
     pi = np.arange(X.n_ts, dtype=np.intp) if pi is None else np.asarray(pi, dtype=np.intp)
     pj = pi if pj is None else np.asarray(pj, dtype=np.intp)
     p = plan("hessian" if second else "directional", X.lengths[pi], Y.lengths[pj],

@@ -25,10 +25,12 @@ and :math:`y \in \mathbb{R}^{m \times d}` is
     \langle A, \Delta(x, y) \rangle, \qquad
     \min{}^\gamma(u) = -\gamma \log \sum_k e^{-u_k / \gamma},
 
-with :math:`\Delta_{ij} = \|x_i - y_j\|^2` and :math:`\mathcal{A}_{n,m}` the
-monotone alignment paths. :math:`\gamma = 0` is hard DTW, in the same squared
-units.
+with :math:`\Delta_{ij} = \|x_i - y_j\|^2` (``cost="sqeuclidean"``, the
+default) or :math:`\Delta_{ij} = \|x_i - y_j\|_1` (``cost="abs"``) and
+:math:`\mathcal{A}_{n,m}` the monotone alignment paths. :math:`\gamma = 0` is
+hard DTW, in the units of the cost.
 """
+import functools
 import threading
 import warnings
 
@@ -49,6 +51,7 @@ from .utils._docstrings import fill_doc
 from .utils._validation import (
     FlatDataset,
     _as_float_array,
+    check_cost,
     check_dataset,
     check_cost_range,
     check_gamma,
@@ -91,6 +94,12 @@ _SEE_BAND = """sakoe_chiba_radius : int or None, default=None
         parallelogram; with ``sakoe_chiba_radius``, the intersection of both.
         Lengths too unequal for the slope raise a ValueError. See
         :ref:`global_constraints`."""
+
+_SEE_COST = """cost : {"sqeuclidean", "abs"}, default="sqeuclidean"
+        The cost between points: ``"sqeuclidean"``, :math:`\\|x_i - y_j\\|^2`,
+        or ``"abs"``, the L1 cost :math:`\\sum_k |x_{ik} - y_{jk}|` (its
+        gradient is a subgradient, 0 where coordinates tie). See
+        :ref:`costs`."""
 
 
 def _check_band(sakoe_chiba_radius, itakura_max_slope):
@@ -139,11 +148,11 @@ def _wavefront_work(size):
     return work
 
 
-def _wavefront_value_grad(X, Y, gamma, n_threads, values, gX, gY):
+def _wavefront_value_grad(X, Y, gamma, n_threads, values, gX, gY, cost="sqeuclidean"):
     work = _wavefront_work(n_threads * _fast.wavefront_work_size(X.offsets, Y.offsets, X.d))
     x, y = _kernel_data(X, Y, np.float64)
     _fast.batch_wavefront_value_grad(x, X.offsets, y, Y.offsets, gamma, n_threads, work,
-                                     values, gX, gY)
+                                     values, gX, gY, _fast.COSTS[cost])
 
 
 def _single_path(lengths_x, lengths_y, band):
@@ -171,16 +180,16 @@ def _shortest(ds):
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
-def _max_sqeuclidean(X, Y, gamma, dtype=np.float64):
-    """A bound on the squared Euclidean cost between any series of X and of Y;
-    raises, naming the data or gamma, when the value could overflow (float32
-    for float32 results)."""
+def _max_cost(X, Y, gamma, dtype=np.float64, cost="sqeuclidean"):
+    """A bound on the ``cost`` between any series of X and of Y; raises,
+    naming the data or gamma, when the value could overflow (float32 for
+    float32 results)."""
     length = X.lengths.max() + Y.lengths.max()
     check_gamma_range(gamma, length)
-    max_cost = check_cost_range(X, Y, length)
+    max_cost = check_cost_range(X, Y, length, cost)
     if dtype == np.float32 and not length * max_cost < _FLOAT32_MAX:
         raise ValueError(
-            f"the squared distances of these float32 series (up to {max_cost:.3g}) summed "
+            f"the costs between these float32 series (up to {max_cost:.3g}) summed "
             f"along an alignment could overflow float32, the dtype of the results: pass "
             f"float64 data")
     return max_cost
@@ -198,8 +207,10 @@ def _kernel_data(X, Y, dtype):
     return x, (x if Y is X else Y.data.astype(dtype, copy=False))
 
 
-def _pairs_value(X, Y, pi, pj, gamma, band, n_jobs, strategy=None, dtype=np.float64):
-    """Values of the pairs ``(X[pi[k]], Y[pj[k]])``, in ``dtype``."""
+def _pairs_value(X, Y, pi, pj, gamma, band, n_jobs, strategy=None, dtype=np.float64,
+                 cost="sqeuclidean"):
+    """Values of the pairs ``(X[pi[k]], Y[pj[k]])``, in ``dtype``, for the
+    ``cost`` between points."""
     pi = np.ascontiguousarray(pi, dtype=np.intp)
     pj = np.ascontiguousarray(pj, dtype=np.intp)
     # (the shortest lengths first: the common case stays cheap on tiny pairs)
@@ -212,75 +223,80 @@ def _pairs_value(X, Y, pi, pj, gamma, band, n_jobs, strategy=None, dtype=np.floa
         elif single.any():
             out = np.empty(len(pi), dtype)
             out[single] = _pairs_value(X, Y, pi[single], pj[single], 0.0, band, n_jobs,
-                                       strategy, dtype)
+                                       strategy, dtype, cost)
             out[~single] = _pairs_value(X, Y, pi[~single], pj[~single], gamma, band, n_jobs,
-                                        strategy, dtype)
+                                        strategy, dtype, cost)
             return out
     alone = None if len(pi) == 1 or _forced(strategy) else _apart(X.lengths[pi], Y.lengths[pj])
     if alone is not None and alone.any():
-        parts = [_pairs_value(X, Y, pi[mask], pj[mask], gamma, band, n_jobs, strategy, dtype)
-                 for mask in (alone, ~alone)]
+        parts = [_pairs_value(X, Y, pi[mask], pj[mask], gamma, band, n_jobs, strategy, dtype,
+                              cost) for mask in (alone, ~alone)]
         out = np.empty(len(pi), np.result_type(*parts))
         out[alone], out[~alone] = parts
         return out
     out = np.empty(len(pi))
     p = plan("value", X.lengths[pi], Y.lengths[pj], gamma=gamma, band=band,
-             max_cost=_max_sqeuclidean(X, Y, gamma, dtype), strategy=strategy,
-             dtype=_dtype_name(dtype))
+             max_cost=_max_cost(X, Y, gamma, dtype, cost), strategy=strategy,
+             dtype=_dtype_name(dtype), cost=cost)
     n_threads = check_n_jobs(n_jobs)
+    kind = _fast.COSTS[cost]
     if p.order == "antidiagonals":
         out[0] = _fast.wavefront_value(X.series(pi[0]).astype(np.float64, copy=False),
-                                       Y.series(pj[0]).astype(np.float64, copy=False), gamma)
+                                       Y.series(pj[0]).astype(np.float64, copy=False), gamma,
+                                       kind)
     elif p.order == "lanes":
         order, starts = p.groups
         x, y = _kernel_data(X, Y, p.dtype)
         out = np.empty(len(pi), p.dtype)
         sorted_out = np.empty(len(pi), p.dtype)
         _fast.groups_value(x, X.offsets, y, Y.offsets, pi[order], pj[order],
-                           starts, gamma, *band, n_threads, sorted_out)
+                           starts, gamma, *band, n_threads, sorted_out, kind)
         out[order] = sorted_out
     else:
         x, y = _kernel_data(X, Y, np.float64)
         _fast.pairs_value(x, X.offsets, y, Y.offsets, pi, pj, gamma, *band,
-                          p.domain == "exp", n_threads, out)
+                          p.domain == "exp", n_threads, out, kind)
     return out.astype(dtype, copy=False)
 
 
 def _pairs_value_grad(X, Y, gamma, band, n_jobs, want_x, want_y, strategy=None,
-                      dtype=np.float64):
+                      dtype=np.float64, cost="sqeuclidean"):
     """Values of the pairs ``(X[k], Y[k])`` and the flat gradients asked for
     (empty ``(0, d)`` arrays for the others), in the dtype of the kernel that
-    computed them (``dtype`` asks for float32 kernels)."""
+    computed them (``dtype`` asks for float32 kernels), for the ``cost``."""
     alone = None if X.n_ts == 1 or _forced(strategy) else _apart(X.lengths, Y.lengths)
     if alone is not None and alone.any():
-        return _value_grad_apart(X, Y, alone, gamma, band, n_jobs, want_x, want_y, dtype)
+        return _value_grad_apart(X, Y, alone, gamma, band, n_jobs, want_x, want_y, dtype,
+                                 cost)
     p = plan("gradient", X.lengths, Y.lengths, gamma=gamma, band=band,
-             max_cost=_max_sqeuclidean(X, Y, gamma, dtype), strategy=strategy,
-             dtype=_dtype_name(dtype), d=X.d, n_gradients=int(want_x) + int(want_y))
+             max_cost=_max_cost(X, Y, gamma, dtype, cost), strategy=strategy,
+             dtype=_dtype_name(dtype), d=X.d, n_gradients=int(want_x) + int(want_y),
+             cost=cost)
     n_threads = check_n_jobs(n_jobs)
     values = np.empty(X.n_ts, p.dtype)
     gX = np.zeros(X.data.shape if want_x else (0, X.d), p.dtype)
     gY = np.zeros(Y.data.shape if want_y else (0, X.d), p.dtype)
+    kind = _fast.COSTS[cost]
     if p.order == "antidiagonals":
-        _wavefront_value_grad(X, Y, gamma, min(n_threads, X.n_ts), values, gX, gY)
+        _wavefront_value_grad(X, Y, gamma, min(n_threads, X.n_ts), values, gX, gY, cost)
     elif p.order == "lanes" and p.domain == "hard":
         order, starts = p.groups
         x, y = _kernel_data(X, Y, np.float64)
         _fast.groups_hard_paths(x, X.offsets, y, Y.offsets, order, starts, *band, n_threads,
-                                values, gX, gY, np.empty(0))
+                                values, gX, gY, np.empty(0), kind)
     elif p.order == "lanes":
         order, starts = p.groups
         x, y = _kernel_data(X, Y, p.dtype)
         _fast.groups_value_grad(x, X.offsets, y, Y.offsets, order, starts,
-                                gamma, *band, p.block, n_threads, values, gX, gY)
+                                gamma, *band, p.block, n_threads, values, gX, gY, kind)
     else:
         x, y = _kernel_data(X, Y, np.float64)
         _fast.batch_value_grad(x, X.offsets, y, Y.offsets, gamma, *band,
-                               p.domain == "exp", n_threads, values, gX, gY)
+                               p.domain == "exp", n_threads, values, gX, gY, kind)
     return values, gX, gY
 
 
-def _value_grad_apart(X, Y, alone, gamma, band, n_jobs, want_x, want_y, dtype):
+def _value_grad_apart(X, Y, alone, gamma, band, n_jobs, want_x, want_y, dtype, cost):
     """`_pairs_value_grad` of the pairs ``alone`` (a boolean mask) and of the
     others, each set planned on its own (see `_plan.apart`)."""
     parts = []
@@ -288,7 +304,7 @@ def _value_grad_apart(X, Y, alone, gamma, band, n_jobs, want_x, want_y, dtype):
         (Xs, x_rows), (Ys, y_rows) = X.take(idx), Y.take(idx)
         parts.append((idx, x_rows, y_rows,
                       _pairs_value_grad(Xs, Ys, gamma, band, n_jobs, want_x, want_y,
-                                        dtype=dtype)))
+                                        dtype=dtype, cost=cost)))
     out_dtype = np.result_type(*(values for *_, (values, _, _) in parts))
     values = np.empty(X.n_ts, out_dtype)
     gX = np.zeros(X.data.shape if want_x else (0, X.d), out_dtype)
@@ -352,7 +368,8 @@ def _hard_paths_to(n, Y, band, n_jobs):
     return paths_by_tiny
 
 
-def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None):
+def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None,
+             cost="sqeuclidean"):
     r"""Soft-DTW value between two time series.
 
     Computed in ``O(len(y))`` memory: no ``n x m`` matrix is allocated, so
@@ -365,6 +382,7 @@ def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None
     gamma : float, default=1.0
         Smoothing parameter, ``>= 0``; ``0`` gives hard DTW.
     {band}
+    {cost}
 
     Returns
     -------
@@ -392,19 +410,20 @@ def soft_dtw(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None
     """
     gamma = check_gamma(gamma)
     band = _check_band(sakoe_chiba_radius, itakura_max_slope)
-    value = _light_pair(x, y, gamma, band)
+    cost = check_cost(cost)
+    value = _light_pair(x, y, gamma, band, cost=cost)
     if value is not None:
         return value
     x, y = _pair(x, y)
     return float(_pairs_value(_as_dataset(x, name="x"), _as_dataset(y, name="y"), _FIRST,
-                              _FIRST, gamma, band, None)[0])
+                              _FIRST, gamma, band, None, cost=cost)[0])
 
 
 # The index of the one pair of a dataset of one series each.
 _FIRST = np.zeros(1, dtype=np.intp)
 
 
-def _light_pair(x, y, gamma, band, grad=None):
+def _light_pair(x, y, gamma, band, grad=None, cost="sqeuclidean"):
     """The value of two float64 ndarrays computed with light checks (see
     `_plan.light_pair_limits`), and the gradient with respect to ``x``
     written to ``grad`` when given; None for any other input or pair (which
@@ -412,13 +431,14 @@ def _light_pair(x, y, gamma, band, grad=None):
     limits = _light_pair_limits()
     if limits is None:
         return None
-    value = _fast.light_pair(x, y, gamma, *band, _MAX_EXPONENT, *limits, grad)
+    value = _fast.light_pair(x, y, gamma, *band, _MAX_EXPONENT, *limits, grad,
+                             _fast.COSTS[cost])
     return None if value != value else value
 
 
 def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None,
                    return_grad=None,
-                   n_jobs=None):
+                   n_jobs=None, cost="sqeuclidean"):
     r"""Soft-DTW values (and gradients) of many pairs ``(X[k], Y[k])`` in one call.
 
     This is the entry point of the estimators: a barycenter, k-means or
@@ -437,6 +457,7 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slop
         Which gradients to return.
     n_jobs : int, default=None
         Number of threads; ``None`` means 1 and ``-1`` all cores.
+    {cost}
 
     Returns
     -------
@@ -462,9 +483,10 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slop
         return batch_blocks(soft_dtw_batch, X, Y, gamma=gamma,
                             sakoe_chiba_radius=sakoe_chiba_radius,
                             itakura_max_slope=itakura_max_slope, return_grad=return_grad,
-                            n_jobs=n_jobs)
+                            n_jobs=n_jobs, cost=cost)
     gamma = check_gamma(gamma)
     band = _check_band(sakoe_chiba_radius, itakura_max_slope)
+    cost = check_cost(cost)
     if return_grad not in (None, "x", "y", "both"):
         raise ValueError(
             f"return_grad must be None, 'x', 'y' or 'both', got {return_grad!r}"
@@ -473,10 +495,10 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slop
     Xd, Yd = check_pairs(X, Y)
     if return_grad is None:
         idx = np.arange(Xd.n_ts)
-        return _pairs_value(Xd, Yd, idx, idx, gamma, band, n_jobs, dtype=dtype)
+        return _pairs_value(Xd, Yd, idx, idx, gamma, band, n_jobs, dtype=dtype, cost=cost)
     want_x = return_grad in ("x", "both")
     want_y = return_grad in ("y", "both")
-    values, gX, gY = _value_grad(Xd, Yd, gamma, band, n_jobs, want_x, want_y, dtype)
+    values, gX, gY = _value_grad(Xd, Yd, gamma, band, n_jobs, want_x, want_y, dtype, cost)
     out = [values.astype(dtype, copy=False)]
     if want_x:
         out.append(Xd.unflatten(gX.astype(dtype, copy=False)))
@@ -485,25 +507,27 @@ def soft_dtw_batch(X, Y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slop
     return tuple(out)
 
 
-def _value_grad(Xd, Yd, gamma, band, n_jobs, want_x, want_y, dtype=np.float64):
+def _value_grad(Xd, Yd, gamma, band, n_jobs, want_x, want_y, dtype=np.float64,
+                cost="sqeuclidean"):
     """`_pairs_value_grad`, with the pairs of a single alignment computed exactly."""
     single = _single_path(Xd.lengths, Yd.lengths, band) \
         if gamma > 0 and not _forced(None) else np.False_
     if single.all():
         gamma = 0.0
     values, gX, gY = _pairs_value_grad(Xd, Yd, gamma, band, n_jobs, want_x, want_y,
-                                       dtype=dtype)
+                                       dtype=dtype, cost=cost)
     if gamma > 0 and single.any():
-        _redo_single_paths(Xd, Yd, np.flatnonzero(single), band, n_jobs, values, gX, gY)
+        _redo_single_paths(Xd, Yd, np.flatnonzero(single), band, n_jobs, values, gX, gY,
+                           cost)
     return values, gX, gY
 
 
-def _redo_single_paths(Xd, Yd, idx, band, n_jobs, values, gX, gY):
+def _redo_single_paths(Xd, Yd, idx, band, n_jobs, values, gX, gY, cost="sqeuclidean"):
     """Overwrite the pairs ``idx`` by their exact values and gradients (see `_single_path`)."""
     sub_values, *grads = soft_dtw_batch(
         [Xd.series(k) for k in idx], [Yd.series(k) for k in idx], 0.0,
         sakoe_chiba_radius=None if band.radius < 0 else band.radius,
-        itakura_max_slope=band.slope or None, return_grad="both", n_jobs=n_jobs)
+        itakura_max_slope=band.slope or None, return_grad="both", n_jobs=n_jobs, cost=cost)
     values[idx] = sub_values
     for g, ds, sub in ((gX, Xd, grads[0]), (gY, Yd, grads[1])):
         if len(g):
@@ -511,7 +535,8 @@ def _redo_single_paths(Xd, Yd, idx, band, n_jobs, values, gX, gY):
                 g[ds.offsets[k]:ds.offsets[k + 1]] = np.reshape(gk, (-1, ds.d))
 
 
-def soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None):
+def soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None,
+                            cost="sqeuclidean"):
     r"""Soft-DTW value and its gradient with respect to ``x``.
 
     The gradient is :math:`(\partial \Delta / \partial x)^\top E` with
@@ -524,6 +549,7 @@ def soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura
     gamma : float, default=1.0
         Smoothing parameter, ``>= 0``; at ``0`` a subgradient of hard DTW.
     {band}
+    {cost}
 
     Returns
     -------
@@ -540,15 +566,16 @@ def soft_dtw_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura
     """
     gamma = check_gamma(gamma)
     band = _check_band(sakoe_chiba_radius, itakura_max_slope)
+    cost = check_cost(cost)
     if type(x) is np.ndarray:
         grad = np.empty(x.shape)
-        value = _light_pair(x, y, gamma, band, grad)
+        value = _light_pair(x, y, gamma, band, grad, cost)
         if value is not None:
             return value, grad
     dtype = _float_dtype(x, y)
     x_arr, y = _pair(x, y)
     values, grad, _ = _value_grad(_as_dataset(x_arr, name="x"), _as_dataset(y, name="y"),
-                                  gamma, band, None, True, False)
+                                  gamma, band, None, True, False, cost=cost)
     return float(values[0]), grad.reshape(x_arr.shape if np.ndim(x) == 2 else -1).astype(
         dtype, copy=False)
 
@@ -817,7 +844,8 @@ def soft_dtw_batch_from_cost(D, gamma=1.0, *, lengths=None, sakoe_chiba_radius=N
     return values.astype(dtype, copy=False), E.astype(dtype, copy=False)
 
 
-def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None):
+def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None,
+                       cost="sqeuclidean"):
     r"""Expected alignment matrix between two series, and the soft-DTW value.
 
     Parameters
@@ -827,6 +855,7 @@ def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_
     gamma : float, default=1.0
         Smoothing parameter, ``>= 0``; at ``0`` the optimal path's indicator.
     {band}
+    {cost}
 
     Returns
     -------
@@ -848,13 +877,14 @@ def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_
     x, y = _pair(x, y)
     gamma = check_gamma(gamma)
     band = _check_band(sakoe_chiba_radius, itakura_max_slope)
-    check_cost_range(_as_dataset(x, name="x"), _as_dataset(y, name="y"))
-    value, E = _cost_alignment(_fast.sqeuclidean_cost(x, y), gamma, band)
+    cost = check_cost(cost)
+    check_cost_range(_as_dataset(x, name="x"), _as_dataset(y, name="y"), cost=cost)
+    value, E = _cost_alignment(_fast.cost_matrix(x, y, _fast.COSTS[cost]), gamma, band)
     return E.astype(dtype, copy=False), value
 
 
-def dtw(x, y, *, sakoe_chiba_radius=None, itakura_max_slope=None):
-    r"""Hard DTW: the cost of the best alignment, in squared units.
+def dtw(x, y, *, sakoe_chiba_radius=None, itakura_max_slope=None, cost="sqeuclidean"):
+    r"""Hard DTW: the cost of the best alignment, in squared units by default.
 
     ``dtw(x, y) == soft_dtw(x, y, gamma=0)``: the sum of squared Euclidean
     distances along the optimal path, with no square root (unlike tslearn's
@@ -865,6 +895,7 @@ def dtw(x, y, *, sakoe_chiba_radius=None, itakura_max_slope=None):
     x : array-like of shape (n,) or (n, d)
     y : array-like of shape (m,) or (m, d)
     {band}
+    {cost}
 
     Returns
     -------
@@ -877,17 +908,18 @@ def dtw(x, y, *, sakoe_chiba_radius=None, itakura_max_slope=None):
     1.0
     """
     return soft_dtw(x, y, 0.0, sakoe_chiba_radius=sakoe_chiba_radius,
-                            itakura_max_slope=itakura_max_slope)
+                    itakura_max_slope=itakura_max_slope, cost=cost)
 
 
-def dtw_path(x, y, *, sakoe_chiba_radius=None, itakura_max_slope=None):
-    """Optimal DTW alignment path and its cost (squared units).
+def dtw_path(x, y, *, sakoe_chiba_radius=None, itakura_max_slope=None, cost="sqeuclidean"):
+    """Optimal DTW alignment path and its cost (squared units by default).
 
     Parameters
     ----------
     x : array-like of shape (n,) or (n, d)
     y : array-like of shape (m,) or (m, d)
     {band}
+    {cost}
 
     Returns
     -------
@@ -902,18 +934,18 @@ def dtw_path(x, y, *, sakoe_chiba_radius=None, itakura_max_slope=None):
     ([(0, 0), (1, 0), (2, 1)], 1.0)
     """
     E, value = soft_dtw_alignment(x, y, 0.0, sakoe_chiba_radius=sakoe_chiba_radius,
-                            itakura_max_slope=itakura_max_slope)
+                                  itakura_max_slope=itakura_max_slope, cost=cost)
     # A monotone path listed in row-major order is listed in path order.
     return [(int(i), int(j)) for i, j in np.argwhere(E > 0.5)], value
 
 
-def _cdist(X, Y, gamma, band, n_jobs, pairs_value=None):
-    """The matrix of ``pairs_value`` (default `_pairs_value`) over ``X x Y``, or
+def _cdist(X, Y, gamma, band, n_jobs, pairs_value=None, cost="sqeuclidean"):
+    """The matrix of ``pairs_value`` (default `_pairs_value` of the ``cost``) over ``X x Y``, or
     its upper triangle mirrored when ``Y`` is None, filled in place block of
     rows after block of rows (see `_plan.CDIST_BLOCK_PAIRS`), in the dtype of
     the data (float32 when all of it is float32)."""
     dtype = _float_dtype(X) if Y is None else _float_dtype(X, Y)
-    pairs_value = pairs_value or _pairs_value
+    pairs_value = pairs_value or functools.partial(_pairs_value, cost=cost)
     Xd = check_dataset(X, "X")
     Yd = Xd if Y is None else check_dataset(Y, "Y", d=Xd.d)
     n_x, n_y = Xd.n_ts, Yd.n_ts
@@ -938,7 +970,7 @@ def _cdist(X, Y, gamma, band, n_jobs, pairs_value=None):
 
 
 def cdist_soft_dtw(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None,
-                   n_jobs=None):
+                   n_jobs=None, cost="sqeuclidean"):
     r"""Soft-DTW between every series of ``X`` and every series of ``Y``.
 
     Parameters
@@ -951,6 +983,7 @@ def cdist_soft_dtw(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max
     {band}
     n_jobs : int, default=None
         Number of threads; ``None`` means 1 and ``-1`` all cores.
+    {cost}
 
     Returns
     -------
@@ -966,13 +999,14 @@ def cdist_soft_dtw(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max
     if distributed_backend_active():
         return cdist_blocks(cdist_soft_dtw, X, Y, gamma=gamma,
                             sakoe_chiba_radius=sakoe_chiba_radius,
-                            itakura_max_slope=itakura_max_slope, n_jobs=n_jobs)
+                            itakura_max_slope=itakura_max_slope, n_jobs=n_jobs, cost=cost)
     return _cdist(X, Y, check_gamma(gamma), _check_band(sakoe_chiba_radius, itakura_max_slope),
-                  n_jobs)
+                  n_jobs, cost=check_cost(cost))
 
 
-def cdist_dtw(X, Y=None, *, sakoe_chiba_radius=None, itakura_max_slope=None, n_jobs=None):
-    """Hard DTW (squared units) between every series of ``X`` and of ``Y``.
+def cdist_dtw(X, Y=None, *, sakoe_chiba_radius=None, itakura_max_slope=None, n_jobs=None,
+              cost="sqeuclidean"):
+    """Hard DTW (squared units by default) between every series of ``X`` and of ``Y``.
 
     Parameters
     ----------
@@ -980,6 +1014,7 @@ def cdist_dtw(X, Y=None, *, sakoe_chiba_radius=None, itakura_max_slope=None, n_j
     Y : array-like of shape (n_y, sz) or (n_y, sz, d), list of series, or None
     {band}
     n_jobs : int, default=None
+    {cost}
 
     Returns
     -------
@@ -994,11 +1029,13 @@ def cdist_dtw(X, Y=None, *, sakoe_chiba_radius=None, itakura_max_slope=None, n_j
     if distributed_backend_active():
         return cdist_blocks(cdist_dtw, X, Y, sakoe_chiba_radius=sakoe_chiba_radius,
                             itakura_max_slope=itakura_max_slope,
-                            n_jobs=n_jobs)
-    return _cdist(X, Y, 0.0, _check_band(sakoe_chiba_radius, itakura_max_slope), n_jobs)
+                            n_jobs=n_jobs, cost=cost)
+    return _cdist(X, Y, 0.0, _check_band(sakoe_chiba_radius, itakura_max_slope), n_jobs,
+                  cost=check_cost(cost))
 
 
-def soft_dtw_divergence(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None):
+def soft_dtw_divergence(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_slope=None,
+                        cost="sqeuclidean"):
     r"""Soft-DTW divergence: soft-DTW debiased so that it is zero at ``x = y``.
 
     .. math::
@@ -1022,6 +1059,7 @@ def soft_dtw_divergence(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max
     y : array-like of shape (m,) or (m, d)
     gamma : float, default=1.0
     {band}
+    {cost}
 
     Returns
     -------
@@ -1044,13 +1082,14 @@ def soft_dtw_divergence(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max
     X = _as_dataset(x, y, x, name="x")
     Y = _as_dataset(y, y, x, name="y")
     xy, yy, xx = _pairs_value(X, Y, [0, 1, 2], [0, 1, 2], check_gamma(gamma),
-                              _check_band(sakoe_chiba_radius, itakura_max_slope), None)
+                              _check_band(sakoe_chiba_radius, itakura_max_slope), None,
+                              cost=check_cost(cost))
     return float(xy - 0.5 * (xx + yy))
 
 
 def cdist_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None,
                               itakura_max_slope=None,
-                              n_jobs=None):
+                              n_jobs=None, cost="sqeuclidean"):
     """Soft-DTW divergence between every series of ``X`` and of ``Y``.
 
     Parameters
@@ -1060,6 +1099,7 @@ def cdist_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None,
     gamma : float, default=1.0
     {band}
     n_jobs : int, default=None
+    {cost}
 
     Returns
     -------
@@ -1077,9 +1117,10 @@ def cdist_soft_dtw_divergence(X, Y=None, gamma=1.0, *, sakoe_chiba_radius=None,
     if distributed_backend_active():
         return cdist_blocks(cdist_soft_dtw_divergence, X, Y, gamma=gamma,
                             sakoe_chiba_radius=sakoe_chiba_radius,
-                            itakura_max_slope=itakura_max_slope, n_jobs=n_jobs)
+                            itakura_max_slope=itakura_max_slope, n_jobs=n_jobs, cost=cost)
     return _cdist_divergence(X, Y, check_gamma(gamma),
-                             _check_band(sakoe_chiba_radius, itakura_max_slope), n_jobs)
+                             _check_band(sakoe_chiba_radius, itakura_max_slope), n_jobs,
+                             functools.partial(_pairs_value, cost=check_cost(cost)))
 
 
 def _cdist_divergence(X, Y, gamma, band, n_jobs, pairs_value=None):
@@ -1107,5 +1148,5 @@ def _self_values(X, name, gamma, band, n_jobs, pairs_value=None):
 for _f in (soft_dtw, soft_dtw_batch, soft_dtw_value_and_grad, soft_dtw_from_cost,
            soft_dtw_alignment_from_cost, soft_dtw_batch_from_cost, soft_dtw_alignment, dtw,
            dtw_path, cdist_soft_dtw, cdist_dtw, soft_dtw_divergence, cdist_soft_dtw_divergence):
-    _f.__doc__ = fill_doc(_f.__doc__, band=_SEE_BAND)
+    _f.__doc__ = fill_doc(_f.__doc__, band=_SEE_BAND, cost=_SEE_COST)
 del _f

@@ -194,7 +194,7 @@ def test_wavefront_equals_rows(build, shape, gamma, ties):
     np.testing.assert_allclose(gx, ref_gx, rtol=1e-9, atol=1e-12 * scale)
     np.testing.assert_allclose(gy, ref_gy, rtol=1e-9, atol=1e-12 * scale)
     # The same recursion on the stored cost matrix, with every entry of E.
-    D = BASELINE.sqeuclidean_cost(x, y)
+    D = BASELINE.cost_matrix(x, y)
     ref_value, ref_E = _batch_cost(BASELINE, D, gamma, wavefront=False)
     value, E = _batch_cost(build, D, gamma, wavefront=True)
     assert value == pytest.approx(ref_value, rel=1e-12, abs=1e-12)

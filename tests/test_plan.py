@@ -25,16 +25,17 @@ X = RNG.standard_normal((3, 6, 2))
 Y = RNG.standard_normal((3, 5, 2))
 
 
-def _oracle(x, y, gamma, radius):
-    """Value, E and the gradients of one pair, from the plain recursions."""
-    D = sq_euclidean_cost(x, y)
+def _oracle(x, y, gamma, radius, cost=sq_euclidean_cost, grads=grads_from_alignment):
+    """Value, E and the gradients of one pair, from the plain recursions on
+    the ``cost`` matrix (``grads``: the chain rule through that cost)."""
+    D = cost(x, y)
     if gamma == 0:
         value, path = hard_dtw_path(D, radius)
         E = np.zeros(D.shape)
         E[tuple(np.array(path).T)] = 1.0
     else:
         value, E = dp_soft_dtw_alignment(D, gamma, radius)
-    return value, E, grads_from_alignment(x, y, E)
+    return value, E, grads(x, y, E)
 
 
 # Each case: the call, whether it needs an expected alignment (E), gradients,
@@ -151,9 +152,12 @@ HARD_ONLY = (case_dtw, case_dtw_path, case_cdist_dtw)
 
 def admitted(case, strategy, gamma, radius):
     """The rules of the plan, stated independently: which kernels exist."""
-    want, many = CASES[case]
+    return admits(strategy, *CASES[case], gamma == 0 or case in HARD_ONLY, radius)
+
+
+def admits(strategy, want, many, hard, radius):
+    """Whether ``strategy`` computes a request (see `CASES`), of hard DTW or not."""
     order, _, domain = strategy.partition("/")
-    hard = gamma == 0 or case in HARD_ONLY
     if domain and (domain == "hard") != hard:
         return False
     if order == "lanes":

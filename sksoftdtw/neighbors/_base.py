@@ -1,8 +1,8 @@
 """The neighbour search shared by the classifier and the regressor.
 
-Hard DTW goes through the pruned search of :mod:`sksoftdtw._neighbors_fast`;
-soft-DTW and the divergence, which have no such lower bounds, through the
-pairwise matrix, one block of query series at a time, so that memory stays
+Hard DTW with the squared Euclidean cost goes through the pruned search of
+:mod:`sksoftdtw._neighbors_fast`, whose lower bounds are those of that cost;
+soft-DTW, the divergence and the other costs through the pairwise matrix, one block of query series at a time, so that memory stays
 ``O(n_queries * k + block)`` whatever the metric.
 """
 import numbers
@@ -15,9 +15,9 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from .._kernels import neighbors as _neighbors_fast
 from .._plan import check_band_fits
-from ..metrics import _check_band, cdist_soft_dtw, cdist_soft_dtw_divergence
+from ..metrics import _check_band, cdist_dtw, cdist_soft_dtw, cdist_soft_dtw_divergence
 from ..utils import check_band, check_dataset, check_n_jobs
-from ..utils._validation import set_features_in
+from ..utils._validation import COSTS, set_features_in
 
 # Largest number of values in one block of a pairwise matrix (32 MB).
 _BLOCK_CELLS = 1 << 22
@@ -114,10 +114,12 @@ class _KNeighborsTimeSeriesBase(BaseEstimator):
         "sakoe_chiba_radius": [None, Interval(numbers.Integral, 0, None, closed="left")],
         "itakura_max_slope": [None, Interval(numbers.Real, 1, None, closed="left")],
         "n_jobs": [None, numbers.Integral],
+        "cost": [StrOptions(set(COSTS))],
     }
 
     def __init__(self, n_neighbors=5, *, weights="uniform", metric="dtw", gamma=1.0,
-                 sakoe_chiba_radius=None, itakura_max_slope=None, n_jobs=None):
+                 sakoe_chiba_radius=None, itakura_max_slope=None, n_jobs=None,
+                 cost="sqeuclidean"):
         self.n_neighbors = n_neighbors
         self.weights = weights
         self.metric = metric
@@ -125,6 +127,7 @@ class _KNeighborsTimeSeriesBase(BaseEstimator):
         self.sakoe_chiba_radius = sakoe_chiba_radius
         self.itakura_max_slope = itakura_max_slope
         self.n_jobs = n_jobs
+        self.cost = cost
 
     def _fit_series(self, X, y):
         """Validate and store the training series; return ``y`` checked for length."""
@@ -159,8 +162,8 @@ class _KNeighborsTimeSeriesBase(BaseEstimator):
         Returns
         -------
         neigh_dist : ndarray of shape (n_queries, n_neighbors)
-            Discrepancies to the neighbours, ascending: hard DTW in squared
-            units (:func:`~sksoftdtw.dtw`), soft-DTW (can be negative) or the
+            Discrepancies to the neighbours, ascending: hard DTW in the units
+            of the cost (:func:`~sksoftdtw.dtw`), soft-DTW (can be negative) or the
             soft-DTW divergence. Only if ``return_distance``.
         neigh_ind : ndarray of shape (n_queries, n_neighbors)
             Indices of the neighbours in the training set; equal
@@ -185,14 +188,17 @@ class _KNeighborsTimeSeriesBase(BaseEstimator):
             )
         k = int(k)
         band_kw = check_band(self.sakoe_chiba_radius, self.itakura_max_slope)
-        if self.metric == "dtw":
+        if self.metric == "dtw" and self.cost == "sqeuclidean":
             band = _check_band(self.sakoe_chiba_radius, self.itakura_max_slope)
             dist, ind = _kneighbors_dtw(query, train, k, band, check_n_jobs(self.n_jobs), skip)
         else:
-            cdist = cdist_soft_dtw_divergence if self.metric == "divergence" else cdist_soft_dtw
+            cdist = {"dtw": lambda A, B, gamma, **kw: cdist_dtw(A, B, **kw),
+                     "softdtw": cdist_soft_dtw,
+                     "divergence": cdist_soft_dtw_divergence}[self.metric]
             dist, ind = _kneighbors_brute(
                 query, train, k,
-                lambda A, B: cdist(A, B, self.gamma, **band_kw, n_jobs=self.n_jobs),
+                lambda A, B: cdist(A, B, self.gamma, **band_kw, n_jobs=self.n_jobs,
+                                   cost=self.cost),
                 skip)
         return (dist, ind) if return_distance else ind
 

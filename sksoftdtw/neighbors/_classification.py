@@ -48,6 +48,10 @@ class KNeighborsTimeSeriesClassifier(ClassifierMixin, _KNeighborsTimeSeriesBase)
     n_jobs : int, default=None
         Number of threads; ``None`` means 1, ``-1`` all cores. Results do not
         depend on it.
+    cost : {"sqeuclidean", "abs"}, default="sqeuclidean"
+        The cost between points (see :ref:`costs`). The pruned search of
+        ``metric="dtw"`` bounds the squared Euclidean cost: with ``"abs"``,
+        hard DTW goes through the pairwise matrix by blocks, as soft-DTW.
 
     Attributes
     ----------

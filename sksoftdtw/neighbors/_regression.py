@@ -32,6 +32,10 @@ class KNeighborsTimeSeriesRegressor(RegressorMixin, _KNeighborsTimeSeriesBase):
         Maximum slope of an Itakura parallelogram; ``None`` means none.
     n_jobs : int, default=None
         Number of threads; ``None`` means 1, ``-1`` all cores.
+    cost : {"sqeuclidean", "abs"}, default="sqeuclidean"
+        The cost between points (see :ref:`costs`). The pruned search of
+        ``metric="dtw"`` bounds the squared Euclidean cost: with ``"abs"``,
+        hard DTW goes through the pairwise matrix by blocks, as soft-DTW.
 
     Attributes
     ----------

@@ -28,7 +28,7 @@ import torch
 from torch.autograd.function import once_differentiable
 
 from .._plan import MATMUL_MAX_CELLS, MATMUL_MIN_DIM
-from ..metrics import _batch_cost, _check_band, _max_sqeuclidean, _pairs_value, _value_grad
+from ..metrics import _batch_cost, _check_band, _max_cost, _pairs_value, _value_grad
 from ..utils._docstrings import fill_doc
 from ..utils._validation import FlatDataset, check_gamma, check_n_jobs
 
@@ -321,7 +321,7 @@ def _matmul_value_grad(x, y, gamma, band, x_lengths, y_lengths, n_threads, want_
     n_ts, n, d = x.shape
     m = y.shape[1]
     # the errors of the fused path, naming x, y or gamma, for costs that could overflow
-    _max_sqeuclidean(_flat(x.numpy(), x_lengths, "x"), _flat(y.numpy(), y_lengths, "y"), gamma)
+    _max_cost(_flat(x.numpy(), x_lengths, "x"), _flat(y.numpy(), y_lengths, "y"), gamma)
     mx = None if x_lengths is None else \
         torch.from_numpy(_valid_mask(x_lengths, n_ts, n)).unsqueeze(-1).to(x.dtype)
     my = None if y_lengths is None else \

@@ -361,8 +361,37 @@ def check_dataset(X, name="X", *, d=None):
 _FLOAT_MAX = float(np.finfo(np.float64).max)
 
 
-def check_cost_range(X, Y, path_length=None):
-    """Bound the squared Euclidean cost of any pair of series of two datasets.
+# The costs between points that the kernels compute from series.
+COSTS = ("sqeuclidean", "abs")
+
+
+def check_cost(cost):
+    """Validate the ``cost`` parameter: one of `COSTS`.
+
+    ``"sqeuclidean"`` is the squared Euclidean cost ``||x_i - y_j||^2``,
+    ``"abs"`` the L1 cost ``sum_k |x_ik - y_jk|``.
+
+    Examples
+    --------
+    >>> from sksoftdtw.utils._validation import check_cost
+    >>> check_cost("abs")
+    'abs'
+    """
+    if not (isinstance(cost, str) and cost in COSTS):
+        raise ValueError(f"cost must be one of {', '.join(map(repr, COSTS))}, got {cost!r}")
+    return cost
+
+
+def refuse_cost(cost, what):
+    """Raise, naming ``cost``, unless it is the squared Euclidean cost, which
+    ``what`` needs."""
+    if check_cost(cost) != "sqeuclidean":
+        raise ValueError(f"cost={cost!r} is not supported by {what}, which needs the squared "
+                         "Euclidean cost: use cost='sqeuclidean'")
+
+
+def check_cost_range(X, Y, path_length=None, cost="sqeuclidean"):
+    """Bound the cost of any pair of series of two datasets.
 
     Raises a ValueError naming both datasets when the costs summed along an
     alignment could overflow float64.
@@ -373,11 +402,14 @@ def check_cost_range(X, Y, path_length=None):
     path_length : int, optional
         The longest alignment, ``X.lengths.max() + Y.lengths.max()`` if not
         given.
+    cost : {"sqeuclidean", "abs"}, default="sqeuclidean"
+        The cost between points (see `check_cost`).
 
     Returns
     -------
     max_cost : float
-        An upper bound on ``||x_i - y_j||^2`` over all series and times.
+        An upper bound on ``||x_i - y_j||^2`` (``"abs"``: on
+        ``||x_i - y_j||_1``) over all series and times.
 
     Examples
     --------
@@ -385,10 +417,12 @@ def check_cost_range(X, Y, path_length=None):
     >>> from sksoftdtw.utils._validation import check_cost_range
     >>> check_cost_range(check_dataset([[1.0, -2.0]]), check_dataset([[3.0]], "Y"))
     25.0
+    >>> check_cost_range(check_dataset([[1.0, -2.0]]), check_dataset([[3.0]], "Y"), cost="abs")
+    5.0
     """
     amplitude = float(np.abs(X.data).max()) + float(np.abs(Y.data).max())
     # Python floats: a product too large is inf here, not an OverflowError.
-    max_cost = amplitude * amplitude * X.d
+    max_cost = amplitude * X.d if cost == "abs" else amplitude * amplitude * X.d
     if path_length is None:
         path_length = X.lengths.max() + Y.lengths.max()
     check_path_sum(max_cost, int(path_length),
