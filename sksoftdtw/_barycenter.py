@@ -63,9 +63,16 @@ __all__ = [
 
 _INITS = ("euclidean", "random", "medoid")
 
+def _cdist_sharp(X, Y, gamma, cost="sqeuclidean", **kwargs):
+    """`cdist_sharp_soft_dtw_divergence` under the options of the kernel calls
+    (the squared Euclidean cost only)."""
+    refuse_cost(cost, 'metric="sharp_divergence"')
+    return cdist_sharp_soft_dtw_divergence(X, Y, gamma, **kwargs)
+
+
 # The losses between a barycenter and a series, by their cdist functions.
 _CDIST = {"softdtw": cdist_soft_dtw, "divergence": cdist_soft_dtw_divergence,
-          "sharp_divergence": cdist_sharp_soft_dtw_divergence}
+          "sharp_divergence": _cdist_sharp}
 
 # Parameters shared by the three barycenter functions and the estimator.
 _COMMON_CONSTRAINTS = {

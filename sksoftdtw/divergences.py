@@ -56,6 +56,7 @@ from .utils._validation import (
     check_n_jobs,
     check_path_sum,
     check_time_series,
+    refuse_cost,
 )
 
 __all__ = [
@@ -464,7 +465,10 @@ def _pairs_batch(X, Y, gamma, band, direction, n_jobs=None, grad=False, a=1.0, b
     in one kernel call: their soft-DTW values, ``<E, Z>``, and with ``grad``
     the gradients ``J^T (a E + b H Z)`` with respect to the ``X[k]``, flat (in
     the rows of ``X`` concatenated). ``band`` holds the keywords of
-    :func:`~sksoftdtw.utils.check_band`."""
+    :func:`~sksoftdtw.utils.check_band` (and the ``cost``, which must be the
+    squared Euclidean cost)."""
+    band = dict(band)
+    refuse_cost(band.pop("cost", "sqeuclidean"), "the second-order functions")
     values, dvalues, gX, _ = _series(_as_dataset(*X, name="X"), _as_dataset(*Y, name="Y"),
                                      gamma, _check_band(**band), direction, second=grad,
                                      want_x=grad, a=a, b=b, n_jobs=n_jobs)

@@ -337,3 +337,15 @@ def test_plan_records_the_cost_and_its_bound():
     assert (p_abs.domain, p_sq.domain) == ("exp", "log")
     np.testing.assert_allclose(sk.soft_dtw_batch(x[None], y[None], gamma, cost="abs"),
                                [oracle(x, y, gamma, None)[0]], rtol=1e-12)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: sk.SoftDTWBarycenter(metric="sharp_divergence", cost="abs", max_iter=2),
+    lambda: sk.SoftDTWKMeans(n_clusters=2, metric="sharp_divergence", cost="abs", max_iter=2),
+])
+def test_sharp_divergence_refuses_the_l1_cost(make):
+    """The second-order kernels have the squared Euclidean cost only: the
+    sharp divergence under the L1 cost is refused, naming the cost."""
+    X = np.random.default_rng(0).standard_normal((6, 8, 1))
+    with pytest.raises(ValueError, match="cost='abs' is not supported"):
+        make().fit(X)
