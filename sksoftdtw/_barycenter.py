@@ -46,6 +46,7 @@ from .utils._validation import (
     COSTS,
     check_cost,
     check_cost_range,
+    check_n_jobs,
     refuse_cost,
     check_same_dim,
     check_weights,
@@ -84,8 +85,7 @@ _COMMON_CONSTRAINTS = {
     "sakoe_chiba_radius": [Interval(numbers.Integral, 0, None, closed="left"), None],
     "itakura_max_slope": [Interval(numbers.Real, 1, None, closed="left"), None],
     "random_state": ["random_state"],
-    "n_jobs": [Interval(numbers.Integral, None, -1, closed="right"),
-               Interval(numbers.Integral, 1, None, closed="left"), None],
+    "n_jobs": [None, numbers.Integral],  # checked by check_n_jobs, as everywhere
 }
 
 _PARAMS_DOC = """X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of series
@@ -305,8 +305,10 @@ def _initial_barycenter(ds, weights, init, barycenter_size, random_state, *,
                         gamma, metric, band, n_jobs):
     """Starting barycenter, shape (barycenter_size, d).
 
-    ``gamma`` and ``metric`` define the loss used by ``init="medoid"``.
+    ``gamma`` and ``metric`` define the loss used by ``init="medoid"``;
+    ``n_jobs`` is checked here, before any kernel call.
     """
+    check_n_jobs(n_jobs)
     if not isinstance(init, str):
         Z = check_time_series(init, "init")
         check_same_dim(Z.shape[1], ds.d, "init")

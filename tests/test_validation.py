@@ -363,3 +363,22 @@ def test_a_process_forked_after_threads_ran_uses_one_thread_instead_of_hanging()
     # (a thread limit left in the environment by another library would hide the threads)
     env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120, env=env)
+
+
+@pytest.mark.parametrize("call", [
+    lambda X, y: sk.soft_dtw_batch(X, X, 1.0, n_jobs=0),
+    lambda X, y: sk.cdist_dtw(X, n_jobs=0),
+    lambda X, y: sk.softdtw_barycenter(X, n_jobs=0),
+    lambda X, y: sk.dtw_barycenter_averaging(X, n_jobs=0),
+    lambda X, y: sk.SoftDTWBarycenter(n_jobs=0).fit(X),
+    lambda X, y: sk.SoftDTWKMeans(n_clusters=2, n_jobs=0).fit(X),
+    lambda X, y: sk.DTWKMeans(n_clusters=2, n_jobs=0).fit(X),
+    lambda X, y: sk.KNeighborsTimeSeriesClassifier(n_jobs=0).fit(X, y),
+    lambda X, y: sk.NearestCentroidTimeSeriesClassifier(n_jobs=0).fit(X, y),
+    lambda X, y: sk.MLPRegressor(n_jobs=0).fit(X, X),
+])
+def test_n_jobs_zero_is_refused_the_same_way_everywhere(call):
+    """One vocabulary for functions and estimators: n_jobs=0 gets one message."""
+    X = np.random.default_rng(0).standard_normal((6, 10))
+    with pytest.raises(ValueError, match=r"^n_jobs must be None or a non-zero integer, got 0$"):
+        call(X, np.arange(6) % 2)
