@@ -586,7 +586,11 @@ def softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
         needs a Hessian-vector product of soft-DTW, computed beside the
         expected alignment in the same batched kernel call: an evaluation
         took 1.1 to 1.4 times as long as one of ``"divergence"`` (26 series
-        of GunPoint, one thread).
+        of GunPoint, one thread). Identical series are a stationary point of
+        its objective too, and at small ``gamma`` (0.01 and below) their
+        barycenter returns them; at moderate ``gamma`` the objective can dip
+        slightly below zero next to them (about -0.005 at ``gamma=0.1`` on
+        standardized series), so the barycenter may move a little away.
     {schedule}
     {cost}
 
