@@ -1751,6 +1751,19 @@ cdef double _wavefront_value_grad(const double* x, const double* yr, Py_ssize_t 
     return value
 
 
+cdef void _wavefront_layout(const double* x, const double* y, Py_ssize_t n, Py_ssize_t m,
+                            Py_ssize_t d, double* xt, double* yrt) noexcept nogil:
+    """One pair as the anti-diagonal kernels read it: ``x`` (``n x d``)
+    transposed, ``xt[k n + i] = x[i, k]``, and ``y`` (``m x d``) reversed and
+    transposed, ``yrt[k m + j] = y[m - 1 - j, k]``."""
+    cdef Py_ssize_t i, j, k
+    for k in range(d):
+        for i in range(n):
+            xt[k * n + i] = x[i * d + k]
+        for j in range(m):
+            yrt[k * m + j] = y[(m - 1 - j) * d + k]
+
+
 def batch_wavefront_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
                                const double[:, ::1] Y, const Py_ssize_t[::1] yoff,  # IN
                                double gamma, int n_threads,
@@ -1795,11 +1808,7 @@ def batch_wavefront_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xof
             gyrt = gxt + d * n
             W = gxt + d * (max_n + max_m) + (n + 2)  # a pad of n + 2 on both sides
             memset(gxt, 0, d * (n + m) * sizeof(double))
-            for c in range(d):
-                for i in range(n):
-                    xt[c * n + i] = X[xoff[k] + i, c]
-                for t in range(m):
-                    yrt[c * m + t] = Y[yoff[k] + m - 1 - t, c]
+            _wavefront_layout(&X[xoff[k], 0], &Y[yoff[k], 0], n, m, d, xt, yrt)
             values[k] = _wavefront_value_grad(xt, yrt, n, m, d, cost, gamma, buf, W, gxt,
                                               gyrt)
             for c in range(d):
@@ -2003,7 +2012,7 @@ def light_pair(object x, object y, double gamma, Py_ssize_t radius, double slope
     its validating path, which computes or explains.
     """
     cdef cnp.ndarray a, b
-    cdef Py_ssize_t i, j, k, n, m, d, ndim, w
+    cdef Py_ssize_t i, k, n, m, d, ndim, w
     cdef double amplitude, max_cost, value
     cdef bint expd, small, want_grad = grad is not None
     cdef Workspace ws
@@ -2058,12 +2067,7 @@ def light_pair(object x, object y, double gamma, Py_ssize_t radius, double slope
         if mem == NULL:
             raise MemoryError()
         xt = mem + 8 * w
-        for i in range(n):
-            for k in range(d):
-                xt[k * n + i] = xp[i * d + k]
-        for j in range(m):
-            for k in range(d):
-                xt[d * n + k * m + j] = yp[(m - 1 - j) * d + k]
+        _wavefront_layout(xp, yp, n, m, d, xt, xt + d * n)
         if want_grad:
             memset(xt + d * (n + m), 0, d * (n + m) * sizeof(double))
         sdtw_call_init(&call)

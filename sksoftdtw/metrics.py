@@ -41,7 +41,6 @@ from ._plan import MAX_EXPONENT as _MAX_EXPONENT
 from ._plan import CDIST_BLOCK_PAIRS as _CDIST_BLOCK_PAIRS
 from ._plan import NO_BAND as _NO_BAND
 from ._plan import Band as _Band
-from ._plan import band_rows as _band_rows
 from ._plan import apart as _apart
 from ._plan import forced as _forced
 from ._plan import plan

@@ -25,7 +25,6 @@ import threading
 
 import numpy as np
 import torch
-from torch.autograd.function import once_differentiable
 
 from .._plan import MATMUL_MAX_CELLS, MATMUL_MIN_DIM
 from ..metrics import _batch_cost, _check_band, _max_cost, _pairs_value, _value_grad
