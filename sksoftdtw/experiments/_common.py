@@ -25,14 +25,14 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ..datasets._ucr import check_dataset_names
 from ..utils._display import ProgressBar, format_table
-from ..utils._docstrings import fill_doc as _fill_doc
+from ..utils._docstrings import doc_filler
 
 # The paper's smoothing values and initializations, in the order of its tables.
 GAMMAS = (1.0, 0.1, 0.01, 0.001)
 INITS = ("random", "euclidean")
 
-# Parameter descriptions shared by the experiments' docstrings: ``{name}`` in
-# a docstring is replaced by the text (see :func:`fill_doc`).
+# Parameter descriptions shared by the experiments' docstrings: ``%(name)s``
+# in a docstring is replaced by the text (see :func:`fill_doc`).
 _DOC = {
     "data_parameters": """data_dir : str or path-like
         Directory of UCR datasets: one folder per dataset, in a layout read
@@ -94,10 +94,8 @@ _DOC = {
 }
 
 
-def fill_doc(*objs):
-    """Replace the ``{name}`` placeholders of each ``obj.__doc__`` by ``_DOC[name]``."""
-    for obj in objs:
-        obj.__doc__ = _fill_doc(obj.__doc__, **_DOC)
+# ``fill_doc(*objs)`` replaces the markers of each ``obj.__doc__`` by ``_DOC[name]``.
+fill_doc = doc_filler(**_DOC)
 
 
 # ----------------------------------------------------------------- arguments
