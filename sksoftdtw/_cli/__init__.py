@@ -10,6 +10,10 @@ Commands:
 A user mistake (missing data directory, unknown dataset, bad option value)
 ends with one line on stderr and exit status 2 (bad option) or 1 (anything
 else), never with a traceback; ``--debug`` shows the traceback.
+
+The modules: ``_args`` (parsers, option types, user errors), ``_demo`` (the
+``demo`` command) and ``_experiments`` (the paper's experiments); this one
+builds the parser and runs a command.
 """
 import argparse
 import sys
@@ -18,7 +22,7 @@ from ._args import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, UserError, _Command
 from ._demo import DEMO_FIGURE, _add_demo
 from ._experiments import _EXPERIMENTS, _add_experiment
 
-__all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_USAGE", "DEMO_FIGURE", "UserError",
+__all__ = ["DEMO_FIGURE", "EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_USAGE", "UserError",
            "build_parser", "main"]
 
 
