@@ -24,7 +24,7 @@ from sklearn.base import (
 from sklearn.utils._param_validation import Interval
 
 from .utils import check_dataset
-from .utils._validation import _is_ragged, resample, set_features_in
+from .utils._validation import is_ragged, resample, set_features_in
 
 __all__ = ["TimeSeriesResampler", "TimeSeriesScalerMeanVariance"]
 
@@ -35,7 +35,7 @@ def _is_series_list(X):
     The test of :func:`~sksoftdtw.utils.check_dataset`, which lays such a
     list out as series of kind ``"list"``.
     """
-    return isinstance(X, (list, tuple)) and len(X) > 0 and _is_ragged(X)
+    return isinstance(X, (list, tuple)) and len(X) > 0 and is_ragged(X)
 
 
 def _input_shape(X):

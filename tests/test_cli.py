@@ -21,7 +21,8 @@ from _oracles import dtw_xy
 
 import sksoftdtw
 from sksoftdtw import _cli
-from sksoftdtw._cli import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, ProgressBar, main
+from sksoftdtw._cli import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, main
+from sksoftdtw.utils._display import ProgressBar, format_duration
 from sksoftdtw.datasets import list_datasets, load_dataset
 
 BUNDLED_DIR = Path(sksoftdtw.datasets.__file__).parent / "data"
@@ -513,7 +514,7 @@ def test_progress_bar_on_a_terminal_redraws_one_line():
 
 
 def test_format_duration():
-    assert [_cli._format_duration(s) for s in (4.4, 65, 3600 * 2 + 61)] == [
+    assert [format_duration(s) for s in (4.4, 65, 3600 * 2 + 61)] == [
         "4s", "1m05s", "2h01m"]
 
 

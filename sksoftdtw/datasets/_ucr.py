@@ -28,7 +28,7 @@ _SEPARATOR_NAMES = {"\t": "tab", ",": "comma", None: "whitespace", "ts": "comma"
 # empty fields or "NaN"; ".ts" files write missing values as "?".
 _MISSING = frozenset({"", "nan", "?"})
 
-_BUNDLED_DIR = Path(__file__).parent / "data"
+BUNDLED_DIR = Path(__file__).parent / "data"
 
 
 def load_ucr(name, data_dir):
@@ -116,7 +116,7 @@ def load_ucr(name, data_dir):
     """
     data_dir = _existing_dir(data_dir)
     if not _has_dataset(data_dir / name, name):
-        raise _missing_dataset_error(name, data_dir)
+        raise missing_dataset_error(name, data_dir)
     return _load_folder(data_dir / name, name)
 
 
@@ -226,7 +226,7 @@ def load_dataset(name):
             f"{', '.join(map(repr, bundled.values()))}. For another UCR "
             "dataset use fetch_ucr (download) or load_ucr (local copy)."
         )
-    return _load_folder(_BUNDLED_DIR / canonical, canonical)
+    return _load_folder(BUNDLED_DIR / canonical, canonical)
 
 
 def list_datasets():
@@ -260,7 +260,7 @@ def list_datasets():
     >>> list_datasets()
     ['Coffee', 'GunPoint', 'ItalyPowerDemand']
     """
-    return list_ucr(_BUNDLED_DIR)
+    return list_ucr(BUNDLED_DIR)
 
 
 # ---------------------------------------------------------------- helpers
@@ -290,7 +290,38 @@ def _has_dataset(folder, name):
     return all(_split_file(folder, name, split) for split in _SPLITS)
 
 
-def _missing_dataset_error(name, data_dir):
+def check_dataset_names(data_dir, datasets=None):
+    """The datasets of a run, checked against `data_dir` before any is read.
+
+    Parameters
+    ----------
+    data_dir : str or path-like
+        A directory of UCR datasets, as read by :func:`load_ucr`.
+    datasets : list of str, default=None
+        Dataset names; ``None`` means every dataset of `data_dir`.
+
+    Returns
+    -------
+    names : list of str
+        `datasets` without repetitions, in their order.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a name is not a dataset of `data_dir` (see
+        :func:`missing_dataset_error`).
+    """
+    available = list_ucr(data_dir)
+    if datasets is None:
+        return available
+    for name in datasets:
+        if name not in available:
+            raise missing_dataset_error(name, data_dir)
+    return list(dict.fromkeys(datasets))
+
+
+def missing_dataset_error(name, data_dir):
+    """The error saying that `name` is not in `data_dir`, with the close matches there."""
     available = list_ucr(data_dir)
     # Compare lowercased names so that "gunpoint" suggests "GunPoint".
     by_lower = {n.lower(): n for n in available}

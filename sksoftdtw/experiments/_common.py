@@ -23,14 +23,16 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from ..utils._docstrings import fill_doc as _fill_doc
+from ..datasets._ucr import check_dataset_names
+from ..utils._display import ProgressBar, format_table
+from ..utils._docstrings import doc_filler
 
 # The paper's smoothing values and initializations, in the order of its tables.
 GAMMAS = (1.0, 0.1, 0.01, 0.001)
 INITS = ("random", "euclidean")
 
-# Parameter descriptions shared by the experiments' docstrings: ``{name}`` in
-# a docstring is replaced by the text (see :func:`fill_doc`).
+# Parameter descriptions shared by the experiments' docstrings: ``%(name)s``
+# in a docstring is replaced by the text (see :func:`fill_doc`).
 _DOC = {
     "data_parameters": """data_dir : str or path-like
         Directory of UCR datasets: one folder per dataset, in a layout read
@@ -92,10 +94,8 @@ _DOC = {
 }
 
 
-def fill_doc(*objs):
-    """Replace the ``{name}`` placeholders of each ``obj.__doc__`` by ``_DOC[name]``."""
-    for obj in objs:
-        obj.__doc__ = _fill_doc(obj.__doc__, **_DOC)
+# ``fill_doc(*objs)`` replaces the markers of each ``obj.__doc__`` by ``_DOC[name]``.
+fill_doc = doc_filler(**_DOC)
 
 
 # ----------------------------------------------------------------- arguments
@@ -163,23 +163,8 @@ def _reporter(progress, label):
     if callable(progress):
         return progress
     if progress:
-        from .._cli import ProgressBar
-
         return ProgressBar(label)
     return lambda done, total, message: None
-
-
-def _dataset_names(data_dir, datasets):
-    from ..datasets import list_ucr
-    from ..datasets._ucr import _missing_dataset_error
-
-    available = list_ucr(data_dir)
-    if datasets is None:
-        return available
-    for name in datasets:  # fail before any work
-        if name not in available:
-            raise _missing_dataset_error(name, data_dir)
-    return list(dict.fromkeys(datasets))
 
 
 def _completed(work, units, workers, priority):
@@ -235,7 +220,7 @@ def run_units(work, data_dir, datasets, seeds, *, fields, label, progress, out=N
         whatever the order in which the units finished.
     """
     seeds = check_seeds(seeds)
-    units = [(name, seed) for name in _dataset_names(data_dir, datasets) for seed in seeds]
+    units = [(name, seed) for name in check_dataset_names(data_dir, datasets) for seed in seeds]
     report = _reporter(progress, label)
     done = {}
 
@@ -476,8 +461,6 @@ def format_summary(summary, title, *, corner, row, row_label, column, column_lab
     table : str
         "-" stands for a missing figure.
     """
-    from .._cli import _format_table
-
     if cell is None:
         def cell(s):
             return f"{_figure(s['ours'])} / {_figure(s['paper'])}"
@@ -490,7 +473,7 @@ def format_summary(summary, title, *, corner, row, row_label, column, column_lab
     cells = {(row(s), column(s)): cell(s) for s in summary}
     body = [[row_label(r)] + [cells.get((r, c), "-") for c in columns] for r in rows]
     header = [corner] + [column_label(c) for c in columns]
-    return title + "\n" + _format_table(header, body)
+    return title + "\n" + format_table(header, body)
 
 
 def format_wins(summary, title):

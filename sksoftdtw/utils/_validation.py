@@ -68,7 +68,8 @@ class FlatDataset(NamedTuple):
         return out[:, :, 0] if kind == "2d" else out
 
 
-def _as_float_array(x, name):
+def as_float_array(x, name):
+    """`x` as a float64 array; TypeError or ValueError naming `name` if it holds no numbers."""
     if hasattr(x, "toarray") or hasattr(x, "tocsr"):
         raise TypeError(f"{name} is a sparse matrix: sparse data is not supported, "
                         "pass a dense array")
@@ -229,7 +230,7 @@ def check_time_series(x, name="x", *, allow_padding=True):
     ...
     ValueError: x contains NaN or infinite values (first at time index 1) other than trailing NaN padding
     """
-    arr = _as_float_array(x, name)
+    arr = as_float_array(x, name)
     if arr.ndim == 1:
         arr = arr[:, None]
     elif arr.ndim != 2:
@@ -297,11 +298,11 @@ def check_dataset(X, name="X", *, d=None):
     >>> ds.lengths.tolist(), ds.kind
     ([2, 3], 'list')
     """
-    if isinstance(X, (list, tuple)) and len(X) > 0 and _is_ragged(X):
-        series = [_as_float_array(ts, f"{name}[{k}]") for k, ts in enumerate(X)]
+    if isinstance(X, (list, tuple)) and len(X) > 0 and is_ragged(X):
+        series = [as_float_array(ts, f"{name}[{k}]") for k, ts in enumerate(X)]
         kind = "list"
     else:
-        arr = _as_float_array(X, name)
+        arr = as_float_array(X, name)
         if arr.ndim == 2:
             arr = arr[:, :, None]
             kind = "2d"
@@ -481,7 +482,11 @@ def check_pairs(X, Y):
     return Xd, Yd
 
 
-def _is_ragged(X):
+_as_float_array = as_float_array  # the former name, still imported by sksoftdtw.metrics
+
+
+def is_ragged(X):
+    """Whether the series of the sequence `X` have different shapes."""
     shapes = {np.shape(ts) for ts in X}
     return len(shapes) > 1
 
