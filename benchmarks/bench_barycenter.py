@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from sksoftdtw._barycenter import _softdtw_barycenter, _weighted_loss
+from sksoftdtw.barycenters._softdtw import _softdtw_barycenter, _weighted_loss
 from sksoftdtw.datasets import load_dataset
 from sksoftdtw.utils import check_dataset
 

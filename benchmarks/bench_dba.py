@@ -43,7 +43,7 @@ import warnings
 import numpy as np
 
 from sksoftdtw import DTWKMeans, cdist_dtw, dtw_barycenter_averaging
-from sksoftdtw._barycenter import _dba
+from sksoftdtw.barycenters._softdtw import _dba
 from sksoftdtw.datasets import load_dataset, load_ucr
 
 # Run by the aeon interpreter: warm numba up, then time the fits on the data

@@ -280,7 +280,7 @@ def _subsample_per_class(X, y, max_series, rng):
 
 def _demo_barycenters(X, y, args):
     """Per class: Euclidean mean, DBA and a soft-DTW barycenter per gamma."""
-    from ._barycenter import dtw_barycenter_averaging, softdtw_barycenter
+    from .barycenters import dtw_barycenter_averaging, softdtw_barycenter
 
     out = {}
     for label in np.unique(y):
@@ -298,7 +298,7 @@ def _demo_kmeans(X, k, args):
     """Euclidean, DBA and soft-DTW k-means, all from the Euclidean k-means centroids."""
     from sklearn.cluster import KMeans
 
-    from ._kmeans import SoftDTWKMeans, dtw_kmeans
+    from .clustering import SoftDTWKMeans, dtw_kmeans
 
     euclidean = KMeans(k, n_init=10, random_state=args.seed).fit(X.reshape(len(X), -1))
     init = euclidean.cluster_centers_.reshape((k,) + X.shape[1:])

@@ -14,9 +14,9 @@ from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 
-import sksoftdtw._barycenter as bary
+import sksoftdtw.barycenters._softdtw as bary
 from sksoftdtw import _plan
-from sksoftdtw._barycenter import (
+from sksoftdtw.barycenters import (
     SoftDTWBarycenter,
     dtw_barycenter_averaging,
     dtw_barycenter_stochastic_subgradient,

@@ -17,8 +17,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.metrics import adjusted_rand_score
 from sklearn.model_selection import GridSearchCV, KFold
 
-import sksoftdtw._kmeans as kmeans_module
-from sksoftdtw._kmeans import DTWKMeans, SoftDTWKMeans, dtw_kmeans
+import sksoftdtw.clustering._kmeans as kmeans_module
+from sksoftdtw.clustering import DTWKMeans, SoftDTWKMeans, dtw_kmeans
 from sksoftdtw.divergences import sharp_soft_dtw_divergence
 from sksoftdtw.utils import check_band
 

@@ -96,7 +96,7 @@ METHODS = ("dba", "subgradient", "subgradient-ssg", "subgradient-lbfgs") + SOFT_
 
 def _methods(gammas, max_iter, n_jobs, methods):
     """(method, gamma, solver) triples; a solver maps (X, init, seed) to a result."""
-    from .._barycenter import _dba, _dtw_ssg, _dtw_subgradient, _softdtw_barycenter
+    from ..barycenters._softdtw import _dba, _dtw_ssg, _dtw_subgradient, _softdtw_barycenter
 
     budget = {"max_iter": max_iter, "n_jobs": n_jobs}
 

@@ -119,7 +119,7 @@ def _initial_centroids(X, k, init, seed):
 def _run_unit(name, seed, *, data_dir, gammas, max_train, max_iter, max_iter_barycenter,
               tol, n_jobs, methods, inits):
     """The k-means runs of one dataset and one seed: rows and a progress message."""
-    from .._kmeans import dtw_kmeans
+    from ..clustering import dtw_kmeans
 
     X_all, y_all, _, _ = _common.load(name, data_dir)
     if np.isnan(X_all).any():

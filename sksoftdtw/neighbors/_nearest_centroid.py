@@ -6,8 +6,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._barycenter import _CDIST, _dba, _default_size, _softdtw_barycenter, _subset
-from .._kmeans import _pairwise
+from ..barycenters._softdtw import _CDIST, _dba, _default_size, _softdtw_barycenter, _subset
+from ..clustering._kmeans import _pairwise
 from ..utils import check_band, check_dataset, check_n_jobs
 from ..utils._validation import set_features_in
 from ._base import _check_target, _class_labels

@@ -33,12 +33,12 @@ from sklearn.utils import check_random_state, gen_batches, shuffle
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._barycenter import _pair_values
-from .._scorers import mean_dtw_loss
+from ..barycenters._softdtw import _pair_values
 from ..divergences import _pairs_batch
 from ..utils import check_dataset, check_n_jobs
 from ..utils._threads import single_threaded_blas
 from ..utils._validation import check_cost_range
+from ._scorers import mean_dtw_loss
 
 __all__ = ["MLPRegressor"]
 

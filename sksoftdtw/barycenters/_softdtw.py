@@ -37,12 +37,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted
 
-from .divergences import _sharp_batch, cdist_sharp_soft_dtw_divergence
-from .metrics import _check_band, _hard_paths_to, cdist_soft_dtw, cdist_soft_dtw_divergence, \
+from ..divergences import _sharp_batch, cdist_sharp_soft_dtw_divergence
+from ..metrics import _check_band, _hard_paths_to, cdist_soft_dtw, cdist_soft_dtw_divergence, \
     soft_dtw_batch
-from .utils import FlatDataset, check_band, check_dataset, check_time_series
-from .utils._docstrings import fill_doc
-from .utils._validation import (
+from ..utils import FlatDataset, check_band, check_dataset, check_time_series
+from ..utils._docstrings import fill_doc
+from ..utils._validation import (
     COSTS,
     check_cost,
     check_cost_range,

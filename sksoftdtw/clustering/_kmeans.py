@@ -31,7 +31,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
-from ._barycenter import (
+from ..barycenters._softdtw import (
     _CDIST,
     _dba,
     _default_size,
@@ -41,10 +41,10 @@ from ._barycenter import (
     _resample,
     _softdtw_barycenter,
 )
-from .metrics import cdist_dtw
-from .utils import check_band, check_dataset, check_n_jobs
-from .utils._threads import single_threaded_blas
-from .utils._validation import (COSTS, check_cost, check_cost_range, check_weights,
+from ..metrics import cdist_dtw
+from ..utils import check_band, check_dataset, check_n_jobs
+from ..utils._threads import single_threaded_blas
+from ..utils._validation import (COSTS, check_cost, check_cost_range, check_weights,
                                 refuse_cost, set_features_in)
 
 __all__ = ["DTWKMeans", "SoftDTWKMeans", "dtw_kmeans"]
