@@ -18,7 +18,8 @@ import pytest
 
 DOC = Path(__file__).resolve().parents[1] / "doc"
 # Modules whose ``__all__`` is public API, documented in doc/api.rst.
-PUBLIC_MODULES = ("sksoftdtw", "sksoftdtw.neighbors", "sksoftdtw.neural_network",
+PUBLIC_MODULES = ("sksoftdtw", "sksoftdtw.barycenters", "sksoftdtw.clustering",
+                  "sksoftdtw.neighbors", "sksoftdtw.neural_network",
                   "sksoftdtw.preprocessing",
                   "sksoftdtw.datasets", "sksoftdtw.parallel", "sksoftdtw.utils")
 # Public modules that need an optional dependency: checked when it is installed.

@@ -1,28 +1,10 @@
-r"""Barycenters of time series under soft-DTW and DTW.
+r"""The soft-DTW barycenter: L-BFGS on the smooth loss, with continuation in
+gamma, as a function and as an estimator.
 
-The soft-DTW barycenter (Cuturi & Blondel, 2017) of series
-:math:`y_1, \dots, y_n` of lengths :math:`m_1, \dots, m_n`, with weights
-:math:`w_j \ge 0` summing to one, is a series :math:`z` of a chosen length that
-minimises
-
-.. math::
-
-    F_\gamma(z) = \sum_{j=1}^n \frac{w_j}{m_j} \mathrm{dtw}_\gamma(z, y_j),
-
-a smooth function minimised with L-BFGS. Dividing each term by its length keeps
-long series from dominating short ones and makes the loss a per-time-step
-squared error. The same normalised loss at :math:`\gamma = 0` (hard DTW) is the
-"DTW loss" minimised by the baselines: DBA (Petitjean et al., 2011) and
-the subgradient method, full or stochastic (Schultz & Jain, 2018).
-
-Every evaluation of a loss or gradient here is one batched kernel call over
-all the series (:func:`~sksoftdtw.metrics.soft_dtw_batch`), never a Python
-loop over series or cells; the one exception is the stochastic subgradient
-method, whose updates are sequential by definition.
+Every evaluation of the loss and its gradient is one batched kernel call over
+all the series (:func:`~sksoftdtw.metrics.soft_dtw_batch`).
 """
 import numbers
-import warnings
-from typing import NamedTuple
 
 import numpy as np
 from scipy.optimize import minimize
@@ -32,219 +14,37 @@ from sklearn.base import (
     TransformerMixin,
     _fit_context,
 )
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted
 
-from ..divergences import _sharp_batch, cdist_sharp_soft_dtw_divergence
-from ..metrics import _check_band, _hard_paths_to, cdist_soft_dtw, cdist_soft_dtw_divergence, \
-    soft_dtw_batch
-from ..utils import FlatDataset, check_band, check_dataset, check_time_series
+from ..utils import check_band, check_dataset
 from ..utils._docstrings import fill_doc
-from ..utils._validation import (
-    COSTS,
-    check_cost,
-    check_cost_range,
-    check_n_jobs,
-    refuse_cost,
-    check_same_dim,
-    check_weights,
-    resample,
-    set_features_in,
+from ..utils._validation import COSTS, check_cost, refuse_cost, set_features_in
+from ._dba import solve_dba
+from ._utils import (
+    _BAND_DOC,
+    _COMMON_CONSTRAINTS,
+    _INITS,
+    CDIST,
+    _BarycenterResult,
+    _batch_layout,
+    _data_location_scale,
+    _fill_doc,
+    _initial_barycenter,
+    _loss_values,
+    _prepare,
+    _repeat,
+    _warn_not_converged,
+    _weighted_loss,
+    pair_values,
 )
 
-__all__ = [
-    "softdtw_barycenter",
-    "dtw_barycenter_averaging",
-    "dtw_barycenter_subgradient",
-    "dtw_barycenter_stochastic_subgradient",
-    "SoftDTWBarycenter",
-]
-
-_INITS = ("euclidean", "random", "medoid")
-
-def _cdist_sharp(X, Y, gamma, cost="sqeuclidean", **kwargs):
-    """`cdist_sharp_soft_dtw_divergence` under the options of the kernel calls
-    (the squared Euclidean cost only)."""
-    refuse_cost(cost, 'metric="sharp_divergence"')
-    return cdist_sharp_soft_dtw_divergence(X, Y, gamma, **kwargs)
-
-
-# The losses between a barycenter and a series, by their cdist functions.
-_CDIST = {"softdtw": cdist_soft_dtw, "divergence": cdist_soft_dtw_divergence,
-          "sharp_divergence": _cdist_sharp}
-
-# Parameters shared by the three barycenter functions and the estimator.
-_COMMON_CONSTRAINTS = {
-    "X": ["array-like"],
-    "weights": ["array-like", None],
-    "init": [StrOptions(set(_INITS)), "array-like"],
-    "barycenter_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
-    "max_iter": [Interval(numbers.Integral, 0, None, closed="left")],
-    "sakoe_chiba_radius": [Interval(numbers.Integral, 0, None, closed="left"), None],
-    "itakura_max_slope": [Interval(numbers.Real, 1, None, closed="left"), None],
-    "random_state": ["random_state"],
-    "n_jobs": [None, numbers.Integral],  # checked by check_n_jobs, as everywhere
-}
-
-_PARAMS_DOC = """X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of series
-        The series to average: ``(n_ts, sz)`` is ``n_ts`` univariate series;
-        series of different lengths are given as a list of arrays or as an
-        array padded with trailing NaN.
-    {extra}weights : array-like of shape (n_ts,), default=None
-        Non-negative weights of the series, normalised to sum to one; ``None``
-        gives every series the same weight. A zero weight removes a series
-        and an integer weight ``k`` is the same as ``k`` copies of it.
-    init : {{inits}} or array-like, default="euclidean"
-        Starting point; an array has shape ``(barycenter_size, d)`` or
-        ``(barycenter_size,)``.
-
-        - ``"euclidean"``: the weighted mean of the series, each first
-          resampled linearly to ``barycenter_size`` points.
-        - ``"random"``: the random initialization of Cuturi & Blondel
-          (2017): independent Gaussian values with the mean and standard
-          deviation of the data (per dimension), drawn from
-          ``random_state``.
-        - ``"medoid"``: the series, resampled to ``barycenter_size`` points,
-          with the smallest value of the loss minimised here: the best
-          barycenter among the data.
-        - an array: used as given; it fixes ``barycenter_size``.
-    barycenter_size : int, default=None
-        Length of the barycenter. ``None`` means the length of the series,
-        or the median length (rounded) when they differ, or the length of
-        `init` when it is an array.
-    max_iter : int, default={max_iter}
-        Maximum number of iterations."""
-
-_DBA_INIT_DOC = """
-        - ``"dba"``: the DBA barycenter
-          (:func:`dtw_barycenter_averaging` with its defaults, from the
-          Euclidean mean), refined by soft-DTW: a start already near a
-          good DTW barycenter."""
-
-_BAND_DOC = """sakoe_chiba_radius : int, default=None
-        Radius of the Sakoe-Chiba band of every alignment (see
-        :func:`~sksoftdtw.soft_dtw`); ``None`` means no band.
-    itakura_max_slope : float, default=None
-        Maximum slope of the Itakura parallelogram of every alignment (see
-        :func:`~sksoftdtw.soft_dtw`); ``None`` means none.
-    random_state : int, RandomState instance or None, default=None
-        Seeds ``init="random"``; unused otherwise.
-    n_jobs : int, default=None
-        Number of threads of the kernels; ``None`` means 1 and ``-1`` all
-        cores."""
-
-
-class _BarycenterResult(NamedTuple):
-    """What the optimisers return: the estimators read all four fields."""
-
-    barycenter: np.ndarray  # (barycenter_size, d)
-    n_iter: int
-    loss: float  # the objective at `barycenter`
-    converged: bool
-    n_calls: int = None  # kernel calls (each over all the series), where counted
+__all__ = ["SoftDTWBarycenter", "softdtw_barycenter"]
 
 
 # ----------------------------------------------------------------------------
-# Data, weights, layouts
+# Objective
 # ----------------------------------------------------------------------------
-def _as_dataset(X, name="X"):
-    return X if isinstance(X, FlatDataset) else check_dataset(X, name)
-
-
-def _subset(ds, keep):
-    """The series of `ds` where the boolean mask `keep` is true."""
-    return ds if keep.all() else ds.take(np.flatnonzero(keep))[0]
-
-
-def _prepare(X, weights, weights_name="weights"):
-    """Validated dataset restricted to the positive weights, and those weights."""
-    ds = _as_dataset(X)
-    check_cost_range(ds, ds)
-    w = check_weights(weights, ds.n_ts, weights_name)
-    keep = w > 0
-    return _subset(ds, keep), w[keep]
-
-
-def _batch_layout(ds, data=None):
-    """The series of `ds` (or of `data`, laid out as `ds`) as soft_dtw_batch input.
-
-    Equal lengths give one 3-D array, so the gradients come back as one array.
-    """
-    data = ds.data if data is None else data
-    lengths = ds.lengths
-    if (lengths == lengths[0]).all():
-        return data.reshape(ds.n_ts, lengths[0], -1)
-    return [data[a:b] for a, b in zip(ds.offsets[:-1], ds.offsets[1:])]
-
-
-def _repeat(Z, n):
-    """`n` read-only views of the series `Z`, as the first argument of soft_dtw_batch."""
-    return np.broadcast_to(Z, (n,) + Z.shape)
-
-
-def _default_size(ds):
-    lengths = ds.lengths
-    if (lengths == lengths[0]).all():
-        return int(lengths[0])
-    return int(np.round(np.median(lengths)))
-
-
-def _resample(ts, size):
-    """Linear interpolation of a (sz, d) series on `size` equally spaced points."""
-    if len(ts) == size:
-        return ts
-    ts = np.ascontiguousarray(ts, dtype=np.float64)
-    return resample(FlatDataset(ts, np.array([0, len(ts)], dtype=np.intp), "3d"), size)[0]
-
-
-def _data_location_scale(ds, weights):
-    """Per-dimension mean and standard deviation of all the values of `ds`.
-
-    Each value counts with its series' weight, so that an integer weight and
-    as many copies of the series give the same statistics.
-    """
-    w = np.repeat(weights, ds.lengths)
-    loc = np.average(ds.data, axis=0, weights=w)
-    scale = np.sqrt(np.average((ds.data - loc) ** 2, axis=0, weights=w))
-    return loc, scale
-
-
-# ----------------------------------------------------------------------------
-# Losses
-# ----------------------------------------------------------------------------
-def _pair_values(X, Y, gamma, metric, band, n_jobs, grad=False):
-    """Values of the pairs ``(X[k], Y[k])`` in one kernel call: the sharp
-    soft-DTW for ``metric="sharp_divergence"``, soft-DTW otherwise; with
-    ``grad``, also the gradients with respect to the ``X[k]`` (all of one
-    length), stacked."""
-    if metric != "sharp_divergence":
-        return soft_dtw_batch(X, Y, gamma, **band, n_jobs=n_jobs,
-                              **({"return_grad": "x"} if grad else {}))
-    if not grad:
-        return _sharp_batch(X, Y, gamma, band, n_jobs)
-    values, grads = _sharp_batch(X, Y, gamma, band, n_jobs, grad=True)
-    return values, grads.reshape((len(X),) + X[0].shape)
-
-
-def _loss_values(ds, Z, gamma, metric, band, n_jobs):
-    """Per-series loss between `Z` and each series of `ds`, in one kernel call.
-
-    ``metric="softdtw"``: dtw_gamma(Z, y_j); ``"divergence"`` and
-    ``"sharp_divergence"``: the soft-DTW or sharp soft-DTW divergence, whose
-    self terms ride in the same call.
-    """
-    n = ds.n_ts
-    if metric == "softdtw":
-        return soft_dtw_batch(_repeat(Z, n), _batch_layout(ds), gamma,
-                              **band, n_jobs=n_jobs)
-    series = list(_batch_layout(ds))
-    values = _pair_values([Z] * n + series + [Z], series + series + [Z], gamma, metric,
-                          band, n_jobs)
-    return values[:n] - 0.5 * (values[n:2 * n] + values[-1])
-
-
 class _Objective:
     r"""The barycenter loss :math:`\sum_j c_j \ell(z, y_j)`, :math:`c_j = w_j / m_j`.
 
@@ -267,7 +67,7 @@ class _Objective:
         self.Y = list(_batch_layout(ds))
         # The -1/2 dtw_gamma(y_j, y_j) terms of the divergence do not depend on
         # Z: computed once.
-        self_values = _pair_values(self.Y, self.Y, gamma, metric, band, n_jobs)
+        self_values = pair_values(self.Y, self.Y, gamma, metric, band, n_jobs)
         self.self_term = -0.5 * self.coef @ self_values
         self.excess = np.nan
         self.n_calls = 1
@@ -280,7 +80,7 @@ class _Objective:
         # symmetric (transposing the cost matrix maps alignments to
         # alignments), hence grad_y = grad_x at (Z, Z) and the term's gradient
         # is -grad_x f(Z, Z).
-        values, grads = _pair_values(_repeat(Z, self.n + 1), self.Y + [Z], self.gamma,
+        values, grads = pair_values(_repeat(Z, self.n + 1), self.Y + [Z], self.gamma,
                                      self.metric, self.band, self.n_jobs, grad=True)
         self.n_calls += 1
         total = self.coef.sum()
@@ -292,61 +92,11 @@ class _Objective:
         return self.excess, grad - total * grads[-1]
 
 
-def _weighted_loss(ds, weights, Z, gamma, metric, band, n_jobs):
-    """The objective value alone (the loss reported for any barycenter)."""
-    values = _loss_values(ds, Z, gamma, metric, band, n_jobs)
-    return float((weights / ds.lengths) @ values)
-
-
-# ----------------------------------------------------------------------------
-# Initialization (shared by all the methods)
-# ----------------------------------------------------------------------------
-def _initial_barycenter(ds, weights, init, barycenter_size, random_state, *,
-                        gamma, metric, band, n_jobs):
-    """Starting barycenter, shape (barycenter_size, d).
-
-    ``gamma`` and ``metric`` define the loss used by ``init="medoid"``;
-    ``n_jobs`` is checked here, before any kernel call.
-    """
-    check_n_jobs(n_jobs)
-    if not isinstance(init, str):
-        Z = check_time_series(init, "init")
-        check_same_dim(Z.shape[1], ds.d, "init")
-        if barycenter_size is not None and len(Z) != barycenter_size:
-            raise ValueError(
-                f"init has {len(Z)} time steps but barycenter_size={barycenter_size}; "
-                "leave barycenter_size to None to use the length of init"
-            )
-        return Z.copy()
-    if init not in _INITS:
-        raise ValueError(f"init must be one of {_INITS} or an array, got {init!r}")
-    size = _default_size(ds) if barycenter_size is None else barycenter_size
-    if init == "random":
-        loc, scale = _data_location_scale(ds, weights)
-        rng = check_random_state(random_state)
-        return loc + scale * rng.standard_normal((size, ds.d))
-    candidates = [_resample(ds.series(k), size) for k in range(ds.n_ts)]
-    if init == "euclidean":
-        return np.tensordot(weights, np.stack(candidates), axes=1)
-    # "medoid": the candidate with the smallest objective value.
-    costs = _CDIST[metric](np.stack(candidates), _batch_layout(ds), gamma=gamma,
-                  **band, n_jobs=n_jobs)
-    return candidates[int(np.argmin(costs @ (weights / ds.lengths)))].copy()
-
-
-def _warn_not_converged(name, max_iter):
-    warnings.warn(
-        f"{name} did not converge within max_iter={max_iter} iterations; "
-        "increase max_iter or tol for a converged barycenter.",
-        ConvergenceWarning,
-        stacklevel=3,
-    )
-
 
 # ----------------------------------------------------------------------------
 # Soft-DTW barycenter
 # ----------------------------------------------------------------------------
-def _gamma_stages(gamma_schedule, gamma, variance):
+def gamma_stages(gamma_schedule, gamma, variance):
     """The values of gamma of the successive stages, ending at `gamma`.
 
     `variance` is the data's variance (the mean over dimensions), the scale
@@ -440,7 +190,7 @@ def _stage_budgets(n_stages, max_iter):
     return [max(1, max_iter // n_stages)] * (n_stages - 1) + [max_iter]
 
 
-def _softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
+def solve_softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
                         barycenter_size=None, max_iter=100, tol=1e-3,
                         sakoe_chiba_radius=None,
                         itakura_max_slope=None, random_state=None, n_jobs=None,
@@ -458,7 +208,7 @@ def _softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
     n_calls = 0
     if isinstance(init, str) and init == "dba":
         refuse_cost(cost, 'init="dba" (DBA averages the aligned points)')
-        start = _dba(ds, weights=w, **band, n_jobs=n_jobs,
+        start = solve_dba(ds, weights=w, **band, n_jobs=n_jobs,
                      barycenter_size=barycenter_size, warn=False)
         Z, n_calls = start.barycenter, start.n_calls
     band = {**band, "cost": check_cost(cost)}  # the options of every kernel call
@@ -468,7 +218,7 @@ def _softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
     loc, scale = _data_location_scale(ds, w)
     s = float(np.sqrt(np.mean(scale ** 2)))
     s = s if s > 0 else 1.0
-    gammas = _gamma_stages(gamma_schedule, gamma, s * s)
+    gammas = gamma_stages(gamma_schedule, gamma, s * s)
     if max_iter == 0:
         objective = _Objective(ds, w, gamma, metric, band, n_jobs)
         return _BarycenterResult(Z, 0, float(objective(Z)[0]), False, n_calls + 2)
@@ -492,7 +242,7 @@ _SOFTDTW_CONSTRAINTS = {
     "gamma": [Interval(numbers.Real, 0, None, closed="left")],
     "init": [StrOptions(set(_INITS) | {"dba"}), "array-like"],
     "tol": [Interval(numbers.Real, 0, None, closed="left")],
-    "metric": [StrOptions(set(_CDIST))],
+    "metric": [StrOptions(set(CDIST))],
     "gamma_schedule": [None, StrOptions({"auto"}), "array-like"],
     "cost": [StrOptions(set(COSTS))],
 }
@@ -650,339 +400,13 @@ def softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
     >>> bool(loss(auto) < 0.5 * loss(plain)), bool(auto.max() > 0.9)
     (True, True)
     """
-    return _softdtw_barycenter(
+    return solve_softdtw_barycenter(
         X, gamma, weights=weights, init=init, barycenter_size=barycenter_size,
         max_iter=max_iter, tol=tol, sakoe_chiba_radius=sakoe_chiba_radius,
         itakura_max_slope=itakura_max_slope,
         random_state=random_state, n_jobs=n_jobs, metric=metric,
         gamma_schedule=gamma_schedule, cost=cost,
     ).barycenter
-
-
-# ----------------------------------------------------------------------------
-# DBA
-# ----------------------------------------------------------------------------
-def _dba(X, *, weights=None, init="euclidean", barycenter_size=None, max_iter=30,
-         tol=1e-5, sakoe_chiba_radius=None, itakura_max_slope=None, random_state=None, n_jobs=None,
-         weights_name="weights", warn=True):
-    """DBA with its diagnostics; parameters as in dtw_barycenter_averaging."""
-    ds, w = _prepare(X, weights, weights_name)
-    band = check_band(sakoe_chiba_radius, itakura_max_slope)
-    Z = _initial_barycenter(ds, w, init, barycenter_size, random_state, gamma=0.0,
-                            metric="softdtw", band=band, n_jobs=n_jobs)
-    # Validated once: every later Z is a weighted mean of points of the series.
-    check_cost_range(_as_dataset(Z[None], "init"), ds)
-    paths = _hard_paths_to(len(Z), ds, _check_band(**band), n_jobs)
-    coef = w / ds.lengths
-    prev = np.inf
-    for it in range(max_iter + 1):
-        values, grads, counts = paths(Z)
-        loss = float(coef @ values)
-        # The loss never increases, so its decrease measures progress.
-        if prev - loss <= tol * abs(loss):
-            return _BarycenterResult(Z, it, loss, True, it + 1)
-        if it == max_iter:
-            break
-        # z_i <- sum_j c_j sum_k E^j_ik y_jk / sum_j c_j sum_k E^j_ik, the weighted
-        # mean of the points aligned to z_i, written as a step from z_i: the
-        # gradient is 2 sum_j c_j sum_k E^j_ik (z_i - y_jk).
-        Z = Z - np.tensordot(coef, grads, axes=1) / (2.0 * (coef @ counts))[:, None]
-        prev = loss
-    if warn and max_iter > 0:
-        _warn_not_converged("dtw_barycenter_averaging", max_iter)
-    return _BarycenterResult(Z, max_iter, loss, False, max_iter + 1)
-
-
-@validate_params(
-    {**_COMMON_CONSTRAINTS, "tol": [Interval(numbers.Real, 0, None, closed="left")]},
-    prefer_skip_nested_validation=True,
-)
-def dtw_barycenter_averaging(X, *, barycenter_size=None, init="euclidean", max_iter=30,
-                             tol=1e-5, weights=None, sakoe_chiba_radius=None,
-                             itakura_max_slope=None,
-                             random_state=None, n_jobs=None):
-    r"""DTW Barycenter Averaging (DBA) of a set of time series.
-
-    DBA (Petitjean et al., 2011) alternates two steps: align every series to
-    the current barycenter with its optimal DTW path, then replace every
-    barycenter point by the weighted mean of the points aligned to it. Each
-    step can only decrease the DTW loss
-
-    .. math::
-
-        L(z) = \sum_{j=1}^n \frac{w_j}{m_j} \mathrm{dtw}(z, y_j),
-
-    the objective of :func:`softdtw_barycenter` at ``gamma=0`` (each series
-    weighted by :math:`w_j / m_j`), so the loss never increases. All the
-    alignments of an iteration come from one batched kernel call.
-
-    Parameters
-    ----------
-    {params}
-    tol : float, default=1e-5
-        DBA stops when an iteration decreases the loss by less than `tol`
-        times the loss.
-    {band}
-
-    Returns
-    -------
-    barycenter : ndarray of shape (barycenter_size, d)
-
-    Warns
-    -----
-    ConvergenceWarning
-        When `max_iter` iterations do not reach the tolerance.
-
-    See Also
-    --------
-    softdtw_barycenter : The smooth soft-DTW counterpart, minimised with
-        L-BFGS.
-    dtw_barycenter_subgradient : Subgradient descent on the same loss.
-
-    References
-    ----------
-    .. [1] F. Petitjean, A. Ketterlin and P. Gancarski, "A global averaging
-       method for dynamic time warping, with applications to clustering",
-       Pattern Recognition 44(3), 678-693, 2011.
-
-    Examples
-    --------
-    >>> from sksoftdtw import dtw_barycenter_averaging
-    >>> dtw_barycenter_averaging([[1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 4.0, 5.0]])
-    array([[1. ],
-           [2. ],
-           [3.5],
-           [4.5]])
-    """
-    return _dba(X, weights=weights, init=init, barycenter_size=barycenter_size,
-                max_iter=max_iter, tol=tol, sakoe_chiba_radius=sakoe_chiba_radius,
-                itakura_max_slope=itakura_max_slope,
-                random_state=random_state, n_jobs=n_jobs).barycenter
-
-
-# ----------------------------------------------------------------------------
-# Subgradient method
-# ----------------------------------------------------------------------------
-def _dtw_subgradient(X, *, weights=None, init="euclidean", barycenter_size=None,
-                     max_iter=100, learning_rate=1.0, sakoe_chiba_radius=None,
-                     itakura_max_slope=None,
-                     random_state=None, n_jobs=None, weights_name="weights"):
-    """Subgradient method with its diagnostics; see dtw_barycenter_subgradient."""
-    ds, w = _prepare(X, weights, weights_name)
-    band = check_band(sakoe_chiba_radius, itakura_max_slope)
-    Z = _initial_barycenter(ds, w, init, barycenter_size, random_state, gamma=0.0,
-                            metric="softdtw", band=band, n_jobs=n_jobs)
-    coef = w / ds.lengths
-    Y = _batch_layout(ds)
-    best_Z, best_loss = Z, np.inf
-    for it in range(max_iter + 1):
-        values, grads = soft_dtw_batch(_repeat(Z, ds.n_ts), Y, 0.0,
-                                       **band, return_grad="x",
-                                       n_jobs=n_jobs)
-        loss = float(coef @ values)
-        if loss < best_loss:
-            best_Z, best_loss = Z, loss
-        if it == max_iter:
-            break
-        G = np.tensordot(coef, grads, axes=1)
-        if not G.any():  # zero subgradient: every point is its aligned mean
-            return _BarycenterResult(best_Z, it, best_loss, True, it + 1)
-        # Each series weighs about c_j m_j / len(Z) = w_j / len(Z) on each
-        # barycenter point, so the loss has curvature about 2 / len(Z) there:
-        # scaling the step by len(Z) / 2 makes learning_rate=1 a full
-        # (DBA-like) step, whatever the length of the series.
-        Z = Z - (learning_rate * len(Z) / (2.0 * np.sqrt(it + 1.0))) * G
-    return _BarycenterResult(best_Z, max_iter, best_loss, False, max_iter + 1)
-
-
-@validate_params(
-    {**_COMMON_CONSTRAINTS,
-     "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")]},
-    prefer_skip_nested_validation=True,
-)
-def dtw_barycenter_subgradient(X, *, barycenter_size=None, init="euclidean", max_iter=100,
-                               learning_rate=1.0, weights=None, sakoe_chiba_radius=None,
-                               itakura_max_slope=None,
-                               random_state=None, n_jobs=None):
-    r"""DTW barycenter by the subgradient method.
-
-    Plain subgradient descent on the DTW loss
-    :math:`L(z) = \sum_j \frac{w_j}{m_j} \mathrm{dtw}(z, y_j)` (the
-    objective of :func:`softdtw_barycenter` at ``gamma=0``), the second
-    baseline of Cuturi & Blondel (2017). A subgradient is the gradient along
-    the optimal paths (one batched kernel call per iteration); the step at
-    iteration :math:`t = 0, 1, \dots` is
-
-    .. math::
-
-        z \leftarrow z - \frac{\eta \, \mathrm{len}(z)}{2 \sqrt{t + 1}} g_t,
-
-    a decreasing step, as subgradient methods need. The loss is not monotone,
-    so the best iterate is returned. There is no stopping test: the method
-    runs `max_iter` iterations unless the subgradient vanishes.
-
-    Parameters
-    ----------
-    {params}
-    learning_rate : float, default=1.0
-        The relative step :math:`\eta`. The factor :math:`\mathrm{len}(z)/2`
-        is the inverse of the loss's typical curvature at a barycenter point,
-        so ``learning_rate=1`` starts with steps of the size of DBA's and the
-        same value suits series of any length.
-    {band}
-
-    Returns
-    -------
-    barycenter : ndarray of shape (barycenter_size, d)
-        The iterate with the smallest loss.
-
-    See Also
-    --------
-    dtw_barycenter_averaging : DBA, a majorize-minimize method on the same
-        loss.
-    softdtw_barycenter : The smooth soft-DTW barycenter.
-
-    References
-    ----------
-    .. [1] M. Cuturi and M. Blondel, "Soft-DTW: a Differentiable Loss Function
-       for Time-Series", ICML 2017.
-    .. [2] D. Schultz and B. Jain, "Nonsmooth analysis and subgradient methods
-       for averaging in dynamic time warping spaces", Pattern Recognition 74,
-       340-358, 2018.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sksoftdtw import dtw_barycenter_subgradient, dtw
-    >>> t = np.linspace(0, 2 * np.pi, 40)
-    >>> X = np.stack([np.sin(t - shift) for shift in (-1.0, 0.0, 1.0)])
-    >>> Z = dtw_barycenter_subgradient(X, max_iter=20)
-    >>> Z.shape
-    (40, 1)
-    >>> mean = X.mean(axis=0)  # the Euclidean mean, also the starting point
-    >>> bool(sum(dtw(Z, x) for x in X) < 0.5 * sum(dtw(mean, x) for x in X))
-    True
-    """
-    return _dtw_subgradient(X, weights=weights, init=init, barycenter_size=barycenter_size,
-                            max_iter=max_iter, learning_rate=learning_rate,
-                            sakoe_chiba_radius=sakoe_chiba_radius,
-                            itakura_max_slope=itakura_max_slope,
-                            random_state=random_state, n_jobs=n_jobs).barycenter
-
-
-# ----------------------------------------------------------------------------
-# Stochastic subgradient method (Schultz & Jain)
-# ----------------------------------------------------------------------------
-def _dtw_ssg(X, *, weights=None, init="euclidean", barycenter_size=None, max_iter=100,
-             initial_step=0.05, final_step=0.005, sakoe_chiba_radius=None, itakura_max_slope=None,
-             random_state=None, n_jobs=None, weights_name="weights"):
-    """Stochastic subgradient method with its diagnostics; see
-    dtw_barycenter_stochastic_subgradient."""
-    ds, w = _prepare(X, weights, weights_name)
-    band = check_band(sakoe_chiba_radius, itakura_max_slope)
-    rng = check_random_state(random_state)
-    Z = _initial_barycenter(ds, w, init, barycenter_size, rng, gamma=0.0,
-                            metric="softdtw", band=band, n_jobs=n_jobs)
-    n = ds.n_ts
-    scale = w * n  # weight 1 for every series when the weights are equal
-    series = [ds.series(k)[None] for k in range(n)]
-    best_Z, best_loss = Z, _weighted_loss(ds, w, Z, 0.0, "softdtw", band, n_jobs)
-    step, decrement = initial_step, (initial_step - final_step) / n
-    for epoch in range(max_iter):
-        # One pass in random order, one series per update: the updates depend
-        # on each other, so each is its own kernel call.
-        for k in rng.permutation(n):
-            _, grad = soft_dtw_batch(Z[None], series[k], 0.0, **band,
-                                     return_grad="x")
-            Z = Z - (step * scale[k]) * grad[0]
-            if epoch == 0:
-                step -= decrement
-        loss = _weighted_loss(ds, w, Z, 0.0, "softdtw", band, n_jobs)
-        if loss < best_loss:
-            best_Z, best_loss = Z, loss
-    return _BarycenterResult(best_Z, max_iter, best_loss, False)
-
-
-@validate_params(
-    {**_COMMON_CONSTRAINTS,
-     "initial_step": [Interval(numbers.Real, 0, None, closed="neither")],
-     "final_step": [Interval(numbers.Real, 0, None, closed="neither")]},
-    prefer_skip_nested_validation=True,
-)
-def dtw_barycenter_stochastic_subgradient(X, *, barycenter_size=None, init="euclidean",
-                                          max_iter=100, initial_step=0.05, final_step=0.005,
-                                          weights=None, sakoe_chiba_radius=None,
-                                          itakura_max_slope=None,
-                                          random_state=None, n_jobs=None):
-    r"""DTW barycenter by the stochastic subgradient method (SSG).
-
-    The method of Schultz & Jain (2018): each epoch visits the series in a
-    random order and, for each series :math:`y_j`, takes a step along a
-    subgradient of that series' term alone,
-
-    .. math::
-
-        z \leftarrow z - \eta \, n w_j \, \partial_z \mathrm{dtw}(z, y_j),
-
-    where :math:`\partial_z \mathrm{dtw}(z, y_j) = 2 \sum_{(i, l) \in
-    \pi} (z_i - y_{j,l}) e_i` along the optimal path :math:`\pi`. The step
-    :math:`\eta` decreases linearly from `initial_step` to `final_step`
-    during the first epoch, then stays at `final_step` (the schedule and
-    values of the reference). The DTW loss (that of
-    :func:`dtw_barycenter_subgradient`) is evaluated after every epoch and the
-    best epoch's barycenter is returned.
-
-    `random_state` draws the order of the series in every epoch (and the
-    random initialization). Unlike the other barycenter functions, each
-    update is its own kernel call (one pair), since every update starts from
-    the previous one.
-
-    Parameters
-    ----------
-    {params}
-        Here an iteration is an epoch: one pass over all the series.
-    initial_step, final_step : float, default=0.05 and 0.005
-        The step :math:`\eta` at the first update and from the second epoch
-        on. It multiplies a subgradient of the DTW itself (not divided by the
-        length), so a barycenter point aligned with one point of
-        :math:`y_j` moves the fraction :math:`2 \eta n w_j` of the way to it.
-    {band}
-
-    Returns
-    -------
-    barycenter : ndarray of shape (barycenter_size, d)
-        The epoch-end iterate with the smallest loss (the starting point if
-        no epoch improved on it).
-
-    See Also
-    --------
-    dtw_barycenter_subgradient : The full-batch subgradient method.
-    dtw_barycenter_averaging : DBA.
-
-    References
-    ----------
-    .. [1] D. Schultz and B. Jain, "Nonsmooth analysis and subgradient methods
-       for averaging in dynamic time warping spaces", Pattern Recognition 74,
-       340-358, 2018.
-
-    Examples
-    --------
-    Ten bumps at different places: their Euclidean mean (the starting point)
-    is flat, a DTW barycenter is a bump.
-
-    >>> import numpy as np
-    >>> from sksoftdtw import dtw_barycenter_stochastic_subgradient
-    >>> t = np.linspace(0, 1, 50)
-    >>> X = np.stack([np.exp(-((t - c) / 0.05) ** 2) for c in np.linspace(0.3, 0.7, 10)])
-    >>> Z = dtw_barycenter_stochastic_subgradient(X, random_state=0)
-    >>> Z.shape, bool(X.mean(axis=0).max() < 0.5 < Z.max())
-    ((50, 1), True)
-    """
-    return _dtw_ssg(X, weights=weights, init=init, barycenter_size=barycenter_size,
-                    max_iter=max_iter, initial_step=initial_step, final_step=final_step,
-                    sakoe_chiba_radius=sakoe_chiba_radius,
-                    itakura_max_slope=itakura_max_slope, random_state=random_state,
-                    n_jobs=n_jobs).barycenter
 
 
 # ----------------------------------------------------------------------------
@@ -1121,7 +545,7 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
             The fitted estimator.
         """
         ds = check_dataset(X, "X")
-        result = _softdtw_barycenter(
+        result = solve_softdtw_barycenter(
             ds, self.gamma, weights=sample_weight, init=self.init,
             barycenter_size=self.barycenter_size, max_iter=self.max_iter, tol=self.tol,
             sakoe_chiba_radius=self.sakoe_chiba_radius,
@@ -1181,7 +605,7 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
             (``gamma=0``, whatever the estimator's ``gamma``; the estimator's
             ``cost``), each series
             divided by its length as in the objective; the scale of
-            :meth:`SoftDTWKMeans.score` and of
+            :meth:`~sksoftdtw.clustering.SoftDTWKMeans.score` and of
             :meth:`~sksoftdtw.neural_network.MLPRegressor.score`. Greater is
             better.
         """
@@ -1201,22 +625,6 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         return tags
 
 
-for _f in (softdtw_barycenter, dtw_barycenter_averaging, dtw_barycenter_subgradient,
-           dtw_barycenter_stochastic_subgradient):
-    _soft = _f is softdtw_barycenter
-    _f.__doc__ = fill_doc(
-        _f.__doc__,
-        params=fill_doc(
-            _PARAMS_DOC,
-            extra="" if not _soft else (
-                "gamma : float, default=1.0\n        Smoothing parameter of soft-DTW, "
-                "``>= 0``, in squared data units.\n    "),
-            inits='"euclidean", "random", "medoid"' + (', "dba"' if _soft else ""),
-            dba_init=_DBA_INIT_DOC if _soft else "",
-            max_iter=str({softdtw_barycenter: 100, dtw_barycenter_averaging: 30,
-                          dtw_barycenter_subgradient: 100,
-                          dtw_barycenter_stochastic_subgradient: 100}[_f])),
-        band=_BAND_DOC, schedule=_SCHEDULE_DOC, cost=_COST_DOC)
+_fill_doc(softdtw_barycenter, 100, soft=True, schedule=_SCHEDULE_DOC, cost=_COST_DOC)
 SoftDTWBarycenter.__doc__ = fill_doc(SoftDTWBarycenter.__doc__, band=_BAND_DOC,
                                      schedule=_SCHEDULE_DOC, cost=_COST_DOC)
-del _f, _soft
