@@ -87,6 +87,18 @@ def test_api_reference_lists_every_public_name_once():
     assert not missing, f"public names missing from doc/api.rst: {missing}"
 
 
+
+@pytest.mark.parametrize("subpackage", ["barycenters", "clustering", "neighbors",
+                                        "neural_network"])
+def test_top_level_names_are_those_of_the_subpackages(subpackage):
+    """``sksoftdtw.X`` is the object ``sksoftdtw.<subpackage>.X`` for every name
+    both export, and every name the subpackage exports is also top level."""
+    package = importlib.import_module("sksoftdtw")
+    module = importlib.import_module(f"sksoftdtw.{subpackage}")
+    assert set(module.__all__) <= set(package.__all__)
+    for name in module.__all__:
+        assert getattr(package, name) is getattr(module, name), name
+
 def test_every_public_function_and_class_has_a_doctested_example():
     lacking = sorted({
         name for name, obj in public_objects().items()

@@ -16,7 +16,7 @@ squared error. The same normalised loss at :math:`\gamma = 0` (hard DTW) is the
 the subgradient method, full or stochastic (Schultz & Jain, 2018).
 
 Every evaluation of a loss or gradient here is one batched kernel call over
-all the series (:func:`~sksoftdtw.metrics.soft_dtw_batch`), never a Python
+all the series (:func:`~sksoftdtw.soft_dtw_batch`), never a Python
 loop over series or cells; the one exception is the stochastic subgradient
 method, whose updates are sequential by definition.
 

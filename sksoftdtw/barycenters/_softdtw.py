@@ -2,7 +2,7 @@ r"""The soft-DTW barycenter: L-BFGS on the smooth loss, with continuation in
 gamma, as a function and as an estimator.
 
 Every evaluation of the loss and its gradient is one batched kernel call over
-all the series (:func:`~sksoftdtw.metrics.soft_dtw_batch`).
+all the series (:func:`~sksoftdtw.soft_dtw_batch`).
 """
 import numbers
 

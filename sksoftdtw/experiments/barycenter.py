@@ -11,19 +11,20 @@ budget unless it can make no more progress.
 
 The paper does not say which subgradient method it ran, and that choice
 decides how strong the baseline is. Three are compared, each against the
-paper's subgradient figures: ``"subgradient-ssg"`` (the stochastic
-subgradient method of Schultz & Jain, 2018, the published subgradient method
-for DTW averaging, with its published step schedule:
-:func:`~sksoftdtw.barycenters.dtw_barycenter_stochastic_subgradient`), ``"subgradient"``
-(:func:`~sksoftdtw.barycenters.dtw_barycenter_subgradient`: full subgradients, a
-decreasing step scaled like DBA's, the best iterate kept, a strong baseline)
-and ``"subgradient-lbfgs"`` (the DTW subgradient fed to the same L-BFGS solver
-as soft-DTW, i.e. :func:`~sksoftdtw.barycenters.softdtw_barycenter` at ``gamma=0``). Every barycenter is scored by the DTW loss: the
-mean over the series of hard DTW to the barycenter, each divided by the
-series' length (the objective at gamma = 0). The summary is the percentage of
-datasets where soft-DTW's loss, averaged over the repetitions (10 by
-default), is lower than DBA's (resp. the subgradient method's), next to the
-paper's figures.
+paper's subgradient figures: ``"subgradient-ssg"`` (the stochastic subgradient
+method of Schultz & Jain, 2018, the published subgradient method for DTW
+averaging, with its published step schedule:
+:func:`~sksoftdtw.barycenters.dtw_barycenter_stochastic_subgradient`),
+``"subgradient"`` (:func:`~sksoftdtw.barycenters.dtw_barycenter_subgradient`:
+full subgradients, a decreasing step scaled like DBA's, the best iterate kept,
+a strong baseline) and ``"subgradient-lbfgs"`` (the DTW subgradient fed to the
+same L-BFGS solver as soft-DTW, i.e.
+:func:`~sksoftdtw.barycenters.softdtw_barycenter` at ``gamma=0``). Every
+barycenter is scored by the DTW loss: the mean over the series of hard DTW to
+the barycenter, each divided by the series' length (the objective at
+gamma = 0). The summary is the percentage of datasets where soft-DTW's loss,
+averaged over the repetitions (10 by default), is lower than DBA's (resp. the
+subgradient method's), next to the paper's figures.
 
 Two more soft-DTW methods go beyond the paper: ``"softdtw-auto"``, the
 continuation in gamma (``gamma_schedule="auto"``: from the data's variance
