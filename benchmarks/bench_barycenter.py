@@ -2,7 +2,7 @@
 
 Same data, gamma, initialization (the Euclidean mean) and iteration budget;
 both final barycenters are scored with the objective of
-:func:`sksoftdtw.softdtw_barycenter` (soft-DTW divided by the series' length,
+:func:`sksoftdtw.barycenters.softdtw_barycenter` (soft-DTW divided by the series' length,
 averaged over the series). With ``tol=0`` both run exactly ``max_iter``
 L-BFGS iterations (unless the line search fails); the default tolerances of
 each library are timed too.
@@ -22,14 +22,15 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from sksoftdtw._barycenter import _softdtw_barycenter, _weighted_loss
+from sksoftdtw.barycenters._softdtw import solve_softdtw_barycenter
+from sksoftdtw.barycenters._utils import _weighted_loss
 from sksoftdtw.datasets import load_dataset
 from sksoftdtw.utils import check_dataset
 
 
 def objective(Z, X, gamma):
     ds = check_dataset(X)
-    return _weighted_loss(ds, np.full(ds.n_ts, 1.0 / ds.n_ts), Z, gamma, "softdtw", None, None)
+    return _weighted_loss(ds, np.full(ds.n_ts, 1.0 / ds.n_ts), Z, gamma, "softdtw", {}, None)
 
 
 def best_time(func, repeats):
@@ -70,7 +71,7 @@ def main(argv=None):
     for label, ours_tol, their_tol in [("0", 0.0, 0.0), ("default", 1e-3, 1e-3)]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            t_ours, res = best_time(lambda: _softdtw_barycenter(
+            t_ours, res = best_time(lambda: solve_softdtw_barycenter(
                 X, gamma, init=init, max_iter=args.max_iter, tol=ours_tol,
                 n_jobs=args.n_jobs), args.repeats)
         t_theirs, Z_theirs = best_time(lambda: tslearn_barycenter(

@@ -2,7 +2,7 @@
 
 - **Barycenter:** the training series of the largest class of each dataset,
   averaged from their Euclidean mean. sksoftdtw's
-  :func:`~sksoftdtw.dtw_barycenter_averaging` runs with ``tol=0`` (it stops at
+  :func:`~sksoftdtw.barycenters.dtw_barycenter_averaging` runs with ``tol=0`` (it stops at
   the fixed point, where an iteration no longer decreases the loss); tslearn's
   ``dtw_barycenter_averaging`` and aeon's ``petitjean_barycenter_average`` run
   as many iterations.
@@ -43,7 +43,7 @@ import warnings
 import numpy as np
 
 from sksoftdtw import DTWKMeans, cdist_dtw, dtw_barycenter_averaging
-from sksoftdtw._barycenter import _dba
+from sksoftdtw.barycenters._dba import solve_dba
 from sksoftdtw.datasets import load_dataset, load_ucr
 
 # Run by the aeon interpreter: warm numba up, then time the fits on the data
@@ -124,7 +124,7 @@ def bench_barycenter(X, args):
 
     init = X.mean(axis=0)
     # the iterations ours takes to its fixed point (or the cap)
-    n_iter = _dba(X, init=init, max_iter=args.max_iter, tol=0.0, warn=False).n_iter
+    n_iter = solve_dba(X, init=init, max_iter=args.max_iter, tol=0.0, warn=False).n_iter
     runs = {
         "sksoftdtw": lambda: dtw_barycenter_averaging(X, init=init, max_iter=n_iter, tol=0.0,
                                                       n_jobs=args.n_jobs),

@@ -33,7 +33,7 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from sksoftdtw import cdist_dtw, cdist_soft_dtw
-from sksoftdtw._kmeans import SoftDTWKMeans
+from sksoftdtw.clustering import SoftDTWKMeans
 from sksoftdtw.datasets import load_dataset, load_ucr
 
 

@@ -3,7 +3,7 @@
 For every dataset and seed, the series of Table 1's protocol
 (:mod:`sksoftdtw.experiments.barycenter`: one class drawn at random, 10 of
 its series) are averaged from their Euclidean mean by
-:func:`sksoftdtw.softdtw_barycenter` and by tslearn's ``softdtw_barycenter``
+:func:`sksoftdtw.barycenters.softdtw_barycenter` and by tslearn's ``softdtw_barycenter``
 (the authors' method: L-BFGS on the soft-DTW objective), each with at most
 ``--max-iter`` L-BFGS iterations and no early stop of its own making (our
 ``tol=0``; tslearn's ``tol`` set to 1e-9). Both are scored by the DTW loss of

@@ -10,8 +10,8 @@ but non-smooth DTW barycenter, which L-BFGS finds harder to optimise. The best
 value depends on the data, so we choose it the way scikit-learn chooses any
 hyper-parameter: by cross-validation.
 
-:class:`~sksoftdtw.SoftDTWBarycenter` is a scikit-learn estimator whose
-:meth:`~sksoftdtw.SoftDTWBarycenter.score` is minus the DTW loss of held-out
+:class:`~sksoftdtw.barycenters.SoftDTWBarycenter` is a scikit-learn estimator whose
+:meth:`~sksoftdtw.barycenters.SoftDTWBarycenter.score` is minus the DTW loss of held-out
 series to the barycenter (hard DTW, whatever ``gamma``), so that
 :class:`~sklearn.model_selection.GridSearchCV` compares all the candidates on
 one scale. We search ``gamma`` for the barycenter of one class of the GunPoint
@@ -110,7 +110,7 @@ plt.show()
 # %%
 # The same search applies to any estimator of the package and to
 # ``sakoe_chiba_radius``, e.g. ``{"gamma": gammas, "sakoe_chiba_radius": [None,
-# 10, 30]}``, to :class:`~sksoftdtw.SoftDTWKMeans` (whose ``score`` is minus the
+# 10, 30]}``, to :class:`~sksoftdtw.clustering.SoftDTWKMeans` (whose ``score`` is minus the
 # hard-DTW k-means loss) and to :class:`~sksoftdtw.neural_network.MLPRegressor`
 # (with ``scoring=mean_dtw_scorer`` or ``mean_squared_scorer`` from
 # :mod:`sksoftdtw.neural_network`), alone or as the last step of a

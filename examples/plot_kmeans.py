@@ -5,13 +5,13 @@ k-means clustering of time series under soft-DTW
 
 Euclidean k-means averages series point by point: when the series of a
 cluster are shifted in time, their mean smears the shared pattern out.
-:class:`~sksoftdtw.SoftDTWKMeans` assigns series with soft-DTW and averages
+:class:`~sksoftdtw.clustering.SoftDTWKMeans` assigns series with soft-DTW and averages
 them with soft-DTW barycenters, so the centroids keep the shape of the series
 they summarise.
 
 We cluster the GunPoint dataset (bundled with the package) into two clusters
 with both methods and compare the clusters, the centroids, and the hard-DTW
-k-means loss of the centroids (what :meth:`~sksoftdtw.SoftDTWKMeans.score`
+k-means loss of the centroids (what :meth:`~sksoftdtw.clustering.SoftDTWKMeans.score`
 measures, whatever ``gamma``).
 """
 

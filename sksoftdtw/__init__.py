@@ -15,14 +15,14 @@ __version__ = "0.1.0.dev0"
 
 # Public name -> the module defining it.
 _SOURCES = {
-    "SoftDTWBarycenter": "._barycenter",
-    "dtw_barycenter_averaging": "._barycenter",
-    "dtw_barycenter_stochastic_subgradient": "._barycenter",
-    "dtw_barycenter_subgradient": "._barycenter",
-    "softdtw_barycenter": "._barycenter",
-    "DTWKMeans": "._kmeans",
-    "SoftDTWKMeans": "._kmeans",
-    "dtw_kmeans": "._kmeans",
+    "SoftDTWBarycenter": ".barycenters",
+    "dtw_barycenter_averaging": ".barycenters",
+    "dtw_barycenter_stochastic_subgradient": ".barycenters",
+    "dtw_barycenter_subgradient": ".barycenters",
+    "softdtw_barycenter": ".barycenters",
+    "DTWKMeans": ".clustering",
+    "SoftDTWKMeans": ".clustering",
+    "dtw_kmeans": ".clustering",
     "cdist_sharp_soft_dtw_divergence": ".divergences",
     "dilate": ".divergences",
     "dilate_value_and_grad": ".divergences",

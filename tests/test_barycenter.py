@@ -14,9 +14,12 @@ from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 
-import sksoftdtw._barycenter as bary
+import sksoftdtw.barycenters._dba as dba_module
+import sksoftdtw.barycenters._softdtw as soft_module
+import sksoftdtw.barycenters._subgradient as subgradient_module
+import sksoftdtw.barycenters._utils as utils_module
 from sksoftdtw import _plan
-from sksoftdtw._barycenter import (
+from sksoftdtw.barycenters import (
     SoftDTWBarycenter,
     dtw_barycenter_averaging,
     dtw_barycenter_stochastic_subgradient,
@@ -75,7 +78,8 @@ def kernel_calls(monkeypatch):
     """The list of kernel calls made by the barycenter module from now on:
     "soft_dtw_batch", or "paths" for DBA's calls on validated data."""
     calls = []
-    real, real_sharp, real_paths_to = bary.soft_dtw_batch, bary._sharp_batch, bary._hard_paths_to
+    real, real_sharp = utils_module.soft_dtw_batch, utils_module._sharp_batch
+    real_paths_to = dba_module._hard_paths_to
 
     def counting(*args, **kwargs):
         calls.append("soft_dtw_batch")
@@ -93,9 +97,13 @@ def kernel_calls(monkeypatch):
             return paths(Z)
         return counted
 
-    monkeypatch.setattr(bary, "soft_dtw_batch", counting)
-    monkeypatch.setattr(bary, "_sharp_batch", counting_sharp)
-    monkeypatch.setattr(bary, "_hard_paths_to", counting_paths_to)
+    fakes = {"soft_dtw_batch": counting, "_sharp_batch": counting_sharp,
+             "_hard_paths_to": counting_paths_to}
+    # Each name is replaced in every module of the barycenters that calls it.
+    for module in (utils_module, soft_module, dba_module, subgradient_module):
+        for name, fake in fakes.items():
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, fake)
     return calls
 
 
@@ -112,8 +120,8 @@ def ragged():
 @pytest.mark.parametrize("radius", [None, 1])
 def test_objective_value_and_gradient_against_oracles(ragged, metric, radius):
     weights = np.array([0.5, 1.0, 2.0])
-    ds, w = bary._prepare(ragged, weights)
-    objective = bary._Objective(ds, w, 0.3, metric, check_band(radius, None), None)
+    ds, w = utils_module._prepare(ragged, weights)
+    objective = soft_module._Objective(ds, w, 0.3, metric, check_band(radius, None), None)
     Z = np.random.RandomState(1).randn(5, 2)
     term = TERMS[metric]
 
@@ -128,8 +136,8 @@ def test_objective_value_and_gradient_against_oracles(ragged, metric, radius):
 
 def test_one_kernel_call_per_objective_evaluation(ragged, kernel_calls):
     for metric in TERMS:
-        ds, w = bary._prepare(ragged, None)
-        objective = bary._Objective(ds, w, 1.0, metric, check_band(None, None), None)
+        ds, w = utils_module._prepare(ragged, None)
+        objective = soft_module._Objective(ds, w, 1.0, metric, check_band(None, None), None)
         kernel_calls.clear()
         objective(np.zeros((5, 2)))
         assert len(kernel_calls) == 1 and objective.n_calls == 2
@@ -142,12 +150,12 @@ def test_one_kernel_call_per_objective_evaluation(ragged, kernel_calls):
 def test_identical_series_are_a_stationary_point_of_the_divergence(metric):
     y = np.sin(np.linspace(0, 3, 12))[:, None] + np.linspace(0, 1, 12)[:, None]
     for gamma in [1.0, 0.1, 0.01]:
-        ds, w = bary._prepare([y, y, y], None)
-        value, grad = bary._Objective(ds, w, gamma, metric, check_band(None, None), None)(y)
+        ds, w = utils_module._prepare([y, y, y], None)
+        value, grad = soft_module._Objective(ds, w, gamma, metric, check_band(None, None), None)(y)
         assert value == pytest.approx(0.0, abs=1e-12)
         assert np.abs(grad).max() < 1e-12
         # Soft-DTW's gradient at y is not zero: its barycenter is biased.
-        objective = bary._Objective(ds, w, gamma, "softdtw", check_band(None, None), None)
+        objective = soft_module._Objective(ds, w, gamma, "softdtw", check_band(None, None), None)
         assert np.abs(objective(y)[1]).max() > 1e-3
 
 
@@ -196,7 +204,7 @@ def test_small_gamma_beats_euclidean_mean_on_shifted_sines():
 
 def test_reported_loss_is_the_objective(ragged):
     for metric in TERMS:
-        res = bary._softdtw_barycenter(ragged, 0.5, max_iter=5, metric=metric, warn=False)
+        res = soft_module.solve_softdtw_barycenter(ragged, 0.5, max_iter=5, metric=metric, warn=False)
         assert res.loss == pytest.approx(
             sdtw_objective(res.barycenter, ragged, 0.5, metric=metric), rel=1e-9)
         assert res.n_iter <= 5
@@ -204,8 +212,8 @@ def test_reported_loss_is_the_objective(ragged):
 
 def test_optimisation_decreases_the_objective():
     X = shifted_sines()
-    init = bary._softdtw_barycenter(X, 0.1, max_iter=0)
-    res = bary._softdtw_barycenter(X, 0.1)
+    init = soft_module.solve_softdtw_barycenter(X, 0.1, max_iter=0)
+    res = soft_module.solve_softdtw_barycenter(X, 0.1)
     assert res.converged and 0 < res.n_iter <= 100
     assert res.loss < init.loss
 
@@ -383,7 +391,7 @@ def test_dba_step_against_brute_force_paths(ragged):
         for i, j in path:
             num[i] += c * x[j]
             den[i] += c
-    res = bary._dba(ragged, weights=weights, init=Z0, max_iter=1, tol=0.0, warn=False)
+    res = dba_module.solve_dba(ragged, weights=weights, init=Z0, max_iter=1, tol=0.0, warn=False)
     assert_allclose(res.barycenter, num / den[:, None], rtol=1e-12, atol=1e-12)
 
 
@@ -391,7 +399,7 @@ def test_dba_loss_is_non_increasing():
     X = shifted_sines(n=8, sz=30, max_shift=1.0)
     losses = []
     for k in range(8):
-        res = bary._dba(X, init="random", random_state=0, max_iter=k, tol=-np.inf, warn=False)
+        res = dba_module.solve_dba(X, init="random", random_state=0, max_iter=k, tol=-np.inf, warn=False)
         assert res.loss == pytest.approx(dtw_loss(res.barycenter, X), rel=1e-12)
         losses.append(res.loss)
     assert np.all(np.diff(losses) <= 1e-12)
@@ -400,15 +408,15 @@ def test_dba_loss_is_non_increasing():
 
 def test_dba_fixed_point_and_early_stop():
     X = shifted_sines(n=5, sz=25)
-    res = bary._dba(X, max_iter=200, tol=0.0)
+    res = dba_module.solve_dba(X, max_iter=200, tol=0.0)
     assert res.converged and res.n_iter < 200
     # One more DBA step from the result changes nothing.
-    again = bary._dba(X, init=res.barycenter, max_iter=1, tol=-np.inf, warn=False)
+    again = dba_module.solve_dba(X, init=res.barycenter, max_iter=1, tol=-np.inf, warn=False)
     assert_allclose(again.barycenter, res.barycenter, atol=1e-12)
 
 
 def test_dba_one_kernel_call_per_iteration(kernel_calls):
-    res = bary._dba(shifted_sines(), max_iter=4, tol=-np.inf, warn=False)
+    res = dba_module.solve_dba(shifted_sines(), max_iter=4, tol=-np.inf, warn=False)
     # Validated once: the iterations call the engine, not soft_dtw_batch. The
     # last call scores the final barycenter.
     assert kernel_calls == ["paths"] * (res.n_iter + 1) and res.n_calls == res.n_iter + 1
@@ -426,12 +434,12 @@ def test_dba_paths_in_lanes_equal_other_orders(monkeypatch, strategy, radius, le
     rng = np.random.default_rng(len(lengths))
     X = [np.round(2 * rng.standard_normal((n, 2))) for n in lengths * 4]
     kw = dict(max_iter=3, tol=-np.inf, sakoe_chiba_radius=radius, warn=False)
-    plan = _plan.explain(bary._dba, X, **kw)
+    plan = _plan.explain(dba_module.solve_dba, X, **kw)
     assert (plan.order, plan.domain) == ("lanes", "hard")
-    ours = bary._dba(X, **kw)
+    ours = dba_module.solve_dba(X, **kw)
     monkeypatch.setenv("SKSOFTDTW_STRATEGY", strategy)
-    assert _plan.explain(bary._dba, X, **kw).order == strategy
-    ref = bary._dba(X, **kw)
+    assert _plan.explain(dba_module.solve_dba, X, **kw).order == strategy
+    ref = dba_module.solve_dba(X, **kw)
     assert_allclose(ours.barycenter, ref.barycenter, rtol=1e-12, atol=1e-12)
     assert ours.loss == pytest.approx(ref.loss, rel=1e-12)
 
@@ -449,7 +457,7 @@ def test_dba_matches_tslearn():
 # ----------------------------------------------------------------------------
 # Subgradient method
 # ----------------------------------------------------------------------------
-@pytest.mark.parametrize("solver, n", [(bary._dtw_subgradient, 6), (bary._dtw_ssg, 10)])
+@pytest.mark.parametrize("solver, n", [(subgradient_module.solve_dtw_subgradient, 6), (subgradient_module.solve_dtw_ssg, 10)])
 def test_subgradient_methods_return_the_best_iterate(solver, n):
     X = shifted_sines(n=n, sz=30, max_shift=1.0)
     kw = dict(init="random", random_state=0)
@@ -468,7 +476,7 @@ def test_subgradient_first_step():
     X = np.random.RandomState(2).randn(3, 6)
     Z0 = np.random.RandomState(3).randn(6, 1)
     g = sum(path_subgradient(Z0, x) / (3 * len(x)) for x in X)
-    res = bary._dtw_subgradient(X, init=Z0, max_iter=1, learning_rate=0.1)
+    res = subgradient_module.solve_dtw_subgradient(X, init=Z0, max_iter=1, learning_rate=0.1)
     expected = Z0 - 0.1 * 6 / 2 * g
     if res.loss < dtw_loss(Z0, X):
         assert_allclose(res.barycenter, expected, atol=1e-12)
@@ -491,7 +499,7 @@ def test_ssg_first_epoch_follows_the_schedule():
     for k in order:
         Z = Z - step * path_subgradient(Z, X[k])
         step -= (0.2 - 0.02) / 3
-    res = bary._dtw_ssg(X, init=init, max_iter=1, initial_step=0.2, final_step=0.02,
+    res = subgradient_module.solve_dtw_ssg(X, init=init, max_iter=1, initial_step=0.2, final_step=0.02,
                         random_state=7)
     assert dtw_loss(Z, X) < dtw_loss(init, X)  # so the epoch's end is returned
     assert_allclose(res.barycenter, Z, atol=1e-12)
@@ -505,11 +513,11 @@ def test_ssg_later_epochs_take_the_final_step():
     kw = dict(final_step=0.01, random_state=np.random.RandomState(5))
     rng = np.random.RandomState(5)
     rng.permutation(4)  # the first epoch's order
-    one = bary._dtw_ssg(X, max_iter=1, **kw).barycenter
+    one = subgradient_module.solve_dtw_ssg(X, max_iter=1, **kw).barycenter
     for _ in range(2):
         for k in rng.permutation(4):
             one = one - 0.01 * path_subgradient(one, X[k])
-    three = bary._dtw_ssg(X, max_iter=3, final_step=0.01, random_state=5)
+    three = subgradient_module.solve_dtw_ssg(X, max_iter=3, final_step=0.01, random_state=5)
     # Every epoch improves here, so the last one is returned.
     assert three.loss == pytest.approx(dtw_loss(one, X), rel=1e-12)
     assert_allclose(three.barycenter, one, atol=1e-10)
@@ -651,16 +659,16 @@ def shifted_bumps(n, spread, sz=60, width=0.03):
     (0.0, [1.0, 0.1, 0.01, 0.001, 0.0]),  # down to 1e-4 variance, then 0
 ])
 def test_auto_schedule_stages(gamma, expected):
-    assert_allclose(bary._gamma_stages("auto", gamma, 1.0), expected, rtol=1e-12)
+    assert_allclose(soft_module.gamma_stages("auto", gamma, 1.0), expected, rtol=1e-12)
     # In units of the data's variance.
-    assert_allclose(bary._gamma_stages("auto", 4.0 * gamma, 4.0), 4.0 * np.array(expected),
+    assert_allclose(soft_module.gamma_stages("auto", 4.0 * gamma, 4.0), 4.0 * np.array(expected),
                     rtol=1e-12)
 
 
 def test_stage_budgets_stay_below_twice_max_iter():
     for n_stages in range(1, 8):
         for max_iter in (1, 7, 100):
-            budgets = bary._stage_budgets(n_stages, max_iter)
+            budgets = soft_module._stage_budgets(n_stages, max_iter)
             assert len(budgets) == n_stages and budgets[-1] == max_iter
             assert min(budgets) >= 1
             if max_iter >= n_stages:
@@ -671,18 +679,18 @@ def test_stage_budgets_stay_below_twice_max_iter():
 @pytest.mark.parametrize("gamma", [1.0, 0.05, 0.0])
 def test_no_schedule_and_a_one_stage_schedule_are_the_plain_method(metric, gamma):
     X = shifted_sines(n=5, sz=30)
-    plain = bary._softdtw_barycenter(X, gamma, metric=metric, max_iter=40, warn=False)
+    plain = soft_module.solve_softdtw_barycenter(X, gamma, metric=metric, max_iter=40, warn=False)
     for schedule in (None, [gamma]):
-        res = bary._softdtw_barycenter(X, gamma, metric=metric, max_iter=40, warn=False,
+        res = soft_module.solve_softdtw_barycenter(X, gamma, metric=metric, max_iter=40, warn=False,
                                        gamma_schedule=schedule)
         np.testing.assert_array_equal(res.barycenter, plain.barycenter)
         assert (res.loss, res.n_iter) == (plain.loss, plain.n_iter)
     # and the same by hand: the schedule's stages are plain warm starts.
-    first = bary._softdtw_barycenter(X, 10.0, metric=metric, max_iter=20,
-                                     tol=bary._STAGE_TOL, warn=False)
-    by_hand = bary._softdtw_barycenter(X, gamma, metric=metric, max_iter=40, warn=False,
+    first = soft_module.solve_softdtw_barycenter(X, 10.0, metric=metric, max_iter=20,
+                                     tol=soft_module._STAGE_TOL, warn=False)
+    by_hand = soft_module.solve_softdtw_barycenter(X, gamma, metric=metric, max_iter=40, warn=False,
                                        init=first.barycenter)
-    staged = bary._softdtw_barycenter(X, gamma, metric=metric, max_iter=40, warn=False,
+    staged = soft_module.solve_softdtw_barycenter(X, gamma, metric=metric, max_iter=40, warn=False,
                                       gamma_schedule=[10.0, gamma])
     np.testing.assert_array_equal(staged.barycenter, by_hand.barycenter)
     assert staged.n_iter == first.n_iter + by_hand.n_iter
@@ -714,10 +722,10 @@ def test_continuation_beats_the_plain_method_on_shifted_bumps(n, spread, gamma):
 @pytest.mark.parametrize("init", ["euclidean", "dba"])
 def test_schedule_is_deterministic_and_counts_its_kernel_calls(kernel_calls, init):
     X = shifted_bumps(8, 0.2)
-    first = bary._softdtw_barycenter(X, 0.001, init=init, gamma_schedule="auto",
+    first = soft_module.solve_softdtw_barycenter(X, 0.001, init=init, gamma_schedule="auto",
                                      max_iter=50, warn=False)
     assert first.n_calls == len(kernel_calls)
-    second = bary._softdtw_barycenter(X, 0.001, init=init, gamma_schedule="auto",
+    second = soft_module.solve_softdtw_barycenter(X, 0.001, init=init, gamma_schedule="auto",
                                       max_iter=50, warn=False)
     np.testing.assert_array_equal(first.barycenter, second.barycenter)
     # The earlier stages together take fewer iterations than the last one may.
@@ -753,7 +761,7 @@ def test_schedule_change_of_units():
 def test_init_dba_refines_dba():
     X = shifted_sines(n=6, sz=30, max_shift=1.0)
     dba = dtw_barycenter_averaging(X)
-    start = bary._softdtw_barycenter(X, 0.01, init="dba", max_iter=0)
+    start = soft_module.solve_softdtw_barycenter(X, 0.01, init="dba", max_iter=0)
     assert_allclose(start.barycenter, dba, rtol=1e-12)
     assert start.n_calls > 1  # DBA's kernel calls count
     refined = softdtw_barycenter(X, 0.01, init="dba")

@@ -18,7 +18,8 @@ import pytest
 
 DOC = Path(__file__).resolve().parents[1] / "doc"
 # Modules whose ``__all__`` is public API, documented in doc/api.rst.
-PUBLIC_MODULES = ("sksoftdtw", "sksoftdtw.neighbors", "sksoftdtw.neural_network",
+PUBLIC_MODULES = ("sksoftdtw", "sksoftdtw.barycenters", "sksoftdtw.clustering",
+                  "sksoftdtw.neighbors", "sksoftdtw.neural_network",
                   "sksoftdtw.preprocessing",
                   "sksoftdtw.datasets", "sksoftdtw.parallel", "sksoftdtw.utils")
 # Public modules that need an optional dependency: checked when it is installed.
@@ -85,6 +86,18 @@ def test_api_reference_lists_every_public_name_once():
     missing = sorted(name for name, obj in public.items() if id(obj) not in documented_ids)
     assert not missing, f"public names missing from doc/api.rst: {missing}"
 
+
+
+@pytest.mark.parametrize("subpackage", ["barycenters", "clustering", "neighbors",
+                                        "neural_network"])
+def test_top_level_names_are_those_of_the_subpackages(subpackage):
+    """``sksoftdtw.X`` is the object ``sksoftdtw.<subpackage>.X`` for every name
+    both export, and every name the subpackage exports is also top level."""
+    package = importlib.import_module("sksoftdtw")
+    module = importlib.import_module(f"sksoftdtw.{subpackage}")
+    assert set(module.__all__) <= set(package.__all__)
+    for name in module.__all__:
+        assert getattr(package, name) is getattr(module, name), name
 
 def test_every_public_function_and_class_has_a_doctested_example():
     lacking = sorted({

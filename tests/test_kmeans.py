@@ -17,8 +17,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.metrics import adjusted_rand_score
 from sklearn.model_selection import GridSearchCV, KFold
 
-import sksoftdtw._kmeans as kmeans_module
-from sksoftdtw._kmeans import DTWKMeans, SoftDTWKMeans, dtw_kmeans
+import sksoftdtw.clustering._kmeans as kmeans_module
+from sksoftdtw.clustering import DTWKMeans, SoftDTWKMeans, dtw_kmeans
 from sksoftdtw.divergences import sharp_soft_dtw_divergence
 from sksoftdtw.utils import check_band
 
@@ -225,7 +225,8 @@ def test_kmeans_plusplus_spreads_the_seeds():
     for seed in range(5):
         idx = kmeans_module._kmeans_plusplus(
             X, 3, np.ones(len(X)),
-            lambda A, B: kmeans_module._pairwise(A, B, "dtw", 0.0, check_band(None, None), None),
+            lambda A, B: kmeans_module.pairwise_discrepancy(A, B, "dtw", 0.0,
+                                                            check_band(None, None), None),
             np.random.RandomState(seed))
         assert sorted(y[idx]) == [0, 1, 2]
 
@@ -481,13 +482,13 @@ def test_continuation_beats_plain_kmeans_on_shifted_bumps(spread, gamma):
 def test_schedule_in_kmeans_is_the_schedule_of_every_update(shapes, monkeypatch):
     X, _ = shapes
     seen = []
-    real = kmeans_module._softdtw_barycenter
+    real = kmeans_module.solve_softdtw_barycenter
 
     def spy(*args, **kwargs):
         seen.append(kwargs["gamma_schedule"])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(kmeans_module, "_softdtw_barycenter", spy)
+    monkeypatch.setattr(kmeans_module, "solve_softdtw_barycenter", spy)
     km = SoftDTWKMeans(3, gamma=0.01, gamma_schedule=[1.0, 0.01], random_state=0,
                        **FAST).fit(X)
     assert seen and all(s == [1.0, 0.01] for s in seen)

@@ -11,24 +11,25 @@ budget unless it can make no more progress.
 
 The paper does not say which subgradient method it ran, and that choice
 decides how strong the baseline is. Three are compared, each against the
-paper's subgradient figures: ``"subgradient-ssg"`` (the stochastic
-subgradient method of Schultz & Jain, 2018, the published subgradient method
-for DTW averaging, with its published step schedule:
-:func:`~sksoftdtw.dtw_barycenter_stochastic_subgradient`), ``"subgradient"``
-(:func:`~sksoftdtw.dtw_barycenter_subgradient`: full subgradients, a
-decreasing step scaled like DBA's, the best iterate kept, a strong baseline)
-and ``"subgradient-lbfgs"`` (the DTW subgradient fed to the same L-BFGS solver
-as soft-DTW, i.e. :func:`~sksoftdtw.softdtw_barycenter` at ``gamma=0``). Every barycenter is scored by the DTW loss: the
-mean over the series of hard DTW to the barycenter, each divided by the
-series' length (the objective at gamma = 0). The summary is the percentage of
-datasets where soft-DTW's loss, averaged over the repetitions (10 by
-default), is lower than DBA's (resp. the subgradient method's), next to the
-paper's figures.
+paper's subgradient figures: ``"subgradient-ssg"`` (the stochastic subgradient
+method of Schultz & Jain, 2018, the published subgradient method for DTW
+averaging, with its published step schedule:
+:func:`~sksoftdtw.barycenters.dtw_barycenter_stochastic_subgradient`),
+``"subgradient"`` (:func:`~sksoftdtw.barycenters.dtw_barycenter_subgradient`:
+full subgradients, a decreasing step scaled like DBA's, the best iterate kept,
+a strong baseline) and ``"subgradient-lbfgs"`` (the DTW subgradient fed to the
+same L-BFGS solver as soft-DTW, i.e.
+:func:`~sksoftdtw.barycenters.softdtw_barycenter` at ``gamma=0``). Every
+barycenter is scored by the DTW loss: the mean over the series of hard DTW to
+the barycenter, each divided by the series' length (the objective at
+gamma = 0). The summary is the percentage of datasets where soft-DTW's loss,
+averaged over the repetitions (10 by default), is lower than DBA's (resp. the
+subgradient method's), next to the paper's figures.
 
 Two more soft-DTW methods go beyond the paper: ``"softdtw-auto"``, the
 continuation in gamma (``gamma_schedule="auto"``: from the data's variance
 down to the target gamma by factors of 10, each stage warm-started from the
-previous one, see :func:`~sksoftdtw.softdtw_barycenter`), from the same
+previous one, see :func:`~sksoftdtw.barycenters.softdtw_barycenter`), from the same
 starting points; and ``"softdtw-dba"``, soft-DTW started from DBA's
 barycenter (``init="dba"``, one row per gamma, recorded with the Euclidean
 initialization, DBA's own start). Each is compared with the competitors and
@@ -96,20 +97,22 @@ METHODS = ("dba", "subgradient", "subgradient-ssg", "subgradient-lbfgs") + SOFT_
 
 def _methods(gammas, max_iter, n_jobs, methods):
     """(method, gamma, solver) triples; a solver maps (X, init, seed) to a result."""
-    from .._barycenter import _dba, _dtw_ssg, _dtw_subgradient, _softdtw_barycenter
+    from ..barycenters._dba import solve_dba
+    from ..barycenters._softdtw import solve_softdtw_barycenter
+    from ..barycenters._subgradient import solve_dtw_ssg, solve_dtw_subgradient
 
     budget = {"max_iter": max_iter, "n_jobs": n_jobs}
 
     def soft(gamma, **options):
-        return lambda X, init, seed: _softdtw_barycenter(
+        return lambda X, init, seed: solve_softdtw_barycenter(
             X, gamma, init=init, random_state=seed, tol=0.0, warn=False, **options,
             **budget)
 
-    out = [("dba", None, lambda X, init, seed: _dba(
+    out = [("dba", None, lambda X, init, seed: solve_dba(
                X, init=init, random_state=seed, warn=False, **budget)),
-           ("subgradient", None, lambda X, init, seed: _dtw_subgradient(
+           ("subgradient", None, lambda X, init, seed: solve_dtw_subgradient(
                X, init=init, random_state=seed, **budget)),
-           ("subgradient-ssg", None, lambda X, init, seed: _dtw_ssg(
+           ("subgradient-ssg", None, lambda X, init, seed: solve_dtw_ssg(
                X, init=init, random_state=seed, **budget)),
            ("subgradient-lbfgs", None, soft(0.0))]
     for gamma in gammas:
@@ -117,8 +120,9 @@ def _methods(gammas, max_iter, n_jobs, methods):
                 ("softdtw-auto", gamma, soft(gamma, gamma_schedule="auto")),
                 # DBA's start replaces the shared one: the initialization does
                 # not apply (its rows are those of the Euclidean mean).
-                ("softdtw-dba", gamma, lambda X, init, seed, gamma=gamma: _softdtw_barycenter(
-                    X, gamma, init="dba", tol=0.0, warn=False, **budget))]
+                ("softdtw-dba", gamma,
+                 lambda X, init, seed, gamma=gamma: solve_softdtw_barycenter(
+                     X, gamma, init="dba", tol=0.0, warn=False, **budget))]
     return [m for m in out if m[0] in methods]
 
 
@@ -171,9 +175,9 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=10, n_jobs=None, progre
     See Also
     --------
     summarize : The paper's table from these rows.
-    sksoftdtw.softdtw_barycenter, sksoftdtw.dtw_barycenter_averaging,
-    sksoftdtw.dtw_barycenter_subgradient,
-    sksoftdtw.dtw_barycenter_stochastic_subgradient : The methods.
+    sksoftdtw.barycenters.softdtw_barycenter, sksoftdtw.barycenters.dtw_barycenter_averaging,
+    sksoftdtw.barycenters.dtw_barycenter_subgradient,
+    sksoftdtw.barycenters.dtw_barycenter_stochastic_subgradient : The methods.
 
     {bundled_example}
     >>> from sksoftdtw.experiments.barycenter import run

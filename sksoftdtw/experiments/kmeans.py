@@ -18,7 +18,7 @@ Choices the paper leaves open, made here:
   the seed only, so all methods start from the same centroids;
 - assignments use soft-DTW with the same gamma for soft-DTW k-means and hard
   DTW for the baselines; each update is warm-started from the current
-  centroid (:func:`sksoftdtw.dtw_kmeans`);
+  centroid (:func:`sksoftdtw.clustering.dtw_kmeans`);
 - the subgradient method is not specified; as for the barycenters
   (:mod:`sksoftdtw.experiments.barycenter`) three are compared, each against
   the paper's subgradient figures: ``"subgradient-ssg"`` (the stochastic
@@ -39,7 +39,7 @@ Choices the paper leaves open, made here:
 
 Beyond the paper, ``"softdtw-auto"`` is soft-DTW k-means with the
 continuation in gamma in every centroid update (``gamma_schedule="auto"`` of
-:class:`~sksoftdtw.SoftDTWKMeans`; assignments at the target gamma), compared
+:class:`~sksoftdtw.clustering.SoftDTWKMeans`; assignments at the target gamma), compared
 with the competitors and with plain soft-DTW k-means at the same gamma.
 
 Repetitions: seed ``s`` draws the subsample, the initializations and the
@@ -119,7 +119,7 @@ def _initial_centroids(X, k, init, seed):
 def _run_unit(name, seed, *, data_dir, gammas, max_train, max_iter, max_iter_barycenter,
               tol, n_jobs, methods, inits):
     """The k-means runs of one dataset and one seed: rows and a progress message."""
-    from .._kmeans import dtw_kmeans
+    from ..clustering import dtw_kmeans
 
     X_all, y_all, _, _ = _common.load(name, data_dir)
     if np.isnan(X_all).any():
@@ -175,7 +175,7 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=1, n_jobs=None, progres
     max_iter_barycenter : int, default=30
         Iterations of every barycenter update.
     tol : float, default=1e-4
-        Relative tolerance of Lloyd's loop (see :func:`sksoftdtw.dtw_kmeans`).
+        Relative tolerance of Lloyd's loop (see :func:`sksoftdtw.clustering.dtw_kmeans`).
     workers : int, default=1
         Units of work (dataset, seed) run in parallel processes, each with
         `n_jobs` kernel threads; the largest datasets go first.
@@ -195,7 +195,7 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=1, n_jobs=None, progres
 
     See Also
     --------
-    sksoftdtw.dtw_kmeans : The k-means of all the methods.
+    sksoftdtw.clustering.dtw_kmeans : The k-means of all the methods.
     summarize : The paper's table from these rows.
 
     {bundled_example}

@@ -103,6 +103,15 @@ def _class_labels(y):
     return np.unique(y, return_inverse=True)
 
 
+# The parameters of the discrepancy and its computation, in every estimator here.
+_COMMON_CONSTRAINTS = {
+    "gamma": [Interval(numbers.Real, 0, None, closed="left")],
+    "sakoe_chiba_radius": [None, Interval(numbers.Integral, 0, None, closed="left")],
+    "itakura_max_slope": [None, Interval(numbers.Real, 1, None, closed="left")],
+    "n_jobs": [None, numbers.Integral],
+}
+
+
 class _KNeighborsTimeSeriesBase(BaseEstimator):
     """Fit (store the training series) and `kneighbors` of both estimators."""
 
@@ -110,10 +119,7 @@ class _KNeighborsTimeSeriesBase(BaseEstimator):
         "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
         "weights": [StrOptions({"uniform", "distance"})],
         "metric": [StrOptions({"dtw", "softdtw", "divergence"})],
-        "gamma": [Interval(numbers.Real, 0, None, closed="left")],
-        "sakoe_chiba_radius": [None, Interval(numbers.Integral, 0, None, closed="left")],
-        "itakura_max_slope": [None, Interval(numbers.Real, 1, None, closed="left")],
-        "n_jobs": [None, numbers.Integral],
+        **_COMMON_CONSTRAINTS,
         "cost": [StrOptions(set(COSTS))],
     }
 

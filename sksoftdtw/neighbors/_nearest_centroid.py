@@ -6,11 +6,13 @@ from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._barycenter import _CDIST, _dba, _default_size, _softdtw_barycenter, _subset
-from .._kmeans import _pairwise
+from ..barycenters._dba import solve_dba
+from ..barycenters._softdtw import solve_softdtw_barycenter
+from ..barycenters._utils import CDIST, default_size, subset
+from ..clustering._kmeans import pairwise_discrepancy
 from ..utils import check_band, check_dataset, check_n_jobs
 from ..utils._validation import set_features_in
-from ._base import _check_target, _class_labels
+from ._base import _COMMON_CONSTRAINTS, _check_target, _class_labels
 
 __all__ = ["NearestCentroidTimeSeriesClassifier"]
 
@@ -23,9 +25,9 @@ class NearestCentroidTimeSeriesClassifier(ClassifierMixin, BaseEstimator):
     discrepancy. The centroid and the discrepancy go together:
 
     - ``"dtw"``: the DBA barycenter
-      (:func:`~sksoftdtw.dtw_barycenter_averaging`) and hard DTW;
+      (:func:`~sksoftdtw.barycenters.dtw_barycenter_averaging`) and hard DTW;
     - ``"softdtw"``, ``"divergence"``, ``"sharp_divergence"``: the soft-DTW
-      barycenter (:func:`~sksoftdtw.softdtw_barycenter`) minimising that loss,
+      barycenter (:func:`~sksoftdtw.barycenters.softdtw_barycenter`) minimising that loss,
       and the same loss: soft-DTW, the soft-DTW divergence or the sharp
       soft-DTW divergence, at ``gamma``.
 
@@ -99,12 +101,9 @@ class NearestCentroidTimeSeriesClassifier(ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "metric": [StrOptions({"dtw", *_CDIST})],
-        "gamma": [Interval(numbers.Real, 0, None, closed="left")],
-        "sakoe_chiba_radius": [None, Interval(numbers.Integral, 0, None, closed="left")],
-        "itakura_max_slope": [None, Interval(numbers.Real, 1, None, closed="left")],
+        "metric": [StrOptions({"dtw", *CDIST})],
+        **_COMMON_CONSTRAINTS,
         "max_iter": [Interval(numbers.Integral, 0, None, closed="left")],
-        "n_jobs": [None, numbers.Integral],
     }
 
     def __init__(self, metric="dtw", gamma=1.0, *, sakoe_chiba_radius=None,
@@ -136,15 +135,15 @@ class NearestCentroidTimeSeriesClassifier(ClassifierMixin, BaseEstimator):
         ds = check_dataset(X, "X")
         self.classes_, labels = _class_labels(_check_target(self, y, ds.n_ts))
         band = check_band(self.sakoe_chiba_radius, self.itakura_max_slope)
-        size = _default_size(ds)
+        size = default_size(ds)
         results = []
         for k in range(len(self.classes_)):
-            members = _subset(ds, labels == k)
+            members = subset(ds, labels == k)
             if self.metric == "dtw":
-                results.append(_dba(members, barycenter_size=size, max_iter=self.max_iter,
-                                    **band, n_jobs=self.n_jobs))
+                results.append(solve_dba(members, barycenter_size=size,
+                                         max_iter=self.max_iter, **band, n_jobs=self.n_jobs))
             else:
-                results.append(_softdtw_barycenter(
+                results.append(solve_softdtw_barycenter(
                     members, self.gamma, barycenter_size=size, max_iter=self.max_iter,
                     metric=self.metric, **band, n_jobs=self.n_jobs))
         self.centroids_ = np.stack([r.barycenter for r in results])
@@ -156,10 +155,10 @@ class NearestCentroidTimeSeriesClassifier(ClassifierMixin, BaseEstimator):
         """``(n_queries, n_classes)`` discrepancies to the centroids."""
         check_is_fitted(self)
         query = check_dataset(X, "X", d=self.centroids_.shape[2])
-        return _pairwise([query.series(k) for k in range(query.n_ts)], self.centroids_,
-                         self.metric, self.gamma,
-                         check_band(self.sakoe_chiba_radius, self.itakura_max_slope),
-                         self.n_jobs)
+        return pairwise_discrepancy([query.series(k) for k in range(query.n_ts)],
+                                    self.centroids_, self.metric, self.gamma,
+                                    check_band(self.sakoe_chiba_radius, self.itakura_max_slope),
+                                    self.n_jobs)
 
     def decision_function(self, X):
         """Minus the discrepancy of each series to each centroid.

@@ -6,8 +6,8 @@
   metrics, and :data:`mean_dtw_scorer`, :data:`mean_squared_scorer` for
   model-selection tools.
 """
-from .._scorers import mean_dtw_loss, mean_dtw_scorer, mean_squared_loss, mean_squared_scorer
 from ._mlp import MLPRegressor
+from ._scorers import mean_dtw_loss, mean_dtw_scorer, mean_squared_loss, mean_squared_scorer
 
 __all__ = [
     "MLPRegressor",

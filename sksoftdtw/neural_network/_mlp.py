@@ -33,12 +33,12 @@ from sklearn.utils import check_random_state, gen_batches, shuffle
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._barycenter import _pair_values
-from .._scorers import mean_dtw_loss
+from ..barycenters._utils import pair_values
 from ..divergences import _pairs_batch
 from ..utils import check_dataset, check_n_jobs
 from ..utils._threads import single_threaded_blas
 from ..utils._validation import check_cost_range
+from ._scorers import mean_dtw_loss
 
 __all__ = ["MLPRegressor"]
 
@@ -523,14 +523,14 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
                                                  self.n_jobs, grad=True, a=a, b=1.0 - a)
             values = a * shape + (1.0 - a) * temporal
         elif self.loss == "softdtw":
-            values, grad = _pair_values(P3, Y3, self.gamma, "softdtw", band, self.n_jobs,
-                                        grad=True)
+            values, grad = pair_values(P3, Y3, self.gamma, "softdtw", band, self.n_jobs,
+                                       grad=True)
         else:
             # D(p, y) = f(p, y) - (f(p, p) + f(y, y)) / 2, f symmetric: its
             # gradient in p is grad_x f(p, y) - grad_x f(p, p).
-            values, grads = _pair_values(np.concatenate([P3, P3]), np.concatenate([Y3, P3]),
-                                         self.gamma, self.loss, band, self.n_jobs, grad=True)
-            self_y = _pair_values(Y3, Y3, self.gamma, self.loss, band, self.n_jobs)
+            values, grads = pair_values(np.concatenate([P3, P3]), np.concatenate([Y3, P3]),
+                                        self.gamma, self.loss, band, self.n_jobs, grad=True)
+            self_y = pair_values(Y3, Y3, self.gamma, self.loss, band, self.n_jobs)
             values = values[:n] - 0.5 * (values[n:] + self_y)
             grad = grads[:n] - grads[n:]
         return values.sum() / (n * sz), grad.reshape(n, -1) / sz
@@ -738,8 +738,8 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
         term divided by the length of the true series, whatever the
         estimator's ``gamma``, ``loss`` and ``sakoe_chiba_radius``. Models
         that differ in those parameters are thus compared on one scale, that
-        of :meth:`~sksoftdtw.SoftDTWKMeans.score` and
-        :meth:`~sksoftdtw.SoftDTWBarycenter.score`, and greater is better.
+        of :meth:`~sksoftdtw.clustering.SoftDTWKMeans.score` and
+        :meth:`~sksoftdtw.barycenters.SoftDTWBarycenter.score`, and greater is better.
 
         Parameters
         ----------

@@ -10,7 +10,7 @@ Lloyd's algorithm for the soft-DTW k-means problem (Cuturi & Blondel, 2017)
 alternating an *assignment* step, one batched parallel kernel call over the
 ``n_ts x n_clusters`` pairs (the divergence adds the ``n_ts + n_clusters``
 self terms), and an *update* step, one barycenter problem per
-cluster solved by :mod:`sksoftdtw._barycenter`, warm-started from the current
+cluster solved by :mod:`sksoftdtw.barycenters`, warm-started from the current
 centroid. The same loop with hard-DTW assignments and DBA or subgradient
 averaging gives the classical DTW k-means baselines (:func:`dtw_kmeans`).
 """
@@ -31,21 +31,21 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
-from ._barycenter import (
-    _CDIST,
-    _dba,
-    _default_size,
-    _dtw_ssg,
-    _dtw_subgradient,
-    _gamma_stages,
-    _resample,
-    _softdtw_barycenter,
+from ..barycenters._dba import solve_dba
+from ..barycenters._softdtw import gamma_stages, solve_softdtw_barycenter
+from ..barycenters._subgradient import solve_dtw_ssg, solve_dtw_subgradient
+from ..barycenters._utils import CDIST, default_size, resample_series
+from ..metrics import cdist_dtw
+from ..utils import check_band, check_dataset, check_n_jobs
+from ..utils._threads import single_threaded_blas
+from ..utils._validation import (
+    COSTS,
+    check_cost,
+    check_cost_range,
+    check_weights,
+    refuse_cost,
+    set_features_in,
 )
-from .metrics import cdist_dtw
-from .utils import check_band, check_dataset, check_n_jobs
-from .utils._threads import single_threaded_blas
-from .utils._validation import (COSTS, check_cost, check_cost_range, check_weights,
-                                refuse_cost, set_features_in)
 
 __all__ = ["DTWKMeans", "SoftDTWKMeans", "dtw_kmeans"]
 
@@ -80,7 +80,7 @@ def _take(data, idx):
     return [data[i] for i in idx]
 
 
-def _pairwise(X, centers, metric, gamma, band, n_jobs):
+def pairwise_discrepancy(X, centers, metric, gamma, band, n_jobs):
     """Discrepancy between every series and every centroid, one batched call.
 
     ``metric`` is ``"softdtw"``, ``"divergence"``, ``"sharp_divergence"`` or
@@ -88,7 +88,7 @@ def _pairwise(X, centers, metric, gamma, band, n_jobs):
     """
     if metric == "dtw":
         return cdist_dtw(X, centers, **band, n_jobs=n_jobs)
-    return _CDIST[metric](X, centers, gamma, **band, n_jobs=n_jobs)
+    return CDIST[metric](X, centers, gamma, **band, n_jobs=n_jobs)
 
 
 # --------------------------------------------------------------------------
@@ -149,7 +149,7 @@ def _init_centroids(X, sample_weight, n_clusters, init, centroid_size, d, seedin
                          p=sample_weight / sample_weight.sum())
     else:
         idx = _kmeans_plusplus(X, n_clusters, sample_weight, seeding, rng)
-    return np.stack([_resample(np.asarray(ts), centroid_size) for ts in _take(X, idx)])
+    return np.stack([resample_series(np.asarray(ts), centroid_size) for ts in _take(X, idx)])
 
 
 # --------------------------------------------------------------------------
@@ -195,7 +195,7 @@ def _assign(X, D, centers, distance, verbose):
         if verbose:
             print(f"Re-seeding empty cluster(s) {empty.tolist()} with series "
                   f"{[int(j) for j in donors]}.")
-        centers[empty] = [_resample(np.asarray(ts), centers.shape[1])
+        centers[empty] = [resample_series(np.asarray(ts), centers.shape[1])
                           for ts in _take(X, donors)]
         D[:, empty] = distance(X, centers[empty])
         labels = D.argmin(axis=1)
@@ -215,14 +215,14 @@ def _update(X, sample_weight, lengths, center, averaging, gamma, metric, max_ite
     common = dict(weights=sample_weight * lengths, init=center, max_iter=max_iter,
                   **band, random_state=rng, n_jobs=n_jobs)
     if averaging == "softdtw":
-        res = _softdtw_barycenter(X, gamma, metric=metric, gamma_schedule=gamma_schedule,
+        res = solve_softdtw_barycenter(X, gamma, metric=metric, gamma_schedule=gamma_schedule,
                                   warn=False, **common)
     elif averaging == "dba":
-        res = _dba(X, warn=False, **common)
+        res = solve_dba(X, warn=False, **common)
     elif averaging == "subgradient":
-        res = _dtw_subgradient(X, **common)
+        res = solve_dtw_subgradient(X, **common)
     else:
-        res = _dtw_ssg(X, **common)
+        res = solve_dtw_ssg(X, **common)
     return res
 
 
@@ -233,7 +233,7 @@ def _lloyd(X, sample_weight, lengths, centers, *, averaging, metric, gamma, max_
     centers = np.array(centers, dtype=np.float64)
 
     def distance(A, C):
-        return _pairwise(A, C, metric, gamma, band, n_jobs)
+        return pairwise_discrepancy(A, C, metric, gamma, band, n_jobs)
 
     def assign():
         D = distance(X, centers)
@@ -315,17 +315,17 @@ def _kmeans(X, n_clusters, *, averaging, metric, gamma, init, n_init, max_iter, 
         refuse_cost(cost, f"averaging={averaging!r}")
     rng = check_random_state(random_state)
     if centroid_size is None and isinstance(init, str):
-        centroid_size = _default_size(ds)
+        centroid_size = default_size(ds)
     if not isinstance(init, str) and n_init != 1:
         warnings.warn("Explicit initial centroids passed: performing only one init "
                       f"instead of n_init={n_init}.", RuntimeWarning, stacklevel=3)
         n_init = 1
     metric, seed_metric = _resolve(averaging, metric)
     if averaging == "softdtw":
-        _gamma_stages(gamma_schedule, gamma, 1.0)  # fails early on a bad schedule
+        gamma_stages(gamma_schedule, gamma, 1.0)  # fails early on a bad schedule
 
     def seeding(A, B):
-        return _pairwise(A, B, seed_metric, gamma, band, n_jobs)
+        return pairwise_discrepancy(A, B, seed_metric, gamma, band, n_jobs)
 
     best = None
     # The BLAS calls here (L-BFGS updates on a few hundred variables, small
@@ -354,7 +354,7 @@ def _kmeans(X, n_clusters, *, averaging, metric, gamma, init, n_init, max_iter, 
 
 _COMMON_CONSTRAINTS = {
     "gamma": [Interval(numbers.Real, 0, None, closed="left")],
-    "metric": [StrOptions(set(_CDIST))],
+    "metric": [StrOptions(set(CDIST))],
     "init": [StrOptions({"k-means++", "random"}), callable, "array-like"],
     "n_init": [Interval(numbers.Integral, 1, None, closed="left")],
     "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -417,10 +417,10 @@ def dtw_kmeans(X, n_clusters, *, averaging="softdtw", gamma=1.0, metric="softdtw
     averaging : {"softdtw", "dba", "subgradient", "stochastic-subgradient"}, \
             default="softdtw"
         Barycenter used in the update step:
-        :func:`~sksoftdtw.softdtw_barycenter`,
-        :func:`~sksoftdtw.dtw_barycenter_averaging`,
-        :func:`~sksoftdtw.dtw_barycenter_subgradient` or
-        :func:`~sksoftdtw.dtw_barycenter_stochastic_subgradient`.
+        :func:`~sksoftdtw.barycenters.softdtw_barycenter`,
+        :func:`~sksoftdtw.barycenters.dtw_barycenter_averaging`,
+        :func:`~sksoftdtw.barycenters.dtw_barycenter_subgradient` or
+        :func:`~sksoftdtw.barycenters.dtw_barycenter_stochastic_subgradient`.
     gamma : float, default=1.0
         Soft-DTW smoothing, ``>= 0`` (``averaging="softdtw"`` only).
     metric : {"softdtw", "divergence", "sharp_divergence"}, default="softdtw"
@@ -460,7 +460,7 @@ def dtw_kmeans(X, n_clusters, *, averaging="softdtw", gamma=1.0, metric="softdtw
         Continuation in gamma in every centroid update: each barycenter
         problem is solved at each value in turn, from the current centroid,
         the last stage at `gamma` (see
-        :func:`~sksoftdtw.softdtw_barycenter`; ``"auto"`` starts at the
+        :func:`~sksoftdtw.barycenters.softdtw_barycenter`; ``"auto"`` starts at the
         variance of the cluster's series). Assignments use `gamma` only
         (``averaging="softdtw"`` only).
         See :class:`SoftDTWKMeans` for its cost.
@@ -550,7 +550,7 @@ class _TimeSeriesKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Clust
         """Discrepancies to the centroids, shape (n_ts, n_clusters), and the dataset."""
         check_is_fitted(self)
         X, ds = _validate_X(X, d=self.cluster_centers_.shape[2])
-        return _pairwise(X, self.cluster_centers_, metric, gamma,
+        return pairwise_discrepancy(X, self.cluster_centers_, metric, gamma,
                          {**check_band(self.sakoe_chiba_radius, self.itakura_max_slope),
                           "cost": check_cost(self.cost)},
                          self.n_jobs), ds
@@ -598,7 +598,7 @@ class _TimeSeriesKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Clust
 
         with :math:`m_j` the length of series :math:`x_j` and
         :math:`\\mathrm{dtw}` hard DTW (``gamma=0``, squared units), on the
-        scale of the scores of :class:`SoftDTWBarycenter` and
+        scale of the scores of :class:`~sksoftdtw.barycenters.SoftDTWBarycenter` and
         :class:`~sksoftdtw.neural_network.MLPRegressor`. It depends neither
         on ``gamma`` nor on ``metric``, so it compares models fitted with
         different ones, and soft-DTW k-means with DBA k-means (e.g. in
@@ -642,7 +642,7 @@ class SoftDTWKMeans(_TimeSeriesKMeans):
     algorithm: each assignment step is one batched, parallel kernel call
     over the ``n_ts x n_clusters`` pairs; each update step solves one soft-DTW
     barycenter problem per cluster (L-BFGS,
-    :func:`~sksoftdtw.softdtw_barycenter`), warm-started from the current
+    :func:`~sksoftdtw.barycenters.softdtw_barycenter`), warm-started from the current
     centroid.
 
     Parameters
@@ -664,7 +664,7 @@ class SoftDTWKMeans(_TimeSeriesKMeans):
         divergence barycenter. ``"sharp_divergence"`` is the same with the
         sharp soft-DTW, the expected cost of an alignment
         (:func:`~sksoftdtw.cdist_sharp_soft_dtw_divergence`); its updates
-        cost somewhat more (see :func:`~sksoftdtw.softdtw_barycenter`).
+        cost somewhat more (see :func:`~sksoftdtw.barycenters.softdtw_barycenter`).
     init : {"k-means++", "random"}, callable or array-like, default="k-means++"
         An array has shape ``(n_clusters, centroid_size[, d])``.
         ``"k-means++"``: greedy k-means++ seeding (``2 + log(k)`` candidates
@@ -713,7 +713,7 @@ class SoftDTWKMeans(_TimeSeriesKMeans):
         Continuation in gamma in every centroid update: each barycenter
         problem is solved at each value in turn, from the current centroid,
         the last stage at `gamma` (see
-        :func:`~sksoftdtw.softdtw_barycenter`; ``"auto"`` starts at the
+        :func:`~sksoftdtw.barycenters.softdtw_barycenter`; ``"auto"`` starts at the
         variance of the cluster's series). Assignments use `gamma` only.
         Every update then costs up to twice the kernel calls of one without
         continuation (each earlier stage has ``max_iter_barycenter // n``
@@ -750,7 +750,7 @@ class SoftDTWKMeans(_TimeSeriesKMeans):
     --------
     DTWKMeans : DBA k-means, the classical DTW k-means.
     dtw_kmeans : Function form, with DBA and subgradient baselines.
-    sksoftdtw.softdtw_barycenter : The update step.
+    sksoftdtw.barycenters.softdtw_barycenter : The update step.
     sksoftdtw.cdist_soft_dtw : The assignment step.
     sklearn.cluster.KMeans : Euclidean k-means.
 
@@ -884,9 +884,9 @@ class DTWKMeans(_TimeSeriesKMeans):
         Number of clusters.
     averaging : {"dba", "subgradient", "stochastic-subgradient"}, default="dba"
         Barycenter of the update step:
-        :func:`~sksoftdtw.dtw_barycenter_averaging`,
-        :func:`~sksoftdtw.dtw_barycenter_subgradient` or
-        :func:`~sksoftdtw.dtw_barycenter_stochastic_subgradient`.
+        :func:`~sksoftdtw.barycenters.dtw_barycenter_averaging`,
+        :func:`~sksoftdtw.barycenters.dtw_barycenter_subgradient` or
+        :func:`~sksoftdtw.barycenters.dtw_barycenter_stochastic_subgradient`.
     init : {"k-means++", "random"}, callable or array-like, default="k-means++"
         As in :class:`SoftDTWKMeans`, the k-means++ probabilities being
         proportional to hard DTW.
@@ -938,7 +938,7 @@ class DTWKMeans(_TimeSeriesKMeans):
     --------
     SoftDTWKMeans : k-means under soft-DTW.
     dtw_kmeans : The function behind both estimators.
-    sksoftdtw.dtw_barycenter_averaging : The update step.
+    sksoftdtw.barycenters.dtw_barycenter_averaging : The update step.
 
     Notes
     -----

@@ -19,9 +19,9 @@ the two losses are on one scale, and for univariate series of equal length
 import numpy as np
 from sklearn.metrics import make_scorer
 
-from .metrics import soft_dtw_batch
-from .utils import check_dataset
-from .utils._validation import check_cost_range, check_weights
+from ..metrics import soft_dtw_batch
+from ..utils import check_dataset
+from ..utils._validation import check_cost_range, check_weights
 
 __all__ = ["mean_dtw_loss", "mean_dtw_scorer", "mean_squared_loss", "mean_squared_scorer"]
 
