@@ -15,7 +15,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 
 import sksoftdtw._barycenter as bary
-from sksoftdtw import _plan
+from sksoftdtw._engine import planner as _plan
 from sksoftdtw._barycenter import (
     SoftDTWBarycenter,
     dtw_barycenter_averaging,

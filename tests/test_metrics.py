@@ -572,9 +572,9 @@ def test_cdist_dtw(radius):
 @pytest.mark.parametrize("gamma", [0.0, 1.0])
 def test_cdist_by_small_blocks_of_rows_equals_the_oracle(monkeypatch, gamma, with_y):
     # blocks of 5 pairs cut the rows (and the upper triangle) anywhere
-    from sksoftdtw import metrics
+    from sksoftdtw._engine import cdist
 
-    monkeypatch.setattr(metrics, "_CDIST_BLOCK_PAIRS", (5, 5))
+    monkeypatch.setattr(cdist, "CDIST_BLOCK_PAIRS", (5, 5))
     rng = np.random.default_rng(8)
     X = [rng.standard_normal((n, 2)) for n in rng.integers(1, 7, size=9)]
     Y = [rng.standard_normal((n, 2)) for n in rng.integers(1, 7, size=4)] if with_y else None

@@ -13,9 +13,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from .._kernels import neighbors as _neighbors_fast
-from .._plan import check_band_fits
-from ..metrics import _check_band, cdist_dtw, cdist_soft_dtw, cdist_soft_dtw_divergence
+from .._engine.kernels import neighbors as _neighbors_fast
+from .._engine.planner import as_band as _check_band
+from .._engine.planner import check_band_fits
+from ..metrics import cdist_dtw, cdist_soft_dtw, cdist_soft_dtw_divergence
 from ..utils import check_band, check_dataset, check_n_jobs
 from ..utils._validation import COSTS, set_features_in
 

@@ -1,10 +1,19 @@
 """DILATE as a PyTorch loss, on the second-order kernels."""
 import torch
 
-from ..divergences import _DILATE_OMEGA, _DILATE_REFERENCE, _check_alpha
+from ..metrics._dilate import DILATE_OMEGA as _DILATE_OMEGA
+from ..metrics._dilate import DILATE_REFERENCE as _DILATE_REFERENCE
+from ..metrics._dilate import check_alpha as _check_alpha
 from ..utils._docstrings import fill_doc
-from ._loss import _DIST_FUNC, _N_JOBS, _PARAMS, _check_inputs, _check_params, \
-    _check_reduction, _reduce
+from ._loss import (
+    _DIST_FUNC,
+    _N_JOBS,
+    _PARAMS,
+    _check_inputs,
+    _check_params,
+    _check_reduction,
+    _reduce,
+)
 from ._second_order import second_order_values
 
 __all__ = ["DILATELoss"]

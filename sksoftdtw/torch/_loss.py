@@ -26,8 +26,12 @@ import threading
 import numpy as np
 import torch
 
-from .._plan import MATMUL_MAX_CELLS, MATMUL_MIN_DIM
-from ..metrics import _batch_cost, _check_band, _max_cost, _pairs_value, _value_grad
+from .._engine.cost import batch_cost as _batch_cost
+from .._engine.pairs import max_cost as _max_cost
+from .._engine.pairs import pairs_value as _pairs_value
+from .._engine.pairs import value_grad as _value_grad
+from .._engine.planner import MATMUL_MAX_CELLS, MATMUL_MIN_DIM
+from .._engine.planner import as_band as _check_band
 from ..utils._docstrings import fill_doc
 from ..utils._validation import FlatDataset, check_gamma, check_n_jobs
 
@@ -621,7 +625,7 @@ class SoftDTWLoss(torch.nn.Module):
 
     Without ``dist_func``, series of low dimension run through fused kernels
     that compute each squared distance inside the recursion; from dimension
-    ``sksoftdtw._plan.MATMUL_MIN_DIM`` on, the cost matrices and the
+    ``sksoftdtw._engine.planner.MATMUL_MIN_DIM`` on, the cost matrices and the
     gradients are batched matrix products (BLAS) around the recursion on the
     cost matrices, each pair centred first so that the expanded form
     :math:`|x|^2 + |y|^2 - 2 x \cdot y` keeps its precision.
