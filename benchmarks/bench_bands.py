@@ -20,8 +20,8 @@ import time
 import numpy as np
 
 from sksoftdtw import cdist_dtw, cdist_soft_dtw, soft_dtw, soft_dtw_batch
-from sksoftdtw._plan import band_rows
-from sksoftdtw.metrics import _check_band
+from sksoftdtw._engine.planner import band_rows
+from sksoftdtw._engine.planner import as_band as _check_band
 
 
 def admissible_cells(n, m, radius, slope):

@@ -31,7 +31,7 @@ import time
 import numpy as np
 
 import sksoftdtw
-from sksoftdtw import _kernels
+from sksoftdtw._engine import kernels as _kernels
 from sksoftdtw import (cdist_dtw, cdist_soft_dtw, soft_dtw, soft_dtw_alignment_from_cost,
                        soft_dtw_batch, soft_dtw_value_and_grad)
 

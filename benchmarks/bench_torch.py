@@ -18,7 +18,7 @@ Three measurements, peers timed in the same run when installed (tslearn's
   is checked against ours first;
 - ``crossover`` (not run by default): the fused kernels against the matrix
   products of the costs and gradients, each forced, dimension by dimension,
-  which sets ``sksoftdtw._plan.MATMUL_MIN_DIM``.
+  which sets ``sksoftdtw._engine.planner.MATMUL_MIN_DIM``.
 
 Times are medians over repetitions run in turn (ours, then each peer), so a
 drift of the machine's speed hits all alike; ratios are taken per round.
@@ -210,7 +210,7 @@ def _with_matmul_min_dim(min_dim, fn):
 
 def bench_crossover(repeat):
     """The two ways of the squared Euclidean cost, forced, dimension by dimension:
-    where matrix products start to pay (``sksoftdtw._plan.MATMUL_MIN_DIM``)."""
+    where matrix products start to pay (``sksoftdtw._engine.planner.MATMUL_MIN_DIM``)."""
     set_threads(1)
     print("fused kernels vs matrix products, forward + backward, float32, 1 thread: "
           "ms per batch (ratio matmul / fused)")

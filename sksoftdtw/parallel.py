@@ -25,8 +25,12 @@ batch, which can change their last bits).
 :func:`distributed_backend_active` tells whether a call should be split: it is
 true inside a ``joblib.parallel_config(backend=...)`` (or
 ``parallel_backend``) context whose backend is not one of joblib's
-single-machine backends, except on a worker of the cluster.
+single-machine backends, except on a worker of the cluster; the
+pairwise and batched functions of :mod:`sksoftdtw.metrics` then split
+themselves (see :func:`distributed`).
 """
+import functools
+import inspect
 import math
 import sys
 import threading
@@ -354,3 +358,47 @@ def batch_blocks(func, X, Y, *, block_size=None, backend=None, **kwargs):
     grads = [ds.unflatten(np.concatenate([_flat_rows(r[k + 1], ds.d) for r in results]))
              for k, ds in enumerate(datasets)]
     return (values, *grads)
+
+
+def distributed(blocks):
+    """Make a pairwise or batched function split itself on a cluster.
+
+    The decorated function runs as it is, unless
+    :func:`distributed_backend_active`: then its call goes to ``blocks``
+    (:func:`cdist_blocks` or :func:`batch_blocks`), whose blocks call it
+    again, inside a block, where it runs as it is. A call on one machine pays
+    one test of the active backend.
+
+    Parameters
+    ----------
+    blocks : callable
+        :func:`cdist_blocks` or :func:`batch_blocks`.
+
+    Returns
+    -------
+    decorate : callable
+        The decorator of a function ``func(X, Y, ...)`` of the signature
+        ``blocks`` expects.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksoftdtw.parallel import batch_blocks, distributed
+    >>> @distributed(batch_blocks)
+    ... def first_points(X, Y, *, n_jobs=None):
+    ...     return np.asarray(X)[:, 0] - np.asarray(Y)[:, 0]
+    >>> first_points(np.ones((3, 4)), np.zeros((3, 2)))
+    array([1., 1., 1.])
+    """
+    def decorate(func):
+        signature = inspect.signature(func)
+
+        @functools.wraps(func)
+        def split_when_distributed(*args, **kwargs):
+            if not distributed_backend_active():
+                return func(*args, **kwargs)
+            arguments = signature.bind(*args, **kwargs).arguments
+            X, Y = arguments.pop("X"), arguments.pop("Y", None)
+            return blocks(split_when_distributed, X, Y, **arguments)
+        return split_when_distributed
+    return decorate

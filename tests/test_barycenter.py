@@ -18,7 +18,7 @@ import sksoftdtw.barycenters._dba as dba_module
 import sksoftdtw.barycenters._softdtw as soft_module
 import sksoftdtw.barycenters._subgradient as subgradient_module
 import sksoftdtw.barycenters._utils as utils_module
-from sksoftdtw import _plan
+from sksoftdtw._engine import planner as _plan
 from sksoftdtw.barycenters import (
     SoftDTWBarycenter,
     dtw_barycenter_averaging,

@@ -11,7 +11,9 @@ from scipy.spatial.distance import cdist
 from test_kernel_builds import BASELINE, _runnable_builds
 
 import sksoftdtw as sk
-from sksoftdtw import _plan, metrics
+from sksoftdtw._engine import cost, pairs
+from sksoftdtw._engine import planner as _plan
+from sksoftdtw.utils._validation import check_pairs
 
 STRATEGIES = ["", "rows", "rows/exp", "rows/log", "rows/hard", "lanes", "lanes/exp",
               "lanes/hard", "antidiagonals", "antidiagonals/exp", "antidiagonals/hard"]
@@ -155,7 +157,8 @@ BUILDS = _runnable_builds() + [BASELINE]
 def test_every_function_strategy_build(monkeypatch, case, strategy, gamma, radius, dtype,
                                        build):
     monkeypatch.setenv("SKSOFTDTW_STRATEGY", strategy)
-    monkeypatch.setattr(metrics, "_fast", build)
+    for module in (pairs, cost):  # the modules that call the first-order kernels
+        monkeypatch.setattr(module, "fast", build)
     if not strategy or admitted(case, strategy, gamma, radius):
         plan = _plan.explain(case, gamma, radius, dtype)
         if strategy:
@@ -207,9 +210,9 @@ def test_ties_give_zero_subgradient():
     gamma = 0 (the diagonal path, every cost 0), in every order."""
     x = np.array([[0.0, 1.0], [2.0, -1.0], [3.0, 0.5]])
     for strategy in ("rows", "lanes", "antidiagonals"):
-        _, gX, gY = metrics._pairs_value_grad(*(metrics.check_pairs(x[None], x[None])), 0.0,
-                                              _plan.NO_BAND, None, True, True, strategy,
-                                              cost="abs")
+        _, gX, gY = pairs.pairs_value_grad(*check_pairs(x[None], x[None]), 0.0,
+                                           _plan.NO_BAND, None, True, True, strategy,
+                                           cost="abs")
         assert not gX.any() and not gY.any()
 
 

@@ -19,6 +19,7 @@ distributed = pytest.importorskip("distributed")
 from sksoftdtw import (
     SoftDTWKMeans,
     cdist_dtw,
+    cdist_sharp_soft_dtw_divergence,
     cdist_soft_dtw,
     cdist_soft_dtw_divergence,
     parallel,
@@ -219,3 +220,51 @@ def test_kmeans_steps_run_on_the_cluster(client, monkeypatch):
     assert_allclose(remote.cluster_centers_, local.cluster_centers_, rtol=1e-9, atol=1e-9)
     assert_array_equal(remote.labels_, local.labels_)
     assert workers
+
+
+# Calls of the decorated functions, each given by position and keyword.
+SCALED_OUT = {
+    "cdist_soft_dtw, gamma by position": lambda X: cdist_soft_dtw(X, None, 0.1,
+                                                                  sakoe_chiba_radius=3),
+    "cdist_sharp_soft_dtw_divergence": lambda X: cdist_sharp_soft_dtw_divergence(X, X[:5],
+                                                                                 gamma=0.5),
+    "soft_dtw_batch, gradients": lambda X: soft_dtw_batch(X, X[::-1], 0.1, return_grad="both"),
+}
+
+
+@pytest.mark.parametrize("call", SCALED_OUT.values(), ids=SCALED_OUT.keys())
+def test_every_scaled_out_function_runs_by_blocks_with_its_arguments(client, call,
+                                                                      monkeypatch):
+    monkeypatch.setattr(parallel, "_MIN_CELLS_PER_TASK", 1)
+    X = ragged(12)
+    got, workers = run_on_cluster(client, lambda: call(X))
+    expected = call(X)
+    assert workers
+    if isinstance(expected, tuple):  # gradients: to rounding (see above)
+        assert_array_equal(got[0], expected[0])
+        for g, w in zip([a for grads in got[1:] for a in grads],
+                        [a for grads in expected[1:] for a in grads]):
+            assert_allclose(g, w, rtol=1e-12, atol=1e-12)
+    else:
+        assert_array_equal(got, expected)
+
+
+@parallel.distributed(batch_blocks)
+def _first_points(X, Y, scale=1.0, *, n_jobs=None):
+    """The difference of the first points of each pair, recording its calls."""
+    _CALLS.append((len(X), distributed_backend_active()))
+    return scale * (np.reshape(X, (len(X), -1))[:, 0] - np.reshape(Y, (len(Y), -1))[:, 0])
+
+
+def test_the_decorator_splits_only_under_a_cluster_backend(client, monkeypatch):
+    monkeypatch.setattr(parallel, "_MIN_CELLS_PER_TASK", 1)
+    X, Y = np.arange(24.0).reshape(8, 3), np.ones((8, 2))
+    _CALLS.clear()
+    assert_array_equal(_first_points(X, Y, 2.0), 2.0 * (X[:, 0] - 1.0))
+    assert _CALLS == [(8, False)]  # one call, here
+    _CALLS.clear()
+    got, workers = run_on_cluster(client, lambda: _first_points(X, Y, 2.0))
+    assert_array_equal(got, 2.0 * (X[:, 0] - 1.0))
+    assert workers and len(_CALLS) > 1 and sum(n for n, _ in _CALLS) == len(X)
+    assert not any(active for _, active in _CALLS)  # a block never splits again
+    assert _first_points.__name__ == "_first_points" and "first points" in _first_points.__doc__

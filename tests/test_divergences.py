@@ -41,7 +41,7 @@ from sksoftdtw import (
     soft_dtw_hessian_product_from_cost,
     soft_dtw_value_and_grad,
 )
-from sksoftdtw._plan import explain
+from sksoftdtw._engine.planner import explain
 
 GAMMAS = [1e-2, 0.1, 1.0, 10.0, 100.0]
 RADII = [None, 0, 1]
@@ -332,7 +332,7 @@ def test_plan_of_second_order_requests(monkeypatch):
         with pytest.raises(ValueError, match="no band and the exp domain"):
             sharp_soft_dtw(x, y, gamma, sakoe_chiba_radius=radius)
     monkeypatch.delenv("SKSOFTDTW_STRATEGY")
-    monkeypatch.setattr(sksoftdtw._plan, "MAX_FULL_CELLS", 20)
+    monkeypatch.setattr(sksoftdtw._engine.planner, "MAX_FULL_CELLS", 20)
     assert np.isfinite(sharp_soft_dtw(x, y, 1.0))  # a value needs no weights
     with pytest.raises(ValueError, match="MAX_FULL_CELLS"):
         sharp_soft_dtw_value_and_grad(x, y, 1.0)

@@ -271,10 +271,10 @@ def test_isa_accepts_any_case(value, expected):
 
     if expected in ("avx2", "avx512") and not cpu_has(expected + "f" * (expected == "avx512")):
         pytest.skip(f"this CPU has no {expected}")
-    proc = run_python("from sksoftdtw import _kernels; print(_kernels.ISA)",
+    proc = run_python("from sksoftdtw._engine import kernels; print(kernels.ISA)",
                       env={"SKSOFTDTW_ISA": value})
     assert proc.returncode == 0, proc.stderr[-2000:]
-    from sksoftdtw import _kernels
+    from sksoftdtw._engine import kernels as _kernels
 
     assert proc.stdout.strip() == (expected or _kernels._select("")[0])
 
@@ -289,7 +289,7 @@ def test_unknown_isa_is_an_error_listing_the_builds(value):
 
 
 def test_forced_build_the_cpu_lacks_says_so(monkeypatch):
-    from sksoftdtw import _kernels
+    from sksoftdtw._engine import kernels as _kernels
 
     monkeypatch.setattr(_kernels, "cpu_has", lambda feature: feature not in ("avx2", "fma"))
     with pytest.raises(ValueError, match="lacks avx2, fma"):
@@ -298,7 +298,7 @@ def test_forced_build_the_cpu_lacks_says_so(monkeypatch):
 
 
 def test_forced_build_that_was_not_compiled_says_so(monkeypatch):
-    from sksoftdtw import _kernels
+    from sksoftdtw._engine import kernels as _kernels
 
     real_import = _kernels._import
 

@@ -20,9 +20,9 @@ from _oracles import (
     dtw_xy,
     sq_euclidean_cost,
 )
-from sksoftdtw._kernels import neighbors as nf
-from sksoftdtw._plan import band_rows
-from sksoftdtw.metrics import _check_band
+from sksoftdtw._engine.kernels import neighbors as nf
+from sksoftdtw._engine.planner import band_rows
+from sksoftdtw._engine.planner import as_band as _check_band
 from sksoftdtw.neighbors import KNeighborsTimeSeriesClassifier
 
 SLOPES = [1.5, 2.0, 3.0]
@@ -320,9 +320,10 @@ def test_second_order_respects_the_parallelogram(slope, radius, gamma):
     the sharp value is <E, C> of the first-order expected alignment, and the
     Hessian-vector product the central difference of the first-order gradient,
     whatever the content of their scratch memory outside the band."""
-    from sksoftdtw import metrics, sharp_soft_dtw, soft_dtw_hessian_product
+    from sksoftdtw import sharp_soft_dtw, soft_dtw_hessian_product
+    from sksoftdtw._engine.pairs import wavefront_work
 
-    metrics._wavefront_work(2**16).fill(np.nan)  # the weights of cells never written
+    wavefront_work(2**16).fill(np.nan)  # the weights of cells never written
     rng = np.random.default_rng(int(10 * (slope or 0)) + (radius or 0))
     x, y, v = rng.normal(size=(9, 2)), rng.normal(size=(11, 2)), rng.normal(size=(9, 2))
     band = dict(sakoe_chiba_radius=radius, itakura_max_slope=slope)

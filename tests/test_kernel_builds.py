@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from _oracles import hard_dtw_path, sq_euclidean_cost
 
-from sksoftdtw import _kernels
+from sksoftdtw._engine import kernels as _kernels
 from sksoftdtw._openmp_helpers import cpu_has
-from sksoftdtw._plan import lane_groups
+from sksoftdtw._engine.planner import lane_groups
 from sksoftdtw.utils import check_dataset
 
 

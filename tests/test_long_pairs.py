@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from sksoftdtw import soft_dtw_alignment, soft_dtw_batch
-from sksoftdtw._kernels import fast
+from sksoftdtw._engine.kernels import fast
 
 
 @pytest.fixture(params=[20, 60])
@@ -83,7 +83,7 @@ def test_batch_gradients_of_long_pairs_keep_checkpoints_not_every_cell():
         import resource
         import numpy as np
         from sksoftdtw import soft_dtw_batch
-        from sksoftdtw._kernels import fast
+        from sksoftdtw._engine.kernels import fast
         fast.set_max_full_cells(2**16)
         rng = np.random.default_rng(0)
         X, Y = rng.standard_normal((16, 1000, 1)), rng.standard_normal((16, 1000, 1))
@@ -105,7 +105,8 @@ def test_checkpointed_anti_diagonals_equal_full(max_cells, gamma, shape):
     anti-diagonals (one when the size is tiny) and recomputes the weights
     segment by segment: the full pass's value and gradients, bit for bit, and
     central finite differences."""
-    from sksoftdtw import _plan, soft_dtw
+    from sksoftdtw import soft_dtw
+    from sksoftdtw._engine import planner as _plan
 
     n, m, d = shape
     rng = np.random.default_rng(n + m + d)

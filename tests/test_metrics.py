@@ -572,9 +572,9 @@ def test_cdist_dtw(radius):
 @pytest.mark.parametrize("gamma", [0.0, 1.0])
 def test_cdist_by_small_blocks_of_rows_equals_the_oracle(monkeypatch, gamma, with_y):
     # blocks of 5 pairs cut the rows (and the upper triangle) anywhere
-    from sksoftdtw import metrics
+    from sksoftdtw._engine import cdist
 
-    monkeypatch.setattr(metrics, "_CDIST_BLOCK_PAIRS", (5, 5))
+    monkeypatch.setattr(cdist, "CDIST_BLOCK_PAIRS", (5, 5))
     rng = np.random.default_rng(8)
     X = [rng.standard_normal((n, 2)) for n in rng.integers(1, 7, size=9)]
     Y = [rng.standard_normal((n, 2)) for n in rng.integers(1, 7, size=4)] if with_y else None
@@ -1214,3 +1214,35 @@ def test_soft_dtw_from_cost_is_deprecated_with_its_old_order():
     E_new, value_new = sk.soft_dtw_alignment_from_cost(D, gamma=0.5)
     assert value == value_new and np.array_equal(E, E_new)
     assert ".. deprecated:: 0.1.0" in sk.soft_dtw_from_cost.__doc__
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("gamma", [0.5, 1e12])
+def test_batch_gradients_of_single_alignment_pairs_beside_others(gamma, dtype):
+    """The pairs of a single alignment in a batch (one point on a side, or
+    equal lengths under a zero band) get the cost and both gradients of that
+    path in closed form, at any gamma, whatever the other pairs."""
+    rng = np.random.default_rng(11)
+    singles = [(rng.standard_normal((1, 2)), rng.standard_normal((5, 2)), None),
+               (rng.standard_normal((4, 2)), rng.standard_normal((1, 2)), None),
+               (rng.standard_normal((3, 2)), rng.standard_normal((3, 2)), 0)]
+    for x, y, radius in singles:
+        path = [(i, i) for i in range(len(x))] if len(x) == len(y) else \
+            [(i, j) for i in range(len(x)) for j in range(len(y))]
+        E = np.zeros((len(x), len(y)))
+        E[tuple(np.transpose(path))] = 1.0
+        cost = math.fsum(float(np.sum((x[i] - y[j]) ** 2)) for i, j in path)
+        grad_x = 2 * (E.sum(axis=1)[:, None] * x - E @ y)
+        grad_y = 2 * (E.sum(axis=0)[:, None] * y - E.T @ x)
+        others_x = [rng.standard_normal((n, 2)) for n in (3, 4, 6)]
+        others_y = [rng.standard_normal((n, 2)) for n in (4, 5, 6)]
+        X = [a.astype(dtype) for a in [x] + others_x + [x]]
+        Y = [b.astype(dtype) for b in [y] + others_y + [y]]
+        values, gX, gY = sk.soft_dtw_batch(X, Y, gamma, return_grad="both",
+                                           sakoe_chiba_radius=radius)
+        rtol = 1e-6 if dtype == np.float32 else 1e-13
+        assert values.dtype == dtype and gX[0].dtype == dtype and gY[0].dtype == dtype
+        for k in (0, len(X) - 1):
+            np.testing.assert_allclose(values[k], cost, rtol=rtol)
+            np.testing.assert_allclose(gX[k], grad_x, rtol=rtol, atol=rtol)
+            np.testing.assert_allclose(gY[k], grad_y, rtol=rtol, atol=rtol)

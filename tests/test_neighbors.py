@@ -16,7 +16,7 @@ from sklearn.pipeline import make_pipeline
 
 from _oracles import dtw_xy
 from sksoftdtw import cdist_dtw, cdist_soft_dtw, cdist_soft_dtw_divergence
-from sksoftdtw._kernels import neighbors as nf
+from sksoftdtw._engine.kernels import neighbors as nf
 from sksoftdtw.datasets import load_dataset
 from sksoftdtw.neighbors import KNeighborsTimeSeriesClassifier, KNeighborsTimeSeriesRegressor
 from sksoftdtw.neighbors import _base

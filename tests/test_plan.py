@@ -13,7 +13,7 @@ from _oracles import (
 )
 
 import sksoftdtw as sk
-from sksoftdtw import _plan
+from sksoftdtw._engine import planner as _plan
 
 DOC = Path(__file__).resolve().parents[1] / "doc"
 
@@ -404,7 +404,7 @@ def test_read_only_inputs_of_one_pair(n):
 def test_light_pair_gradients_with_segments():
     """Pairs whose weights the kernels keep by segments (a small MAX_FULL_CELLS,
     as tests set it) leave the light path: the gradient of the batched path."""
-    from sksoftdtw._kernels import fast
+    from sksoftdtw._engine.kernels import fast
     rng = np.random.default_rng(5)
     x, y = rng.standard_normal((12, 2)), rng.standard_normal((10, 2))
     ref = sk.soft_dtw_value_and_grad(x, y, 0.5)

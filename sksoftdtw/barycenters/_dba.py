@@ -7,7 +7,8 @@ import numbers
 import numpy as np
 from sklearn.utils._param_validation import Interval, validate_params
 
-from ..metrics import _check_band, _hard_paths_to
+from .._engine.pairs import hard_paths_to
+from .._engine.planner import as_band
 from ..utils import check_band
 from ..utils._validation import check_cost_range
 from ._utils import (
@@ -36,7 +37,7 @@ def solve_dba(X, *, weights=None, init="euclidean", barycenter_size=None, max_it
                             metric="softdtw", band=band, n_jobs=n_jobs)
     # Validated once: every later Z is a weighted mean of points of the series.
     check_cost_range(_as_dataset(Z[None], "init"), ds)
-    paths = _hard_paths_to(len(Z), ds, _check_band(**band), n_jobs)
+    paths = hard_paths_to(len(Z), ds, as_band(**band), n_jobs)
     coef = w / ds.lengths
     prev = np.inf
     for it in range(max_iter + 1):
@@ -82,11 +83,11 @@ def dtw_barycenter_averaging(X, *, barycenter_size=None, init="euclidean", max_i
 
     Parameters
     ----------
-    {params}
+    %(params)s
     tol : float, default=1e-5
         DBA stops when an iteration decreases the loss by less than `tol`
         times the loss.
-    {band}
+    %(band)s
 
     Returns
     -------

@@ -310,7 +310,7 @@ def softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
 
     Parameters
     ----------
-    {params}
+    %(params)s
     tol : float, default=1e-3
         Stopping tolerance of L-BFGS. It stops when an iteration decreases
         the objective by less than `tol` times the excess loss, the
@@ -322,7 +322,7 @@ def softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
         falls below `tol`, the gradient being that of the objective divided
         by the data's variance and summed over the barycenter's points, in
         coordinates standardized by the data's standard deviation.
-    {band}
+    %(band)s
     metric : {"softdtw", "divergence", "sharp_divergence"}, default="softdtw"
         Loss between the barycenter and each series. The divergence is zero
         between equal series and removes most of soft-DTW's entropic bias:
@@ -341,8 +341,8 @@ def softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
         barycenter returns them; at moderate ``gamma`` the objective can dip
         slightly below zero next to them (about -0.005 at ``gamma=0.1`` on
         standardized series), so the barycenter may move a little away.
-    {schedule}
-    {cost}
+    %(schedule)s
+    %(cost)s
 
     Returns
     -------
@@ -435,13 +435,13 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
         Maximum number of L-BFGS iterations.
     tol : float, default=1e-3
         Stopping tolerance of L-BFGS; see :func:`softdtw_barycenter`.
-    {band}
+    %(band)s
     metric : {"softdtw", "divergence", "sharp_divergence"}, default="softdtw"
         Loss minimised by the barycenter and returned by :meth:`transform`:
         soft-DTW, the soft-DTW divergence or the sharp soft-DTW divergence;
         see :func:`softdtw_barycenter`.
-    {schedule}
-    {cost}
+    %(schedule)s
+    %(cost)s
 
     Attributes
     ----------

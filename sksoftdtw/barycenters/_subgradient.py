@@ -87,13 +87,13 @@ def dtw_barycenter_subgradient(X, *, barycenter_size=None, init="euclidean", max
 
     Parameters
     ----------
-    {params}
+    %(params)s
     learning_rate : float, default=1.0
         The relative step :math:`\eta`. The factor :math:`\mathrm{len}(z)/2`
         is the inverse of the loss's typical curvature at a barycenter point,
         so ``learning_rate=1`` starts with steps of the size of DBA's and the
         same value suits series of any length.
-    {band}
+    %(band)s
 
     Returns
     -------
@@ -203,14 +203,14 @@ def dtw_barycenter_stochastic_subgradient(X, *, barycenter_size=None, init="eucl
 
     Parameters
     ----------
-    {params}
+    %(params)s
         Here an iteration is an epoch: one pass over all the series.
     initial_step, final_step : float, default=0.05 and 0.005
         The step :math:`\eta` at the first update and from the second epoch
         on. It multiplies a subgradient of the DTW itself (not divided by the
         length), so a barycenter point aligned with one point of
         :math:`y_j` moves the fraction :math:`2 \eta n w_j` of the way to it.
-    {band}
+    %(band)s
 
     Returns
     -------

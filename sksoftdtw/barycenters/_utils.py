@@ -11,8 +11,13 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ..divergences import _sharp_batch, cdist_sharp_soft_dtw_divergence
-from ..metrics import cdist_soft_dtw, cdist_soft_dtw_divergence, soft_dtw_batch
+from .._engine.second_order import sharp_batch
+from ..metrics import (
+    cdist_sharp_soft_dtw_divergence,
+    cdist_soft_dtw,
+    cdist_soft_dtw_divergence,
+    soft_dtw_batch,
+)
 from ..utils import FlatDataset, check_dataset, check_time_series
 from ..utils._docstrings import fill_doc
 from ..utils._validation import (
@@ -55,11 +60,11 @@ _PARAMS_DOC = """X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of
         The series to average: ``(n_ts, sz)`` is ``n_ts`` univariate series;
         series of different lengths are given as a list of arrays or as an
         array padded with trailing NaN.
-    {extra}weights : array-like of shape (n_ts,), default=None
+    %(extra)sweights : array-like of shape (n_ts,), default=None
         Non-negative weights of the series, normalised to sum to one; ``None``
         gives every series the same weight. A zero weight removes a series
         and an integer weight ``k`` is the same as ``k`` copies of it.
-    init : {{inits}} or array-like, default="euclidean"
+    init : {%(inits)s} or array-like, default="euclidean"
         Starting point; an array has shape ``(barycenter_size, d)`` or
         ``(barycenter_size,)``.
 
@@ -71,13 +76,13 @@ _PARAMS_DOC = """X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of
           ``random_state``.
         - ``"medoid"``: the series, resampled to ``barycenter_size`` points,
           with the smallest value of the loss minimised here: the best
-          barycenter among the data.{dba_init}
+          barycenter among the data.%(dba_init)s
         - an array: used as given; it fixes ``barycenter_size``.
     barycenter_size : int, default=None
         Length of the barycenter. ``None`` means the length of the series,
         or the median length (rounded) when they differ, or the length of
         `init` when it is an array.
-    max_iter : int, default={max_iter}
+    max_iter : int, default=%(max_iter)s
         Maximum number of iterations."""
 
 _DBA_INIT_DOC = """
@@ -186,8 +191,8 @@ def pair_values(X, Y, gamma, metric, band, n_jobs, grad=False):
         return soft_dtw_batch(X, Y, gamma, **band, n_jobs=n_jobs,
                               **({"return_grad": "x"} if grad else {}))
     if not grad:
-        return _sharp_batch(X, Y, gamma, band, n_jobs)
-    values, grads = _sharp_batch(X, Y, gamma, band, n_jobs, grad=True)
+        return sharp_batch(X, Y, gamma, band, n_jobs)
+    values, grads = sharp_batch(X, Y, gamma, band, n_jobs, grad=True)
     return values, grads.reshape((len(X),) + X[0].shape)
 
 
@@ -261,7 +266,7 @@ def _warn_not_converged(name, max_iter):
 
 
 def _fill_doc(func, max_iter, *, soft=False, **fragments):
-    """Write the shared parameters (``{params}``, ``{band}``) into the docstring
+    """Write the shared parameters (``%(params)s``, ``%(band)s``) into the docstring
     of a barycenter function; `soft` adds those of the soft-DTW barycenter."""
     func.__doc__ = fill_doc(
         func.__doc__,

@@ -152,11 +152,11 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=10, n_jobs=None, progre
 
     Parameters
     ----------
-    {data_parameters}
+    %(data_parameters)s
     seeds : int or sequence of int, default=10
-        Repetitions per dataset. {seeds_values} Seed ``s``
+        Repetitions per dataset. %(seeds_values)s Seed ``s``
         draws the class and the series, and the random initialization.
-    {run_parameters}
+    %(run_parameters)s
     max_iter : int, default=100
         Iteration budget of every method.
     methods : sequence of str, default=METHODS
@@ -179,7 +179,7 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=10, n_jobs=None, progre
     sksoftdtw.barycenters.dtw_barycenter_subgradient,
     sksoftdtw.barycenters.dtw_barycenter_stochastic_subgradient : The methods.
 
-    {bundled_example}
+    %(bundled_example)s
     >>> from sksoftdtw.experiments.barycenter import run
     >>> rows = run(bundled, datasets=["ItalyPowerDemand"], gammas=[0.1], seeds=1,
     ...            max_iter=5, progress=False)
@@ -209,9 +209,9 @@ def summarize(rows):
     per initialization and gamma, a dataset counts as a win when soft-DTW's
     mean loss is lower than the competitor's.
 
-    {rows_parameter}
+    %(rows_parameter)s
 
-    {win_returns}
+    %(win_returns)s
 
     The continuation (``"softdtw-auto"``) and the DBA start
     (``"softdtw-dba"``) are compared in the same way with the competitors
@@ -259,7 +259,7 @@ def summarize(rows):
 def format_table(summary):
     """The summary as a text table: rows gamma, columns competitor x initialization.
 
-    {table_parameters}
+    %(table_parameters)s
 
     Examples
     --------

@@ -162,11 +162,11 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=1, n_jobs=None, progres
 
     Parameters
     ----------
-    {data_parameters}
+    %(data_parameters)s
     seeds : int or sequence of int, default=1
-        Repetitions per dataset. {seeds_values} Seed ``s``
+        Repetitions per dataset. %(seeds_values)s Seed ``s``
         draws the subsample and the initializations.
-    {run_parameters}
+    %(run_parameters)s
     max_train : int, default=100
         Training splits larger than ``max(max_train, 2 k)`` are subsampled
         (stratified) to that size; 0 keeps the whole splits.
@@ -198,7 +198,7 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=1, n_jobs=None, progres
     sksoftdtw.clustering.dtw_kmeans : The k-means of all the methods.
     summarize : The paper's table from these rows.
 
-    {bundled_example}
+    %(bundled_example)s
     >>> from sksoftdtw.experiments import kmeans
     >>> rows = kmeans.run(bundled, datasets=["ItalyPowerDemand"], gammas=[0.1],
     ...                   max_train=6, max_iter=2, max_iter_barycenter=3, progress=False)
@@ -227,9 +227,9 @@ def summarize(rows):
     (``"softdtw-auto"``) is compared in the same way with the competitors and
     with ``"softdtw"`` at the same gamma.
 
-    {rows_parameter}
+    %(rows_parameter)s
 
-    {win_returns}
+    %(win_returns)s
 
     Examples
     --------
@@ -252,7 +252,7 @@ def summarize(rows):
 def format_table(summary):
     """The summary as a text table: rows gamma, columns competitor x initialization.
 
-    {table_parameters}
+    %(table_parameters)s
 
     Examples
     --------

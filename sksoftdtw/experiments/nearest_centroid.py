@@ -101,12 +101,12 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=1, n_jobs=None, progres
 
     Parameters
     ----------
-    {data_parameters}
+    %(data_parameters)s
         The grid of the selection of gamma on the training split.
     seeds : int or sequence of int, default=1
-        Repetitions per dataset. {seeds_values} Seed ``s``
+        Repetitions per dataset. %(seeds_values)s Seed ``s``
         draws the subsample and the holdout split.
-    {run_parameters}
+    %(run_parameters)s
     max_train : int, default=100
         Training splits larger than this are subsampled (stratified) to that
         size; 0 keeps the whole splits.
@@ -133,7 +133,7 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=1, n_jobs=None, progres
     sksoftdtw.neighbors.NearestCentroidTimeSeriesClassifier : The classifier.
     summarize : Wins, ties and losses from these rows.
 
-    {bundled_example}
+    %(bundled_example)s
     >>> from sksoftdtw.experiments import nearest_centroid
     >>> rows = nearest_centroid.run(bundled, datasets=["ItalyPowerDemand"], gammas=[1.0, 0.1],
     ...                             max_train=12, max_iter=3, progress=False)
@@ -160,7 +160,7 @@ def summarize(rows):
     then each discrepancy is compared with each of ``REFERENCES`` on the
     datasets that have both.
 
-    {rows_parameter}
+    %(rows_parameter)s
 
     Returns
     -------

@@ -146,11 +146,11 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=1, n_jobs=None, progres
 
     Parameters
     ----------
-    {data_parameters}
+    %(data_parameters)s
     seeds : int or sequence of int, default=1
-        Repetitions per dataset. {seeds_values} Seed ``s``
+        Repetitions per dataset. %(seeds_values)s Seed ``s``
         draws the subsamples and the initial weights.
-    {run_parameters}
+    %(run_parameters)s
     max_iter : int, default=300
         L-BFGS iterations of every fit (and of the warm-started soft-DTW fit
         after the Euclidean one).
@@ -181,7 +181,7 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=1, n_jobs=None, progres
     sksoftdtw.neural_network.MLPRegressor : The network.
     summarize : The paper's table from these rows.
 
-    {bundled_example}
+    %(bundled_example)s
     >>> from sksoftdtw.experiments import prediction
     >>> rows = prediction.run(bundled, datasets=["ItalyPowerDemand"], gammas=[1.0, 0.1],
     ...                       max_iter=3, hidden=4, max_test=10, progress=False)
@@ -215,7 +215,7 @@ def summarize(rows):
     over datasets. Datasets without a result for every model are left out
     (an interrupted run).
 
-    {rows_parameter}
+    %(rows_parameter)s
 
     Returns
     -------
@@ -278,7 +278,7 @@ def summarize(rows):
 def format_table(summary):
     """The summary as a text table: rows training loss, columns evaluation x initialization.
 
-    {table_parameters}
+    %(table_parameters)s
 
     Examples
     --------

@@ -13,9 +13,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from .._kernels import neighbors as _neighbors_fast
-from .._plan import check_band_fits
-from ..metrics import _check_band, cdist_dtw, cdist_soft_dtw, cdist_soft_dtw_divergence
+from .._engine.kernels import neighbors as _neighbors_fast
+from .._engine.planner import as_band
+from .._engine.planner import check_band_fits
+from ..metrics import cdist_dtw, cdist_soft_dtw, cdist_soft_dtw_divergence
 from ..utils import check_band, check_dataset, check_n_jobs
 from ..utils._validation import COSTS, set_features_in
 
@@ -195,7 +196,7 @@ class _KNeighborsTimeSeriesBase(BaseEstimator):
         k = int(k)
         band_kw = check_band(self.sakoe_chiba_radius, self.itakura_max_slope)
         if self.metric == "dtw" and self.cost == "sqeuclidean":
-            band = _check_band(self.sakoe_chiba_radius, self.itakura_max_slope)
+            band = as_band(self.sakoe_chiba_radius, self.itakura_max_slope)
             dist, ind = _kneighbors_dtw(query, train, k, band, check_n_jobs(self.n_jobs), skip)
         else:
             cdist = {"dtw": lambda A, B, gamma, **kw: cdist_dtw(A, B, **kw),

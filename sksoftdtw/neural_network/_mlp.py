@@ -34,7 +34,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..barycenters._utils import pair_values
-from ..divergences import _pairs_batch
+from .._engine.second_order import pairs_batch
 from ..utils import check_dataset, check_n_jobs
 from ..utils._threads import single_threaded_blas
 from ..utils._validation import check_cost_range
@@ -519,7 +519,7 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
                 "itakura_max_slope": self.itakura_max_slope}
         if self.loss == "dilate":
             a = self.dilate_alpha
-            shape, temporal, grad = _pairs_batch(P3, Y3, self.gamma, band, "omega",
+            shape, temporal, grad = pairs_batch(P3, Y3, self.gamma, band, "omega",
                                                  self.n_jobs, grad=True, a=a, b=1.0 - a)
             values = a * shape + (1.0 - a) * temporal
         elif self.loss == "softdtw":

@@ -1,10 +1,19 @@
 """DILATE as a PyTorch loss, on the second-order kernels."""
 import torch
 
-from ..divergences import _DILATE_OMEGA, _DILATE_REFERENCE, _check_alpha
+from ..metrics._dilate import DILATE_OMEGA as _DILATE_OMEGA
+from ..metrics._dilate import DILATE_REFERENCE as _DILATE_REFERENCE
+from ..metrics._dilate import check_alpha as _check_alpha
 from ..utils._docstrings import fill_doc
-from ._loss import _DIST_FUNC, _N_JOBS, _PARAMS, _check_inputs, _check_params, \
-    _check_reduction, _reduce
+from ._loss import (
+    _DIST_FUNC,
+    _N_JOBS,
+    _PARAMS,
+    _check_inputs,
+    _check_params,
+    _check_reduction,
+    _reduce,
+)
 from ._second_order import second_order_values
 
 __all__ = ["DILATELoss"]
@@ -26,20 +35,20 @@ class DILATELoss(torch.nn.Module):
     :math:`H \Omega` the Hessian-vector product of soft-DTW, in
     :math:`O(nm)` time and without forming :math:`E` or :math:`\Omega`.
 
-    {omega}
+    %(omega)s
 
     Parameters
     ----------
     alpha : float, default=0.5
         Weight of the shape term, in ``[0, 1]``.
-    {params}
+    %(params)s
     reduction : {"mean", "sum", "none"}, default="mean"
         Mean or sum over the pairs of the batch, or one value per pair.
     return_components : bool, default=False
         Also return the shape and temporal terms, reduced alike. They are
         detached, for monitoring: the gradient flows through the loss.
-    {dist_func}
-    {n_jobs}
+    %(dist_func)s
+    %(n_jobs)s
 
     See Also
     --------
@@ -51,7 +60,7 @@ class DILATELoss(torch.nn.Module):
     The second-order kernels compute in float64 on the CPU; the results are
     converted to the dtype of the inputs. The loss is once differentiable.
 
-    {dilate_reference}
+    %(dilate_reference)s
 
     Examples
     --------

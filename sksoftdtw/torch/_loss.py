@@ -26,8 +26,12 @@ import threading
 import numpy as np
 import torch
 
-from .._plan import MATMUL_MAX_CELLS, MATMUL_MIN_DIM
-from ..metrics import _batch_cost, _check_band, _max_cost, _pairs_value, _value_grad
+from .._engine.cost import batch_cost as _batch_cost
+from .._engine.pairs import max_cost as _max_cost
+from .._engine.pairs import pairs_value as _pairs_value
+from .._engine.pairs import value_grad as _value_grad
+from .._engine.planner import MATMUL_MAX_CELLS, MATMUL_MIN_DIM
+from .._engine.planner import as_band as _check_band
 from ..utils._docstrings import fill_doc
 from ..utils._validation import FlatDataset, check_gamma, check_n_jobs
 
@@ -483,11 +487,11 @@ def soft_dtw(x, y, gamma=1.0, *, normalize=False, sakoe_chiba_radius=None,
         ``(B, N)`` is ``D = 1``.
     y : Tensor of shape (B, M, D) or (B, M)
         Second series of each pair.
-    {params}
-    {normalize}
-    {dist_func}
-    {lengths}
-    {n_jobs}
+    %(params)s
+    %(normalize)s
+    %(dist_func)s
+    %(lengths)s
+    %(n_jobs)s
 
     Returns
     -------
@@ -503,7 +507,7 @@ def soft_dtw(x, y, gamma=1.0, *, normalize=False, sakoe_chiba_radius=None,
 
     References
     ----------
-    {references}
+    %(references)s
 
     Examples
     --------
@@ -545,10 +549,10 @@ def soft_dtw_alignment(x, y, gamma=1.0, *, sakoe_chiba_radius=None, itakura_max_
     ----------
     x : Tensor of shape (B, N, D) or (B, N)
     y : Tensor of shape (B, M, D) or (B, M)
-    {params}
-    {dist_func}
-    {lengths}
-    {n_jobs}
+    %(params)s
+    %(dist_func)s
+    %(lengths)s
+    %(n_jobs)s
 
     Returns
     -------
@@ -595,12 +599,12 @@ class SoftDTWLoss(torch.nn.Module):
 
     Parameters
     ----------
-    {params}
-    {normalize}
-    {dist_func}
+    %(params)s
+    %(normalize)s
+    %(dist_func)s
     reduction : {"mean", "sum", "none"}, default="mean"
         Mean or sum over the pairs of the batch, or one value per pair.
-    {n_jobs}
+    %(n_jobs)s
 
     See Also
     --------
@@ -621,14 +625,14 @@ class SoftDTWLoss(torch.nn.Module):
 
     Without ``dist_func``, series of low dimension run through fused kernels
     that compute each squared distance inside the recursion; from dimension
-    ``sksoftdtw._plan.MATMUL_MIN_DIM`` on, the cost matrices and the
+    ``sksoftdtw._engine.planner.MATMUL_MIN_DIM`` on, the cost matrices and the
     gradients are batched matrix products (BLAS) around the recursion on the
     cost matrices, each pair centred first so that the expanded form
     :math:`|x|^2 + |y|^2 - 2 x \cdot y` keeps its precision.
 
     References
     ----------
-    {references}
+    %(references)s
 
     Examples
     --------

@@ -23,13 +23,14 @@ to the inputs' dtype.
 import torch
 from torch.autograd.function import once_differentiable
 
-from ..divergences import _batch_cost, _series
+from .._engine.second_order import series as _series
+from .._engine.second_order import series_batch_cost as _batch_cost
 from ._loss import (
     _cost_matrix,
     _flat,
     _matmul_grad,
-    _pair_lengths,
     _padded,
+    _pair_lengths,
     _scaled,
     _sqeuclidean,
     _valid_mask,

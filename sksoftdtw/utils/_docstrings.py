@@ -41,8 +41,6 @@ def fill_doc(doc, **fragments):
         return None
     for name, text in fragments.items():
         doc = doc.replace(f"%({name})s", text)
-        # Markers of the former ``{name}`` syntax, in the modules not yet converted.
-        doc = doc.replace("{" + name + "}", text)
     return doc
 
 

@@ -482,7 +482,6 @@ def check_pairs(X, Y):
     return Xd, Yd
 
 
-_as_float_array = as_float_array  # the former name, still imported by sksoftdtw.metrics
 
 
 def is_ragged(X):

@@ -1,8 +1,8 @@
 """The plan: which kernel computes a request, in which domain, with what memory.
 
 Every choice of kernel and every tuning constant of the kernels is here, in
-one pure function, `plan`; :mod:`sksoftdtw.metrics` dispatches only on its
-result. A plan has three parts:
+one pure function, `plan`; the compute layer (:mod:`sksoftdtw._engine`)
+dispatches only on its result. A plan has three parts:
 
 - the **order** of the cells: ``"rows"`` (one pair at a time, row by row; any
   band, any domain), ``"lanes"`` (16 pairs of equal lengths at once, one per
@@ -47,7 +47,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._kernels import fast
+from ..utils._validation import check_radius, check_slope
+from .kernels import fast
 
 # Largest exponent of alpha = exp(-r / gamma) in base 2 that the exp-domain
 # kernels accept; beyond it their exponents, integer-valued doubles, would no
@@ -209,6 +210,13 @@ class Band(NamedTuple):
 
 
 NO_BAND = Band()
+
+
+def as_band(sakoe_chiba_radius, itakura_max_slope):
+    """The `Band` of the public parameters, validated."""
+    if sakoe_chiba_radius is None and itakura_max_slope is None:
+        return NO_BAND
+    return Band(check_radius(sakoe_chiba_radius), check_slope(itakura_max_slope))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -12,7 +12,7 @@ build must not silently measure another one.
 import importlib
 import os
 
-from ._openmp_helpers import cpu_has
+from .._openmp_helpers import cpu_has
 
 _BUILDS = (
     ("avx512", ("avx512f", "avx512dq", "avx512vl", "avx512bw", "avx2", "fma")),
@@ -23,7 +23,8 @@ _CHOICES = tuple(isa for isa, _ in _BUILDS) + ("baseline",)
 
 def _import(isa, name):
     suffix = "" if isa == "baseline" else f"_{isa}"
-    return importlib.import_module(f".{name}{suffix}", __package__)
+    # the compiled extensions are modules of the package above this one
+    return importlib.import_module(f"..{name}{suffix}", __package__)
 
 
 def _select(forced=None, name="_soft_dtw_fast"):
