@@ -51,7 +51,7 @@ def _openmp_flags(compiler):
 
 
 # The kernels are also compiled for these instruction sets, and the best one
-# the CPU supports is picked at import (sksoftdtw._kernels), so that a wheel
+# the CPU supports is picked at import (sksoftdtw._engine.kernels), so that a wheel
 # built for any x86-64 CPU runs at full speed on a recent one.
 ISA_FLAGS = {
     "avx2": ["-mavx2", "-mfma"],

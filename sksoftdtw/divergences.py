@@ -39,8 +39,6 @@ divergences alike (and half of ours for the mean cost, which has no
 """
 # The names the estimators import from here until they import them from the
 # compute layer (sksoftdtw._engine.second_order.sharp_batch, pairs_batch).
-from ._engine.second_order import pairs_batch as _pairs_batch  # noqa: F401
-from ._engine.second_order import sharp_batch as _sharp_batch  # noqa: F401
 from .metrics import (
     cdist_sharp_soft_dtw_divergence,
     dilate,

@@ -78,8 +78,8 @@ def kernel_calls(monkeypatch):
     """The list of kernel calls made by the barycenter module from now on:
     "soft_dtw_batch", or "paths" for DBA's calls on validated data."""
     calls = []
-    real, real_sharp = utils_module.soft_dtw_batch, utils_module._sharp_batch
-    real_paths_to = dba_module._hard_paths_to
+    real, real_sharp = utils_module.soft_dtw_batch, utils_module.sharp_batch
+    real_paths_to = dba_module.hard_paths_to
 
     def counting(*args, **kwargs):
         calls.append("soft_dtw_batch")
@@ -97,8 +97,8 @@ def kernel_calls(monkeypatch):
             return paths(Z)
         return counted
 
-    fakes = {"soft_dtw_batch": counting, "_sharp_batch": counting_sharp,
-             "_hard_paths_to": counting_paths_to}
+    fakes = {"soft_dtw_batch": counting, "sharp_batch": counting_sharp,
+             "hard_paths_to": counting_paths_to}
     # Each name is replaced in every module of the barycenters that calls it.
     for module in (utils_module, soft_module, dba_module, subgradient_module):
         for name, fake in fakes.items():

@@ -37,10 +37,6 @@ DTW, and, from :mod:`sksoftdtw.divergences`, the sharp soft-DTW, the
 mean-cost divergence, DILATE and the second-order functions.
 """
 
-# The names the estimators import from here until they import them from the
-# compute layer (sksoftdtw._engine.planner.as_band, pairs.hard_paths_to).
-from .._engine.pairs import hard_paths_to as _hard_paths_to  # noqa: F401
-from .._engine.planner import as_band as _check_band  # noqa: F401
 from ._dilate import dilate, dilate_value_and_grad
 from ._divergences import (
     mean_cost_divergence,
