@@ -38,7 +38,7 @@ import numpy as np
 
 from ._kernels import fast as _fast
 from ._kernels import second_order as _kernel
-from ._plan import plan
+from ._plan import fused_divergence, plan
 from .metrics import (
     _SEE_BAND,
     _as_dataset,
@@ -237,8 +237,15 @@ def soft_dtw_divergence_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=No
     """
     x_arr, X, Y = _divergence_pairs(x, y)
     band = _check_band(sakoe_chiba_radius, itakura_max_slope)
-    values, gX, gY = _value_grad(X, Y, check_gamma(gamma), band,
-                                 None, True, True)
+    gamma = check_gamma(gamma)
+    n, m = X.lengths[0], Y.lengths[0]
+    if fused_divergence(n, m, gamma, band, _max_cost(X, Y, gamma)):
+        grad = np.empty_like(x_arr)
+        value = _fast.divergence_value_grad(
+            x_arr, Y.series(0), gamma, _wavefront_work(_fast.divergence_work_size(n, m, X.d)),
+            grad)
+        return value, _shaped(grad, x_arr, x)
+    values, gX, gY = _value_grad(X, Y, gamma, band, None, True, True)
     value, grad = _debias(values, gX, gY, X, Y)
     return value, _shaped(grad, x_arr, x)
 
@@ -447,8 +454,16 @@ def sharp_soft_dtw_divergence_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_rad
     """
     x_arr, X, Y = _divergence_pairs(x, y)
     band = _check_band(sakoe_chiba_radius, itakura_max_slope)
-    _, dvalues, gX, gY = _series(X, Y, check_gamma(gamma), band,
-                                 "cost", second=True, want_x=True, want_y=True)
+    gamma = check_gamma(gamma)
+    n, m = X.lengths[0], Y.lengths[0]
+    if fused_divergence(n, m, gamma, band, _max_cost(X, Y, gamma), second=True):
+        grad = np.empty_like(x_arr)
+        value = _kernel.sharp_divergence(
+            x_arr, Y.series(0), gamma, _wavefront_work(_kernel.sharp_divergence_size(n, m, True)),
+            grad)
+        return value, _shaped(grad, x_arr, x)
+    _, dvalues, gX, gY = _series(X, Y, gamma, band, "cost", second=True, want_x=True,
+                                 want_y=True)
     value, grad = _debias(dvalues, gX, gY, X, Y)
     return value, _shaped(grad, x_arr, x)
 
