@@ -590,6 +590,14 @@ def _plan_second_order(want, lengths_x, lengths_y, gamma, band, max_cost, per_pa
             f"a Hessian-vector product keeps 6 doubles for each of the n x m cells of a pair, "
             f"and is limited to MAX_FULL_CELLS = {MAX_FULL_CELLS} cells a pair: got "
             f"{int(cells.max())} cells; use shorter series or a coarser sampling")
+    memory = "full" if want == "hessian" else "two rows"
+    if len(cells) == 1 and not per_pair and forced_order is None:
+        # (Python numbers: a call on one pair stays cheap)
+        n, m = int(lengths_x[0]), int(lengths_y[0])
+        domain = _domain(gamma, bool(exp_domain_exact(float(max_cost), n + m, gamma)), "rows",
+                         forced_domain)
+        wave = band.none and domain == "exp" and min(n, m) >= WAVEFRONT_MIN_LENGTH
+        return Plan("antidiagonals" if wave else "rows", domain, memory)
     exact = exp_domain_exact(max_cost, lengths_x + lengths_y, gamma)
     if forced_domain is not None or gamma == 0 or not per_pair:
         domain = _domain(gamma, bool(np.all(exact)), forced_order or "rows", forced_domain)
@@ -604,7 +612,6 @@ def _plan_second_order(want, lengths_x, lengths_y, gamma, band, max_cost, per_pa
         wave = wavefront_ok & (np.minimum(lengths_x, lengths_y) >= WAVEFRONT_MIN_LENGTH)
     else:
         wave = np.full(len(cells), forced_order == "antidiagonals")
-    memory = "full" if want == "hessian" else "two rows"
     if not per_pair:  # a batch of series runs one way
         return Plan("antidiagonals" if wave.all() else "rows", str(domain[0]), memory)
     return Plan(np.where(wave, "antidiagonals", "rows"), domain, memory)
