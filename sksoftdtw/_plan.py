@@ -649,6 +649,17 @@ def light_pair_limits():
     return SMALL_PAIR_MAX_CELLS, PAIR_WAVEFRONT_MIN_LENGTH, LIGHT_GRADIENT_MAX_CELLS
 
 
+def light_hessian_limits():
+    """The limits of the light path of one pair's Hessian-vector product
+    (``_second_order.light_hessian_product``), as the plan would decide: the
+    largest exponent of the exp domain, the shortest length by
+    anti-diagonals and the largest number of cells. None when a strategy is
+    forced."""
+    if os.environ.get("SKSOFTDTW_STRATEGY"):
+        return None
+    return MAX_EXPONENT, WAVEFRONT_MIN_LENGTH, MAX_FULL_CELLS
+
+
 def _record(p):
     _LAST.plan = p
     return p

@@ -32,7 +32,9 @@ calls.
 """
 import numpy as np
 
+cimport numpy as cnp
 from cython.parallel cimport parallel, prange, threadid
+from libc.float cimport DBL_MAX
 from libc.math cimport INFINITY, log
 from libc.stdlib cimport calloc, free
 from libc.string cimport memcmp, memset
@@ -48,12 +50,15 @@ cdef extern from "_expdomain.h" nogil:
     # below 2e-308 in absolute value) and restore the caller's mode afterwards.
     unsigned int sdtw_flush_subnormals()
     void sdtw_restore_fp_mode(unsigned int mode)
+    double sdtw_block_abs_max(const double* D, Py_ssize_t ld, Py_ssize_t n, Py_ssize_t m)
 
 from ._band cimport _band, _pair_rows
 from ._rows cimport _softmin3_w, _sqeuclidean_jvp_row, _sqeuclidean_row
 from ._rows cimport _wavefront_step as _alpha_step
 
 cdef double LN2 = 0.6931471805599453
+
+cnp.import_array()
 
 # The direction Z of the derivatives.
 cdef enum:
@@ -882,3 +887,93 @@ def sharp_divergence(const double[:, ::1] x, const double[:, ::1] y, double gamm
         G = np.asarray(g)
         np.asarray(grad)[...] = (G[:d] - (G[d:2 * d] + G[2 * d:, ::-1])).T
     return s_xy - 0.5 * (s_xx + s_yy)
+
+
+def light_hessian_product(object x, object y, object v, object gamma, double max_exponent,
+                          Py_ssize_t min_length, Py_ssize_t max_cells, object workspace):
+    """The Hessian-vector product of soft-DTW with respect to ``x`` in the
+    direction ``v`` (`wavefront_series`, ``"jvp"``, ``a = 0``, ``b = 1``), as
+    an array of the shape of ``x``, with the checks done here at the cost of
+    a few comparisons and one pass over the data: the path of one call on one
+    pair.
+
+    By anti-diagonals in the exp domain: None for whatever is not three
+    C-contiguous float64 ndarrays of one or two dimensions (the same for all,
+    ``v`` of the shape of ``x``), lengths below ``min_length`` or more than
+    ``max_cells`` cells, a shape that suggests channels first, a ``gamma``
+    that is not a positive float or whose value could overflow, NaN or
+    infinite values, squared distances that could overflow, and exponents
+    that would not be exact (``max_exponent``, as
+    ``sksoftdtw._plan.exp_domain_exact`` decides): the caller then takes its
+    validating path, which computes or explains. ``workspace`` is called with
+    a number of doubles and returns a float64 array of at least that many.
+    """
+    cdef cnp.ndarray a, b, c
+    cdef Py_ssize_t i, k, n, m, d, ndim, size
+    cdef double g, amplitude, max_cost, value, dvalue
+    cdef double[::1] work
+    cdef double* xt
+    cdef double* yrt
+    cdef double* vt
+    cdef double* gxt
+    cdef const double* xp
+    cdef const double* yp
+    cdef const double* vp
+    cdef double* out_p
+    cdef Options o
+    cdef unsigned int fp_mode
+    if type(x) is not cnp.ndarray or type(y) is not cnp.ndarray or type(v) is not cnp.ndarray \
+            or type(gamma) is not float:
+        return None
+    a = <cnp.ndarray> x
+    b = <cnp.ndarray> y
+    c = <cnp.ndarray> v
+    g = gamma
+    ndim = cnp.PyArray_NDIM(a)
+    if cnp.PyArray_TYPE(a) != cnp.NPY_DOUBLE or cnp.PyArray_TYPE(b) != cnp.NPY_DOUBLE \
+            or cnp.PyArray_TYPE(c) != cnp.NPY_DOUBLE or ndim < 1 or ndim > 2 \
+            or cnp.PyArray_NDIM(b) != ndim or cnp.PyArray_NDIM(c) != ndim \
+            or not (cnp.PyArray_IS_C_CONTIGUOUS(a) and cnp.PyArray_IS_C_CONTIGUOUS(b)
+                    and cnp.PyArray_IS_C_CONTIGUOUS(c)):
+        return None
+    n = cnp.PyArray_DIM(a, 0)
+    m = cnp.PyArray_DIM(b, 0)
+    d = cnp.PyArray_DIM(a, 1) if ndim == 2 else 1
+    if (ndim == 2 and (cnp.PyArray_DIM(b, 1) != d or cnp.PyArray_DIM(c, 1) != d or d > n
+                       or d == 0)) or cnp.PyArray_DIM(c, 0) != n \
+            or min(n, m) < min_length or n * m > max_cells \
+            or not (g > 0.0 and g * 1.1 * (n + m) <= DBL_MAX / 2):
+        return None
+    xp = <const double*> cnp.PyArray_DATA(a)
+    yp = <const double*> cnp.PyArray_DATA(b)
+    vp = <const double*> cnp.PyArray_DATA(c)
+    amplitude = sdtw_block_abs_max(xp, d, n, d) + sdtw_block_abs_max(yp, d, m, d)
+    max_cost = amplitude * amplitude * d
+    if not (max_cost < DBL_MAX and sdtw_block_abs_max(vp, d, n, d) < DBL_MAX
+            and (n + m) * max_cost < max_exponent * g * LN2):  # (false for NaN)
+        return None
+    size = wavefront_size(n, m, True)
+    work = workspace(size + d * (3 * n + m))
+    xt = &work[size]
+    yrt = xt + d * n
+    vt = yrt + d * m
+    gxt = vt + d * n
+    out = np.empty_like(a)
+    out_p = <double*> cnp.PyArray_DATA(<cnp.ndarray> out)
+    o = _options(g, -1, 0.0, DIR_JVP, False, True, 0.0, 1.0)
+    with nogil:
+        for k in range(d):
+            for i in range(n):
+                xt[k * n + i] = xp[i * d + k]
+                vt[k * n + i] = vp[i * d + k]
+                gxt[k * n + i] = 0.0
+            for i in range(m):
+                yrt[k * m + i] = yp[(m - 1 - i) * d + k]
+        fp_mode = sdtw_flush_subnormals()
+        _wavefront_pair(xt, yrt, vt, d, NULL, NULL, 0, n, m, &o, &work[0], &value, &dvalue,
+                        NULL, NULL, gxt, NULL)
+        sdtw_restore_fp_mode(fp_mode)
+        for k in range(d):
+            for i in range(n):
+                out_p[i * d + k] = gxt[k * n + i]
+    return out

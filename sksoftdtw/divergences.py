@@ -38,7 +38,7 @@ import numpy as np
 
 from ._kernels import fast as _fast
 from ._kernels import second_order as _kernel
-from ._plan import fused_divergence, plan
+from ._plan import fused_divergence, light_hessian_limits, plan
 from .metrics import (
     _SEE_BAND,
     _as_dataset,
@@ -666,6 +666,12 @@ def soft_dtw_hessian_product(x, y, gamma, v, *, sakoe_chiba_radius=None, itakura
     >>> soft_dtw_hessian_product(x, y, 0.0, np.ones(3))  # 2 along the optimal path
     array([2., 2., 2.])
     """
+    limits = light_hessian_limits() if sakoe_chiba_radius is None \
+        and itakura_max_slope is None else None
+    if limits is not None:
+        hv = _kernel.light_hessian_product(x, y, v, gamma, *limits, _wavefront_work)
+        if hv is not None:
+            return hv
     x_arr, X, Y = _one_pair(x, y)
     v_arr = check_time_series(v, "v", allow_padding=False)
     if v_arr.shape != x_arr.shape or np.ndim(v) != np.ndim(x):

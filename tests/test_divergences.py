@@ -361,6 +361,49 @@ def test_divergences_whose_self_terms_cannot_run_by_half_take_the_batch():
         np.testing.assert_allclose(whole[1], banded[1], rtol=1e-10, atol=1e-13)
 
 
+@pytest.mark.parametrize("gamma", [0.1, 1.0, 10.0])
+@pytest.mark.parametrize("shapes", [((64,), (70,)), ((80, 2), (66, 2))])
+def test_hessian_product_of_one_long_pair_matches_finite_differences(monkeypatch, gamma, shapes):
+    rng = _rng(len(shapes[0]) + shapes[1][0])
+    x, y, v = rng.normal(size=shapes[0]), rng.normal(size=shapes[1]), rng.normal(size=shapes[0])
+    got = soft_dtw_hessian_product(x, y, gamma, v)  # checked and computed in one call
+    assert got.shape == x.shape
+    h = 1e-5
+    expected = (soft_dtw_value_and_grad(x + h * v, y, gamma)[1]
+                - soft_dtw_value_and_grad(x - h * v, y, gamma)[1]) / (2 * h)
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6 * np.abs(expected).max())
+    # the same pair through the validating path: lists, float32, a band wider than the pair
+    # and a forced strategy
+    scale = 1e-12 * np.abs(got).max()
+    np.testing.assert_allclose(soft_dtw_hessian_product(x.tolist(), y, gamma, v), got, rtol=1e-12,
+                               atol=scale)
+    np.testing.assert_allclose(soft_dtw_hessian_product(x, y, gamma, v, sakoe_chiba_radius=200),
+                               got, rtol=1e-12, atol=scale)
+    x32 = x.astype(np.float32)
+    np.testing.assert_allclose(soft_dtw_hessian_product(x32, y, gamma, v),
+                               soft_dtw_hessian_product(x32.astype(np.float64), y, gamma, v),
+                               rtol=1e-12, atol=scale)
+    monkeypatch.setenv("SKSOFTDTW_STRATEGY", "antidiagonals")
+    np.testing.assert_allclose(soft_dtw_hessian_product(x, y, gamma, v), got, rtol=1e-12,
+                               atol=scale)
+
+
+def test_hessian_product_of_one_long_pair_explains_bad_input():
+    x, y, v = np.zeros((70, 1)), np.ones((80, 1)), np.ones((70, 1))
+    for bad, match in ((np.full((70, 1), np.inf), "v"), (np.ones((69, 1)), "v must have")):
+        with pytest.raises(ValueError, match=match):
+            soft_dtw_hessian_product(x, y, 1.0, bad)
+    x_nan = x.copy()
+    x_nan[3] = np.nan
+    with pytest.raises(ValueError, match="x"):
+        soft_dtw_hessian_product(x_nan, y, 1.0, v)
+    with pytest.raises(ValueError, match="gamma"):
+        soft_dtw_hessian_product(x, y, -1.0, v)
+    # trailing NaN rows of x are padding, as everywhere: its Hessian product is shorter
+    x_pad = np.vstack([np.arange(70.0)[:, None] / 70, np.full((2, 1), np.nan)])
+    assert soft_dtw_hessian_product(x_pad, y, 1.0, v).shape == (70, 1)
+
+
 # --- the authors' reference code ------------------------------------------------
 
 
