@@ -1566,7 +1566,7 @@ cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
     E on anti-diagonal ``k`` needs E on ``k + 1`` and ``k + 2`` only:
     ``E_ij = w_left(i, j+1) E_i,j+1 + w_up(i+1, j) E_i+1,j + w_diag(i+1, j+1)
     E_i+1,j+1``. The gradients w.r.t. ``x`` and the reversed ``y`` are added
-    to ``gx`` and ``gyr`` (zeroed by the caller), all in the layouts of
+    to ``gx`` and ``gyr`` (zeroed by the caller; ``gyr`` NULL: none), all in the layouts of
     `_wavefront_value`. ``buf`` holds ``4 (n + 2)``
     doubles; ``W`` must be readable one anti-diagonal (``n + 2`` doubles)
     beyond both ends: those reads only meet E = 0. When ``E`` is not NULL,
@@ -1831,7 +1831,7 @@ def batch_wavefront_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xof
             memset(gxt, 0, d * (n + m) * sizeof(double))
             _wavefront_layout(&X[xoff[k], 0], &Y[yoff[k], 0], n, m, d, xt, yrt)
             values[k] = _wavefront_value_grad(xt, yrt, n, m, d, cost, gamma, buf, W, gxt,
-                                              gyrt)
+                                              gyrt if want_y else NULL)
             for c in range(d):
                 if want_x:
                     for i in range(n):
@@ -1936,7 +1936,7 @@ def divergence_value_grad(const double[:, ::1] x, const double[:, ::1] y, double
         _wavefront_layout(&x[0, 0], &x[0, 0], n, n, d, xt, xrt)
         _wavefront_layout(&y[0, 0], &y[0, 0], m, m, d, yt, yrt)
         memset(gxt, 0, d * (3 * n + m) * sizeof(double))
-        v_xy = _wavefront_value_grad(xt, yrt, n, m, d, cost, gamma, buf, W, gxt, gyrt)
+        v_xy = _wavefront_value_grad(xt, yrt, n, m, d, cost, gamma, buf, W, gxt, NULL)
         v_xx = _self_value_grad(xt, xrt, n, d, cost, gamma, buf, W, sxt, sxrt)
         v_yy = _self_value_grad(yt, yrt, m, d, cost, gamma, buf, NULL, NULL, NULL)
         for i in range(n):
@@ -2200,7 +2200,7 @@ def light_pair(object x, object y, double gamma, Py_ssize_t radius, double slope
             if want_grad:
                 value = _wavefront_value_grad(xt, xt + d * n, n, m, d, cost, gamma, mem,
                                               xt + 2 * d * (n + m) + w, xt + d * (n + m),
-                                              xt + d * (2 * n + m))
+                                              NULL)
                 for i in range(n):
                     for k in range(d):
                         gx[i * d + k] = xt[d * (n + m) + k * n + i]
