@@ -345,7 +345,7 @@ def test_divergences_by_half_self_terms_are_zero_at_x_equals_y(fn):
 
 
 def test_divergences_whose_self_terms_cannot_run_by_half_take_the_batch():
-    args = dict(n=100, m=90, gamma=1.0, max_cost=4.0)
+    args = {"n": 100, "m": 90, "gamma": 1.0, "max_cost": 4.0}
     assert fused_divergence(**args, band=NO_BAND)
     assert not fused_divergence(**args, band=Band(radius=5))
     assert not fused_divergence(100, 90, 1e-3, NO_BAND, 1e12)  # log domain
