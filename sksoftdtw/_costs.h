@@ -98,13 +98,20 @@ enum { SDTW_SQEUCLIDEAN = 0, SDTW_ABS = 1 };
     }                                                                                      \
                                                                                            \
     /* The Jacobian-vector product of an anti-diagonal (layouts of                        \
-     * sdtw_*_diagonal), E of row i at e[i]: added to gx, subtracted from gyr. */        \
+     * sdtw_*_diagonal), E of row i at e[i]: added to gx, subtracted from gyr (which     \
+     * may be NULL). */                                                                   \
     static inline void sdtw_##NAME##_diagonal_jvp(const double *e, const double *x,        \
                                                   const double *yr, ptrdiff_t n,           \
                                                   ptrdiff_t m, ptrdiff_t d, ptrdiff_t t,   \
                                                   ptrdiff_t lo, ptrdiff_t hi, double *gx,  \
                                                   double *gyr)                             \
     {                                                                                      \
+        if (gyr == NULL) {                                                                 \
+            for (ptrdiff_t k = 0; k < d; k++)                                              \
+                for (ptrdiff_t i = lo; i < hi; i++)                                        \
+                    gx[k * n + i] += SCALE * e[i] * DIR(x[k * n + i] - yr[k * m + t + i]); \
+            return;                                                                        \
+        }                                                                                  \
         for (ptrdiff_t k = 0; k < d; k++)                                                  \
             for (ptrdiff_t i = lo; i < hi; i++) {                                          \
                 double u = x[k * n + i] - yr[k * m + t + i];                               \

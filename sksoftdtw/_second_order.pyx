@@ -32,10 +32,12 @@ calls.
 """
 import numpy as np
 
+cimport numpy as cnp
 from cython.parallel cimport parallel, prange, threadid
+from libc.float cimport DBL_MAX
 from libc.math cimport INFINITY, log
 from libc.stdlib cimport calloc, free
-from libc.string cimport memset
+from libc.string cimport memcmp, memset
 
 cdef extern from "_expdomain.h" nogil:
     double SDTW_ZERO_EXP
@@ -48,12 +50,15 @@ cdef extern from "_expdomain.h" nogil:
     # below 2e-308 in absolute value) and restore the caller's mode afterwards.
     unsigned int sdtw_flush_subnormals()
     void sdtw_restore_fp_mode(unsigned int mode)
+    double sdtw_block_abs_max(const double* D, Py_ssize_t ld, Py_ssize_t n, Py_ssize_t m)
 
 from ._band cimport _band, _pair_rows
 from ._rows cimport _softmin3_w, _sqeuclidean_jvp_row, _sqeuclidean_row
 from ._rows cimport _wavefront_step as _alpha_step
 
 cdef double LN2 = 0.6931471805599453
+
+cnp.import_array()
 
 # The direction Z of the derivatives.
 cdef enum:
@@ -73,6 +78,7 @@ cdef struct Options:
     bint uniform   # the forward pass sees zero costs: the uniform law over alignments
     bint second    # also E and its derivative, backward
     double a, b    # the cost's Jacobian products apply to G = a E + b Edot
+    bint tri       # a series with itself, by anti-diagonals: the cells i >= j only
 
 
 cdef struct Work:
@@ -395,6 +401,7 @@ cdef Options _options(double gamma, Py_ssize_t radius, double slope, int directi
     o.second = second
     o.a = a
     o.b = b
+    o.tri = False
     return o
 
 
@@ -525,9 +532,17 @@ cdef void _wavefront_pair(const double* x, const double* yr, const double* v, Py
     (``x[c n + i]``), ``yr`` being ``y`` reversed so that ``y_{k - i}`` is
     contiguous in ``i``; ``v`` (for ``DIR_JVP``) and the gradients ``gx`` and
     ``gyr`` (added to, when not NULL) have the layouts of ``x`` and ``yr``.
+
+    With ``o.tri``, the pair is a series with itself (``n = m``, ``yr`` its
+    reverse) in the direction of its cost: the cost matrix, the direction,
+    r, rdot, E and Edot are symmetric, and only the cells ``i >= j`` are
+    computed. The cell ``(i, i)`` reads its upper predecessor ``(i - 1, i)``
+    as its mirror, the left one, and its right successor ``(i, i + 1)`` as
+    the lower one; the gradients then add up, over ``x`` and ``yr``, to the
+    gradient with respect to the first series.
     """
     cdef Py_ssize_t k, i, t, lo, hi, cnt, off = 0, w = n + 2, gap
-    cdef Py_ssize_t cnt1 = 0, lo1 = n, lo2 = n, off1 = n * m, off2 = n * m
+    cdef Py_ssize_t cnt1 = 0, lo1 = n, lo2 = n, off1, off2
     cdef double scale = 1.0 / (o.gamma * LN2), inv_gamma = 1.0 / o.gamma
     cdef Py_ssize_t c, tr
     cdef double s, diff, gij
@@ -570,6 +585,12 @@ cdef void _wavefront_pair(const double* x, const double* yr, const double* v, Py
     e1[0] = 0.0
     for k in range(n + m - 1):
         lo = max(0, k - m + 1)
+        if o.tri:
+            lo = max(lo, (k + 1) // 2)
+            if k % 2 == 0 and k > 0:  # row lo - 1 of k - 1 mirrors row lo
+                f1[lo] = f1[lo + 1]
+                e1[lo] = e1[lo + 1]
+                r1[lo] = r1[lo + 1]
         hi = min(n - 1, k)
         cnt = hi + 1 - lo
         f0[lo] = 0.0
@@ -633,8 +654,12 @@ cdef void _wavefront_pair(const double* x, const double* yr, const double* v, Py
     cdef double* b0 = buf + 4 * w
     cdef double* q0 = buf + 5 * w
     memset(buf, 0, 6 * w * sizeof(double))
+    off1 = off
+    off2 = off
     for k in range(n + m - 2, -1, -1):
         lo = max(0, k - m + 1)
+        if o.tri:
+            lo = max(lo, (k + 1) // 2)
         hi = min(n - 1, k)
         b0[lo] = 0.0
         q0[lo] = 0.0
@@ -654,6 +679,10 @@ cdef void _wavefront_pair(const double* x, const double* yr, const double* v, Py
             _wavefront_back_step(Wl + lo, Wu + lo + 1, Wd + lo + 1, Tl + lo, Tu + lo + 1,
                                  Td + lo + 1, b1 + lo + 1, q1 + lo + 1, b2 + lo + 2,
                                  q2 + lo + 2, b0 + lo + 1, q0 + lo + 1, hi + 1 - lo)
+            if o.tri and k % 2 == 0:  # (i, i): its right successor is its lower one
+                b0[lo + 1] = min(1.0, 2.0 * Wu[lo + 1] * b1[lo + 2] + Wd[lo + 1] * b2[lo + 2])
+                q0[lo + 1] = 2.0 * (Wu[lo + 1] * q1[lo + 2] - Tu[lo + 1] * b1[lo + 2]) \
+                    + (Wd[lo + 1] * q2[lo + 2] - Td[lo + 1] * b2[lo + 2])
         if E != NULL:
             for i in range(lo, hi + 1):
                 E[i * ld + k - i] = b0[i + 1]
@@ -801,3 +830,150 @@ def wavefront_series(const double[:, ::1] xt, const double[:, ::1] yrt,  # IN
                         &gyrt[0, 0] if second and gyrt.shape[1] > 0 else NULL)
         sdtw_restore_fp_mode(fp_mode)
     return value, dvalue
+
+
+def sharp_divergence_size(Py_ssize_t n, Py_ssize_t m, bint second):
+    """Doubles of scratch of `sharp_divergence` for series of lengths ``n`` and ``m``."""
+    return max(wavefront_size(n, m, second), wavefront_size(n, n, second),
+               wavefront_size(m, m, False))
+
+
+def sharp_divergence(const double[:, ::1] x, const double[:, ::1] y, double gamma,
+                     double[::1] work,      # SCRATCH
+                     double[:, ::1] grad):  # OUT
+    """The sharp soft-DTW divergence ``s(x, y) - (s(x, x) + s(y, y)) / 2`` by
+    anti-diagonals (exp domain, no band), and when ``grad`` has the shape of
+    ``x`` (not ``(0, d)``), its gradient with respect to ``x`` written there.
+
+    The self terms have symmetric cost matrices: `_wavefront_pair` computes
+    them over half their cells (``o.tri``), and ``s(y, y)`` needs no
+    gradient. The gradient of ``s(x, x)`` with respect to ``x`` is twice
+    that with respect to its first series. ``work`` holds
+    `sharp_divergence_size` doubles, any content. ``x = y`` gives exactly 0
+    and a zero gradient, as the three terms computed alike would (the
+    triangles round otherwise than the whole pair).
+    """
+    cdef Py_ssize_t n = x.shape[0], m = y.shape[0], d = x.shape[1]
+    cdef bint second = grad.shape[0] > 0
+    cdef Options o = _options(gamma, -1, 0.0, DIR_COST, False, second, 1.0, 1.0)
+    cdef double v, s_xy, s_xx, s_yy
+    cdef unsigned int fp_mode
+    if y.shape[1] != d or (second and (grad.shape[0] != n or grad.shape[1] != d)):
+        raise ValueError("x, y and grad must have the same dimension, grad the shape of x")
+    if work.shape[0] < sharp_divergence_size(n, m, second):
+        raise ValueError("work is too small")
+    if n == m and memcmp(&x[0, 0], &y[0, 0], n * d * sizeof(double)) == 0:
+        if second:
+            grad[:, :] = 0.0
+        return 0.0
+    cdef const double[:, ::1] xt = np.ascontiguousarray(np.asarray(x).T)
+    cdef const double[:, ::1] xrt = np.ascontiguousarray(np.asarray(x)[::-1].T)
+    cdef const double[:, ::1] yt = np.ascontiguousarray(np.asarray(y).T)
+    cdef const double[:, ::1] yrt = np.ascontiguousarray(np.asarray(y)[::-1].T)
+    cdef double[:, ::1] g = np.zeros((3 * d, n))  # x of (x, y), x and xr of (x, x)
+    with nogil:
+        fp_mode = sdtw_flush_subnormals()
+        _wavefront_pair(&xt[0, 0], &yrt[0, 0], NULL, d, NULL, NULL, 0, n, m, &o, &work[0],
+                        &v, &s_xy, NULL, NULL, &g[0, 0] if second else NULL, NULL)
+        o.tri = True
+        _wavefront_pair(&xt[0, 0], &xrt[0, 0], NULL, d, NULL, NULL, 0, n, n, &o, &work[0],
+                        &v, &s_xx, NULL, NULL, &g[d, 0] if second else NULL,
+                        &g[2 * d, 0] if second else NULL)
+        o.second = False
+        _wavefront_pair(&yt[0, 0], &yrt[0, 0], NULL, d, NULL, NULL, 0, m, m, &o, &work[0],
+                        &v, &s_yy, NULL, NULL, NULL, NULL)
+        sdtw_restore_fp_mode(fp_mode)
+    if second:
+        G = np.asarray(g)
+        np.asarray(grad)[...] = (G[:d] - (G[d:2 * d] + G[2 * d:, ::-1])).T
+    return s_xy - 0.5 * (s_xx + s_yy)
+
+
+def light_hessian_product(object x, object y, object v, object gamma, double max_exponent,
+                          Py_ssize_t min_length, Py_ssize_t max_cells, object workspace):
+    """The Hessian-vector product of soft-DTW with respect to ``x`` in the
+    direction ``v`` (`wavefront_series`, ``"jvp"``, ``a = 0``, ``b = 1``), as
+    an array of the shape of ``x``, with the checks done here at the cost of
+    a few comparisons and one pass over the data: the path of one call on one
+    pair.
+
+    By anti-diagonals in the exp domain: None for whatever is not three
+    C-contiguous float64 ndarrays of one or two dimensions (the same for all,
+    ``v`` of the shape of ``x``), lengths below ``min_length`` or more than
+    ``max_cells`` cells, a shape that suggests channels first, a ``gamma``
+    that is not a positive float or whose value could overflow, NaN or
+    infinite values, squared distances that could overflow, and exponents
+    that would not be exact (``max_exponent``, as
+    ``sksoftdtw._engine.planner.exp_domain_exact`` decides): the caller then takes its
+    validating path, which computes or explains. ``workspace`` is called with
+    a number of doubles and returns a float64 array of at least that many.
+    """
+    cdef cnp.ndarray a, b, c
+    cdef Py_ssize_t i, k, n, m, d, ndim, size
+    cdef double g, amplitude, max_cost, value, dvalue
+    cdef double[::1] work
+    cdef double* xt
+    cdef double* yrt
+    cdef double* vt
+    cdef double* gxt
+    cdef const double* xp
+    cdef const double* yp
+    cdef const double* vp
+    cdef double* out_p
+    cdef Options o
+    cdef unsigned int fp_mode
+    if type(x) is not cnp.ndarray or type(y) is not cnp.ndarray or type(v) is not cnp.ndarray \
+            or type(gamma) is not float:
+        return None
+    a = <cnp.ndarray> x
+    b = <cnp.ndarray> y
+    c = <cnp.ndarray> v
+    g = gamma
+    ndim = cnp.PyArray_NDIM(a)
+    if cnp.PyArray_TYPE(a) != cnp.NPY_DOUBLE or cnp.PyArray_TYPE(b) != cnp.NPY_DOUBLE \
+            or cnp.PyArray_TYPE(c) != cnp.NPY_DOUBLE or ndim < 1 or ndim > 2 \
+            or cnp.PyArray_NDIM(b) != ndim or cnp.PyArray_NDIM(c) != ndim \
+            or not (cnp.PyArray_IS_C_CONTIGUOUS(a) and cnp.PyArray_IS_C_CONTIGUOUS(b)
+                    and cnp.PyArray_IS_C_CONTIGUOUS(c)):
+        return None
+    n = cnp.PyArray_DIM(a, 0)
+    m = cnp.PyArray_DIM(b, 0)
+    d = cnp.PyArray_DIM(a, 1) if ndim == 2 else 1
+    if (ndim == 2 and (cnp.PyArray_DIM(b, 1) != d or cnp.PyArray_DIM(c, 1) != d or d > n
+                       or d == 0)) or cnp.PyArray_DIM(c, 0) != n \
+            or min(n, m) < min_length or n * m > max_cells \
+            or not (g > 0.0 and g * 1.1 * (n + m) <= DBL_MAX / 2):
+        return None
+    xp = <const double*> cnp.PyArray_DATA(a)
+    yp = <const double*> cnp.PyArray_DATA(b)
+    vp = <const double*> cnp.PyArray_DATA(c)
+    amplitude = sdtw_block_abs_max(xp, d, n, d) + sdtw_block_abs_max(yp, d, m, d)
+    max_cost = amplitude * amplitude * d
+    if not (max_cost < DBL_MAX and sdtw_block_abs_max(vp, d, n, d) < DBL_MAX
+            and (n + m) * max_cost < max_exponent * g * LN2):  # (false for NaN)
+        return None
+    size = wavefront_size(n, m, True)
+    work = workspace(size + d * (3 * n + m))
+    xt = &work[size]
+    yrt = xt + d * n
+    vt = yrt + d * m
+    gxt = vt + d * n
+    out = np.empty_like(a)
+    out_p = <double*> cnp.PyArray_DATA(<cnp.ndarray> out)
+    o = _options(g, -1, 0.0, DIR_JVP, False, True, 0.0, 1.0)
+    with nogil:
+        for k in range(d):
+            for i in range(n):
+                xt[k * n + i] = xp[i * d + k]
+                vt[k * n + i] = vp[i * d + k]
+                gxt[k * n + i] = 0.0
+            for i in range(m):
+                yrt[k * m + i] = yp[(m - 1 - i) * d + k]
+        fp_mode = sdtw_flush_subnormals()
+        _wavefront_pair(xt, yrt, vt, d, NULL, NULL, 0, n, m, &o, &work[0], &value, &dvalue,
+                        NULL, NULL, gxt, NULL)
+        sdtw_restore_fp_mode(fp_mode)
+        for k in range(d):
+            for i in range(n):
+                out_p[i * d + k] = gxt[k * n + i]
+    return out

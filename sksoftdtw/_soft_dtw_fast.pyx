@@ -34,7 +34,7 @@ from cython.parallel cimport parallel, prange, threadid
 from libc.math cimport INFINITY, NAN, exp, fmin, log
 from libc.float cimport DBL_MAX
 from libc.stdlib cimport calloc, free, malloc
-from libc.string cimport memcpy, memset
+from libc.string cimport memcmp, memcpy, memset
 
 cdef extern from "_expdomain.h" nogil:
     double SDTW_ZERO_EXP
@@ -204,7 +204,7 @@ cdef void _exp_forward_row(const double* gf, const double* ge,
 # work, O(sqrt(n) m) memory).
 
 # Pairs with more cells than this keep checkpoints instead of all weights;
-# sksoftdtw._plan, which holds the tuning constants, sets it at import (until
+# sksoftdtw._engine.planner, which holds the tuning constants, sets it at import (until
 # then every pair with gradients keeps checkpoints: slower, never wrong).
 cdef Py_ssize_t MAX_FULL_CELLS = 0
 
@@ -221,7 +221,7 @@ def set_max_full_cells(Py_ssize_t cells):
 
 
 # Long pairs by anti-diagonals recompute their weights in segments of about
-# this many cells; sksoftdtw._plan sets it at import.
+# this many cells; sksoftdtw._engine.planner sets it at import.
 cdef Py_ssize_t SEGMENT_CELLS = 1
 
 
@@ -1480,13 +1480,19 @@ cdef inline double _wavefront_result(const double* buf, Py_ssize_t n,
 cdef void _wavefront_forward(const double* x, const double* yr, Py_ssize_t n,
                              Py_ssize_t m, Py_ssize_t d, int kind, double gamma,
                              double* buf, double* W, const double* D,
-                             Py_ssize_t ld, Py_ssize_t k0, Py_ssize_t k1) noexcept nogil:
+                             Py_ssize_t ld, Py_ssize_t k0, Py_ssize_t k1,
+                             bint tri=False) noexcept nogil:
     """Anti-diagonals ``k0`` to ``k1 - 1`` of `_wavefront_value`.
 
     ``buf`` holds anti-diagonals ``k0 - 2`` and ``k0 - 1`` (mantissas, then
     exponents, ``n + 2`` doubles each) on entry and ``k1 - 2`` and ``k1 - 1``
     on exit: a checkpoint is a copy of its first ``4 (n + 2)`` doubles. ``W``
     receives the weights of anti-diagonal ``k0`` first.
+
+    With ``tri``, the pair is a series with itself (``n = m``, ``yr`` its
+    reverse) and only the cells ``i >= j`` are computed (and weighed): the
+    cost matrix is symmetric, and so is the recursion. The cell ``(i, i)``
+    reads its upper predecessor ``(i - 1, i)`` as its mirror, the left one.
     """
     cdef Py_ssize_t k, i, t, lo, hi, w = n + 2, off = 0
     cdef double scale = 1.0 / (gamma * LN2) if gamma > 0.0 else 0.0
@@ -1502,10 +1508,13 @@ cdef void _wavefront_forward(const double* x, const double* yr, Py_ssize_t n,
     # hard DTW: f holds R itself and an outside cell reads R = +inf
     cdef double outside = 0.0 if gamma > 0.0 else INFINITY
     for k in range(k0, k1):
-        lo = max(0, k - m + 1)
+        lo = _diagonal_lo(k, n, m, tri)
         hi = min(n - 1, k)
         if sdtw_stop(hi + 1 - lo):
             break
+        if tri and k % 2 == 0 and k > 0:  # row lo - 1 of k - 1 mirrors row lo
+            f1[lo] = f1[lo + 1]
+            e1[lo] = e1[lo + 1]
         # cells outside [lo, hi] read as alpha = 0 by the next two diagonals
         f0[lo] = outside
         e0[lo] = SDTW_ZERO_EXP
@@ -1557,7 +1566,7 @@ cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
     E on anti-diagonal ``k`` needs E on ``k + 1`` and ``k + 2`` only:
     ``E_ij = w_left(i, j+1) E_i,j+1 + w_up(i+1, j) E_i+1,j + w_diag(i+1, j+1)
     E_i+1,j+1``. The gradients w.r.t. ``x`` and the reversed ``y`` are added
-    to ``gx`` and ``gyr`` (zeroed by the caller), all in the layouts of
+    to ``gx`` and ``gyr`` (zeroed by the caller; ``gyr`` NULL: none), all in the layouts of
     `_wavefront_value`. ``buf`` holds ``4 (n + 2)``
     doubles; ``W`` must be readable one anti-diagonal (``n + 2`` doubles)
     beyond both ends: those reads only meet E = 0. When ``E`` is not NULL,
@@ -1568,28 +1577,38 @@ cdef void _wavefront_backward(const double* x, const double* yr, Py_ssize_t n,
     _wavefront_backward_part(x, yr, n, m, d, kind, W, buf, gx, gyr, E, ld, 0, n + m - 1)
 
 
-cdef inline Py_ssize_t _diagonal_lo(Py_ssize_t k, Py_ssize_t n, Py_ssize_t m) noexcept nogil:
-    """The first row on anti-diagonal ``k``, ``n`` past the last one."""
-    return max(0, k - m + 1) if k < n + m - 1 else n
+cdef inline Py_ssize_t _diagonal_lo(Py_ssize_t k, Py_ssize_t n, Py_ssize_t m,
+                                    bint tri=False) noexcept nogil:
+    """The first row on anti-diagonal ``k``, ``n`` past the last one; with
+    ``tri``, of the cells ``i >= j`` (see `_wavefront_forward`)."""
+    if k >= n + m - 1:
+        return n
+    return max(max(0, k - m + 1), (k + 1) // 2 if tri else 0)
 
 
-cdef inline Py_ssize_t _diagonal_cells(Py_ssize_t k, Py_ssize_t n, Py_ssize_t m) noexcept nogil:
+cdef inline Py_ssize_t _diagonal_cells(Py_ssize_t k, Py_ssize_t n, Py_ssize_t m,
+                                       bint tri=False) noexcept nogil:
     """The number of cells on anti-diagonal ``k`` (0 past the last one)."""
-    return min(n - 1, k) + 1 - max(0, k - m + 1) if k < n + m - 1 else 0
+    return min(n - 1, k) + 1 - _diagonal_lo(k, n, m, tri) if k < n + m - 1 else 0
 
 
 cdef void _wavefront_backward_part(const double* x, const double* yr, Py_ssize_t n,
                                    Py_ssize_t m, Py_ssize_t d, int kind, const double* W,
                                    double* buf,
                                    double* gx, double* gyr, double* E, Py_ssize_t ld,
-                                   Py_ssize_t k0, Py_ssize_t k1) noexcept nogil:
+                                   Py_ssize_t k0, Py_ssize_t k1,
+                                   bint tri=False) noexcept nogil:
     """Anti-diagonals ``k1 - 1`` down to ``k0`` of `_wavefront_backward`.
 
     ``W`` holds the weights of anti-diagonals ``k0`` to ``k1 + 1`` (those
     that exist), anti-diagonal ``k0`` first. ``buf`` holds E on
     anti-diagonals ``k1 + 1`` and ``k1`` (``n + 2`` doubles each, zeros past
     the last one) on entry, ``k0 + 1`` and ``k0`` on exit, and ``n + 2``
-    more doubles of scratch.
+    more doubles of scratch. With ``tri``, over the cells ``i >= j`` of a
+    series with itself (see `_wavefront_forward`): E is symmetric, the
+    successor ``(i, i + 1)`` of a cell ``(i, i)`` mirrors ``(i + 1, i)``, and
+    the gradients of the triangle w.r.t. ``x`` and ``yr`` add up to the
+    gradient of soft-DTW w.r.t. its first argument.
     """
     cdef Py_ssize_t k, i, t, lo, hi, w = n + 2, off1 = 0
     cdef Py_ssize_t cnt1, cnt2, lo1, lo2, off2
@@ -1601,14 +1620,14 @@ cdef void _wavefront_backward_part(const double* x, const double* yr, Py_ssize_t
     cdef const double* wu
     cdef const double* wd
     for k in range(k0, k1):
-        off1 += _diagonal_cells(k, n, m)
-    cnt1 = _diagonal_cells(k1, n, m)
-    lo1 = _diagonal_lo(k1, n, m)
+        off1 += _diagonal_cells(k, n, m, tri)
+    cnt1 = _diagonal_cells(k1, n, m, tri)
+    lo1 = _diagonal_lo(k1, n, m, tri)
     off2 = off1 + cnt1
-    cnt2 = _diagonal_cells(k1 + 1, n, m)
-    lo2 = _diagonal_lo(k1 + 1, n, m)
+    cnt2 = _diagonal_cells(k1 + 1, n, m, tri)
+    lo2 = _diagonal_lo(k1 + 1, n, m, tri)
     for k in range(k1 - 1, k0 - 1, -1):
-        lo = max(0, k - m + 1)
+        lo = _diagonal_lo(k, n, m, tri)
         hi = min(n - 1, k)
         if sdtw_stop(hi + 1 - lo):
             break
@@ -1624,6 +1643,8 @@ cdef void _wavefront_backward_part(const double* x, const double* yr, Py_ssize_t
             for i in range(lo, hi + 1):
                 b0[i + 1] = min(1.0, wl[i] * b1[i + 1] + wu[i + 1] * b1[i + 2]
                                 + wd[i + 1] * b2[i + 2])
+            if tri and k % 2 == 0:  # (i, i): its right successor is its lower one
+                b0[lo + 1] = min(1.0, 2.0 * wu[lo + 1] * b1[lo + 2] + wd[lo + 1] * b2[lo + 2])
         t = m - 1 - k  # yr[t + i] = y[k - i]
         if E != NULL:
             for i in range(lo, hi + 1):
@@ -1810,7 +1831,7 @@ def batch_wavefront_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xof
             memset(gxt, 0, d * (n + m) * sizeof(double))
             _wavefront_layout(&X[xoff[k], 0], &Y[yoff[k], 0], n, m, d, xt, yrt)
             values[k] = _wavefront_value_grad(xt, yrt, n, m, d, cost, gamma, buf, W, gxt,
-                                              gyrt)
+                                              gyrt if want_y else NULL)
             for c in range(d):
                 if want_x:
                     for i in range(n):
@@ -1821,6 +1842,109 @@ def batch_wavefront_value_grad(const double[:, ::1] X, const Py_ssize_t[::1] xof
             k = sdtw_take(n_pairs)
         sdtw_leave()
     raise_if_stopped(&call)
+
+
+cdef double _self_value_grad(const double* x, const double* xr, Py_ssize_t n, Py_ssize_t d,
+                             int kind, double gamma, double* buf, double* W, double* gx,
+                             double* gxr) noexcept nogil:
+    """Soft-DTW of a series with itself by anti-diagonals, over the cells
+    ``i >= j`` only (see `_wavefront_forward`): half the cells of the pair.
+
+    ``x`` and ``xr`` are the series and its reverse in the layouts of
+    `_wavefront_value`. When ``W`` is not NULL (room for the weights of
+    ``n (n + 1) / 2`` cells and ``n + 2`` doubles before and after them),
+    the gradient of soft-DTW with respect to its first argument is added to
+    ``gx`` and ``gxr`` (the sum of the two, ``xr`` reversed): half the
+    gradient of ``r(x, x)`` with respect to ``x``.
+    """
+    cdef Py_ssize_t w = n + 2
+    cdef double value
+    _wavefront_start(buf, n, gamma)
+    if W != NULL:
+        memset(W - w, 0, w * sizeof(double))
+        memset(W + 3 * (n * (n + 1) // 2), 0, w * sizeof(double))
+    _wavefront_forward(x, xr, n, n, d, kind, gamma, buf, W, NULL, 0, 0, 2 * n - 1, True)
+    value = _wavefront_result(buf, n, gamma)
+    if W != NULL:
+        memset(buf, 0, 3 * w * sizeof(double))
+        _wavefront_backward_part(x, xr, n, n, d, kind, W, buf, gx, gxr, NULL, 0, 0, 2 * n - 1,
+                                 True)
+    return value
+
+
+def divergence_work_size(Py_ssize_t n, Py_ssize_t m, Py_ssize_t d):
+    """Doubles of the workspace of `divergence_value_grad`, for series of
+    lengths ``n`` and ``m`` of ``d`` dimensions."""
+    cdef Py_ssize_t w = max(n, m) + 2
+    return 10 * w + 6 * d * (n + m) + 3 * max(n * m, n * (n + 1) // 2)
+
+
+def divergence_value_grad(const double[:, ::1] x, const double[:, ::1] y, double gamma,
+                          double[::1] work,                  # SCRATCH
+                          double[:, ::1] grad,               # OUT
+                          int cost=SDTW_SQEUCLIDEAN):
+    """The soft-DTW divergence ``r(x, y) - (r(x, x) + r(y, y)) / 2`` and its
+    gradient with respect to ``x`` (written to ``grad``, of the shape of
+    ``x``), by anti-diagonals in the exp domain, no band.
+
+    The self terms have symmetric cost matrices: `_self_value_grad` computes
+    them over half their cells, and ``r(y, y)`` needs no gradient. The
+    gradient of ``r(x, x)`` with respect to ``x`` is twice that with respect
+    to its first argument. ``work`` holds `divergence_work_size` doubles, any
+    content; the weights of no pair may need checkpoints (see
+    `_wavefront_segment`). ``x = y`` gives exactly 0 and a zero gradient, as
+    the three terms computed alike would (the triangles round otherwise than
+    the whole pair).
+    """
+    cdef Py_ssize_t n = x.shape[0], m = y.shape[0], d = x.shape[1], i, c
+    cdef Py_ssize_t w = max(n, m) + 2
+    cdef double v_xy, v_xx, v_yy
+    cdef double* buf
+    cdef double* xt
+    cdef double* xrt
+    cdef double* yt
+    cdef double* yrt
+    cdef double* gxt
+    cdef double* gyrt
+    cdef double* sxt
+    cdef double* sxrt
+    cdef double* W
+    cdef sdtw_call call
+    if y.shape[1] != d or grad.shape[0] != n or grad.shape[1] != d:
+        raise ValueError("x, y and grad must have the same dimension, grad the shape of x")
+    if work.shape[0] < divergence_work_size(n, m, d):
+        raise ValueError("work is too small")
+    if _wavefront_segment(n, m) < n + m - 1 or _wavefront_segment(max(n, m), max(n, m)) \
+            < 2 * max(n, m) - 1:
+        raise ValueError("pairs this long keep checkpoints: use batch_wavefront_value_grad")
+    if n == m and memcmp(&x[0, 0], &y[0, 0], n * d * sizeof(double)) == 0:
+        grad[:, :] = 0.0
+        return 0.0
+    buf = &work[0]
+    xt = buf + 8 * w
+    xrt = xt + d * n
+    yt = xrt + d * n
+    yrt = yt + d * m
+    gxt = yrt + d * m
+    gyrt = gxt + d * n
+    sxt = gyrt + d * m
+    sxrt = sxt + d * n
+    W = sxrt + d * n + w  # a pad of w on both sides
+    sdtw_call_init(&call)
+    with nogil:
+        sdtw_join(&call)
+        _wavefront_layout(&x[0, 0], &x[0, 0], n, n, d, xt, xrt)
+        _wavefront_layout(&y[0, 0], &y[0, 0], m, m, d, yt, yrt)
+        memset(gxt, 0, d * (3 * n + m) * sizeof(double))
+        v_xy = _wavefront_value_grad(xt, yrt, n, m, d, cost, gamma, buf, W, gxt, NULL)
+        v_xx = _self_value_grad(xt, xrt, n, d, cost, gamma, buf, W, sxt, sxrt)
+        v_yy = _self_value_grad(yt, yrt, m, d, cost, gamma, buf, NULL, NULL, NULL)
+        for i in range(n):
+            for c in range(d):
+                grad[i, c] = gxt[c * n + i] - (sxt[c * n + i] + sxrt[c * n + n - 1 - i])
+        sdtw_leave()
+    raise_if_stopped(&call)
+    return v_xy - 0.5 * (v_xx + v_yy)
 
 
 def pairs_value(const double[:, ::1] X, const Py_ssize_t[::1] xoff,   # IN
@@ -2001,7 +2125,7 @@ def light_pair(object x, object y, double gamma, Py_ssize_t radius, double slope
     pair has at most ``max_cells`` cells; by anti-diagonals (no band, the
     exp domain or hard DTW) when the shortest length is at least
     ``wavefront_min`` (and the pair has at most ``grad_max_cells`` cells for
-    a gradient); the domain is chosen as ``sksoftdtw._plan.exp_domain_exact``
+    a gradient); the domain is chosen as ``sksoftdtw._engine.planner.exp_domain_exact``
     does, with its ``max_exponent``, for the ``cost`` of ``COSTS``. ``grad`` is a C-contiguous float64 array
     of the size of ``x``. Returns NaN for every other pair, for whatever is
     not two C-contiguous float64 ndarrays of one or two dimensions (the same
@@ -2076,7 +2200,7 @@ def light_pair(object x, object y, double gamma, Py_ssize_t radius, double slope
             if want_grad:
                 value = _wavefront_value_grad(xt, xt + d * n, n, m, d, cost, gamma, mem,
                                               xt + 2 * d * (n + m) + w, xt + d * (n + m),
-                                              xt + d * (2 * n + m))
+                                              NULL)
                 for i in range(n):
                     for k in range(d):
                         gx[i * d + k] = xt[d * (n + m) + k * n + i]

@@ -12,6 +12,8 @@ from _oracles import (
     brute_force_gibbs_moments,
     brute_force_soft_dtw,
     central_diff,
+    divergence_xy,
+    dp_soft_dtw_alignment,
     grads_from_alignment,
     hard_dtw,
     sq_euclidean_cost,
@@ -41,7 +43,7 @@ from sksoftdtw import (
     soft_dtw_hessian_product_from_cost,
     soft_dtw_value_and_grad,
 )
-from sksoftdtw._engine.planner import explain
+from sksoftdtw._engine.planner import NO_BAND, Band, explain, fused_divergence
 
 GAMMAS = [1e-2, 0.1, 1.0, 10.0, 100.0]
 RADII = [None, 0, 1]
@@ -283,6 +285,125 @@ def test_dilate_terms():
     np.testing.assert_allclose(grad, soft_dtw_value_and_grad(x, y, 0.1)[1], rtol=1e-10)
 
 
+# --- the divergences in one kernel call, self terms over half their cells ------------
+
+
+def _self_terms_planned(x, y, gamma, second):
+    """Whether the divergence of x and y runs in one call (the triangles)."""
+    cost = (np.abs(x).max() + np.abs(y).max()) ** 2 * x.shape[1]
+    return fused_divergence(len(x), len(y), gamma, NO_BAND, cost, second)
+
+
+@pytest.mark.parametrize("gamma", [0.05, 1.0, 10.0])
+@pytest.mark.parametrize("shapes", [((2, 1), (3, 1)), ((9, 1), (12, 1)), ((13, 3), (8, 3)),
+                                    ((66, 2), (70, 2))])
+def test_soft_divergence_matches_the_recursion_of_each_term(gamma, shapes):
+    rng = _rng(sum(shapes[0]) + 7 * sum(shapes[1]))
+    x, y = rng.normal(size=shapes[0]), rng.normal(size=shapes[1])
+    assert _self_terms_planned(x, y, gamma, second=False)
+    value, grad = soft_dtw_divergence_value_and_grad(x, y, gamma)
+    assert value == pytest.approx(divergence_xy(x, y, gamma), rel=1e-12)
+    # E of each term by the log-domain forward-backward pass; r(x, x) moves on both sides
+    g_xy = grads_from_alignment(x, y, dp_soft_dtw_alignment(sq_euclidean_cost(x, y), gamma)[1])
+    g_xx = grads_from_alignment(x, x, dp_soft_dtw_alignment(sq_euclidean_cost(x, x), gamma)[1])
+    expected = g_xy[0] - 0.5 * (g_xx[0] + g_xx[1])
+    np.testing.assert_allclose(grad, expected, rtol=1e-10, atol=1e-12 * np.abs(expected).max())
+
+
+@pytest.mark.parametrize("gamma", [0.05, 1.0, 10.0])
+@pytest.mark.parametrize("shapes", [((64, 1), (70, 1)), ((80, 2), (65, 2))])
+def test_sharp_divergence_by_half_self_terms_matches_the_three_pairs(monkeypatch, gamma,
+                                                                     shapes):
+    rng = _rng(sum(shapes[0]) + sum(shapes[1]))
+    x, y = rng.normal(size=shapes[0]), rng.normal(size=shapes[1])
+    assert _self_terms_planned(x, y, gamma, second=True)
+    value, grad = sharp_soft_dtw_divergence_value_and_grad(x, y, gamma)
+    # <E, C> of each term with E by the log-domain forward-backward pass
+    sharp = [np.sum(dp_soft_dtw_alignment(sq_euclidean_cost(a, b), gamma)[1]
+                    * sq_euclidean_cost(a, b)) for a, b in ((x, y), (x, x), (y, y))]
+    assert value == pytest.approx(sharp[0] - 0.5 * (sharp[1] + sharp[2]), rel=1e-10)
+    if x.shape[1] == 1:
+        expected = central_diff(lambda z: sharp_soft_dtw_divergence(z, y, gamma), x, 1e-5)
+        np.testing.assert_allclose(grad, expected, rtol=1e-6, atol=1e-6)
+    # a forced strategy runs the three pairs whole, as one batch
+    monkeypatch.setenv("SKSOFTDTW_STRATEGY", "antidiagonals")
+    assert not _self_terms_planned(x, y, gamma, second=True)
+    whole_value, whole_grad = sharp_soft_dtw_divergence_value_and_grad(x, y, gamma)
+    assert value == pytest.approx(whole_value, rel=1e-12)
+    np.testing.assert_allclose(grad, whole_grad, rtol=1e-11,
+                               atol=1e-12 * np.abs(whole_grad).max())
+
+
+@pytest.mark.parametrize("fn", [soft_dtw_divergence_value_and_grad,
+                                sharp_soft_dtw_divergence_value_and_grad])
+def test_divergences_by_half_self_terms_are_zero_at_x_equals_y(fn):
+    x = _rng(16).normal(size=(70, 2))
+    value, grad = fn(x, x.copy(), 0.5)
+    assert value == 0.0 and not grad.any()
+    value, grad = fn(x, x + 1e-3, 0.5)
+    assert value > 0.0 and grad.any()
+
+
+def test_divergences_whose_self_terms_cannot_run_by_half_take_the_batch():
+    args = {"n": 100, "m": 90, "gamma": 1.0, "max_cost": 4.0}
+    assert fused_divergence(**args, band=NO_BAND)
+    assert not fused_divergence(**args, band=Band(radius=5))
+    assert not fused_divergence(100, 90, 1e-3, NO_BAND, 1e12)  # log domain
+    assert not fused_divergence(1, 90, 1.0, NO_BAND, 4.0)  # a single alignment
+    assert not fused_divergence(30, 90, 1.0, NO_BAND, 4.0, second=True)  # by rows
+    assert not fused_divergence(4000, 90, 1.0, NO_BAND, 4.0)  # weights by checkpoints
+    rng = _rng(17)
+    x, y = rng.normal(size=(66, 1)), rng.normal(size=(72, 1))
+    for fn in (soft_dtw_divergence_value_and_grad, sharp_soft_dtw_divergence_value_and_grad):
+        banded = fn(x, y, 1.0, sakoe_chiba_radius=80)  # a band wider than the pair
+        whole = fn(x, y, 1.0)
+        assert whole[0] == pytest.approx(banded[0], rel=1e-12)
+        np.testing.assert_allclose(whole[1], banded[1], rtol=1e-10, atol=1e-13)
+
+
+@pytest.mark.parametrize("gamma", [0.1, 1.0, 10.0])
+@pytest.mark.parametrize("shapes", [((64,), (70,)), ((80, 2), (66, 2))])
+def test_hessian_product_of_one_long_pair_matches_finite_differences(monkeypatch, gamma, shapes):
+    rng = _rng(len(shapes[0]) + shapes[1][0])
+    x, y, v = rng.normal(size=shapes[0]), rng.normal(size=shapes[1]), rng.normal(size=shapes[0])
+    got = soft_dtw_hessian_product(x, y, gamma, v)  # checked and computed in one call
+    assert got.shape == x.shape
+    h = 1e-5
+    expected = (soft_dtw_value_and_grad(x + h * v, y, gamma)[1]
+                - soft_dtw_value_and_grad(x - h * v, y, gamma)[1]) / (2 * h)
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6 * np.abs(expected).max())
+    # the same pair through the validating path: lists, float32, a band wider than the pair
+    # and a forced strategy
+    scale = 1e-12 * np.abs(got).max()
+    np.testing.assert_allclose(soft_dtw_hessian_product(x.tolist(), y, gamma, v), got, rtol=1e-12,
+                               atol=scale)
+    np.testing.assert_allclose(soft_dtw_hessian_product(x, y, gamma, v, sakoe_chiba_radius=200),
+                               got, rtol=1e-12, atol=scale)
+    x32 = x.astype(np.float32)
+    np.testing.assert_allclose(soft_dtw_hessian_product(x32, y, gamma, v),
+                               soft_dtw_hessian_product(x32.astype(np.float64), y, gamma, v),
+                               rtol=1e-12, atol=scale)
+    monkeypatch.setenv("SKSOFTDTW_STRATEGY", "antidiagonals")
+    np.testing.assert_allclose(soft_dtw_hessian_product(x, y, gamma, v), got, rtol=1e-12,
+                               atol=scale)
+
+
+def test_hessian_product_of_one_long_pair_explains_bad_input():
+    x, y, v = np.zeros((70, 1)), np.ones((80, 1)), np.ones((70, 1))
+    for bad, match in ((np.full((70, 1), np.inf), "v"), (np.ones((69, 1)), "v must have")):
+        with pytest.raises(ValueError, match=match):
+            soft_dtw_hessian_product(x, y, 1.0, bad)
+    x_nan = x.copy()
+    x_nan[3] = np.nan
+    with pytest.raises(ValueError, match="x"):
+        soft_dtw_hessian_product(x_nan, y, 1.0, v)
+    with pytest.raises(ValueError, match="gamma"):
+        soft_dtw_hessian_product(x, y, -1.0, v)
+    # trailing NaN rows of x are padding, as everywhere: its Hessian product is shorter
+    x_pad = np.vstack([np.arange(70.0)[:, None] / 70, np.full((2, 1), np.nan)])
+    assert soft_dtw_hessian_product(x_pad, y, 1.0, v).shape == (70, 1)
+
+
 # --- the authors' reference code ------------------------------------------------
 
 
@@ -290,7 +411,15 @@ def test_reference_code_with_halved_cost():
     ops = pytest.importorskip("sdtw_div.numba_ops")
     rng = _rng(14)
     x, y = rng.normal(size=(9, 2)), rng.normal(size=(12, 2))
+    long_x, long_y = rng.normal(size=(70, 2)), rng.normal(size=(66, 2))
     for gamma in (0.05, 1.0):
+        for theirs, ours in ((ops.sdtw_div_value_and_grad, soft_dtw_divergence_value_and_grad),
+                             (ops.sharp_sdtw_div_value_and_grad,
+                              sharp_soft_dtw_divergence_value_and_grad)):
+            value, grad = theirs(long_x, long_y, gamma=gamma)  # by half self terms
+            our_value, our_grad = ours(long_x, long_y, 2 * gamma)
+            assert 0.5 * our_value == pytest.approx(value, rel=1e-10)
+            np.testing.assert_allclose(0.5 * our_grad, grad, rtol=1e-9, atol=1e-12)
         # their cost is half of ours: their value at gamma is ours at 2 gamma, halved
         pairs = [
             (ops.sdtw_div_value_and_grad, soft_dtw_divergence_value_and_grad),

@@ -19,7 +19,7 @@ from ..utils._validation import (
     check_time_series,
 )
 from .kernels import fast
-from .planner import MAX_EXPONENT, apart, forced, light_pair_limits, plan
+from .planner import MAX_EXPONENT, apart, forced, fused_divergence, light_pair_limits, plan
 
 
 def float_dtype(*inputs):
@@ -69,6 +69,20 @@ def debias(values, gX=None, gY=None, X=None, Y=None):
         return value
     n = X.offsets[1]
     return value, gX[:n] - 0.5 * (gX[n:2 * n] + gY[Y.offsets[1]:Y.offsets[2]])
+
+
+def divergence_value_grad(x_arr, X, Y, gamma, band):
+    """The soft-DTW divergence of one validated pair (`divergence_pairs`) and
+    its gradient with respect to ``x``: one kernel call, the self terms over
+    half their cells, where `planner.fused_divergence` allows it; else the
+    three terms as one batch."""
+    n, m = X.lengths[0], Y.lengths[0]
+    if fused_divergence(n, m, gamma, band, max_cost(X, Y, gamma)):
+        grad = np.empty_like(x_arr)
+        work = wavefront_work(fast.divergence_work_size(n, m, X.d))
+        return fast.divergence_value_grad(x_arr, Y.series(0), gamma, work, grad), grad
+    values, gX, gY = value_grad(X, Y, gamma, band, None, True, True)
+    return debias(values, gX, gY, X, Y)
 
 
 def shaped(grad, x_arr, x):

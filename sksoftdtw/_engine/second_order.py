@@ -9,8 +9,8 @@ import numpy as np
 from ..utils._validation import check_n_jobs, refuse_cost
 from .kernels import fast
 from .kernels import second_order as kernel
-from .pairs import as_dataset, max_cost, wavefront_work
-from .planner import as_band, plan
+from .pairs import as_dataset, debias, max_cost, wavefront_work
+from .planner import as_band, fused_divergence, light_hessian_limits, plan
 
 
 def series(X, Y, gamma, band, direction, *, second=False, uniform=False, a=1.0, b=1.0,
@@ -129,3 +129,28 @@ def sharp_batch(X, Y, gamma, band, n_jobs=None, grad=False):
     with ``grad`` its flat gradients with respect to the ``X[k]``."""
     _, values, gX = pairs_batch(X, Y, gamma, band, "cost", n_jobs, grad)
     return (values, gX) if grad else values
+
+
+def sharp_divergence_value_grad(x_arr, X, Y, gamma, band):
+    """The sharp soft-DTW divergence of one validated pair and its gradient
+    with respect to ``x``: one kernel call, the self terms over half their
+    cells, where `planner.fused_divergence` allows it; else the three terms as
+    one batch."""
+    n, m = X.lengths[0], Y.lengths[0]
+    if fused_divergence(n, m, gamma, band, max_cost(X, Y, gamma), second=True):
+        grad = np.empty_like(x_arr)
+        work = wavefront_work(kernel.sharp_divergence_size(n, m, True))
+        return kernel.sharp_divergence(x_arr, Y.series(0), gamma, work, grad), grad
+    _, dvalues, gX, gY = series(X, Y, gamma, band, "cost", second=True, want_x=True,
+                                want_y=True)
+    return debias(dvalues, gX, gY, X, Y)
+
+
+def light_hessian_product(x, y, v, gamma):
+    """The Hessian-vector product of one unbanded pair of float64 ndarrays
+    computed with light checks, as `pairs.light_pair`; None for any other
+    input or pair (which then takes the validating path)."""
+    limits = light_hessian_limits()
+    if limits is None:
+        return None
+    return kernel.light_hessian_product(x, y, v, gamma, *limits, wavefront_work)

@@ -1,5 +1,5 @@
 """The gradient of the soft-DTW divergence, and the mean-cost divergence."""
-from .._engine.pairs import debias, divergence_pairs, shaped, value_grad
+from .._engine.pairs import debias, divergence_pairs, divergence_value_grad, shaped
 from .._engine.planner import as_band
 from .._engine.second_order import series, series_cost
 from ..utils._validation import check_gamma
@@ -39,9 +39,7 @@ def soft_dtw_divergence_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_radius=No
     """
     x_arr, X, Y = divergence_pairs(x, y)
     band = as_band(sakoe_chiba_radius, itakura_max_slope)
-    values, gX, gY = value_grad(X, Y, check_gamma(gamma), band,
-                                 None, True, True)
-    value, grad = debias(values, gX, gY, X, Y)
+    value, grad = divergence_value_grad(x_arr, X, Y, check_gamma(gamma), band)
     return value, shaped(grad, x_arr, x)
 
 

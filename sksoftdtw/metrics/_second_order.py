@@ -3,7 +3,7 @@ import numpy as np
 
 from .._engine.pairs import one_pair, shaped
 from .._engine.planner import as_band
-from .._engine.second_order import series, series_cost
+from .._engine.second_order import light_hessian_product, series, series_cost
 from ..utils._validation import check_gamma, check_time_series
 from ._common import check_cost_matrix, fill_docs
 
@@ -44,6 +44,10 @@ def soft_dtw_hessian_product(x, y, gamma, v, *, sakoe_chiba_radius=None, itakura
     >>> soft_dtw_hessian_product(x, y, 0.0, np.ones(3))  # 2 along the optimal path
     array([2., 2., 2.])
     """
+    if sakoe_chiba_radius is None and itakura_max_slope is None:
+        hv = light_hessian_product(x, y, v, gamma)
+        if hv is not None:
+            return hv
     x_arr, X, Y = one_pair(x, y)
     v_arr = check_time_series(v, "v", allow_padding=False)
     if v_arr.shape != x_arr.shape or np.ndim(v) != np.ndim(x):

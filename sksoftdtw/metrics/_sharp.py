@@ -2,7 +2,7 @@
 from .._engine.cdist import cdist_divergence
 from .._engine.pairs import debias, divergence_pairs, one_pair, shaped
 from .._engine.planner import as_band
-from .._engine.second_order import series, series_cost, sharp_pairs
+from .._engine.second_order import series, series_cost, sharp_divergence_value_grad, sharp_pairs
 from ..parallel import cdist_blocks, distributed
 from ..utils._validation import check_gamma
 from ._common import check_cost_matrix, fill_docs
@@ -209,9 +209,7 @@ def sharp_soft_dtw_divergence_value_and_grad(x, y, gamma=1.0, *, sakoe_chiba_rad
     """
     x_arr, X, Y = divergence_pairs(x, y)
     band = as_band(sakoe_chiba_radius, itakura_max_slope)
-    _, dvalues, gX, gY = series(X, Y, check_gamma(gamma), band,
-                                "cost", second=True, want_x=True, want_y=True)
-    value, grad = debias(dvalues, gX, gY, X, Y)
+    value, grad = sharp_divergence_value_grad(x_arr, X, Y, check_gamma(gamma), band)
     return value, shaped(grad, x_arr, x)
 
 
