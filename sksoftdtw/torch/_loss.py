@@ -156,7 +156,9 @@ def _check_finite(x, lengths, name):
         raise ValueError(f"{name} contains NaN or infinite values (outside the padding)")
 
 
-def _check_inputs(x, y, x_lengths, y_lengths):
+def _check_inputs(x, y, x_lengths, y_lengths, finite=True):
+    """The inputs validated; ``finite=False`` leaves NaN and inf to the fused kernels'
+    bound on the costs, which refuses them (`_kernel_value_grad`)."""
     x, y = _check_batch(x, "x"), _check_batch(y, "y")
     if len(x) != len(y):
         raise ValueError(f"x and y must hold the same number of series, got {len(x)} and "
@@ -166,8 +168,9 @@ def _check_inputs(x, y, x_lengths, y_lengths):
                          f"{y.shape[2]}")
     x_lengths = _check_lengths(x_lengths, len(x), x.shape[1], "x_lengths")
     y_lengths = _check_lengths(y_lengths, len(y), y.shape[1], "y_lengths")
-    _check_finite(x, x_lengths, "x")
-    _check_finite(y, y_lengths, "y")
+    if finite:
+        _check_finite(x, x_lengths, "x")
+        _check_finite(y, y_lengths, "y")
     return x, y, x_lengths, y_lengths
 
 
@@ -363,35 +366,64 @@ def _squared_euclidean_value_grad(x, y, *args):
 # --------------------------------------------------------------------------
 # Autograd functions
 # --------------------------------------------------------------------------
-def _scaled(grad_values, grad):
-    """Backward of a batch of values: ``grad_values[k] * grad[k]`` for each pair."""
+def _scaled(grad_values, grad, reduction="none", in_place=False):
+    """Backward of a batch of values, or of their mean or sum (``reduction``):
+    ``grad[k]`` times the incoming gradient of ``values[k]``, in ``grad`` itself
+    with ``in_place``."""
     if grad is None:
         return None
-    return grad_values.to(grad.dtype)[:, None, None] * grad
+    scale = grad_values.to(grad.dtype)
+    if reduction == "none":
+        scale = scale[:, None, None]
+    elif reduction == "mean":
+        scale = scale / len(grad)
+    return grad.mul_(scale) if in_place else scale * grad
+
+
+def _kernel_value_grad(x, y, args, want_x, want_y):
+    """Values and gradients of the pairs of tensors ``x`` and ``y``, checked but for
+    NaN and inf: the kernels' bound on the costs refuses them, and the error then
+    names them."""
+    try:
+        return _squared_euclidean_value_grad(_as_kernel(x), _as_kernel(y), *args, want_x,
+                                             want_y)
+    except ValueError:
+        _check_finite(x, args[2], "x")
+        _check_finite(y, args[3], "y")
+        raise
 
 
 class _SoftDTWFunction(torch.autograd.Function):
-    """Values of the pairs ``(x[k], y[k])`` under the squared Euclidean cost."""
+    """Values of the pairs ``(x[k], y[k])`` under the squared Euclidean cost, or
+    their mean or sum (``reduction``).
+
+    The gradients computed with the values are handed to the first backward
+    pass, which scales them in place: autograd then takes them as they are for
+    the ``.grad`` of the inputs. A retained graph's later passes compute them
+    again.
+    """
 
     @staticmethod
-    def forward(ctx, x, y, gamma, band, x_lengths, y_lengths, n_threads):
-        want_x, want_y = ctx.needs_input_grad[:2]
-        values, grad_x, grad_y = _squared_euclidean_value_grad(
-            _as_kernel(x), _as_kernel(y), gamma, band, x_lengths, y_lengths, n_threads,
-            want_x, want_y)
-        ctx.save_for_backward(None if grad_x is None else grad_x.to(x.dtype),
-                              None if grad_y is None else grad_y.to(y.dtype), x, y)
+    def forward(ctx, x, y, gamma, band, x_lengths, y_lengths, n_threads, reduction):
+        ctx.want = ctx.needs_input_grad[:2]
         ctx.args = (gamma, band, x_lengths, y_lengths, n_threads)
-        return values.to(torch.promote_types(x.dtype, y.dtype))
+        ctx.reduction = reduction
+        values, *grads = _kernel_value_grad(x, y, ctx.args, *ctx.want)
+        ctx.grads = [None if g is None else g.to(t.dtype) for g, t in zip(grads, (x, y))]
+        ctx.save_for_backward(x, y)
+        return _reduce(values, reduction).to(torch.promote_types(x.dtype, y.dtype))
 
     @staticmethod
     def backward(ctx, grad_values):
-        grad_x, grad_y, x, y = ctx.saved_tensors
-        if torch.is_grad_enabled():  # create_graph: gradients differentiable in x and y
-            grad_x, grad_y = series_grads(x, y, grad_x is not None, grad_y is not None,
-                                          *ctx.args)
-        return (_scaled(grad_values, grad_x), _scaled(grad_values, grad_y),
-                None, None, None, None, None)
+        x, y = ctx.saved_tensors
+        grads, ctx.grads = ctx.grads, None
+        in_place = not torch.is_grad_enabled()
+        if not in_place:  # create_graph: gradients differentiable in x and y
+            grads = series_grads(x, y, *ctx.want, *ctx.args)
+        elif grads is None:
+            grads = _kernel_value_grad(x.detach(), y.detach(), ctx.args, *ctx.want)[1:]
+        return tuple(_scaled(grad_values, g, ctx.reduction, in_place) for g in grads) \
+            + (None,) * 6
 
 
 class _SoftDTWCostFunction(torch.autograd.Function):
@@ -451,15 +483,17 @@ def _values(*args):
     return (_opaque_values if torch.compiler.is_compiling() else _eager_values)(*args)
 
 
-def _eager_values(x, y, gamma, band, dist_func, x_lengths, y_lengths, n_threads):
+def _eager_values(x, y, gamma, band, dist_func, x_lengths, y_lengths, n_threads,
+                  reduction="none"):
     if dist_func is None:
         if not torch.is_grad_enabled():
             # needs_input_grad follows requires_grad even under no_grad
             x, y = x.detach(), y.detach()
-        return _SoftDTWFunction.apply(x, y, gamma, band, x_lengths, y_lengths, n_threads)
+        return _SoftDTWFunction.apply(x, y, gamma, band, x_lengths, y_lengths, n_threads,
+                                      reduction)
     D = _cost_matrix(dist_func, x, y, x_lengths, y_lengths)
     lengths = _pair_lengths(x_lengths, y_lengths, len(x), x.shape[1], y.shape[1])
-    return _SoftDTWCostFunction.apply(D, gamma, band, lengths, n_threads)
+    return _reduce(_SoftDTWCostFunction.apply(D, gamma, band, lengths, n_threads), reduction)
 
 
 _opaque_values = torch.compiler.disable(_eager_values)
@@ -518,17 +552,27 @@ def soft_dtw(x, y, gamma=1.0, *, normalize=False, sakoe_chiba_radius=None,
     >>> x.grad.shape
     torch.Size([1, 3])
     """
+    return _soft_dtw(x, y, gamma, normalize, sakoe_chiba_radius, itakura_max_slope, dist_func,
+                     x_lengths, y_lengths, n_jobs, "none")
+
+
+def _soft_dtw(x, y, gamma, normalize, sakoe_chiba_radius, itakura_max_slope, dist_func,
+              x_lengths, y_lengths, n_jobs, reduction):
+    """`soft_dtw`, reduced as ``reduction`` says: without ``normalize``, inside the
+    autograd function, whose backward pass then scales the gradients in place."""
     gamma, band, n_threads = _check_params(gamma, sakoe_chiba_radius, itakura_max_slope,
                                            dist_func, n_jobs)
-    x, y, x_lengths, y_lengths = _check_inputs(x, y, x_lengths, y_lengths)
     normalize = _check_normalize(normalize)
+    x, y, x_lengths, y_lengths = _check_inputs(
+        x, y, x_lengths, y_lengths, finite=dist_func is not None or normalize == "sharp")
     args = (gamma, band, dist_func)
+    if not normalize:
+        return _values(x, y, *args, x_lengths, y_lengths, n_threads, reduction)
     values_of = sharp_values if normalize == "sharp" else _values
     values = values_of(x, y, *args, x_lengths, y_lengths, n_threads)
-    if normalize:
-        values = values - 0.5 * (values_of(x, x, *args, x_lengths, x_lengths, n_threads)
-                                 + values_of(y, y, *args, y_lengths, y_lengths, n_threads))
-    return values
+    values = values - 0.5 * (values_of(x, x, *args, x_lengths, x_lengths, n_threads)
+                             + values_of(y, y, *args, y_lengths, y_lengths, n_threads))
+    return _reduce(values, reduction)
 
 
 @_doc
@@ -675,11 +719,9 @@ class SoftDTWLoss(torch.nn.Module):
         loss : Tensor of shape () or (B,)
             The reduced loss, or one value per pair with ``reduction="none"``.
         """
-        values = soft_dtw(x, y, self.gamma, normalize=self.normalize,
-                          sakoe_chiba_radius=self.sakoe_chiba_radius,
-                          itakura_max_slope=self.itakura_max_slope, dist_func=self.dist_func,
-                          x_lengths=x_lengths, y_lengths=y_lengths, n_jobs=self.n_jobs)
-        return _reduce(values, self.reduction)
+        return _soft_dtw(x, y, self.gamma, self.normalize, self.sakoe_chiba_radius,
+                         self.itakura_max_slope, self.dist_func, x_lengths, y_lengths,
+                         self.n_jobs, self.reduction)
 
     def extra_repr(self):
         return (f"gamma={self.gamma}, normalize={self.normalize}, "
