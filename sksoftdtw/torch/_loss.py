@@ -221,7 +221,15 @@ def _kernel_dtype(dtype):
 
 def _as_kernel(x):
     """``x`` detached, C-contiguous, in the kernels' dtype (no copy when it already is)."""
-    return x.detach().to(_kernel_dtype(x.dtype)).contiguous()
+    x = x.detach()
+    if x.dtype in (torch.float32, torch.float64) and x.is_contiguous():
+        return x
+    return x.to(_kernel_dtype(x.dtype)).contiguous()
+
+
+def _as_dtype(t, dtype):
+    """The tensor ``t`` (or None) in ``dtype``."""
+    return t if t is None or t.dtype == dtype else t.to(dtype)
 
 
 def _cost_values(D, lengths, gamma, band, want_alignment, n_threads):
@@ -299,10 +307,9 @@ def _fused_value_grad(x, y, gamma, band, x_lengths, y_lengths, n_threads, want_x
     dtype = X.data.dtype
     if not (want_x or want_y):
         idx = np.arange(X.n_ts)
-        return torch.from_numpy(_pairs_value(X, Y, idx, idx, gamma, band, n_threads,
-                                             dtype=dtype)), None, None
+        return _pairs_value(X, Y, idx, idx, gamma, band, n_threads, dtype=dtype), None, None
     values, gX, gY = _value_grad(X, Y, gamma, band, n_threads, want_x, want_y, dtype)
-    return (torch.from_numpy(values),
+    return (values,
             _padded(gX, x.shape, x_lengths) if want_x else None,
             _padded(gY, y.shape, y_lengths) if want_y else None)
 
@@ -339,11 +346,10 @@ def _matmul_value_grad(x, y, gamma, band, x_lengths, y_lengths, n_threads, want_
     ya = torch.cat([-2.0 * yc, ones_y, yc.square().sum(2, keepdim=True)], 2)
     D = torch.bmm(xa, ya.transpose(1, 2), out=_workspace("D", (n_ts, n, m))).clamp_(min=0.0)
     if not (want_x or want_y):
-        return torch.from_numpy(_batch_cost(D.numpy(), lengths, gamma, band, False,
-                                            n_threads)[0]), None, None
+        return _batch_cost(D.numpy(), lengths, gamma, band, False, n_threads)[0], None, None
     E = _workspace("E", (n_ts, n, m)).zero_()
     values, _ = _batch_cost(D.numpy(), lengths, gamma, band, True, n_threads, E=E.numpy())
-    return torch.from_numpy(values), \
+    return values, \
         _matmul_grad(E, xc, torch.cat([yc, ones_y], 2)) if want_x else None, \
         _matmul_grad(E.transpose(1, 2), yc, torch.cat([xc, ones_x], 2)) if want_y else None
 
@@ -355,7 +361,8 @@ def _matmul_grad(E, a, b1):
 
 
 def _squared_euclidean_value_grad(x, y, *args):
-    """Values and gradients of validated kernel tensors, by the faster of the two ways."""
+    """Values (NumPy) and gradients (tensors) of validated kernel tensors, by the
+    faster of the two ways."""
     n_ts, n, d = x.shape
     if d >= MATMUL_MIN_DIM and n_ts * n * y.shape[1] <= MATMUL_MAX_CELLS:
         # (its workspaces and products in float64)
@@ -372,12 +379,21 @@ def _scaled(grad_values, grad, reduction="none", in_place=False):
     with ``in_place``."""
     if grad is None:
         return None
-    scale = grad_values.to(grad.dtype)
     if reduction == "none":
-        scale = scale[:, None, None]
-    elif reduction == "mean":
-        scale = scale / len(grad)
+        scale = grad_values.to(grad.dtype)[:, None, None]
+    elif in_place:  # a float: one operation less
+        scale = grad_values.item() / (len(grad) if reduction == "mean" else 1)
+    else:
+        scale = grad_values.to(grad.dtype) / (len(grad) if reduction == "mean" else 1)
     return grad.mul_(scale) if in_place else scale * grad
+
+
+def _reduced(values, reduction, dtype):
+    """The values of the pairs (NumPy), or their mean or sum, as a tensor of ``dtype``."""
+    if reduction != "none":
+        total = values.sum()
+        values = np.asarray(total / len(values) if reduction == "mean" else total)
+    return _as_dtype(torch.from_numpy(values), dtype)
 
 
 def _kernel_value_grad(x, y, args, want_x, want_y):
@@ -409,9 +425,10 @@ class _SoftDTWFunction(torch.autograd.Function):
         ctx.args = (gamma, band, x_lengths, y_lengths, n_threads)
         ctx.reduction = reduction
         values, *grads = _kernel_value_grad(x, y, ctx.args, *ctx.want)
-        ctx.grads = [None if g is None else g.to(t.dtype) for g, t in zip(grads, (x, y))]
+        ctx.grads = [_as_dtype(g, t.dtype) for g, t in zip(grads, (x, y))]
         ctx.save_for_backward(x, y)
-        return _reduce(values, reduction).to(torch.promote_types(x.dtype, y.dtype))
+        return _reduced(values, reduction, x.dtype if x.dtype == y.dtype
+                        else torch.promote_types(x.dtype, y.dtype))
 
     @staticmethod
     def backward(ctx, grad_values):
