@@ -93,7 +93,7 @@ def _check_batch(x, name):
     """A CPU floating-point tensor of shape (B, N, D); (B, N) is D = 1."""
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
-    if x.device.type != "cpu":
+    if not x.is_cpu:
         raise ValueError(
             f"{name} is on device '{x.device}': the soft-DTW kernels run on the CPU only; "
             f"move the tensors with {name}.cpu() (the loss does not move them silently)"
@@ -221,7 +221,8 @@ def _kernel_dtype(dtype):
 
 def _as_kernel(x):
     """``x`` detached, C-contiguous, in the kernels' dtype (no copy when it already is)."""
-    x = x.detach()
+    if x.requires_grad:
+        x = x.detach()
     if x.dtype in (torch.float32, torch.float64) and x.is_contiguous():
         return x
     return x.to(_kernel_dtype(x.dtype)).contiguous()
@@ -432,13 +433,12 @@ class _SoftDTWFunction(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad_values):
-        x, y = ctx.saved_tensors
         grads, ctx.grads = ctx.grads, None
         in_place = not torch.is_grad_enabled()
         if not in_place:  # create_graph: gradients differentiable in x and y
-            grads = series_grads(x, y, *ctx.want, *ctx.args)
+            grads = series_grads(*ctx.saved_tensors, *ctx.want, *ctx.args)
         elif grads is None:
-            grads = _kernel_value_grad(x.detach(), y.detach(), ctx.args, *ctx.want)[1:]
+            grads = _kernel_value_grad(*ctx.saved_tensors, ctx.args, *ctx.want)[1:]
         return tuple(_scaled(grad_values, g, ctx.reduction, in_place) for g in grads) \
             + (None,) * 6
 
