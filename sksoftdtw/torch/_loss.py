@@ -301,7 +301,8 @@ def _pair_lengths(x_lengths, y_lengths, n_ts, n, m):
 # --------------------------------------------------------------------------
 # Values and gradients of the squared Euclidean cost, on kernel tensors
 # --------------------------------------------------------------------------
-def _fused_value_grad(x, y, gamma, band, x_lengths, y_lengths, n_threads, want_x, want_y):
+def _fused_value_grad(x, y, gamma, band, x_lengths, y_lengths, n_threads, scale, want_x,
+                      want_y):
     """By the fused kernels, which compute each cost where the recursion needs it."""
     X = _flat(x.numpy(), x_lengths, "x")
     Y = _flat(y.numpy(), y_lengths, "y")
@@ -310,12 +311,16 @@ def _fused_value_grad(x, y, gamma, band, x_lengths, y_lengths, n_threads, want_x
         idx = np.arange(X.n_ts)
         return _pairs_value(X, Y, idx, idx, gamma, band, n_threads, dtype=dtype), None, None
     values, gX, gY = _value_grad(X, Y, gamma, band, n_threads, want_x, want_y, dtype)
+    if scale != 1.0:
+        gX *= scale
+        gY *= scale
     return (values,
             _padded(gX, x.shape, x_lengths) if want_x else None,
             _padded(gY, y.shape, y_lengths) if want_y else None)
 
 
-def _matmul_value_grad(x, y, gamma, band, x_lengths, y_lengths, n_threads, want_x, want_y):
+def _matmul_value_grad(x, y, gamma, band, x_lengths, y_lengths, n_threads, scale, want_x,
+                       want_y):
     r"""With the costs and the gradients as batched matrix products (BLAS).
 
     :math:`D = |x|^2 + |y|^2 - 2 x y^\top` in one product of the series
@@ -351,19 +356,20 @@ def _matmul_value_grad(x, y, gamma, band, x_lengths, y_lengths, n_threads, want_
     E = _workspace("E", (n_ts, n, m)).zero_()
     values, _ = _batch_cost(D.numpy(), lengths, gamma, band, True, n_threads, E=E.numpy())
     return values, \
-        _matmul_grad(E, xc, torch.cat([yc, ones_y], 2)) if want_x else None, \
-        _matmul_grad(E.transpose(1, 2), yc, torch.cat([xc, ones_x], 2)) if want_y else None
+        _matmul_grad(E, xc, torch.cat([yc, ones_y], 2), scale) if want_x else None, \
+        _matmul_grad(E.transpose(1, 2), yc, torch.cat([xc, ones_x], 2), scale) if want_y \
+        else None
 
 
-def _matmul_grad(E, a, b1):
-    """``2 (a * E.sum(2) - E @ b)`` from one product ``E @ [b, 1]``."""
+def _matmul_grad(E, a, b1, scale=1.0):
+    """``2 scale (a * E.sum(2) - E @ b)`` from one product ``E @ [b, 1]``."""
     prod = torch.bmm(E, b1)
-    return prod[:, :, -1:].mul(a).sub_(prod[:, :, :-1]).mul_(2.0)
+    return prod[:, :, -1:].mul(a).sub_(prod[:, :, :-1]).mul_(2.0 * scale)
 
 
 def _squared_euclidean_value_grad(x, y, *args):
-    """Values (NumPy) and gradients (tensors) of validated kernel tensors, by the
-    faster of the two ways."""
+    """Values (NumPy) and gradients (tensors, times ``scale``) of validated kernel
+    tensors, by the faster of the two ways."""
     n_ts, n, d = x.shape
     if d >= MATMUL_MIN_DIM and n_ts * n * y.shape[1] <= MATMUL_MAX_CELLS:
         # (its workspaces and products in float64)
@@ -376,17 +382,21 @@ def _squared_euclidean_value_grad(x, y, *args):
 # --------------------------------------------------------------------------
 def _scaled(grad_values, grad, reduction="none", in_place=False):
     """Backward of a batch of values, or of their mean or sum (``reduction``):
-    ``grad[k]`` times the incoming gradient of ``values[k]``, in ``grad`` itself
-    with ``in_place``."""
+    ``grad[k]`` times the incoming gradient of ``values[k]``; with ``in_place``, in
+    ``grad`` itself, which holds the mean's ``1 / B`` already (`_mean_scale`)."""
     if grad is None:
         return None
+    scale = _as_dtype(grad_values, grad.dtype)
     if reduction == "none":
-        scale = grad_values.to(grad.dtype)[:, None, None]
-    elif in_place:  # a float: one operation less
-        scale = grad_values.item() / (len(grad) if reduction == "mean" else 1)
-    else:
-        scale = grad_values.to(grad.dtype) / (len(grad) if reduction == "mean" else 1)
-    return grad.mul_(scale) if in_place else scale * grad
+        scale = scale[:, None, None]
+    if in_place:
+        return grad.mul_(scale)
+    return scale * grad / len(grad) if reduction == "mean" else scale * grad
+
+
+def _mean_scale(reduction, n_ts):
+    """The factor of the kernels' gradients for the ``reduction`` of ``n_ts`` values."""
+    return 1.0 / n_ts if reduction == "mean" else 1.0
 
 
 def _reduced(values, reduction, dtype):
@@ -397,13 +407,13 @@ def _reduced(values, reduction, dtype):
     return _as_dtype(torch.from_numpy(values), dtype)
 
 
-def _kernel_value_grad(x, y, args, want_x, want_y):
-    """Values and gradients of the pairs of tensors ``x`` and ``y``, checked but for
-    NaN and inf: the kernels' bound on the costs refuses them, and the error then
-    names them."""
+def _kernel_value_grad(x, y, args, scale, want_x, want_y):
+    """Values and gradients (times ``scale``) of the pairs of tensors ``x`` and ``y``,
+    checked but for NaN and inf: the kernels' bound on the costs refuses them, and
+    the error then names them."""
     try:
-        return _squared_euclidean_value_grad(_as_kernel(x), _as_kernel(y), *args, want_x,
-                                             want_y)
+        return _squared_euclidean_value_grad(_as_kernel(x), _as_kernel(y), *args, scale,
+                                             want_x, want_y)
     except ValueError:
         _check_finite(x, args[2], "x")
         _check_finite(y, args[3], "y")
@@ -425,7 +435,8 @@ class _SoftDTWFunction(torch.autograd.Function):
         ctx.want = ctx.needs_input_grad[:2]
         ctx.args = (gamma, band, x_lengths, y_lengths, n_threads)
         ctx.reduction = reduction
-        values, *grads = _kernel_value_grad(x, y, ctx.args, *ctx.want)
+        ctx.scale = _mean_scale(reduction, len(x))
+        values, *grads = _kernel_value_grad(x, y, ctx.args, ctx.scale, *ctx.want)
         ctx.grads = [_as_dtype(g, t.dtype) for g, t in zip(grads, (x, y))]
         ctx.save_for_backward(x, y)
         return _reduced(values, reduction, x.dtype if x.dtype == y.dtype
@@ -438,7 +449,7 @@ class _SoftDTWFunction(torch.autograd.Function):
         if not in_place:  # create_graph: gradients differentiable in x and y
             grads = series_grads(*ctx.saved_tensors, *ctx.want, *ctx.args)
         elif grads is None:
-            grads = _kernel_value_grad(*ctx.saved_tensors, ctx.args, *ctx.want)[1:]
+            grads = _kernel_value_grad(*ctx.saved_tensors, ctx.args, ctx.scale, *ctx.want)[1:]
         return tuple(_scaled(grad_values, g, ctx.reduction, in_place) for g in grads) \
             + (None,) * 6
 
