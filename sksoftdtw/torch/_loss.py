@@ -267,8 +267,11 @@ def _flat(x, lengths, name):
     return FlatDataset(x[_valid_mask(lengths, n_ts, sz)], offsets, "list", name=name)
 
 
-def _padded(flat, shape, lengths):
-    """Gradients laid end to end (`_flat`), as a (B, N, D) tensor zero at the padding."""
+def _padded(flat, shape, lengths, scale=1.0):
+    """Gradients laid end to end (`_flat`), times ``scale`` (in place), as a (B, N, D)
+    tensor zero at the padding."""
+    if scale != 1.0:
+        flat *= scale
     if lengths is None:
         return torch.from_numpy(flat.reshape(shape))
     out = np.zeros(shape)
@@ -311,12 +314,9 @@ def _fused_value_grad(x, y, gamma, band, x_lengths, y_lengths, n_threads, scale,
         idx = np.arange(X.n_ts)
         return _pairs_value(X, Y, idx, idx, gamma, band, n_threads, dtype=dtype), None, None
     values, gX, gY = _value_grad(X, Y, gamma, band, n_threads, want_x, want_y, dtype)
-    if scale != 1.0:
-        gX *= scale
-        gY *= scale
     return (values,
-            _padded(gX, x.shape, x_lengths) if want_x else None,
-            _padded(gY, y.shape, y_lengths) if want_y else None)
+            _padded(gX, x.shape, x_lengths, scale) if want_x else None,
+            _padded(gY, y.shape, y_lengths, scale) if want_y else None)
 
 
 def _matmul_value_grad(x, y, gamma, band, x_lengths, y_lengths, n_threads, scale, want_x,
