@@ -13,8 +13,12 @@ Two autograd functions carry everything:
   / \partial D` with the values, and autograd carries it back through
   ``dist_func``.
 
-Their backward passes only scale the stored gradients by the incoming ones.
-The input is validated once, here, and the kernels' private cores called
+Their backward passes only scale the stored gradients by the incoming ones:
+``_SoftDTWFunction`` also takes the mean or sum of ``SoftDTWLoss``, and hands
+its gradients, with the mean's ``1 / B`` already applied, to its backward pass,
+which scales them in place for autograd to keep as they are. The input is
+validated once, here (NaN and inf by the fused kernels' own bound on the
+costs, the error then naming them), and the kernels' private cores called
 without validating it again. The kernels run on the CPU in the dtype that
 `_kernel_dtype` gives (float32 for float32 tensors, float64 otherwise): other
 dtypes are converted at the boundary and the results converted back.
