@@ -5,7 +5,8 @@ Three measurements, peers timed in the same run when installed (tslearn's
 
 - ``overhead``: forward + backward through the module against the raw NumPy
   call ``soft_dtw_batch(X, Y, return_grad="x")`` at batch 64, length 128,
-  float64, one thread;
+  float64, one thread (the gradients checked equal), then, as a floor, a bare
+  ``torch.autograd.Function`` around that call against the call itself;
 - ``memory``: peak resident memory of forward + backward at length 4096,
   batch 8, d = 1, in a fresh subprocess (torch's own footprint included);
 - ``speed``: forward + backward of a batch of 64 pairs of length 256, d = 1
@@ -146,6 +147,28 @@ def bench_memory():
           f"{time.perf_counter() - t0:.1f} s with start-up")
 
 
+def _bare_function(X, Y, x):
+    """Forward + backward of a bare ``torch.autograd.Function`` around the same NumPy
+    call (no checks, no reduction): what any wrapper of the kernels costs at least."""
+    class Bare(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            values, grad = soft_dtw_batch(X, Y, GAMMA, return_grad="x")
+            ctx.grad = torch.from_numpy(grad)
+            return torch.from_numpy(values)
+
+        @staticmethod
+        def backward(ctx, grad_values):
+            return grad_values[:, None, None] * ctx.grad
+
+    ones = torch.ones(len(X), dtype=torch.float64)
+
+    def run():
+        x.grad = None
+        Bare.apply(x).backward(ones)
+    return run
+
+
 def bench_overhead(repeat):
     set_threads(1)
     rng = np.random.default_rng(0)
@@ -154,11 +177,15 @@ def bench_overhead(repeat):
     fns = {"numpy": lambda: soft_dtw_batch(X, Y, GAMMA, return_grad="x"),
            "torch": _forward_backward(SoftDTWLoss(GAMMA), x, y)}
     res = rounds(fns, repeat)
+    np.testing.assert_allclose(x.grad.numpy(), fns["numpy"]()[1] / len(X), rtol=1e-12)
+    floor = rounds({"numpy": fns["numpy"], "bare": _bare_function(X, Y, x)}, repeat)["bare"]
     print(f"overhead, batch 64, length 128, float64, 1 thread: soft_dtw_batch "
           f"{res['numpy'][0] * 1e3:.2f} ms, SoftDTWLoss forward + backward "
           f"{res['torch'][0] * 1e3:.2f} ms: ratio {res['torch'][1]:.3f}; fastest rounds "
           f"(5th percentiles) {res['numpy'][2] * 1e3:.2f} and {res['torch'][2] * 1e3:.2f} ms: "
           f"ratio {res['torch'][2] / res['numpy'][2]:.3f}")
+    print(f"  floor, a bare autograd.Function around soft_dtw_batch (no checks, no "
+          f"reduction), in rounds of its own: ratio {floor[1]:.3f}")
 
 
 def _dilate_reference(path):

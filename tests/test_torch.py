@@ -216,6 +216,20 @@ def test_huge_values_raise_naming_the_inputs(cost_path):
         soft_dtw(_batch(60, (2, 5, 3)) * 1e160, _batch(61, (2, 4, 3)))
 
 
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+@pytest.mark.parametrize("which", ["x", "y"])
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+def test_non_finite_inputs_with_gradients_raise_naming_the_input(cost_path, bad, which,
+                                                                 dtype):
+    # the fused path leaves NaN and inf to the kernels' bound on the costs
+    inputs = {"x": _batch(62, (2, 5, 3), dtype, True), "y": _batch(63, (2, 4, 3), dtype, True)}
+    with torch.no_grad():
+        inputs[which][1, 2, 0] = bad
+    for loss in (soft_dtw, SoftDTWLoss(0.5), SoftDTWLoss(0.5, normalize=True)):
+        with pytest.raises(ValueError, match=f"{which} contains NaN or infinite values"):
+            loss(inputs["x"], inputs["y"])
+
+
 def test_padded_positions_get_zero_gradient_and_the_rest_is_the_unpadded_gradient():
     x = _batch(6, (3, 7, 2), requires_grad=True)
     y = _batch(7, (3, 5, 2), requires_grad=True)
@@ -363,6 +377,36 @@ def test_reductions(reduction):
     np.testing.assert_allclose(loss.detach().numpy(), expected, rtol=1e-10)
     loss.sum().backward()
     assert x.grad.shape == x.shape
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("case", ["plain", "lengths", "normalize"])
+def test_module_gradcheck_each_reduction(case, reduction, cost_path):
+    # gradcheck runs the backward pass again and again on one graph
+    x = _batch(28, (3, 5, 2), requires_grad=True)
+    y = _batch(29, (3, 4, 2), requires_grad=True)
+    kw = dict(GRADCHECK_CASES[case])
+    loss = SoftDTWLoss(0.5, normalize=kw.pop("normalize", False), reduction=reduction)
+    assert torch.autograd.gradcheck(lambda a, b: loss(a, b, **kw), (x, y))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_retained_graph_gives_the_numpy_gradients_each_time(reduction, cost_path):
+    x = _batch(30, (4, 6, 2), requires_grad=True)
+    y = _batch(31, (4, 5, 2), requires_grad=True)
+    _, gx, gy = sksoftdtw.soft_dtw_batch(x.detach().numpy(), y.detach().numpy(), 0.5,
+                                         return_grad="both")
+    scale = 3.0 / (len(x) if reduction == "mean" else 1)
+    loss = 3.0 * SoftDTWLoss(0.5, reduction=reduction)(x, y)
+    for _ in range(3):
+        x.grad = y.grad = None
+        loss.backward(retain_graph=True)
+        np.testing.assert_allclose(x.grad.numpy(), scale * gx, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(y.grad.numpy(), scale * gy, rtol=1e-10, atol=1e-12)
+        x.grad.zero_()  # the gradients given are the caller's: the graph keeps no alias
+        y.grad.zero_()
+    loss.backward()
+    np.testing.assert_allclose(x.grad.numpy(), scale * gx, rtol=1e-10, atol=1e-12)
 
 
 def test_module_passes_lengths_and_options():

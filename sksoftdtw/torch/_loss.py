@@ -13,8 +13,12 @@ Two autograd functions carry everything:
   / \partial D` with the values, and autograd carries it back through
   ``dist_func``.
 
-Their backward passes only scale the stored gradients by the incoming ones.
-The input is validated once, here, and the kernels' private cores called
+Their backward passes only scale the stored gradients by the incoming ones:
+``_SoftDTWFunction`` also takes the mean or sum of ``SoftDTWLoss``, and hands
+its gradients, with the mean's ``1 / B`` already applied, to its backward pass,
+which scales them in place for autograd to keep as they are. The input is
+validated once, here (NaN and inf by the fused kernels' own bound on the
+costs, the error then naming them), and the kernels' private cores called
 without validating it again. The kernels run on the CPU in the dtype that
 `_kernel_dtype` gives (float32 for float32 tensors, float64 otherwise): other
 dtypes are converted at the boundary and the results converted back.
@@ -97,7 +101,7 @@ def _check_batch(x, name):
     """A CPU floating-point tensor of shape (B, N, D); (B, N) is D = 1."""
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
-    if x.device.type != "cpu":
+    if not x.is_cpu:
         raise ValueError(
             f"{name} is on device '{x.device}': the soft-DTW kernels run on the CPU only; "
             f"move the tensors with {name}.cpu() (the loss does not move them silently)"
@@ -160,7 +164,9 @@ def _check_finite(x, lengths, name):
         raise ValueError(f"{name} contains NaN or infinite values (outside the padding)")
 
 
-def _check_inputs(x, y, x_lengths, y_lengths):
+def _check_inputs(x, y, x_lengths, y_lengths, finite=True):
+    """The inputs validated; ``finite=False`` leaves NaN and inf to the fused kernels'
+    bound on the costs, which refuses them (`_kernel_value_grad`)."""
     x, y = _check_batch(x, "x"), _check_batch(y, "y")
     if len(x) != len(y):
         raise ValueError(f"x and y must hold the same number of series, got {len(x)} and "
@@ -170,8 +176,9 @@ def _check_inputs(x, y, x_lengths, y_lengths):
                          f"{y.shape[2]}")
     x_lengths = _check_lengths(x_lengths, len(x), x.shape[1], "x_lengths")
     y_lengths = _check_lengths(y_lengths, len(y), y.shape[1], "y_lengths")
-    _check_finite(x, x_lengths, "x")
-    _check_finite(y, y_lengths, "y")
+    if finite:
+        _check_finite(x, x_lengths, "x")
+        _check_finite(y, y_lengths, "y")
     return x, y, x_lengths, y_lengths
 
 
@@ -222,7 +229,16 @@ def _kernel_dtype(dtype):
 
 def _as_kernel(x):
     """``x`` detached, C-contiguous, in the kernels' dtype (no copy when it already is)."""
-    return x.detach().to(_kernel_dtype(x.dtype)).contiguous()
+    if x.requires_grad:
+        x = x.detach()
+    if x.dtype in (torch.float32, torch.float64) and x.is_contiguous():
+        return x
+    return x.to(_kernel_dtype(x.dtype)).contiguous()
+
+
+def _as_dtype(t, dtype):
+    """The tensor ``t`` (or None) in ``dtype``."""
+    return t if t is None or t.dtype == dtype else t.to(dtype)
 
 
 def _cost_values(D, lengths, gamma, band, want_alignment, n_threads):
@@ -259,8 +275,11 @@ def _flat(x, lengths, name):
     return FlatDataset(x[_valid_mask(lengths, n_ts, sz)], offsets, "list", name=name)
 
 
-def _padded(flat, shape, lengths):
-    """Gradients laid end to end (`_flat`), as a (B, N, D) tensor zero at the padding."""
+def _padded(flat, shape, lengths, scale=1.0):
+    """Gradients laid end to end (`_flat`), times ``scale`` (in place), as a (B, N, D)
+    tensor zero at the padding."""
+    if scale != 1.0:
+        flat *= scale
     if lengths is None:
         return torch.from_numpy(flat.reshape(shape))
     out = np.zeros(shape)
@@ -293,22 +312,23 @@ def _pair_lengths(x_lengths, y_lengths, n_ts, n, m):
 # --------------------------------------------------------------------------
 # Values and gradients of the squared Euclidean cost, on kernel tensors
 # --------------------------------------------------------------------------
-def _fused_value_grad(x, y, gamma, band, x_lengths, y_lengths, n_threads, want_x, want_y):
+def _fused_value_grad(x, y, gamma, band, x_lengths, y_lengths, n_threads, scale, want_x,
+                      want_y):
     """By the fused kernels, which compute each cost where the recursion needs it."""
     X = _flat(x.numpy(), x_lengths, "x")
     Y = _flat(y.numpy(), y_lengths, "y")
     dtype = X.data.dtype
     if not (want_x or want_y):
         idx = np.arange(X.n_ts)
-        return torch.from_numpy(_pairs_value(X, Y, idx, idx, gamma, band, n_threads,
-                                             dtype=dtype)), None, None
+        return _pairs_value(X, Y, idx, idx, gamma, band, n_threads, dtype=dtype), None, None
     values, gX, gY = _value_grad(X, Y, gamma, band, n_threads, want_x, want_y, dtype)
-    return (torch.from_numpy(values),
-            _padded(gX, x.shape, x_lengths) if want_x else None,
-            _padded(gY, y.shape, y_lengths) if want_y else None)
+    return (values,
+            _padded(gX, x.shape, x_lengths, scale) if want_x else None,
+            _padded(gY, y.shape, y_lengths, scale) if want_y else None)
 
 
-def _matmul_value_grad(x, y, gamma, band, x_lengths, y_lengths, n_threads, want_x, want_y):
+def _matmul_value_grad(x, y, gamma, band, x_lengths, y_lengths, n_threads, scale, want_x,
+                       want_y):
     r"""With the costs and the gradients as batched matrix products (BLAS).
 
     :math:`D = |x|^2 + |y|^2 - 2 x y^\top` in one product of the series
@@ -340,23 +360,24 @@ def _matmul_value_grad(x, y, gamma, band, x_lengths, y_lengths, n_threads, want_
     ya = torch.cat([-2.0 * yc, ones_y, yc.square().sum(2, keepdim=True)], 2)
     D = torch.bmm(xa, ya.transpose(1, 2), out=_workspace("D", (n_ts, n, m))).clamp_(min=0.0)
     if not (want_x or want_y):
-        return torch.from_numpy(_batch_cost(D.numpy(), lengths, gamma, band, False,
-                                            n_threads)[0]), None, None
+        return _batch_cost(D.numpy(), lengths, gamma, band, False, n_threads)[0], None, None
     E = _workspace("E", (n_ts, n, m)).zero_()
     values, _ = _batch_cost(D.numpy(), lengths, gamma, band, True, n_threads, E=E.numpy())
-    return torch.from_numpy(values), \
-        _matmul_grad(E, xc, torch.cat([yc, ones_y], 2)) if want_x else None, \
-        _matmul_grad(E.transpose(1, 2), yc, torch.cat([xc, ones_x], 2)) if want_y else None
+    return values, \
+        _matmul_grad(E, xc, torch.cat([yc, ones_y], 2), scale) if want_x else None, \
+        _matmul_grad(E.transpose(1, 2), yc, torch.cat([xc, ones_x], 2), scale) if want_y \
+        else None
 
 
-def _matmul_grad(E, a, b1):
-    """``2 (a * E.sum(2) - E @ b)`` from one product ``E @ [b, 1]``."""
+def _matmul_grad(E, a, b1, scale=1.0):
+    """``2 scale (a * E.sum(2) - E @ b)`` from one product ``E @ [b, 1]``."""
     prod = torch.bmm(E, b1)
-    return prod[:, :, -1:].mul(a).sub_(prod[:, :, :-1]).mul_(2.0)
+    return prod[:, :, -1:].mul(a).sub_(prod[:, :, :-1]).mul_(2.0 * scale)
 
 
 def _squared_euclidean_value_grad(x, y, *args):
-    """Values and gradients of validated kernel tensors, by the faster of the two ways."""
+    """Values (NumPy) and gradients (tensors, times ``scale``) of validated kernel
+    tensors, by the faster of the two ways."""
     n_ts, n, d = x.shape
     if d >= MATMUL_MIN_DIM and n_ts * n * y.shape[1] <= MATMUL_MAX_CELLS:
         # (its workspaces and products in float64)
@@ -367,35 +388,78 @@ def _squared_euclidean_value_grad(x, y, *args):
 # --------------------------------------------------------------------------
 # Autograd functions
 # --------------------------------------------------------------------------
-def _scaled(grad_values, grad):
-    """Backward of a batch of values: ``grad_values[k] * grad[k]`` for each pair."""
+def _scaled(grad_values, grad, reduction="none", in_place=False):
+    """Backward of a batch of values, or of their mean or sum (``reduction``):
+    ``grad[k]`` times the incoming gradient of ``values[k]``; with ``in_place``, in
+    ``grad`` itself, which holds the mean's ``1 / B`` already (`_mean_scale`)."""
     if grad is None:
         return None
-    return grad_values.to(grad.dtype)[:, None, None] * grad
+    scale = _as_dtype(grad_values, grad.dtype)
+    if reduction == "none":
+        scale = scale[:, None, None]
+    if in_place:
+        return grad.mul_(scale)
+    return scale * grad / len(grad) if reduction == "mean" else scale * grad
+
+
+def _mean_scale(reduction, n_ts):
+    """The factor of the kernels' gradients for the ``reduction`` of ``n_ts`` values."""
+    return 1.0 / n_ts if reduction == "mean" else 1.0
+
+
+def _reduced(values, reduction, dtype):
+    """The values of the pairs (NumPy), or their mean or sum, as a tensor of ``dtype``."""
+    if reduction != "none":
+        total = values.sum()
+        values = np.asarray(total / len(values) if reduction == "mean" else total)
+    return _as_dtype(torch.from_numpy(values), dtype)
+
+
+def _kernel_value_grad(x, y, args, scale, want_x, want_y):
+    """Values and gradients (times ``scale``) of the pairs of tensors ``x`` and ``y``,
+    checked but for NaN and inf: the kernels' bound on the costs refuses them, and
+    the error then names them."""
+    try:
+        return _squared_euclidean_value_grad(_as_kernel(x), _as_kernel(y), *args, scale,
+                                             want_x, want_y)
+    except ValueError:
+        _check_finite(x, args[2], "x")
+        _check_finite(y, args[3], "y")
+        raise
 
 
 class _SoftDTWFunction(torch.autograd.Function):
-    """Values of the pairs ``(x[k], y[k])`` under the squared Euclidean cost."""
+    """Values of the pairs ``(x[k], y[k])`` under the squared Euclidean cost, or
+    their mean or sum (``reduction``).
+
+    The gradients computed with the values are handed to the first backward
+    pass, which scales them in place: autograd then takes them as they are for
+    the ``.grad`` of the inputs. A retained graph's later passes compute them
+    again.
+    """
 
     @staticmethod
-    def forward(ctx, x, y, gamma, band, x_lengths, y_lengths, n_threads):
-        want_x, want_y = ctx.needs_input_grad[:2]
-        values, grad_x, grad_y = _squared_euclidean_value_grad(
-            _as_kernel(x), _as_kernel(y), gamma, band, x_lengths, y_lengths, n_threads,
-            want_x, want_y)
-        ctx.save_for_backward(None if grad_x is None else grad_x.to(x.dtype),
-                              None if grad_y is None else grad_y.to(y.dtype), x, y)
+    def forward(ctx, x, y, gamma, band, x_lengths, y_lengths, n_threads, reduction):
+        ctx.want = ctx.needs_input_grad[:2]
         ctx.args = (gamma, band, x_lengths, y_lengths, n_threads)
-        return values.to(torch.promote_types(x.dtype, y.dtype))
+        ctx.reduction = reduction
+        ctx.scale = _mean_scale(reduction, len(x))
+        values, *grads = _kernel_value_grad(x, y, ctx.args, ctx.scale, *ctx.want)
+        ctx.grads = [_as_dtype(g, t.dtype) for g, t in zip(grads, (x, y))]
+        ctx.save_for_backward(x, y)
+        return _reduced(values, reduction, x.dtype if x.dtype == y.dtype
+                        else torch.promote_types(x.dtype, y.dtype))
 
     @staticmethod
     def backward(ctx, grad_values):
-        grad_x, grad_y, x, y = ctx.saved_tensors
-        if torch.is_grad_enabled():  # create_graph: gradients differentiable in x and y
-            grad_x, grad_y = series_grads(x, y, grad_x is not None, grad_y is not None,
-                                          *ctx.args)
-        return (_scaled(grad_values, grad_x), _scaled(grad_values, grad_y),
-                None, None, None, None, None)
+        grads, ctx.grads = ctx.grads, None
+        in_place = not torch.is_grad_enabled()
+        if not in_place:  # create_graph: gradients differentiable in x and y
+            grads = series_grads(*ctx.saved_tensors, *ctx.want, *ctx.args)
+        elif grads is None:
+            grads = _kernel_value_grad(*ctx.saved_tensors, ctx.args, ctx.scale, *ctx.want)[1:]
+        return tuple(_scaled(grad_values, g, ctx.reduction, in_place) for g in grads) \
+            + (None,) * 6
 
 
 class _SoftDTWCostFunction(torch.autograd.Function):
@@ -455,15 +519,17 @@ def _values(*args):
     return (_opaque_values if torch.compiler.is_compiling() else _eager_values)(*args)
 
 
-def _eager_values(x, y, gamma, band, dist_func, x_lengths, y_lengths, n_threads):
+def _eager_values(x, y, gamma, band, dist_func, x_lengths, y_lengths, n_threads,
+                  reduction="none"):
     if dist_func is None:
         if not torch.is_grad_enabled():
             # needs_input_grad follows requires_grad even under no_grad
             x, y = x.detach(), y.detach()
-        return _SoftDTWFunction.apply(x, y, gamma, band, x_lengths, y_lengths, n_threads)
+        return _SoftDTWFunction.apply(x, y, gamma, band, x_lengths, y_lengths, n_threads,
+                                      reduction)
     D = _cost_matrix(dist_func, x, y, x_lengths, y_lengths)
     lengths = _pair_lengths(x_lengths, y_lengths, len(x), x.shape[1], y.shape[1])
-    return _SoftDTWCostFunction.apply(D, gamma, band, lengths, n_threads)
+    return _reduce(_SoftDTWCostFunction.apply(D, gamma, band, lengths, n_threads), reduction)
 
 
 _opaque_values = torch.compiler.disable(_eager_values)
@@ -522,17 +588,27 @@ def soft_dtw(x, y, gamma=1.0, *, normalize=False, sakoe_chiba_radius=None,
     >>> x.grad.shape
     torch.Size([1, 3])
     """
+    return _soft_dtw(x, y, gamma, normalize, sakoe_chiba_radius, itakura_max_slope, dist_func,
+                     x_lengths, y_lengths, n_jobs, "none")
+
+
+def _soft_dtw(x, y, gamma, normalize, sakoe_chiba_radius, itakura_max_slope, dist_func,
+              x_lengths, y_lengths, n_jobs, reduction):
+    """`soft_dtw`, reduced as ``reduction`` says: without ``normalize``, inside the
+    autograd function, whose backward pass then scales the gradients in place."""
     gamma, band, n_threads = _check_params(gamma, sakoe_chiba_radius, itakura_max_slope,
                                            dist_func, n_jobs)
-    x, y, x_lengths, y_lengths = _check_inputs(x, y, x_lengths, y_lengths)
     normalize = _check_normalize(normalize)
+    x, y, x_lengths, y_lengths = _check_inputs(
+        x, y, x_lengths, y_lengths, finite=dist_func is not None or normalize == "sharp")
     args = (gamma, band, dist_func)
+    if not normalize:
+        return _values(x, y, *args, x_lengths, y_lengths, n_threads, reduction)
     values_of = sharp_values if normalize == "sharp" else _values
     values = values_of(x, y, *args, x_lengths, y_lengths, n_threads)
-    if normalize:
-        values = values - 0.5 * (values_of(x, x, *args, x_lengths, x_lengths, n_threads)
-                                 + values_of(y, y, *args, y_lengths, y_lengths, n_threads))
-    return values
+    values = values - 0.5 * (values_of(x, x, *args, x_lengths, x_lengths, n_threads)
+                             + values_of(y, y, *args, y_lengths, y_lengths, n_threads))
+    return _reduce(values, reduction)
 
 
 @_doc
@@ -679,11 +755,9 @@ class SoftDTWLoss(torch.nn.Module):
         loss : Tensor of shape () or (B,)
             The reduced loss, or one value per pair with ``reduction="none"``.
         """
-        values = soft_dtw(x, y, self.gamma, normalize=self.normalize,
-                          sakoe_chiba_radius=self.sakoe_chiba_radius,
-                          itakura_max_slope=self.itakura_max_slope, dist_func=self.dist_func,
-                          x_lengths=x_lengths, y_lengths=y_lengths, n_jobs=self.n_jobs)
-        return _reduce(values, self.reduction)
+        return _soft_dtw(x, y, self.gamma, self.normalize, self.sakoe_chiba_radius,
+                         self.itakura_max_slope, self.dist_func, x_lengths, y_lengths,
+                         self.n_jobs, self.reduction)
 
     def extra_repr(self):
         return (f"gamma={self.gamma}, normalize={self.normalize}, "
