@@ -39,7 +39,7 @@ import numpy as np
 import torch
 
 from sksoftdtw import soft_dtw_batch
-from sksoftdtw.torch import DILATELoss, SoftDTWLoss, _loss
+from sksoftdtw.torch import DILATELoss, SoftDTWLoss, _tensors
 
 GAMMA = 1.0
 
@@ -122,7 +122,7 @@ def bench_speed(repeat):
 # ru_maxrss would include the parent's peak, which Linux carries across exec.
 _MEMORY_CHILD = """
 import re, numpy as np, torch
-from sksoftdtw.torch import DILATELoss, SoftDTWLoss, _loss
+from sksoftdtw.torch import DILATELoss, SoftDTWLoss, _tensors
 
 def peak_kb():
     return int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
@@ -227,11 +227,11 @@ def bench_dilate(repeat, reference_path):
 
 def _with_matmul_min_dim(min_dim, fn):
     def run():
-        saved, _loss.MATMUL_MIN_DIM = _loss.MATMUL_MIN_DIM, min_dim
+        saved, _tensors.MATMUL_MIN_DIM = _tensors.MATMUL_MIN_DIM, min_dim
         try:
             fn()
         finally:
-            _loss.MATMUL_MIN_DIM = saved
+            _tensors.MATMUL_MIN_DIM = saved
     return run
 
 

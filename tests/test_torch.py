@@ -19,7 +19,7 @@ torch = pytest.importorskip("torch")
 
 import sksoftdtw  # noqa: E402
 from sksoftdtw.torch import SoftDTWLoss, soft_dtw, soft_dtw_alignment  # noqa: E402
-from sksoftdtw.torch import _loss  # noqa: E402
+from sksoftdtw.torch import _tensors  # noqa: E402
 
 
 def _batch(seed, shape, dtype=torch.float64, requires_grad=False):
@@ -134,7 +134,7 @@ def test_values_and_gradients_equal_the_numpy_batch(seed, d):
 @pytest.fixture(params=["fused", "matmul"])
 def cost_path(request, monkeypatch):
     """Forces one computation of the squared Euclidean cost, whatever the dimension."""
-    monkeypatch.setattr(_loss, "MATMUL_MIN_DIM", 1 if request.param == "matmul" else 2**62)
+    monkeypatch.setattr(_tensors, "MATMUL_MIN_DIM", 1 if request.param == "matmul" else 2**62)
     return request.param
 
 
@@ -162,9 +162,9 @@ def test_gradcheck_matrix_products(case, cost_path):
 def test_matrix_products_equal_the_fused_kernels_and_the_numpy_batch(monkeypatch, gamma, d, kw):
     x = _batch(52, (4, 12, d))
     y = _batch(53, (4, 10, d))
-    monkeypatch.setattr(_loss, "MATMUL_MIN_DIM", 2**62)
+    monkeypatch.setattr(_tensors, "MATMUL_MIN_DIM", 2**62)
     fused = _values_and_grads(x, y, gamma, **kw)
-    monkeypatch.setattr(_loss, "MATMUL_MIN_DIM", 1)
+    monkeypatch.setattr(_tensors, "MATMUL_MIN_DIM", 1)
     matmul = _values_and_grads(x, y, gamma, **kw)
     xl = kw.get("x_lengths", [12] * 4)
     yl = kw.get("y_lengths", [10] * 4)
@@ -188,9 +188,9 @@ def test_matrix_products_keep_their_precision_far_from_the_origin(monkeypatch):
     offsets = torch.tensor([1e8, -3e7, 5e6], dtype=torch.float64)[:, None, None]
     x = _batch(54, (3, 9, 5)) + offsets
     y = _batch(55, (3, 7, 5)) + offsets
-    monkeypatch.setattr(_loss, "MATMUL_MIN_DIM", 2**62)
+    monkeypatch.setattr(_tensors, "MATMUL_MIN_DIM", 2**62)
     fused = _values_and_grads(x, y, 0.3, x_lengths=[9, 4, 6])
-    monkeypatch.setattr(_loss, "MATMUL_MIN_DIM", 1)
+    monkeypatch.setattr(_tensors, "MATMUL_MIN_DIM", 1)
     matmul = _values_and_grads(x, y, 0.3, x_lengths=[9, 4, 6])
     for a, b in zip(fused, matmul):
         np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=1e-6, atol=1e-6)
@@ -199,14 +199,14 @@ def test_matrix_products_keep_their_precision_far_from_the_origin(monkeypatch):
 def test_the_dimension_and_the_size_pick_the_computation(monkeypatch):
     ran = []
     for name in ("_fused_value_grad", "_matmul_value_grad"):
-        compute = getattr(_loss, name)
-        monkeypatch.setattr(_loss, name,
+        compute = getattr(_tensors, name)
+        monkeypatch.setattr(_tensors, name,
                             lambda *args, name=name, compute=compute: ran.append(name)
                             or compute(*args))
-    below, above = _loss.MATMUL_MIN_DIM - 1, _loss.MATMUL_MIN_DIM
+    below, above = _tensors.MATMUL_MIN_DIM - 1, _tensors.MATMUL_MIN_DIM
     soft_dtw(_batch(56, (2, 5, below)), _batch(57, (2, 4, below)))
     soft_dtw(_batch(56, (2, 5, above)), _batch(57, (2, 4, above)))
-    monkeypatch.setattr(_loss, "MATMUL_MAX_CELLS", 2 * 5 * 4 - 1)
+    monkeypatch.setattr(_tensors, "MATMUL_MAX_CELLS", 2 * 5 * 4 - 1)
     soft_dtw(_batch(56, (2, 5, above)), _batch(57, (2, 4, above)))
     assert ran == ["_fused_value_grad", "_matmul_value_grad", "_fused_value_grad"]
 
@@ -335,7 +335,7 @@ def test_float32_in_float32_out_close_to_float64(cost_path):
 @pytest.mark.parametrize("d", [1, 8])
 def test_gradients_are_computed_only_for_inputs_that_require_them(monkeypatch, d):
     asked = []
-    compute = _loss._squared_euclidean_value_grad
+    compute = _tensors._squared_euclidean_value_grad
 
     def spy(*args):
         asked.append(args[-2:])
@@ -343,7 +343,7 @@ def test_gradients_are_computed_only_for_inputs_that_require_them(monkeypatch, d
         assert [g is not None for g in out[1:]] == list(args[-2:])
         return out
 
-    monkeypatch.setattr(_loss, "_squared_euclidean_value_grad", spy)
+    monkeypatch.setattr(_tensors, "_squared_euclidean_value_grad", spy)
     x = _batch(22, (2, 5, d), requires_grad=True)
     y = _batch(23, (2, 4, d))
     soft_dtw(x, y)

@@ -15,7 +15,7 @@ from test_torch import _batch, cosine_cost, l1_cost  # noqa: E402
 
 import sksoftdtw  # noqa: E402
 from sksoftdtw.torch import SoftDTWLoss, soft_dtw  # noqa: E402
-from sksoftdtw.torch import _loss, _second_order  # noqa: E402
+from sksoftdtw.torch import _second_order, _tensors  # noqa: E402
 
 
 def _pairs(x, y, x_lengths, y_lengths):
@@ -195,7 +195,7 @@ def test_bad_normalize_raises(normalize):
 
 def test_gradgradcheck_after_the_matrix_products(monkeypatch):
     """A forward pass by the matrix products of high dimensions differentiates twice."""
-    monkeypatch.setattr(_loss, "MATMUL_MIN_DIM", 1)
+    monkeypatch.setattr(_tensors, "MATMUL_MIN_DIM", 1)
     x = _batch(26, (2, 4, 3), requires_grad=True)
     y = _batch(27, (2, 5, 3), requires_grad=True)
     assert torch.autograd.gradgradcheck(

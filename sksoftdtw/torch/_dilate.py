@@ -5,7 +5,7 @@ from ..metrics._dilate import DILATE_OMEGA as _DILATE_OMEGA
 from ..metrics._dilate import DILATE_REFERENCE as _DILATE_REFERENCE
 from ..metrics._dilate import check_alpha as _check_alpha
 from ..utils._docstrings import fill_doc
-from ._loss import (
+from ._checks import (
     _DIST_FUNC,
     _N_JOBS,
     _PARAMS,

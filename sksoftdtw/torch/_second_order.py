@@ -25,7 +25,8 @@ from torch.autograd.function import once_differentiable
 
 from .._engine.second_order import series as _series
 from .._engine.second_order import series_batch_cost as _batch_cost
-from ._loss import (
+from ._checks import _valid_mask
+from ._tensors import (
     _cost_matrix,
     _flat,
     _matmul_grad,
@@ -33,7 +34,6 @@ from ._loss import (
     _pair_lengths,
     _scaled,
     _sqeuclidean,
-    _valid_mask,
 )
 
 
