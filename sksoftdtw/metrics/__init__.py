@@ -91,4 +91,4 @@ __all__ = [
     "cdist_dtw",
 ]
 # The divergences and the second order, also in sksoftdtw.divergences.
-__all__ += SECOND_ORDER_NAMES
+__all__.extend(SECOND_ORDER_NAMES)
