@@ -64,6 +64,10 @@ _DOC = {
     out : str or path-like, default=None
         CSV file rewritten after each unit of work, so that an interrupted
         run keeps the results of the units done.""",
+    "choice_parameters": """methods : sequence of str, default=METHODS
+        The methods to run, among ``METHODS``.
+    inits : sequence of str, default=INITS
+        The shared initializations to run, among ``INITS``.""",
     "win_returns": """Returns
     -------
     summary : list of dict

@@ -156,10 +156,7 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=10, n_jobs=None, progre
     %(run_parameters)s
     max_iter : int, default=100
         Iteration budget of every method.
-    methods : sequence of str, default=METHODS
-        The methods to run, among ``METHODS``.
-    inits : sequence of str, default=INITS
-        The shared initializations to run, among ``INITS``.
+    %(choice_parameters)s
 
     Returns
     -------

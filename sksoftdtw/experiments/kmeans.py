@@ -176,10 +176,7 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=1, n_jobs=None, progres
     workers : int, default=1
         Units of work (dataset, seed) run in parallel processes, each with
         `n_jobs` kernel threads; the largest datasets go first.
-    methods : sequence of str, default=METHODS
-        The methods to run, among ``METHODS``.
-    inits : sequence of str, default=INITS
-        The shared initializations to run, among ``INITS``.
+    %(choice_parameters)s
 
     Returns
     -------
