@@ -37,42 +37,15 @@ everywhere in sksoftdtw. The authors' reference code
 divergences alike (and half of ours for the mean cost, which has no
 :math:`\gamma`); their gradients are half of ours at :math:`2 \gamma`.
 """
-# The names the estimators import from here until they import them from the
-# compute layer (sksoftdtw._engine.second_order.sharp_batch, pairs_batch).
-from .metrics import (
-    cdist_sharp_soft_dtw_divergence,
-    dilate,
-    dilate_value_and_grad,
-    mean_cost_divergence,
-    mean_cost_divergence_value_and_grad,
-    mean_cost_value_and_grad_from_cost,
-    sharp_soft_dtw,
-    sharp_soft_dtw_divergence,
-    sharp_soft_dtw_divergence_value_and_grad,
-    sharp_soft_dtw_from_cost,
-    sharp_soft_dtw_value_and_grad,
-    sharp_soft_dtw_value_and_grad_from_cost,
-    soft_dtw_directional_derivative_from_cost,
-    soft_dtw_divergence_value_and_grad,
-    soft_dtw_hessian_product,
-    soft_dtw_hessian_product_from_cost,
-)
+from .metrics import (cdist_sharp_soft_dtw_divergence, dilate, dilate_value_and_grad,
+                      mean_cost_divergence, mean_cost_divergence_value_and_grad,
+                      mean_cost_value_and_grad_from_cost, sharp_soft_dtw,
+                      sharp_soft_dtw_divergence, sharp_soft_dtw_divergence_value_and_grad,
+                      sharp_soft_dtw_from_cost, sharp_soft_dtw_value_and_grad,
+                      sharp_soft_dtw_value_and_grad_from_cost,
+                      soft_dtw_directional_derivative_from_cost,
+                      soft_dtw_divergence_value_and_grad, soft_dtw_hessian_product,
+                      soft_dtw_hessian_product_from_cost)
+from .metrics._common import SECOND_ORDER_NAMES
 
-__all__ = [
-    "soft_dtw_divergence_value_and_grad",
-    "sharp_soft_dtw",
-    "sharp_soft_dtw_value_and_grad",
-    "sharp_soft_dtw_from_cost",
-    "sharp_soft_dtw_value_and_grad_from_cost",
-    "sharp_soft_dtw_divergence",
-    "sharp_soft_dtw_divergence_value_and_grad",
-    "cdist_sharp_soft_dtw_divergence",
-    "mean_cost_divergence",
-    "mean_cost_divergence_value_and_grad",
-    "mean_cost_value_and_grad_from_cost",
-    "soft_dtw_hessian_product",
-    "soft_dtw_directional_derivative_from_cost",
-    "soft_dtw_hessian_product_from_cost",
-    "dilate",
-    "dilate_value_and_grad",
-]
+__all__ = list(SECOND_ORDER_NAMES)

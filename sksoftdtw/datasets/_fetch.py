@@ -12,7 +12,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from ._ucr import _LAYOUTS, _SPLITS, _has_dataset, _load_folder
+from ._ucr import _LAYOUTS, _SPLITS, _has_dataset, _load_folder, fill_doc
 
 __all__ = ["fetch_ucr"]
 
@@ -33,6 +33,7 @@ MAX_EXTRACTED_BYTES = 512 * 2**20
 MAX_MEMBERS = 1000
 
 
+@fill_doc
 def fetch_ucr(name, data_home=None, *, url=None, sha256=None):
     """Load a UCR dataset, downloading it on first use.
 
@@ -89,13 +90,7 @@ def fetch_ucr(name, data_home=None, *, url=None, sha256=None):
     presence of both splits, and a full parse. Cite the archive [1]_ and the UEA & UCR
     repository [2]_ when you use the data.
 
-    References
-    ----------
-    .. [1] H. A. Dau, E. Keogh, K. Kamgar, C.-C. M. Yeh, Y. Zhu,
-       S. Gharghabi, C. A. Ratanamahatana, Y. Chen, B. Hu, N. Begum,
-       A. Bagnall, A. Mueen and G. Batista, "The UCR Time Series
-       Classification Archive", 2018.
-       https://www.cs.ucr.edu/~eamonn/time_series_data_2018/
+    %(ucr_archive)s
     .. [2] A. Bagnall, J. Lines, W. Vickers and E. Keogh, "The UEA & UCR
        Time Series Classification Repository".
        https://www.timeseriesclassification.com

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..utils._docstrings import doc_filler
+
 __all__ = ["list_datasets", "list_ucr", "load_dataset", "load_ucr"]
 
 # File layouts, tried in this order: (suffix of the file name, field separator).
@@ -30,7 +32,19 @@ _MISSING = frozenset({"", "nan", "?"})
 
 BUNDLED_DIR = Path(__file__).parent / "data"
 
+# The References section of the loaders' docstrings: the archive, first.
+UCR_ARCHIVE = """References
+    ----------
+    .. [1] H. A. Dau, E. Keogh, K. Kamgar, C.-C. M. Yeh, Y. Zhu,
+       S. Gharghabi, C. A. Ratanamahatana, Y. Chen, B. Hu, N. Begum,
+       A. Bagnall, A. Mueen and G. Batista, "The UCR Time Series
+       Classification Archive", 2018.
+       https://www.cs.ucr.edu/~eamonn/time_series_data_2018/"""
+# ``fill_doc(obj)`` replaces the ``%(ucr_archive)s`` marker of ``obj.__doc__``.
+fill_doc = doc_filler(ucr_archive=UCR_ARCHIVE)
 
+
+@fill_doc
 def load_ucr(name, data_dir):
     """Load a UCR dataset from a local copy of the archive.
 
@@ -86,13 +100,7 @@ def load_ucr(name, data_dir):
     fetch_ucr : Download a dataset, then load it.
     load_dataset : Load a dataset bundled with sksoftdtw.
 
-    References
-    ----------
-    .. [1] H. A. Dau, E. Keogh, K. Kamgar, C.-C. M. Yeh, Y. Zhu,
-       S. Gharghabi, C. A. Ratanamahatana, Y. Chen, B. Hu, N. Begum,
-       A. Bagnall, A. Mueen and G. Batista, "The UCR Time Series
-       Classification Archive", 2018.
-       https://www.cs.ucr.edu/~eamonn/time_series_data_2018/
+    %(ucr_archive)s
 
     Examples
     --------
@@ -120,6 +128,7 @@ def load_ucr(name, data_dir):
     return _load_folder(data_dir / name, name)
 
 
+@fill_doc
 def list_ucr(data_dir):
     """List the UCR datasets present in a directory.
 
@@ -143,13 +152,7 @@ def list_ucr(data_dir):
     --------
     load_ucr : Load one of them.
 
-    References
-    ----------
-    .. [1] H. A. Dau, E. Keogh, K. Kamgar, C.-C. M. Yeh, Y. Zhu,
-       S. Gharghabi, C. A. Ratanamahatana, Y. Chen, B. Hu, N. Begum,
-       A. Bagnall, A. Mueen and G. Batista, "The UCR Time Series
-       Classification Archive", 2018.
-       https://www.cs.ucr.edu/~eamonn/time_series_data_2018/
+    %(ucr_archive)s
 
     Examples
     --------
@@ -171,6 +174,7 @@ def list_ucr(data_dir):
     return sorted(p.name for p in data_dir.iterdir() if p.is_dir() and _has_dataset(p, p.name))
 
 
+@fill_doc
 def load_dataset(name):
     """Load a UCR dataset bundled with sksoftdtw (no download needed).
 
@@ -201,13 +205,7 @@ def load_dataset(name):
     The files are the UCR 2018 archive's, copied byte for byte. Cite the
     archive [1]_ when you use them.
 
-    References
-    ----------
-    .. [1] H. A. Dau, E. Keogh, K. Kamgar, C.-C. M. Yeh, Y. Zhu,
-       S. Gharghabi, C. A. Ratanamahatana, Y. Chen, B. Hu, N. Begum,
-       A. Bagnall, A. Mueen and G. Batista, "The UCR Time Series
-       Classification Archive", 2018.
-       https://www.cs.ucr.edu/~eamonn/time_series_data_2018/
+    %(ucr_archive)s
 
     Examples
     --------
@@ -229,6 +227,7 @@ def load_dataset(name):
     return _load_folder(BUNDLED_DIR / canonical, canonical)
 
 
+@fill_doc
 def list_datasets():
     """List the UCR datasets bundled with sksoftdtw.
 
@@ -246,13 +245,7 @@ def list_datasets():
     --------
     load_dataset : Load one of them.
 
-    References
-    ----------
-    .. [1] H. A. Dau, E. Keogh, K. Kamgar, C.-C. M. Yeh, Y. Zhu,
-       S. Gharghabi, C. A. Ratanamahatana, Y. Chen, B. Hu, N. Begum,
-       A. Bagnall, A. Mueen and G. Batista, "The UCR Time Series
-       Classification Archive", 2018.
-       https://www.cs.ucr.edu/~eamonn/time_series_data_2018/
+    %(ucr_archive)s
 
     Examples
     --------

@@ -31,6 +31,14 @@ from ..utils._docstrings import doc_filler
 GAMMAS = (1.0, 0.1, 0.01, 0.001)
 INITS = ("random", "euclidean")
 
+
+def paper_wins(figures):
+    """The paper's win percentages ``{(competitor, init): {gamma: percent}}``,
+    with the two more subgradient methods compared held to its subgradient figures."""
+    return {**figures, **{(variant, init): figures["subgradient", init]
+                          for variant in ("subgradient-ssg", "subgradient-lbfgs")
+                          for init in INITS}}
+
 # Parameter descriptions shared by the experiments' docstrings: ``%(name)s``
 # in a docstring is replaced by the text (see :func:`fill_doc`).
 _DOC = {
@@ -56,6 +64,10 @@ _DOC = {
     out : str or path-like, default=None
         CSV file rewritten after each unit of work, so that an interrupted
         run keeps the results of the units done.""",
+    "choice_parameters": """methods : sequence of str, default=METHODS
+        The methods to run, among ``METHODS``.
+    inits : sequence of str, default=INITS
+        The shared initializations to run, among ``INITS``.""",
     "win_returns": """Returns
     -------
     summary : list of dict

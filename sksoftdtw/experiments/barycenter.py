@@ -55,15 +55,12 @@ N_SERIES = 10
 
 # Table 1 of Cuturi & Blondel (2017): percentage of datasets on which the
 # soft-DTW barycenter reaches a lower DTW loss, per (competitor, init, gamma).
-PAPER = {
+PAPER = _common.paper_wins({
     ("dba", "random"): {1.0: 40.51, 0.1: 93.67, 0.01: 100.0, 0.001: 97.47},
     ("dba", "euclidean"): {1.0: 3.80, 0.1: 46.83, 0.01: 79.75, 0.001: 89.87},
     ("subgradient", "random"): {1.0: 96.20, 0.1: 97.47, 0.01: 97.47, 0.001: 97.47},
     ("subgradient", "euclidean"): {1.0: 35.44, 0.1: 72.15, 0.01: 92.41, 0.001: 97.47},
-}
-# The three subgradient methods compared are held to the paper's one figure.
-PAPER.update({(variant, init): PAPER["subgradient", init]
-              for variant in ("subgradient-ssg", "subgradient-lbfgs") for init in INITS})
+})
 
 FIELDS = ("dataset", "seed", "label", "n_series", "length", "init", "method", "gamma",
           "dtw_loss", "n_iter", "n_calls", "time_s")
@@ -159,10 +156,7 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=10, n_jobs=None, progre
     %(run_parameters)s
     max_iter : int, default=100
         Iteration budget of every method.
-    methods : sequence of str, default=METHODS
-        The methods to run, among ``METHODS``.
-    inits : sequence of str, default=INITS
-        The shared initializations to run, among ``INITS``.
+    %(choice_parameters)s
 
     Returns
     -------

@@ -69,15 +69,12 @@ _AVERAGING = {"subgradient-ssg": ("stochastic-subgradient", None),
 
 # Table 2 of Cuturi & Blondel (2017): percentage of datasets on which soft-DTW
 # k-means reaches a lower DTW k-means loss, per (competitor, init, gamma).
-PAPER = {
+PAPER = _common.paper_wins({
     ("dba", "random"): {1.0: 15.78, 0.1: 24.56, 0.01: 59.64, 0.001: 77.19},
     ("dba", "euclidean"): {1.0: 29.31, 0.1: 24.13, 0.01: 55.17, 0.001: 68.97},
     ("subgradient", "random"): {1.0: 42.10, 0.1: 57.89, 0.01: 76.43, 0.001: 96.49},
     ("subgradient", "euclidean"): {1.0: 46.44, 0.1: 50.00, 0.01: 65.52, 0.001: 84.48},
-}
-# The three subgradient methods compared are held to the paper's one figure.
-PAPER.update({(variant, init): PAPER["subgradient", init]
-              for variant in ("subgradient-ssg", "subgradient-lbfgs") for init in INITS})
+})
 
 FIELDS = ("dataset", "seed", "n_train", "n_used", "length", "k", "init", "method", "gamma",
           "dtw_loss", "inertia", "n_iter", "time_s")
@@ -179,10 +176,7 @@ def run(data_dir, *, datasets=None, gammas=GAMMAS, seeds=1, n_jobs=None, progres
     workers : int, default=1
         Units of work (dataset, seed) run in parallel processes, each with
         `n_jobs` kernel threads; the largest datasets go first.
-    methods : sequence of str, default=METHODS
-        The methods to run, among ``METHODS``.
-    inits : sequence of str, default=INITS
-        The shared initializations to run, among ``INITS``.
+    %(choice_parameters)s
 
     Returns
     -------

@@ -37,6 +37,7 @@ DTW, and, from :mod:`sksoftdtw.divergences`, the sharp soft-DTW, the
 mean-cost divergence, DILATE and the second-order functions.
 """
 
+from ._common import SECOND_ORDER_NAMES
 from ._dilate import dilate, dilate_value_and_grad
 from ._divergences import (
     mean_cost_divergence,
@@ -88,21 +89,6 @@ __all__ = [
     "cdist_soft_dtw",
     "cdist_soft_dtw_divergence",
     "cdist_dtw",
-    # the divergences and the second order (also in sksoftdtw.divergences)
-    "soft_dtw_divergence_value_and_grad",
-    "sharp_soft_dtw",
-    "sharp_soft_dtw_value_and_grad",
-    "sharp_soft_dtw_from_cost",
-    "sharp_soft_dtw_value_and_grad_from_cost",
-    "sharp_soft_dtw_divergence",
-    "sharp_soft_dtw_divergence_value_and_grad",
-    "cdist_sharp_soft_dtw_divergence",
-    "mean_cost_divergence",
-    "mean_cost_divergence_value_and_grad",
-    "mean_cost_value_and_grad_from_cost",
-    "soft_dtw_hessian_product",
-    "soft_dtw_directional_derivative_from_cost",
-    "soft_dtw_hessian_product_from_cost",
-    "dilate",
-    "dilate_value_and_grad",
 ]
+# The divergences and the second order, also in sksoftdtw.divergences.
+__all__.extend(SECOND_ORDER_NAMES)

@@ -5,6 +5,27 @@ import numpy as np
 from ..utils._docstrings import fill_doc
 from ..utils._validation import check_path_sum, check_time_series
 
+# The public names of the divergences and the second order: the part of
+# sksoftdtw.metrics that sksoftdtw.divergences gives its own namespace.
+SECOND_ORDER_NAMES = [
+    "soft_dtw_divergence_value_and_grad",
+    "sharp_soft_dtw",
+    "sharp_soft_dtw_value_and_grad",
+    "sharp_soft_dtw_from_cost",
+    "sharp_soft_dtw_value_and_grad_from_cost",
+    "sharp_soft_dtw_divergence",
+    "sharp_soft_dtw_divergence_value_and_grad",
+    "cdist_sharp_soft_dtw_divergence",
+    "mean_cost_divergence",
+    "mean_cost_divergence_value_and_grad",
+    "mean_cost_value_and_grad_from_cost",
+    "soft_dtw_hessian_product",
+    "soft_dtw_directional_derivative_from_cost",
+    "soft_dtw_hessian_product_from_cost",
+    "dilate",
+    "dilate_value_and_grad",
+]
+
 SEE_BAND = """sakoe_chiba_radius : int or None, default=None
         Radius of the Sakoe-Chiba band: cell ``(i, j)`` may be aligned only
         if ``i - r <= j <= i + (m - n) + r`` (``n <= m``; symmetric

@@ -230,7 +230,16 @@ def check_time_series(x, name="x", *, allow_padding=True):
     ...
     ValueError: x contains NaN or infinite values (first at time index 1) other than trailing NaN padding
     """
-    arr = as_float_array(x, name)
+    arr = _as_2d(as_float_array(x, name), name)
+    if allow_padding:
+        _check_layout(name, *arr.shape, arr.shape)
+    if not np.isfinite(arr).all():
+        arr = _strip_padding(arr, name, allow_padding)
+    return np.ascontiguousarray(arr)
+
+
+def _as_2d(arr, name):
+    """A non-empty series array of shape ``(sz,)`` or ``(sz, d)`` as ``(sz, d)``."""
     if arr.ndim == 1:
         arr = arr[:, None]
     elif arr.ndim != 2:
@@ -240,11 +249,7 @@ def check_time_series(x, name="x", *, allow_padding=True):
         )
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"{name} is an empty time series (shape {arr.shape})")
-    if allow_padding:
-        _check_layout(name, *arr.shape, arr.shape)
-    if not np.isfinite(arr).all():
-        arr = _strip_padding(arr, name, allow_padding)
-    return np.ascontiguousarray(arr)
+    return arr
 
 
 def _strip_padding(ts, name, allow_padding=True):
@@ -334,16 +339,7 @@ def check_dataset(X, name="X", *, d=None):
     out = []
     univariate_list = kind == "list" and all(ts.ndim == 1 for ts in series)
     for k, ts in enumerate(series):
-        if ts.ndim == 1:
-            ts = ts[:, None]
-        if ts.ndim != 2:
-            raise ValueError(
-                f"{name}[{k}] must be a time series of shape (sz,) or (sz, d), got shape "
-                f"{ts.shape}"
-            )
-        if ts.shape[0] == 0 or ts.shape[1] == 0:
-            raise ValueError(f"{name}[{k}] is an empty time series (shape {ts.shape})")
-        stripped = _strip_padding(ts, f"{name}[{k}]")
+        stripped = _strip_padding(_as_2d(ts, f"{name}[{k}]"), f"{name}[{k}]")
         if len(stripped) != len(ts):
             kind = "list"
         out.append(stripped)
