@@ -18,6 +18,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils import check_band, check_dataset
+from ..utils._constraints import shared_constraints
 from ..utils._docstrings import fill_doc
 from ..utils._validation import COSTS, check_cost, refuse_cost, set_features_in
 from ._dba import solve_dba
@@ -239,7 +240,7 @@ def solve_softdtw_barycenter(X, gamma=1.0, *, weights=None, init="euclidean",
 
 # Parameters of the soft-DTW barycenter beyond those of every method.
 _SOFTDTW_CONSTRAINTS = {
-    "gamma": [Interval(numbers.Real, 0, None, closed="left")],
+    **shared_constraints("gamma"),
     "init": [StrOptions(set(_INITS) | {"dba"}), "array-like"],
     "tol": [Interval(numbers.Real, 0, None, closed="left")],
     "metric": [StrOptions(set(CDIST))],
@@ -502,10 +503,8 @@ class SoftDTWBarycenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
     _parameter_constraints: dict = {
         "barycenter_size": _COMMON_CONSTRAINTS["barycenter_size"],
         "max_iter": _COMMON_CONSTRAINTS["max_iter"],
-        "sakoe_chiba_radius": _COMMON_CONSTRAINTS["sakoe_chiba_radius"],
-        "itakura_max_slope": _COMMON_CONSTRAINTS["itakura_max_slope"],
-        "random_state": ["random_state"],
-        "n_jobs": _COMMON_CONSTRAINTS["n_jobs"],
+        **shared_constraints("sakoe_chiba_radius", "itakura_max_slope", "random_state",
+                             "n_jobs"),
         **_SOFTDTW_CONSTRAINTS,
     }
 

@@ -19,6 +19,7 @@ from ..metrics import (
     soft_dtw_batch,
 )
 from ..utils import FlatDataset, check_dataset, check_time_series
+from ..utils._constraints import shared_constraints
 from ..utils._docstrings import fill_doc
 from ..utils._validation import (
     check_cost_range,
@@ -50,10 +51,7 @@ _COMMON_CONSTRAINTS = {
     "init": [StrOptions(set(_INITS)), "array-like"],
     "barycenter_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
     "max_iter": [Interval(numbers.Integral, 0, None, closed="left")],
-    "sakoe_chiba_radius": [Interval(numbers.Integral, 0, None, closed="left"), None],
-    "itakura_max_slope": [Interval(numbers.Real, 1, None, closed="left"), None],
-    "random_state": ["random_state"],
-    "n_jobs": [None, numbers.Integral],  # checked by check_n_jobs, as everywhere
+    **shared_constraints("sakoe_chiba_radius", "itakura_max_slope", "random_state", "n_jobs"),
 }
 
 _PARAMS_DOC = """X : array-like of shape (n_ts, sz) or (n_ts, sz, d), or list of series

@@ -37,6 +37,7 @@ from ..barycenters._subgradient import solve_dtw_ssg, solve_dtw_subgradient
 from ..barycenters._utils import CDIST, default_size, resample_series
 from ..metrics import cdist_dtw
 from ..utils import check_band, check_dataset, check_n_jobs
+from ..utils._constraints import shared_constraints
 from ..utils._threads import single_threaded_blas
 from ..utils._validation import (
     COSTS,
@@ -353,18 +354,14 @@ def _kmeans(X, n_clusters, *, averaging, metric, gamma, init, n_init, max_iter, 
 
 
 _COMMON_CONSTRAINTS = {
-    "gamma": [Interval(numbers.Real, 0, None, closed="left")],
+    **shared_constraints("gamma", "sakoe_chiba_radius", "itakura_max_slope", "random_state",
+                         "n_jobs", "verbose"),
     "metric": [StrOptions(set(CDIST))],
     "init": [StrOptions({"k-means++", "random"}), callable, "array-like"],
     "n_init": [Interval(numbers.Integral, 1, None, closed="left")],
     "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
     "tol": [Interval(numbers.Real, 0, None, closed="left")],
     "max_iter_barycenter": [Interval(numbers.Integral, 1, None, closed="left")],
-    "sakoe_chiba_radius": [None, Interval(numbers.Integral, 0, None, closed="left")],
-    "itakura_max_slope": [None, Interval(numbers.Real, 1, None, closed="left")],
-    "random_state": ["random_state"],
-    "n_jobs": [None, numbers.Integral],
-    "verbose": ["verbose"],
     "centroid_size": [None, Interval(numbers.Integral, 1, None, closed="left")],
     "gamma_schedule": [None, StrOptions({"auto"}), "array-like"],
 }

@@ -14,10 +14,10 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from .._engine.kernels import neighbors as _neighbors_fast
-from .._engine.planner import as_band
-from .._engine.planner import check_band_fits
+from .._engine.planner import as_band, check_band_fits
 from ..metrics import cdist_dtw, cdist_soft_dtw, cdist_soft_dtw_divergence
 from ..utils import check_band, check_dataset, check_n_jobs
+from ..utils._constraints import shared_constraints
 from ..utils._validation import COSTS, set_features_in
 
 # Largest number of values in one block of a pairwise matrix (32 MB).
@@ -105,12 +105,8 @@ def _class_labels(y):
 
 
 # The parameters of the discrepancy and its computation, in every estimator here.
-_COMMON_CONSTRAINTS = {
-    "gamma": [Interval(numbers.Real, 0, None, closed="left")],
-    "sakoe_chiba_radius": [None, Interval(numbers.Integral, 0, None, closed="left")],
-    "itakura_max_slope": [None, Interval(numbers.Real, 1, None, closed="left")],
-    "n_jobs": [None, numbers.Integral],
-}
+_COMMON_CONSTRAINTS = shared_constraints("gamma", "sakoe_chiba_radius", "itakura_max_slope",
+                                         "n_jobs")
 
 
 class _KNeighborsTimeSeriesBase(BaseEstimator):

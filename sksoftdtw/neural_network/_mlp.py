@@ -36,6 +36,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..barycenters._utils import pair_values
 from .._engine.second_order import pairs_batch
 from ..utils import check_dataset, check_n_jobs
+from ..utils._constraints import shared_constraints
 from ..utils._threads import single_threaded_blas
 from ..utils._validation import check_cost_range
 from ._scorers import mean_dtw_loss
@@ -378,7 +379,8 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "loss": [StrOptions({"softdtw", "divergence", "sharp_divergence", "dilate",
                              "squared"})],
-        "gamma": [Interval(Real, 0, None, closed="left")],
+        **shared_constraints("gamma", "sakoe_chiba_radius", "itakura_max_slope",
+                             "random_state", "verbose", "n_jobs"),
         "dilate_alpha": [Interval(Real, 0, 1, closed="both")],
         "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
         "solver": [StrOptions({"lbfgs", "adam"})],
@@ -387,9 +389,6 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
-        "sakoe_chiba_radius": [None, Interval(Integral, 0, None, closed="left")],
-        "itakura_max_slope": [None, Interval(Real, 1, None, closed="left")],
-        "random_state": ["random_state"],
         "warm_start": ["boolean"],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
@@ -397,8 +396,6 @@ class MLPRegressor(RegressorMixin, BaseEstimator):
             Interval(Integral, 1, None, closed="left"),
             Options(Real, {np.inf}),
         ],
-        "verbose": ["verbose"],
-        "n_jobs": [None, Integral],
     }
 
     def __init__(
