@@ -482,7 +482,7 @@ cdef void _wavefront_cells(const double* gf, const double* ge, const double* z,
     take loops of their own: with fewer arrays each, every loop vectorizes.
     """
     cdef Py_ssize_t t
-    _alpha_step(gf, ge, f2, e2, f1, e1, f0, e0, count, W)
+    _alpha_step(gf, ge, 0.0, f2, e2, f1, e1, f0, e0, count, W)
     for t in range(count):
         r0[t] = z[t] + W[t] * r2[t] + W[count + t] * r1[t] + W[2 * count + t] * r1[t + 1]
     if T == NULL:
