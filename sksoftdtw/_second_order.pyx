@@ -53,7 +53,8 @@ cdef extern from "_expdomain.h" nogil:
     double sdtw_block_abs_max(const double* D, Py_ssize_t ld, Py_ssize_t n, Py_ssize_t m)
 
 from ._band cimport _band, _pair_rows
-from ._rows cimport _softmin3_w, _sqeuclidean_jvp_row, _sqeuclidean_row
+from ._rows cimport (SDTW_SQEUCLIDEAN, _cost_diagonal, _softmin3_w, _sqeuclidean_jvp_row,
+                     _sqeuclidean_row)
 from ._rows cimport _wavefront_step as _alpha_step
 
 cdef double LN2 = 0.6931471805599453
@@ -605,12 +606,7 @@ cdef void _wavefront_pair(const double* x, const double* yr, const double* v, Py
             for i in range(lo, hi + 1):
                 cost[i] = D[i * ld + k - i]
         else:
-            for i in range(lo, hi + 1):
-                cost[i] = 0.0
-            for c in range(d):
-                for i in range(lo, hi + 1):
-                    diff = x[c * n + i] - yr[c * m + tr + i]
-                    cost[i] += diff * diff
+            _cost_diagonal(SDTW_SQEUCLIDEAN, x, yr, n, m, d, tr, lo, hi + 1, cost)
         if o.direction == DIR_MATRIX:
             for i in range(lo, hi + 1):
                 z[i] = Z[i * ld + k - i]
@@ -624,15 +620,13 @@ cdef void _wavefront_pair(const double* x, const double* yr, const double* v, Py
             for c in range(d):
                 for i in range(lo, hi + 1):
                     z[i] += 2.0 * (x[c * n + i] - yr[c * m + tr + i]) * v[c * n + i]
-        else:
-            for i in range(lo, hi + 1):
-                z[i] = cost[i]
         if o.uniform:
             for i in range(lo, hi + 1):
                 gf[i] = sdtw_exp_neg(0.0, scale, &ge[i])
         _wavefront_cells(gf + lo if o.uniform else cost + lo, ge + lo if o.uniform else NULL,
-                         scale, z + lo, f2 + lo, e2 + lo, r2 + lo, f1 + lo,
-                         e1 + lo, r1 + lo, f0 + lo + 1, e0 + lo + 1, r0 + lo + 1, cnt,
+                         scale, (cost if o.direction == DIR_COST else z) + lo, f2 + lo,
+                         e2 + lo, r2 + lo, f1 + lo, e1 + lo, r1 + lo, f0 + lo + 1,
+                         e0 + lo + 1, r0 + lo + 1, cnt,
                          inv_gamma, wk if W == NULL else W + 3 * off,
                          NULL if T == NULL else T + 3 * off)
         off += cnt
