@@ -290,8 +290,7 @@ static inline void sdtw_wavefront_cells(const double *gf, const double *ge, doub
  * (scale = 1 / (gamma ln 2), as sdtw_exp_neg), which saves a pass over the
  * anti-diagonal. When w is not NULL it receives the soft-min weights: w[t]
  * diagonal, w[count + t] upper, w[2 count + t] left. Whole vectors, then the
- * last cells through a vector of scratch (with the mantissas and exponents of
- * ones in its unused lanes). */
+ * last cells through a vector of scratch (ones in its unused lanes). */
 static inline void sdtw_wavefront_step(const double *gf, const double *ge, double scale,
                                        const double *f2, const double *e2, const double *f1,
                                        const double *e1, double *f0, double *e0, ptrdiff_t count,
@@ -304,21 +303,19 @@ static inline void sdtw_wavefront_step(const double *gf, const double *ge, doubl
     r = count - full;
     if (r == 0)
         return;
-    for (h = 0; h < 11 * SDTW_VW; h++)
-        s[h] = (h / SDTW_VW) % 2 == 0 ? 1.0 : 0.0;
-    for (h = 0; h < r; h++) {
-        s[h] = gf[full + h];
-        s[SDTW_VW + h] = ge != NULL ? ge[full + h] : 0.0;
-        s[2 * SDTW_VW + h] = f2[full + h];
-        s[3 * SDTW_VW + h] = e2[full + h];
+    /* the inputs, f1 and e1 one further (the left predecessor) */
+    for (h = 0; h < SDTW_VW; h++) {
+        s[h] = h < r ? gf[full + h] : 1.0;
+        s[SDTW_VW + h] = h < r && ge != NULL ? ge[full + h] : 0.0;
+        s[2 * SDTW_VW + h] = h < r ? f2[full + h] : 1.0;
+        s[3 * SDTW_VW + h] = h < r ? e2[full + h] : 0.0;
+        s[4 * SDTW_VW + h] = h <= r ? f1[full + h] : 1.0;
+        s[5 * SDTW_VW + h] = h <= r ? e1[full + h] : 0.0;
     }
-    for (h = 0; h <= r; h++) {  /* f1 and e1 one further: the left predecessor */
-        s[4 * SDTW_VW + h] = f1[full + h];
-        s[5 * SDTW_VW + h] = e1[full + h];
-    }
-    sdtw_wavefront_cells(s, ge != NULL ? s + SDTW_VW : NULL, scale, s + 2 * SDTW_VW, s + 3 * SDTW_VW, s + 4 * SDTW_VW,
-                         s + 5 * SDTW_VW, s + 6 * SDTW_VW, s + 7 * SDTW_VW, 0, SDTW_VW,
-                         w != NULL ? s + 8 * SDTW_VW : NULL);
+    s[6 * SDTW_VW] = 0.0;  /* read past e1 by the last lane */
+    sdtw_wavefront_cells(s, ge != NULL ? s + SDTW_VW : NULL, scale, s + 2 * SDTW_VW,
+                         s + 3 * SDTW_VW, s + 4 * SDTW_VW, s + 5 * SDTW_VW, s + 6 * SDTW_VW,
+                         s + 7 * SDTW_VW, 0, SDTW_VW, w != NULL ? s + 8 * SDTW_VW : NULL);
     for (h = 0; h < r; h++) {
         f0[full + h] = s[6 * SDTW_VW + h];
         e0[full + h] = s[7 * SDTW_VW + h];
