@@ -237,6 +237,96 @@ static inline sdtw_v sdtw_v_scale(sdtw_v f, sdtw_v k) { return f * sdtw_pow2(k);
 #endif
 #define SDTW_NV (SDTW_LANES / SDTW_VW)
 
+/* f * sdtw_pow2(k) for f in [1, 2) (or 0), SDTW_VW lanes at a time: exactly
+ * 0 for k <= -1023, never subnormal. */
+static inline sdtw_v sdtw_v_pow2_mul(sdtw_v f, sdtw_v k)
+{
+#if defined(__AVX512F__)
+    return _mm512_maskz_scalef_pd(_mm512_cmp_pd_mask(k, _mm512_set1_pd(-1023.0), _CMP_GT_OQ),
+                                  f, k);
+#else
+    return sdtw_v_scale(f, k);
+#endif
+}
+
+/* SDTW_VW cells of an anti-diagonal from t on (see sdtw_wavefront_step). */
+static inline void sdtw_wavefront_cells(const double *gf, const double *ge, double scale,
+                                        const double *f2, const double *e2, const double *f1,
+                                        const double *e1, double *f0, double *e0, ptrdiff_t t,
+                                        ptrdiff_t count, double *w)
+{
+    sdtw_v g, eg, r;
+    if (ge != NULL) {
+        g = sdtw_v_load(gf + t);
+        eg = sdtw_v_load(ge + t);
+    } else {  /* exp(-cost / gamma) of the costs at gf, as sdtw_exp_neg */
+        g = sdtw_v_mul(sdtw_v_sub(sdtw_v_set1(0.0), sdtw_v_load(gf + t)), sdtw_v_set1(scale));
+        r = sdtw_v_sub(sdtw_v_add(g, sdtw_v_set1(SDTW_ROUND_MAGIC)), sdtw_v_set1(SDTW_ROUND_MAGIC));
+        eg = r;
+        g = sdtw_v_exp2_frac(sdtw_v_sub(g, r));
+    }
+    sdtw_v vf2 = sdtw_v_load(f2 + t), ve2 = sdtw_v_load(e2 + t);
+    sdtw_v vfu = sdtw_v_load(f1 + t), veu = sdtw_v_load(e1 + t);
+    sdtw_v vfl = sdtw_v_load(f1 + t + 1), vel = sdtw_v_load(e1 + t + 1);
+    sdtw_v e = sdtw_v_max(sdtw_v_max(ve2, veu), vel), kk;
+    sdtw_v td = sdtw_v_pow2_mul(vf2, sdtw_v_sub(ve2, e));
+    sdtw_v tu = sdtw_v_pow2_mul(vfu, sdtw_v_sub(veu, e));
+    sdtw_v tl = sdtw_v_pow2_mul(vfl, sdtw_v_sub(vel, e));
+    sdtw_v sum = sdtw_v_add(sdtw_v_add(td, tu), tl), inv;
+    sdtw_v_store(f0 + t, sdtw_v_split(sdtw_v_mul(g, sum), &kk));
+    sdtw_v_store(e0 + t, sdtw_v_add(sdtw_v_add(e, eg), kk));
+    if (w != NULL) {
+        inv = sdtw_v_div(sdtw_v_set1(1.0), sum);
+        sdtw_v_store(w + t, sdtw_v_mul(td, inv));
+        sdtw_v_store(w + count + t, sdtw_v_mul(tu, inv));
+        sdtw_v_store(w + 2 * count + t, sdtw_v_mul(tl, inv));
+    }
+}
+
+/* count cells of an anti-diagonal, the step of the exp-domain rows: cell t
+ * has its diagonal predecessor at f2[t] (exponent e2[t]), its upper one at
+ * f1[t] and its left one at f1[t + 1], and g = exp(-cost / gamma) is
+ * gf[t] 2^ge[t]; with ge NULL, gf holds the costs and g is computed here
+ * (scale = 1 / (gamma ln 2), as sdtw_exp_neg), which saves a pass over the
+ * anti-diagonal. When w is not NULL it receives the soft-min weights: w[t]
+ * diagonal, w[count + t] upper, w[2 count + t] left. Whole vectors, then the
+ * last cells through a vector of scratch (ones in its unused lanes). */
+static inline void sdtw_wavefront_step(const double *gf, const double *ge, double scale,
+                                       const double *f2, const double *e2, const double *f1,
+                                       const double *e1, double *f0, double *e0, ptrdiff_t count,
+                                       double *w)
+{
+    double s[11 * SDTW_VW];
+    ptrdiff_t t, r, h, full = count - count % SDTW_VW;
+    for (t = 0; t < full; t += SDTW_VW)
+        sdtw_wavefront_cells(gf, ge, scale, f2, e2, f1, e1, f0, e0, t, count, w);
+    r = count - full;
+    if (r == 0)
+        return;
+    /* the inputs, f1 and e1 one further (the left predecessor) */
+    for (h = 0; h < SDTW_VW; h++) {
+        s[h] = h < r ? gf[full + h] : 1.0;
+        s[SDTW_VW + h] = h < r && ge != NULL ? ge[full + h] : 0.0;
+        s[2 * SDTW_VW + h] = h < r ? f2[full + h] : 1.0;
+        s[3 * SDTW_VW + h] = h < r ? e2[full + h] : 0.0;
+        s[4 * SDTW_VW + h] = h <= r ? f1[full + h] : 1.0;
+        s[5 * SDTW_VW + h] = h <= r ? e1[full + h] : 0.0;
+    }
+    s[6 * SDTW_VW] = 0.0;  /* read past e1 by the last lane */
+    sdtw_wavefront_cells(s, ge != NULL ? s + SDTW_VW : NULL, scale, s + 2 * SDTW_VW,
+                         s + 3 * SDTW_VW, s + 4 * SDTW_VW, s + 5 * SDTW_VW, s + 6 * SDTW_VW,
+                         s + 7 * SDTW_VW, 0, SDTW_VW, w != NULL ? s + 8 * SDTW_VW : NULL);
+    for (h = 0; h < r; h++) {
+        f0[full + h] = s[6 * SDTW_VW + h];
+        e0[full + h] = s[7 * SDTW_VW + h];
+        if (w != NULL) {
+            w[full + h] = s[8 * SDTW_VW + h];
+            w[count + full + h] = s[9 * SDTW_VW + h];
+            w[2 * count + full + h] = s[10 * SDTW_VW + h];
+        }
+    }
+}
+
 /* A lane block: 128 bytes of registers, 16 doubles or 32 floats (one pair of
  * a lane group each). Its float32 view is read and written with
  * sdtw_vf_get/sdtw_vf_put: free register casts with AVX, memcpy elsewhere. */

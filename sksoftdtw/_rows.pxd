@@ -10,6 +10,17 @@ from libc.math cimport INFINITY, exp, fmin, log
 cdef extern from "_expdomain.h" nogil:
     double sdtw_pow2(double k)
     double sdtw_split(double v, double* k)
+    # ``count`` cells of an anti-diagonal, the step of the exp-domain rows
+    # (``_soft_dtw_fast._exp_forward_row``): cell ``t`` has its diagonal
+    # predecessor at ``f2[t]``, its upper one at ``f1[t]`` and its left one at
+    # ``f1[t + 1]``; g is ``gf[t] 2^ge[t]``, or with ``ge`` NULL computed from
+    # the costs at ``gf`` (``scale = 1 / (gamma ln 2)``). When ``w`` is not
+    # NULL it receives the soft-min weights:
+    # ``w[t]`` diagonal, ``w[count + t]`` upper, ``w[2 count + t]`` left.
+    void _wavefront_step "sdtw_wavefront_step"(
+        const double* gf, const double* ge, double scale, const double* f2, const double* e2,
+        const double* f1, const double* e1, double* f0, double* e0, Py_ssize_t count,
+        double* w)
 
 
 cdef inline double _softmin3_w(double a, double b, double c, double gamma,
@@ -67,38 +78,3 @@ cdef extern from "_costs.h" nogil:
     void _sqeuclidean_jvp_row "sdtw_sqeuclidean_jvp_row"(
         const double* e, const double* xi, const double* y, Py_ssize_t d, Py_ssize_t lo,
         Py_ssize_t hi, double* gxi, double* gy)
-
-
-cdef inline void _wavefront_step(const double* gf, const double* ge, const double* f2,
-                                 const double* e2, const double* f1, const double* e1,
-                                 double* f0, double* e0, Py_ssize_t count,
-                                 double* w) noexcept nogil:
-    """``count`` cells of an anti-diagonal: the step of the exp-domain rows
-    (``_soft_dtw_fast._exp_forward_row``).
-
-    Cell ``t`` has its diagonal predecessor at ``f2[t]``, its upper one at
-    ``f1[t]`` and its left one at ``f1[t + 1]``. When ``w`` is not NULL it
-    receives the soft-min weights: ``w[t]`` diagonal, ``w[count + t]`` upper,
-    ``w[2 count + t]`` left.
-    """
-    cdef Py_ssize_t t
-    cdef double e, kk, td, tu, tl, inv
-    if w == NULL:
-        for t in range(count):
-            e = max(max(e2[t], e1[t]), e1[t + 1])
-            f0[t] = sdtw_split(gf[t] * (f2[t] * sdtw_pow2(e2[t] - e)
-                                        + f1[t] * sdtw_pow2(e1[t] - e)
-                                        + f1[t + 1] * sdtw_pow2(e1[t + 1] - e)), &kk)
-            e0[t] = e + ge[t] + kk
-        return
-    for t in range(count):
-        e = max(max(e2[t], e1[t]), e1[t + 1])
-        td = f2[t] * sdtw_pow2(e2[t] - e)
-        tu = f1[t] * sdtw_pow2(e1[t] - e)
-        tl = f1[t + 1] * sdtw_pow2(e1[t + 1] - e)
-        f0[t] = sdtw_split(gf[t] * (td + tu + tl), &kk)
-        e0[t] = e + ge[t] + kk
-        inv = 1.0 / (td + tu + tl)
-        w[t] = td * inv
-        w[count + t] = tu * inv
-        w[2 * count + t] = tl * inv

@@ -53,7 +53,8 @@ cdef extern from "_expdomain.h" nogil:
     double sdtw_block_abs_max(const double* D, Py_ssize_t ld, Py_ssize_t n, Py_ssize_t m)
 
 from ._band cimport _band, _pair_rows
-from ._rows cimport _softmin3_w, _sqeuclidean_jvp_row, _sqeuclidean_row
+from ._rows cimport (SDTW_SQEUCLIDEAN, _cost_diagonal, _softmin3_w, _sqeuclidean_jvp_row,
+                     _sqeuclidean_row)
 from ._rows cimport _wavefront_step as _alpha_step
 
 cdef double LN2 = 0.6931471805599453
@@ -467,7 +468,7 @@ def batch_series(const double[:, ::1] X, const Py_ssize_t[::1] xoff,  # IN
         _work_free(ws)
 
 
-cdef void _wavefront_cells(const double* gf, const double* ge, const double* z,
+cdef void _wavefront_cells(const double* gf, const double* ge, double scale, const double* z,
                            const double* f2, const double* e2, const double* r2,
                            const double* f1, const double* e1, const double* r1,
                            double* f0, double* e0, double* r0, Py_ssize_t count,
@@ -478,11 +479,12 @@ cdef void _wavefront_cells(const double* gf, const double* ge, const double* z,
     Cell ``t`` has its diagonal predecessor at ``[t]`` of the ``2`` arrays,
     its upper one at ``[t]`` and its left one at ``[t + 1]`` of the ``1``
     arrays; ``W[t]``, ``W[count + t]``, ``W[2 count + t]`` receive its
-    diagonal, upper and left weights (T likewise). rdot and the derivatives
-    take loops of their own: with fewer arrays each, every loop vectorizes.
+    diagonal, upper and left weights (T likewise); ``gf``, ``ge`` and
+    ``scale`` give g as in `_alpha_step`. rdot and the derivatives take loops
+    of their own: with fewer arrays each, every loop vectorizes.
     """
     cdef Py_ssize_t t
-    _alpha_step(gf, ge, f2, e2, f1, e1, f0, e0, count, W)
+    _alpha_step(gf, ge, scale, f2, e2, f1, e1, f0, e0, count, W)
     for t in range(count):
         r0[t] = z[t] + W[t] * r2[t] + W[count + t] * r1[t] + W[2 * count + t] * r1[t + 1]
     if T == NULL:
@@ -604,12 +606,7 @@ cdef void _wavefront_pair(const double* x, const double* yr, const double* v, Py
             for i in range(lo, hi + 1):
                 cost[i] = D[i * ld + k - i]
         else:
-            for i in range(lo, hi + 1):
-                cost[i] = 0.0
-            for c in range(d):
-                for i in range(lo, hi + 1):
-                    diff = x[c * n + i] - yr[c * m + tr + i]
-                    cost[i] += diff * diff
+            _cost_diagonal(SDTW_SQEUCLIDEAN, x, yr, n, m, d, tr, lo, hi + 1, cost)
         if o.direction == DIR_MATRIX:
             for i in range(lo, hi + 1):
                 z[i] = Z[i * ld + k - i]
@@ -623,13 +620,13 @@ cdef void _wavefront_pair(const double* x, const double* yr, const double* v, Py
             for c in range(d):
                 for i in range(lo, hi + 1):
                     z[i] += 2.0 * (x[c * n + i] - yr[c * m + tr + i]) * v[c * n + i]
-        else:
+        if o.uniform:
             for i in range(lo, hi + 1):
-                z[i] = cost[i]
-        for i in range(lo, hi + 1):
-            gf[i] = sdtw_exp_neg(0.0 if o.uniform else cost[i], scale, &ge[i])
-        _wavefront_cells(gf + lo, ge + lo, z + lo, f2 + lo, e2 + lo, r2 + lo, f1 + lo,
-                         e1 + lo, r1 + lo, f0 + lo + 1, e0 + lo + 1, r0 + lo + 1, cnt,
+                gf[i] = sdtw_exp_neg(0.0, scale, &ge[i])
+        _wavefront_cells(gf + lo if o.uniform else cost + lo, ge + lo if o.uniform else NULL,
+                         scale, (cost if o.direction == DIR_COST else z) + lo, f2 + lo,
+                         e2 + lo, r2 + lo, f1 + lo, e1 + lo, r1 + lo, f0 + lo + 1,
+                         e0 + lo + 1, r0 + lo + 1, cnt,
                          inv_gamma, wk if W == NULL else W + 3 * off,
                          NULL if T == NULL else T + 3 * off)
         off += cnt

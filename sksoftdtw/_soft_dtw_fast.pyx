@@ -1527,8 +1527,7 @@ cdef void _wavefront_forward(const double* x, const double* yr, Py_ssize_t n,
         else:
             _cost_diagonal(kind, x, yr, n, m, d, t, lo, hi + 1, c)
         if gamma > 0.0:
-            _exp_g_row(c, lo, hi + 1, scale, c, cg)
-            _wavefront_step(c + lo, cg + lo, f2 + lo, e2 + lo, f1 + lo, e1 + lo,
+            _wavefront_step(c + lo, NULL, scale, f2 + lo, e2 + lo, f1 + lo, e1 + lo,
                             f0 + lo + 1, e0 + lo + 1, hi + 1 - lo,
                             W + 3 * off if W != NULL else NULL)
         else:
