@@ -39,6 +39,7 @@ from libc.math cimport INFINITY
 from libc.stdlib cimport free, malloc, qsort
 
 from ._band cimport _band, _pair_cols, _pair_rows
+from ._rows cimport _lanes_rows_start
 from ._interrupt cimport raise_if_stopped, sdtw_call, sdtw_call_init, sdtw_fail, sdtw_join, \
     sdtw_leave, sdtw_stop, sdtw_take
 
@@ -240,10 +241,7 @@ cdef bint _dtw_lanes(const double* x, Py_ssize_t n, const double* yl, Py_ssize_t
     cdef double* tmp
     cdef double rmin[LANES]
     cdef bint alive
-    for j in range(2 * (m + 1) * LANES):
-        rows[j] = INFINITY
-    for l in range(LANES):
-        prev[l] = 0.0
+    _lanes_rows_start(rows, m, LANES)
     for i in range(n):
         _band(i, n, m, band, &lo, &hi)
         for l in range(LANES):

@@ -2,8 +2,9 @@
 """Row pieces of the soft-DTW recursion, shared by the first- and second-order kernels.
 
 The soft-min of three predecessors with its normalised weights, the costs of
-a row with their Jacobian-vector products (_costs.h), and the exp-domain step
-of an anti-diagonal.
+a row with their Jacobian-vector products (_costs.h), the exp-domain step
+of an anti-diagonal, and the boundary rows of interleaved hard-DTW
+recursions (the engine's lanes and the neighbours' search).
 """
 from libc.math cimport INFINITY, exp, fmin, log
 
@@ -78,3 +79,13 @@ cdef extern from "_costs.h" nogil:
     void _sqeuclidean_jvp_row "sdtw_sqeuclidean_jvp_row"(
         const double* e, const double* xi, const double* y, Py_ssize_t d, Py_ssize_t lo,
         Py_ssize_t hi, double* gxi, double* gy)
+
+
+cdef inline void _lanes_rows_start(double* rows, Py_ssize_t m, Py_ssize_t lanes) noexcept nogil:
+    """The two rows of ``lanes`` interleaved recursions over ``m`` columns
+    (``[j][lane]``) before row 0: ``r_00 = 0``, ``+inf`` elsewhere."""
+    cdef Py_ssize_t j
+    for j in range(2 * (m + 1) * lanes):
+        rows[j] = INFINITY
+    for j in range(lanes):
+        rows[j] = 0.0

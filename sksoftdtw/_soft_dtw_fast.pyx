@@ -97,8 +97,8 @@ from ._band cimport _band, _pair_rows, sdtw_band_rows  # shared with the neighbo
 from ._interrupt cimport (raise_if_stopped, sdtw_call, sdtw_call_init, sdtw_fail, sdtw_join,
                           sdtw_leave, sdtw_stop, sdtw_take)
 from ._rows cimport (SDTW_ABS, SDTW_SQEUCLIDEAN, _cost_diagonal, _cost_diagonal_jvp,
-                     _cost_jvp_row, _cost_row, _softmin3_w, _wavefront_step,
-                     sdtw_abs_dterm, sdtw_sqeuclidean_dterm)
+                     _cost_jvp_row, _cost_row, _lanes_rows_start, _softmin3_w,
+                     _wavefront_step, sdtw_abs_dterm, sdtw_sqeuclidean_dterm)
 
 # The costs by name, for the Python side (see sksoftdtw.utils._validation.check_cost).
 COSTS = {"sqeuclidean": SDTW_SQEUCLIDEAN, "abs": SDTW_ABS}
@@ -585,10 +585,7 @@ cdef inline void _lanes_hard_forward(const double* xl, const double* yl, Py_ssiz
     cdef double* cur = rows + (m + 1) * LANES
     cdef double* tmp
     cdef double c[LANES]
-    for j in range(2 * (m + 1) * LANES):
-        rows[j] = INFINITY
-    for l in range(LANES):
-        prev[l] = 0.0
+    _lanes_rows_start(rows, m, LANES)
     for i in range(n):
         _band(i, n, m, band, &lo, &hi)
         if sdtw_stop((hi - lo) * LANES):
