@@ -39,7 +39,7 @@ from libc.math cimport INFINITY
 from libc.stdlib cimport free, malloc, qsort
 
 from ._band cimport _band, _pair_cols, _pair_rows
-from ._rows cimport _lanes_rows_start
+from ._rows cimport _lanes_rows_next, _lanes_rows_start
 from ._interrupt cimport raise_if_stopped, sdtw_call, sdtw_call_init, sdtw_fail, sdtw_join, \
     sdtw_leave, sdtw_stop, sdtw_take
 
@@ -238,7 +238,6 @@ cdef bint _dtw_lanes(const double* x, Py_ssize_t n, const double* yl, Py_ssize_t
     cdef Py_ssize_t i, j, l, lo, hi
     cdef double* prev = rows
     cdef double* cur = rows + (m + 1) * LANES
-    cdef double* tmp
     cdef double rmin[LANES]
     cdef bint alive
     _lanes_rows_start(rows, m, LANES)
@@ -255,12 +254,7 @@ cdef bint _dtw_lanes(const double* x, Py_ssize_t n, const double* yl, Py_ssize_t
             alive = alive | (rmin[l] + tails[(i + 1) * LANES + l] <= bsf)
         if not alive:
             return False
-        if i == 0:
-            for l in range(LANES):
-                prev[l] = INFINITY
-        tmp = prev
-        prev = cur
-        cur = tmp
+        _lanes_rows_next(&prev, &cur, i, LANES)
     for l in range(LANES):
         out[l] = prev[m * LANES + l]
     return True

@@ -89,3 +89,18 @@ cdef inline void _lanes_rows_start(double* rows, Py_ssize_t m, Py_ssize_t lanes)
         rows[j] = INFINITY
     for j in range(lanes):
         rows[j] = 0.0
+
+
+cdef inline void _lanes_rows_next(double** prev, double** cur, Py_ssize_t i,
+                                  Py_ssize_t lanes) noexcept nogil:
+    """After row ``i`` of the recursions of `_lanes_rows_start`: the row just
+    computed becomes the previous one (the corner ``r_00 = 0``, read by row 0
+    only, leaves the boundary first)."""
+    cdef Py_ssize_t l
+    cdef double* tmp
+    if i == 0:
+        for l in range(lanes):
+            prev[0][l] = INFINITY
+    tmp = prev[0]
+    prev[0] = cur[0]
+    cur[0] = tmp

@@ -97,8 +97,8 @@ from ._band cimport _band, _pair_rows, sdtw_band_rows  # shared with the neighbo
 from ._interrupt cimport (raise_if_stopped, sdtw_call, sdtw_call_init, sdtw_fail, sdtw_join,
                           sdtw_leave, sdtw_stop, sdtw_take)
 from ._rows cimport (SDTW_ABS, SDTW_SQEUCLIDEAN, _cost_diagonal, _cost_diagonal_jvp,
-                     _cost_jvp_row, _cost_row, _lanes_rows_start, _softmin3_w,
-                     _wavefront_step, sdtw_abs_dterm, sdtw_sqeuclidean_dterm)
+                     _cost_jvp_row, _cost_row, _lanes_rows_next, _lanes_rows_start,
+                     _softmin3_w, _wavefront_step, sdtw_abs_dterm, sdtw_sqeuclidean_dterm)
 
 # The costs by name, for the Python side (see sksoftdtw.utils._validation.check_cost).
 COSTS = {"sqeuclidean": SDTW_SQEUCLIDEAN, "abs": SDTW_ABS}
@@ -601,12 +601,7 @@ cdef inline void _lanes_hard_forward(const double* xl, const double* yl, Py_ssiz
             for l in range(LANES):
                 cur[(j + 1) * LANES + l] = c[l] + min(
                     min(prev[j * LANES + l], prev[(j + 1) * LANES + l]), cur[j * LANES + l])
-        if i == 0:
-            for l in range(LANES):
-                prev[l] = INFINITY
-        tmp = prev
-        prev = cur
-        cur = tmp
+        _lanes_rows_next(&prev, &cur, i, LANES)
         if ends != NULL:
             for l in range(LANES):
                 if ends[l] == i + 1:
