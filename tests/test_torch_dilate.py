@@ -46,6 +46,32 @@ def test_dilate_equal_lengths_temporal_term_is_the_published_one():
         assert temporal[k].item() == pytest.approx(expected, rel=1e-10)
 
 
+@pytest.mark.filterwarnings("ignore:torch.range is deprecated")
+@pytest.mark.parametrize("gamma", [0.01, 0.1])
+def test_dilate_equals_the_authors_code(gamma):
+    """The official code (vincent-leguen/DILATE, its ``loss`` package on the
+    path), float32 inside: the loss, its terms and the gradient of the outputs
+    in float32 precision. Both its terms are means over the batch, but its
+    backward passes leave out the 1 / B of those means: its gradient is that of
+    the sum over the batch."""
+    reference = pytest.importorskip("loss.dilate_loss").dilate_loss
+    x = _batch(61, (4, 20, 1), requires_grad=True).float()
+    x.retain_grad()
+    y = _batch(62, (4, 20, 1)).float()
+    theirs, their_shape, their_temporal = reference(x, y, 0.5, gamma, "cpu")
+    theirs.backward()
+    their_grad = x.grad.clone()
+    x.grad = None
+    xd, yd = x.detach().double().requires_grad_(), y.double()
+    loss, shape, temporal = DILATELoss(alpha=0.5, gamma=gamma, reduction="none",
+                                       return_components=True)(xd, yd)
+    assert shape.mean().item() == pytest.approx(their_shape.item(), rel=1e-5)
+    assert temporal.mean().item() == pytest.approx(their_temporal.item(), rel=1e-5)
+    loss.sum().backward()
+    # (float32 weights at gamma = 0.01 in their code: about 3e-4 relative)
+    np.testing.assert_allclose(xd.grad.numpy(), their_grad.numpy(), rtol=1e-3, atol=1e-6)
+
+
 @pytest.mark.parametrize("kw", [{}, {"sakoe_chiba_radius": 2}, {"itakura_max_slope": 2.0}])
 @pytest.mark.parametrize("d", [1, 2])
 def test_dilate_equals_the_numpy_function_pair_by_pair(kw, d):
