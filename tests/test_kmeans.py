@@ -479,19 +479,39 @@ def test_continuation_beats_plain_kmeans_on_shifted_bumps(spread, gamma):
     assert -auto.score(X) < 0.5 * -plain.score(X)
 
 
+@pytest.mark.parametrize("spread, gamma", [(0.2, 0.001), (0.3, 0.01), (0.0, 0.01)])
+def test_update_with_a_schedule_keeps_the_better_of_both_barycenters(spread, gamma):
+    X, init = bumps_and_dips(spread)
+    members = np.arange(6)
+    args = (X[members], np.ones(6), np.full(6, X.shape[1]), init[0], "softdtw", gamma,
+            "softdtw", 30, {}, 1, np.random.RandomState(0))
+    plain = kmeans_module._update(*args)
+    both = kmeans_module._update(*args, gamma_schedule="auto")
+    continued = kmeans_module.solve_softdtw_barycenter(
+        X[members], gamma, weights=np.full(6, X.shape[1]), init=init[0], max_iter=30,
+        gamma_schedule="auto", warn=False, n_jobs=1)
+    # The lower objective at gamma of the two, from the same centroid.
+    assert both.loss == min(plain.loss, continued.loss)
+    expected = continued if continued.loss < plain.loss else plain
+    np.testing.assert_array_equal(both.barycenter, expected.barycenter)
+    assert both.n_calls == plain.n_calls + continued.n_calls
+
+
 def test_schedule_in_kmeans_is_the_schedule_of_every_update(shapes, monkeypatch):
     X, _ = shapes
     seen = []
     real = kmeans_module.solve_softdtw_barycenter
 
     def spy(*args, **kwargs):
-        seen.append(kwargs["gamma_schedule"])
+        seen.append(kwargs.get("gamma_schedule"))
         return real(*args, **kwargs)
 
     monkeypatch.setattr(kmeans_module, "solve_softdtw_barycenter", spy)
     km = SoftDTWKMeans(3, gamma=0.01, gamma_schedule=[1.0, 0.01], random_state=0,
                        **FAST).fit(X)
-    assert seen and all(s == [1.0, 0.01] for s in seen)
+    # Every update: once without the schedule, once with it.
+    assert seen and seen[::2] == [None] * (len(seen) // 2)
+    assert seen[1::2] == [[1.0, 0.01]] * (len(seen) // 2)
     again = SoftDTWKMeans(3, gamma=0.01, gamma_schedule=[1.0, 0.01], random_state=0,
                           **FAST).fit(X)
     np.testing.assert_array_equal(km.cluster_centers_, again.cluster_centers_)

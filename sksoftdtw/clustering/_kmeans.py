@@ -212,12 +212,22 @@ def _update(X, sample_weight, lengths, center, averaging, gamma, metric, max_ite
     the same minimiser once the weights are multiplied by the lengths
     :math:`m_j`. Their private forms are called so that a capped number of
     iterations, the rule inside Lloyd's loop, does not warn at every update.
+
+    With a `gamma_schedule`, the problem is solved twice from the centroid,
+    plainly and by continuation, and the barycenter of lower objective at
+    `gamma` is kept (with the kernel calls of both): a continuation restarted
+    at the cluster's variance can blur a centroid that was already well
+    placed, and the plain update then wins.
     """
     common = dict(weights=sample_weight * lengths, init=center, max_iter=max_iter,
                   **band, random_state=rng, n_jobs=n_jobs)
     if averaging == "softdtw":
-        res = solve_softdtw_barycenter(X, gamma, metric=metric, gamma_schedule=gamma_schedule,
-                                  warn=False, **common)
+        res = solve_softdtw_barycenter(X, gamma, metric=metric, warn=False, **common)
+        if gamma_schedule is not None:
+            continued = solve_softdtw_barycenter(X, gamma, metric=metric, warn=False,
+                                                 gamma_schedule=gamma_schedule, **common)
+            best = continued if continued.loss < res.loss else res
+            res = best._replace(n_calls=res.n_calls + continued.n_calls)
     elif averaging == "dba":
         res = solve_dba(X, warn=False, **common)
     elif averaging == "subgradient":
@@ -458,8 +468,9 @@ def dtw_kmeans(X, n_clusters, *, averaging="softdtw", gamma=1.0, metric="softdtw
         problem is solved at each value in turn, from the current centroid,
         the last stage at `gamma` (see
         :func:`~sksoftdtw.barycenters.softdtw_barycenter`; ``"auto"`` starts at the
-        variance of the cluster's series). Assignments use `gamma` only
-        (``averaging="softdtw"`` only).
+        variance of the cluster's series), next to the update without it,
+        keeping the barycenter of lower objective at `gamma`. Assignments use
+        `gamma` only (``averaging="softdtw"`` only).
         See :class:`SoftDTWKMeans` for its cost.
 
     Returns
@@ -711,12 +722,16 @@ class SoftDTWKMeans(_TimeSeriesKMeans):
         problem is solved at each value in turn, from the current centroid,
         the last stage at `gamma` (see
         :func:`~sksoftdtw.barycenters.softdtw_barycenter`; ``"auto"`` starts at the
-        variance of the cluster's series). Assignments use `gamma` only.
-        Every update then costs up to twice the kernel calls of one without
-        continuation (each earlier stage has ``max_iter_barycenter // n``
-        iterations and stops at a looser tolerance), in practice 1.2 to 2
-        times the time of the fit: the price of centroids with a lower DTW
-        loss where series are shifted in time.
+        variance of the cluster's series). Every update solves its problem
+        both ways from the current centroid, with and without continuation,
+        and keeps the barycenter of lower objective at `gamma`, so that a
+        centroid already well placed (by ``init`` or an earlier iteration) is
+        not blurred by the continuation's large first `gamma`. Assignments
+        use `gamma` only. Every update then costs the kernel calls of one
+        without continuation plus those of the continuation (each earlier
+        stage has ``max_iter_barycenter // n`` iterations and stops at a
+        looser tolerance): 2 to 3 times in all, the price of centroids with a
+        lower DTW loss where series are shifted in time.
     cost : {"sqeuclidean", "abs"}, default="sqeuclidean"
         The cost between points of every soft-DTW and DTW computation (the
         assignments, the centroid updates, :meth:`transform` and
