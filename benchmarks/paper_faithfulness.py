@@ -18,12 +18,13 @@ the datasets where the two losses, averaged over the seeds, agree within
 Datasets run from the shortest series up, so that an interrupted run has
 covered the most datasets; the CSV is rewritten after every dataset.
 """
-import argparse
 import csv
 import time
 from collections import defaultdict
 
 import numpy as np
+
+import _protocol
 
 FIELDS = ("dataset", "seed", "gamma", "length", "ours", "tslearn", "ours_s", "tslearn_s")
 
@@ -83,25 +84,13 @@ def summarize(rows, rtol):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data_dir", nargs="?", help="directory of UCR datasets")
-    parser.add_argument("--datasets", type=lambda s: [n for n in s.split(",") if n])
-    parser.add_argument("--seeds", type=int, default=1)
-    parser.add_argument("--gamma", dest="gammas", type=float, nargs="+", default=[0.01, 0.001])
-    parser.add_argument("--max-iter", type=int, default=100)
-    parser.add_argument("--rtol", type=float, default=0.01)
-    parser.add_argument("--out", default="faithfulness.csv")
-    parser.add_argument("--from-csv", help="summarize an earlier run's CSV and run nothing")
-    args = parser.parse_args(argv)
-    if args.from_csv:
-        with open(args.from_csv, newline="") as f:
-            rows = list(csv.DictReader(f))
-    else:
-        if args.data_dir is None:
-            parser.error("DATA_DIR is required unless --from-csv is given")
-        rows = run(args.data_dir, args.datasets, args.seeds, args.gammas, args.max_iter,
-                   args.out)
-    print(summarize(rows, args.rtol))
+    p = _protocol.parser(__doc__, seeds=1, out="faithfulness.csv")
+    p.add_argument("--gamma", dest="gammas", type=float, nargs="+", default=[0.01, 0.001])
+    p.add_argument("--rtol", type=float, default=0.01)
+    args = p.parse_args(argv)
+    print(summarize(_protocol.rows(p, args, lambda: run(
+        args.data_dir, args.datasets, args.seeds, args.gammas, args.max_iter, args.out)),
+        args.rtol))
 
 
 if __name__ == "__main__":

@@ -38,7 +38,8 @@ Choices the paper leaves open, made here:
   are skipped (no rows; the progress message says so).
 
 Beyond the paper, ``"softdtw-auto"`` is soft-DTW k-means with the
-continuation in gamma in every centroid update (``gamma_schedule="auto"`` of
+continuation in gamma in every centroid update, next to the update without
+it, the better barycenter kept (``gamma_schedule="auto"`` of
 :class:`~sksoftdtw.clustering.SoftDTWKMeans`; assignments at the target gamma), compared
 with the competitors and with plain soft-DTW k-means at the same gamma.
 

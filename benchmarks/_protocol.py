@@ -1,0 +1,32 @@
+"""The command line shared by the scripts that rerun Table 1's protocol on a
+UCR directory: the arguments, and the rows either run or read back from CSV."""
+import argparse
+import csv
+
+
+def parser(doc, *, seeds, out):
+    """An argument parser with ``data_dir``, ``--datasets``, ``--seeds``,
+    ``--max-iter``, ``--out`` and ``--from-csv``, described by the first line
+    of ``doc``."""
+    p = argparse.ArgumentParser(description=doc.splitlines()[0])
+    p.add_argument("data_dir", nargs="?", help="directory of UCR datasets")
+    p.add_argument("--datasets", type=lambda s: [n for n in s.split(",") if n])
+    p.add_argument("--seeds", type=int, default=seeds)
+    p.add_argument("--max-iter", type=int, default=100)
+    p.add_argument("--out", default=out)
+    p.add_argument("--from-csv", nargs="+",
+                   help="summarize earlier runs' CSV files and run nothing")
+    return p
+
+
+def rows(p, args, run):
+    """The rows of the CSV files of ``--from-csv``, or else those of ``run()``."""
+    if args.from_csv:
+        out = []
+        for path in args.from_csv:
+            with open(path, newline="") as f:
+                out += list(csv.DictReader(f))
+        return out
+    if args.data_dir is None:
+        p.error("DATA_DIR is required unless --from-csv is given")
+    return run()
