@@ -30,3 +30,28 @@ def rows(p, args, run):
     if args.data_dir is None:
         p.error("DATA_DIR is required unless --from-csv is given")
     return run()
+
+
+def draws(data_dir, datasets, seeds):
+    """``(name, [X of seed 0, X of seed 1, ...])`` of every dataset, shortest
+    series first, each X the series of Table 1's protocol for that seed."""
+    import numpy as np
+
+    from sksoftdtw.datasets import list_ucr, load_ucr
+    from sksoftdtw.experiments.barycenter import _pick_series
+
+    names = datasets or list_ucr(data_dir)
+    loaded = {name: load_ucr(name, data_dir)[:2] for name in names}
+    for name in sorted(names, key=lambda n: loaded[n][0].shape[1]):
+        X_train, y_train = loaded[name]
+        yield name, [np.asarray(_pick_series(X_train, y_train, np.random.RandomState(seed),
+                                             name)[1], dtype=np.float64)
+                     for seed in range(seeds)]
+
+
+def write(rows, out, fields):
+    """Rewrite the CSV file ``out`` with ``rows``."""
+    with open(out, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)

@@ -30,7 +30,6 @@ datasets lost to the plain method. Usage::
 
 The CSV is rewritten after every dataset.
 """
-import csv
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -92,17 +91,11 @@ def _solve(X, gamma, rule, max_iter):
 def run(data_dir, datasets, seeds, gamma, rules, max_iter, out):
     from sksoftdtw.barycenters._dba import solve_dba
     from sksoftdtw.barycenters._softdtw import solve_softdtw_barycenter
-    from sksoftdtw.datasets import list_ucr, load_ucr
-    from sksoftdtw.experiments.barycenter import _dtw_loss, _pick_series
+    from sksoftdtw.experiments.barycenter import _dtw_loss
 
-    names = datasets or list_ucr(data_dir)
-    loaded = {name: load_ucr(name, data_dir)[:2] for name in names}
     rows = []
-    for name in sorted(names, key=lambda n: loaded[n][0].shape[1]):
-        X_train, y_train = loaded[name]
-        for seed in range(seeds):
-            _, X = _pick_series(X_train, y_train, np.random.RandomState(seed), name)
-            X = np.asarray(X, dtype=np.float64)
+    for name, Xs in _protocol.draws(data_dir, datasets, seeds):
+        for seed, X in enumerate(Xs):
             methods = {
                 "plain": lambda: solve_softdtw_barycenter(X, gamma, tol=0.0, warn=False,
                                                           max_iter=max_iter, n_jobs=1),
@@ -119,10 +112,7 @@ def run(data_dir, datasets, seeds, gamma, rules, max_iter, out):
                              "method": method, "dtw_loss": _dtw_loss(Z, X, 1),
                              "n_calls": calls,
                              "time_s": round(time.perf_counter() - start, 3)})
-        with open(out, "w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=FIELDS)
-            writer.writeheader()
-            writer.writerows(rows)
+        _protocol.write(rows, out, FIELDS)
         print(f"{name}: done", flush=True)
     return rows
 

@@ -18,7 +18,6 @@ the datasets where the two losses, averaged over the seeds, agree within
 Datasets run from the shortest series up, so that an interrupted run has
 covered the most datasets; the CSV is rewritten after every dataset.
 """
-import csv
 import time
 from collections import defaultdict
 
@@ -33,16 +32,11 @@ def run(data_dir, datasets, seeds, gammas, max_iter, out):
     from tslearn.barycenters import softdtw_barycenter as tslearn_barycenter
 
     from sksoftdtw import softdtw_barycenter
-    from sksoftdtw.datasets import list_ucr, load_ucr
-    from sksoftdtw.experiments.barycenter import _dtw_loss, _pick_series
+    from sksoftdtw.experiments.barycenter import _dtw_loss
 
-    names = datasets or list_ucr(data_dir)
-    loaded = {name: load_ucr(name, data_dir)[:2] for name in names}
     rows = []
-    for name in sorted(names, key=lambda n: loaded[n][0].shape[1]):
-        X_train, y_train = loaded[name]
-        for seed in range(seeds):
-            _, X = _pick_series(X_train, y_train, np.random.RandomState(seed), name)
+    for name, Xs in _protocol.draws(data_dir, datasets, seeds):
+        for seed, X in enumerate(Xs):
             init = X.mean(axis=0)
             for gamma in gammas:
                 start = time.perf_counter()
@@ -56,10 +50,7 @@ def run(data_dir, datasets, seeds, gammas, max_iter, out):
                              "tslearn": _dtw_loss(np.reshape(theirs, ours.shape), X),
                              "ours_s": round(middle - start, 3),
                              "tslearn_s": round(end - middle, 3)})
-        with open(out, "w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=FIELDS)
-            writer.writeheader()
-            writer.writerows(rows)
+        _protocol.write(rows, out, FIELDS)
         print(f"{name}: done", flush=True)
     return rows
 
