@@ -14,7 +14,13 @@ these rules (``s2`` is the data's variance, ``n`` the series' length):
 - ``divergence``: the stages of ``auto``, the earlier ones on the soft-DTW
   divergence (which has no entropic shrinkage) instead of soft-DTW;
 - ``tight``: the stages of ``auto``, the earlier ones to the tolerance of the
-  last (1e-3) instead of 3e-2.
+  last (1e-3) instead of 3e-2;
+- ``race``: ``auto`` and the plain method, each for half of ``--max-iter``;
+  the one of lower objective at gamma then goes on for the other half (a
+  new L-BFGS run from its barycenter);
+- ``guard``: the plain method, then ``auto``'s earlier stages and a last
+  stage of as many iterations as the plain method took less those of the
+  earlier stages, keeping the barycenter of lower objective at gamma.
 
 Every last stage runs ``--max-iter`` L-BFGS iterations with ``tol=0``, as in
 the experiment. The summary gives, per rule, the datasets where the loss
@@ -38,7 +44,7 @@ import numpy as np
 
 import _protocol
 
-RULES = ("auto", "start/10", "length", "misfit", "divergence", "tight")
+RULES = ("auto", "start/10", "length", "misfit", "divergence", "tight", "race", "guard")
 FIELDS = ("dataset", "seed", "length", "method", "dtw_loss", "n_calls", "time_s")
 
 
@@ -61,6 +67,27 @@ def _solve(X, gamma, rule, max_iter):
     common = dict(tol=0.0, warn=False, n_jobs=1)
     variance = float(X.reshape(-1, X.shape[-1]).var(axis=0).mean()) if X.ndim == 3 \
         else float(X.var())
+    if rule == "race":
+        half = dict(max_iter=max_iter // 2, **common)
+        runs = [solve_softdtw_barycenter(X, gamma, gamma_schedule=s, **half)
+                for s in (None, "auto")]
+        best = min(runs, key=lambda r: r.loss)
+        res = solve_softdtw_barycenter(X, gamma, init=best.barycenter,
+                                       max_iter=max_iter - max_iter // 2, **common)
+        return res.barycenter, res.n_calls + sum(r.n_calls for r in runs)
+    if rule == "guard":
+        plain = solve_softdtw_barycenter(X, gamma, max_iter=max_iter, **common)
+        stages = gamma_stages("auto", gamma, variance)
+        if len(stages) == 1:
+            return plain.barycenter, plain.n_calls
+        earlier = solve_softdtw_barycenter(
+            X, stages[-2], gamma_schedule=stages[:-1], max_iter=max_iter,
+            **{**common, "tol": _STAGE_TOL})
+        last = solve_softdtw_barycenter(X, gamma, init=earlier.barycenter,
+                                        max_iter=max(1, plain.n_iter - earlier.n_iter),
+                                        **common)
+        best = last if last.loss < plain.loss else plain
+        return best.barycenter, plain.n_calls + earlier.n_calls + last.n_calls
     if rule in ("auto", "tight"):
         with _stage_tol(1e-3 if rule == "tight" else _STAGE_TOL):
             res = solve_softdtw_barycenter(X, gamma, gamma_schedule="auto",
