@@ -1,7 +1,9 @@
-"""The command line shared by the scripts that rerun Table 1's protocol on a
-UCR directory: the arguments, and the rows either run or read back from CSV."""
+"""What the scripts that rerun Table 1's protocol on a UCR directory share: the
+command line, the series of each draw, and the rows run or read back from CSV."""
 import argparse
 import csv
+
+import numpy as np
 
 
 def parser(doc, *, seeds, out):
@@ -35,8 +37,6 @@ def rows(p, args, run):
 def draws(data_dir, datasets, seeds):
     """``(name, [X of seed 0, X of seed 1, ...])`` of every dataset, shortest
     series first, each X the series of Table 1's protocol for that seed."""
-    import numpy as np
-
     from sksoftdtw.datasets import list_ucr, load_ucr
     from sksoftdtw.experiments.barycenter import _pick_series
 

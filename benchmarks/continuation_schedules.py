@@ -64,9 +64,11 @@ def _solve(X, gamma, rule, max_iter):
     from sksoftdtw.barycenters._softdtw import (_STAGE_TOL, _stage_budgets, gamma_stages,
                                                 solve_softdtw_barycenter)
 
+    from sksoftdtw.barycenters._utils import _data_location_scale, _prepare
+
     common = dict(tol=0.0, warn=False, n_jobs=1)
-    variance = float(X.reshape(-1, X.shape[-1]).var(axis=0).mean()) if X.ndim == 3 \
-        else float(X.var())
+    # s2 as the solver computes it for "auto"
+    variance = float(np.mean(_data_location_scale(*_prepare(X, None))[1] ** 2))
     if rule == "race":
         half = dict(max_iter=max_iter // 2, **common)
         runs = [solve_softdtw_barycenter(X, gamma, gamma_schedule=s, **half)
