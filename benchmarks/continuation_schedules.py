@@ -171,8 +171,8 @@ def _resampled_wins(rule_loss, plain_loss, names, n_draws=1000):
 def summarize(rows):
     """One line per rule: datasets won against the plain method and DBA, draws
     won, loss and kernel-call ratios, datasets lost. The count of datasets won
-is also given over the seeds drawn again with replacement: how much of it
-is the luck of the draws."""
+    is also given over the seeds drawn again with replacement: how much of it
+    is the luck of the draws."""
     loss = defaultdict(lambda: defaultdict(dict))
     calls = defaultdict(lambda: defaultdict(dict))
     for r in rows:
